@@ -1,0 +1,50 @@
+//! `floe`: decode, check and exercise STUN, TURN, ICE candidates and SDP.
+//!
+//! This is the only Floe crate that does I/O (files, stdin, sockets, signals). Each subcommand
+//! group lives in its own module with a `Command` enum (clap) and a `run` function returning the
+//! process exit code: 0 success, 1 a check or a decode failed, 2 a usage error.
+#![forbid(unsafe_code)]
+
+mod candidate;
+mod input;
+mod sdp;
+mod stun;
+mod turn;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Floe: the connectivity layer of WebRTC, on the command line.
+#[derive(Debug, Parser)]
+#[command(name = "floe", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Group,
+}
+
+#[derive(Debug, Subcommand)]
+enum Group {
+    /// STUN messages and ChannelData frames.
+    #[command(subcommand)]
+    Stun(stun::Command),
+    /// ICE candidate lines (RFC 8839).
+    #[command(subcommand)]
+    Candidate(candidate::Command),
+    /// Session descriptions (RFC 8866).
+    #[command(subcommand)]
+    Sdp(sdp::Command),
+    /// TURN client and server (RFC 8656).
+    #[command(subcommand)]
+    Turn(turn::Command),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Group::Stun(cmd) => stun::run(cmd),
+        Group::Candidate(cmd) => candidate::run(cmd),
+        Group::Sdp(cmd) => sdp::run(cmd),
+        Group::Turn(cmd) => turn::run(cmd),
+    }
+}

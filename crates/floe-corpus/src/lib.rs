@@ -1,0 +1,64 @@
+//! Test support: locates the shared, third-party corpus that conformance tests read.
+//!
+//! The corpus lives beside the repository in `../shared/corpus` (override with the `FLOE_CORPUS`
+//! environment variable). It is never copied into the project. A user's clone does not have it:
+//! there the tests that need it print that they were skipped and pass. When the `CI` environment
+//! variable is set, a missing corpus is a failure instead, so CI can never pass vacuously.
+//!
+//! ```
+//! // In a conformance test:
+//! let Some(dir) = floe_corpus::corpus_dir("stun") else { return };
+//! assert!(dir.ends_with("stun"));
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs, missing_debug_implementations)]
+
+use std::path::PathBuf;
+
+/// The root of the shared corpus: `$FLOE_CORPUS`, or `../shared/corpus` next to the repository.
+#[must_use]
+pub fn corpus_root() -> PathBuf {
+    if let Some(dir) = std::env::var_os("FLOE_CORPUS") {
+        return PathBuf::from(dir);
+    }
+    // This crate is crates/floe-corpus; the repository root is two levels up.
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
+}
+
+/// The directory `sub` inside the corpus, or `None` (after printing a skip notice) when the corpus
+/// is absent outside CI.
+///
+/// # Panics
+///
+/// When the directory is missing and the `CI` environment variable is set: conformance tests must
+/// not pass without their data in CI.
+#[must_use]
+pub fn corpus_dir(sub: &str) -> Option<PathBuf> {
+    let dir = corpus_root().join(sub);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "corpus directory {} is missing and CI is set: clone the shared corpus beside the repository",
+        dir.display()
+    );
+    eprintln!("SKIPPED: corpus directory {} not found (set FLOE_CORPUS or clone ../shared)", dir.display());
+    None
+}
+
+/// Reads the file `rel` inside the corpus, with the same skip/fail rule as [`corpus_dir`].
+///
+/// # Panics
+///
+/// When the file cannot be read while the corpus directory exists, or when it is missing and `CI`
+/// is set.
+#[must_use]
+pub fn read(rel: &str) -> Option<Vec<u8>> {
+    let path = corpus_root().join(rel);
+    let parent = path.parent().map(PathBuf::from).unwrap_or_else(corpus_root);
+    if !parent.is_dir() {
+        corpus_dir(rel)?;
+    }
+    Some(std::fs::read(&path).unwrap_or_else(|e| panic!("reading corpus file {}: {e}", path.display())))
+}

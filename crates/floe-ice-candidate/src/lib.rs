@@ -1,0 +1,11 @@
+//! ICE candidate attribute lines.
+//!
+//! (Being built: see the crate's issue.)
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs, missing_debug_implementations)]
+#![warn(clippy::exhaustive_enums)]
+
+#[cfg(feature = "std")]
+extern crate std;
+extern crate alloc;

@@ -1,0 +1,7 @@
+//! SDP (RFC 8866) with the WebRTC attributes.
+//!
+//! (Being built: see the crate's issue.)
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs, missing_debug_implementations)]
+#![warn(clippy::exhaustive_enums)]
