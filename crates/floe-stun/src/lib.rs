@@ -1,11 +1,96 @@
-//! Zero-copy STUN/TURN message codec.
+//! Zero-copy STUN/TURN message codec: parse, inspect, verify and build STUN messages
+//! (RFC 8489, RFC 5389, TURN RFC 8656, RFC 6062, RFC 5780, ICE RFC 8445), ChannelData, stream
+//! framing and sans-I/O client transactions.
 //!
-//! (Being built: see the crate's issue.)
+//! # Sans-I/O
+//! The crate never touches sockets, clocks or global randomness:
+//! 1. bytes come in through [`Message::parse`], [`channel_data::ChannelData::parse`] or
+//!    [`framing::StreamFramer::push`];
+//! 2. messages go out through [`MessageBuilder`] into your buffer;
+//! 3. transaction ids come from your RNG ([`TransactionId::random`]);
+//! 4. time comes in as `Instant` ([`transaction::ClientTransactions::handle_timeout`], with the
+//!    `std` feature), and you drain `poll_transmit`, `poll_event`, then sleep until
+//!    `poll_timeout`.
+//!
+//! # Quick start
+//! ```
+//! use floe_stun::attributes::{Software, Username, XorMappedAddress};
+//! use floe_stun::{Class, IntegrityKey, Message, MessageBuilder, MessageType, Method, TransactionId};
+//!
+//! // RFC 5769 §2.1: the sample request.
+//! let bytes = hex::decode(concat!(
+//!     "000100582112a442b7e7a701bc34d686fa87dfae802200105354554e20746573",
+//!     "7420636c69656e74002400046e0001ff80290008932ff9b151263b3600060009",
+//!     "6576746a3a68367659202020000800149aeaa70cbfd8cb56781ef2b5b2d3f249",
+//!     "c1b571a280280004e57a3bcf",
+//! )).unwrap();
+//! let msg = Message::parse(&bytes).unwrap();
+//! assert_eq!((msg.method(), msg.class()), (Method::BINDING, Class::Request));
+//! assert_eq!(msg.get::<Username>().unwrap(), Some(Username("evtj:h6vY")));
+//! msg.verify_fingerprint().unwrap();
+//! msg.verify_integrity(&IntegrityKey::short_term("VOkJxbRl1RmTxUk/WvJxBt")).unwrap();
+//!
+//! // Answer it.
+//! let mut out = Vec::new();
+//! let typ = MessageType::new(Method::BINDING, Class::Success);
+//! let mut b = MessageBuilder::new(&mut out, typ, *msg.transaction_id());
+//! b.add(&Software("floe")).add(&XorMappedAddress("192.0.2.1:32853".parse().unwrap()));
+//! let key = IntegrityKey::short_term("VOkJxbRl1RmTxUk/WvJxBt");
+//! let response = b.message_integrity(&key).unwrap().fingerprint().unwrap();
+//! assert!(Message::parse(response).is_ok());
+//! ```
+//!
+//! # RFC checklist
+//! - [x] RFC 8489 §5–6 header, message types, transactions (§6.2.1 retransmissions)
+//! - [x] RFC 8489 §14 all attributes; §14.5–14.7 integrity and fingerprint; §9 credentials
+//! - [x] RFC 8489 App. B.1 (Errata 6268) and RFC 5769 §2.1–2.4 test vectors
+//! - [x] RFC 8656 TURN attributes, methods, ChannelData (§12.4) and stream padding (§12.5)
+//! - [x] RFC 6062 methods and CONNECTION-ID; RFC 5780 attributes; RFC 8445 ICE attributes
+//! - [x] RFC 7983 first-byte demultiplexing
+//! - [ ] SASLprep/OpaqueString password preparation (the caller passes prepared passwords)
+//! - [x] RFC 3489 messages are recognised and reported, not decoded
+//!
+//! # Features
+//! | feature | default | what |
+//! |---|---|---|
+//! | `std` | yes | [`transaction`] (needs `std::time::Instant`) |
+//!
+//! # Design
+//! - Decoding borrows: [`Message`] is a validated view; attributes are decoded on demand by
+//!   type ([`Message::get`]) and nothing is allocated (see `docs/architecture.md`).
+//! - Errors are typed and carry byte offsets; no input makes any function panic.
+//! - Attributes after MESSAGE-INTEGRITY are kept but marked ignored, as RFC 8489 §14.5 asks.
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 #![warn(clippy::exhaustive_enums)]
 
+extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
-extern crate alloc;
+
+pub mod attributes;
+mod builder;
+pub mod channel_data;
+pub mod demux;
+mod error;
+pub mod framing;
+mod header;
+pub mod integrity;
+mod message;
+pub mod registry;
+#[cfg(test)]
+mod rfc_vectors;
+#[cfg(feature = "std")]
+pub mod transaction;
+mod transaction_id;
+
+pub use builder::{MessageBuilder, Sealed, WithIntegrity};
+pub use error::{AttributeError, EncodeError, IntegrityError, ParseError};
+pub use header::{HEADER_LEN, Header, MAGIC_COOKIE, is_stun};
+pub use integrity::IntegrityKey;
+pub use message::{Attributes, Message, RawAttribute};
+pub use registry::{
+    AddressFamily, AttributeType, Class, ErrorCode, MessageType, Method, PasswordAlgorithm,
+};
+pub use transaction_id::TransactionId;

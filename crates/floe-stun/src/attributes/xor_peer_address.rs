@@ -1,0 +1,30 @@
+//! XOR-PEER-ADDRESS (RFC 8656 §18.3).
+
+use super::codec::address_attribute;
+
+address_attribute! {
+    /// XOR-PEER-ADDRESS (RFC 8656 §18.3): a peer's address as seen from the TURN server; may appear several times (use `Message::get_all`).
+    ///
+    /// ```
+    /// use floe_stun::attributes::XorPeerAddress;
+    /// let a = XorPeerAddress("192.0.2.15:9000".parse().unwrap());
+    /// assert_eq!(a.0.port(), 9000);
+    /// ```
+    XorPeerAddress, XOR_PEER_ADDRESS, xor = true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attributes::codec::round_trip;
+    use alloc::vec::Vec;
+
+    #[test]
+    fn round_trips_v4_and_v6() {
+        let mut buf = Vec::new();
+        for text in ["192.0.2.15:9000", "[2001:db8::1]:3478"] {
+            let a = XorPeerAddress(text.parse().unwrap());
+            assert_eq!(round_trip(&a, &mut buf), a);
+        }
+    }
+}

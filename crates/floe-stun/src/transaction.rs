@@ -1,0 +1,385 @@
+//! Sans-I/O client transactions (RFC 8489 §6.2): retransmission over unreliable transports,
+//! one send and a 39.5 s timeout over reliable ones, responses matched by transaction id.
+//!
+//! No clock inside: time comes in as [`Instant`]. Drive loop: after any input or timeout, drain
+//! [`ClientTransactions::poll_transmit`] and [`ClientTransactions::poll_event`], then sleep
+//! until [`ClientTransactions::poll_timeout`] and call
+//! [`ClientTransactions::handle_timeout`]. Time must never go backwards.
+//!
+//! ```
+//! use std::time::{Duration, Instant};
+//! use floe_stun::transaction::{ClientTransactions, TransactionConfig, TransactionEvent, Transport};
+//! use floe_stun::TransactionId;
+//!
+//! let start = Instant::now();
+//! let mut tx = ClientTransactions::new(TransactionConfig::default());
+//! let tid = TransactionId::from_bytes([1; 12]);
+//! tx.start(start, tid, b"request bytes".to_vec(), Transport::Unreliable).unwrap();
+//! let mut sends = vec![];
+//! let mut now = start;
+//! loop {
+//!     while let Some(_transmit) = tx.poll_transmit() {
+//!         sends.push(now.duration_since(start).as_millis());
+//!     }
+//!     let Some(next) = tx.poll_timeout() else { break };
+//!     now = next;
+//!     tx.handle_timeout(now);
+//! }
+//! // RFC 8489 §6.2.1: Rc = 7 sends, then Rm × RTO of silence: timeout at 39.5 s.
+//! assert_eq!(sends, [0, 500, 1500, 3500, 7500, 15500, 31500]);
+//! assert_eq!(tx.poll_event(), Some(TransactionEvent::TimedOut { transaction_id: tid }));
+//! ```
+
+use alloc::collections::VecDeque;
+use alloc::vec::Vec;
+use core::time::Duration;
+use std::time::Instant;
+
+use crate::message::Message;
+use crate::transaction_id::TransactionId;
+
+/// Retransmission parameters (RFC 8489 §6.2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TransactionConfig {
+    /// Initial retransmission timeout, RTO: 500 ms by default (RFC 8489 §6.2.1).
+    pub rto: Duration,
+    /// Rc: total sends over an unreliable transport, 7 by default (RFC 8489 §6.2.1).
+    pub rc: u32,
+    /// Rm: the last send waits Rm × RTO for a response, 16 by default (RFC 8489 §6.2.1).
+    pub rm: u32,
+    /// Ti: the timeout over reliable transports, 39.5 s by default (RFC 8489 §6.2.2).
+    pub reliable_timeout: Duration,
+    /// Most transactions in flight at once; [`ClientTransactions::start`] refuses more.
+    pub max_in_flight: usize,
+}
+
+impl TransactionConfig {
+    /// The RFC defaults.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            rto: Duration::from_millis(500),
+            rc: 7,
+            rm: 16,
+            reliable_timeout: Duration::from_millis(39_500),
+            max_in_flight: 1024,
+        }
+    }
+
+    /// With another initial RTO.
+    #[must_use]
+    pub const fn with_rto(mut self, rto: Duration) -> Self {
+        self.rto = rto;
+        self
+    }
+
+    /// With another Rc (at least 1 send is always made).
+    #[must_use]
+    pub const fn with_rc(mut self, rc: u32) -> Self {
+        self.rc = rc;
+        self
+    }
+
+    /// With another Rm.
+    #[must_use]
+    pub const fn with_rm(mut self, rm: u32) -> Self {
+        self.rm = rm;
+        self
+    }
+
+    /// With another reliable-transport timeout.
+    #[must_use]
+    pub const fn with_reliable_timeout(mut self, timeout: Duration) -> Self {
+        self.reliable_timeout = timeout;
+        self
+    }
+
+    /// With another in-flight limit.
+    #[must_use]
+    pub const fn with_max_in_flight(mut self, max: usize) -> Self {
+        self.max_in_flight = max;
+        self
+    }
+}
+
+impl Default for TransactionConfig {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The kind of transport a request goes over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(
+    clippy::exhaustive_enums,
+    reason = "RFC 8489 §6.2 distinguishes exactly these two"
+)]
+pub enum Transport {
+    /// UDP: retransmit with backoff.
+    Unreliable,
+    /// TCP or TLS: send once, time out after Ti.
+    Reliable,
+}
+
+/// Something that happened to a transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransactionEvent {
+    /// No response arrived in time (RFC 8489 §6.2.1, §6.2.2).
+    TimedOut {
+        /// The transaction.
+        transaction_id: TransactionId,
+    },
+}
+
+/// A transaction could not be started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransactionError {
+    /// A transaction with this id is already in flight.
+    #[error("transaction {0} is already in flight")]
+    Duplicate(TransactionId),
+    /// [`TransactionConfig::max_in_flight`] reached.
+    #[error("{0} transactions already in flight")]
+    TooMany(usize),
+}
+
+/// A request to (re)send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Transmit<'a> {
+    /// The transaction it belongs to.
+    pub transaction_id: TransactionId,
+    /// The request bytes.
+    pub bytes: &'a [u8],
+}
+
+#[derive(Debug)]
+struct Transaction {
+    tid: TransactionId,
+    request: Vec<u8>,
+    transmit_pending: bool,
+    sends: u32,
+    /// When the next send or the final timeout is due.
+    next: Instant,
+    /// Current retransmission interval.
+    interval: Duration,
+    reliable: bool,
+}
+
+/// The client transactions of one agent.
+#[derive(Debug)]
+pub struct ClientTransactions {
+    config: TransactionConfig,
+    live: Vec<Transaction>,
+    events: VecDeque<TransactionEvent>,
+}
+
+impl ClientTransactions {
+    /// No transaction yet.
+    #[must_use]
+    pub fn new(config: TransactionConfig) -> Self {
+        Self {
+            config,
+            live: Vec::new(),
+            events: VecDeque::new(),
+        }
+    }
+
+    /// Starts a transaction for an encoded request; its first send is ready at once.
+    ///
+    /// # Errors
+    /// [`TransactionError::Duplicate`] or [`TransactionError::TooMany`].
+    pub fn start(
+        &mut self,
+        now: Instant,
+        tid: TransactionId,
+        request: Vec<u8>,
+        transport: Transport,
+    ) -> Result<(), TransactionError> {
+        if self.live.iter().any(|t| t.tid == tid) {
+            return Err(TransactionError::Duplicate(tid));
+        }
+        if self.live.len() >= self.config.max_in_flight {
+            return Err(TransactionError::TooMany(self.live.len()));
+        }
+        let reliable = transport == Transport::Reliable;
+        let c = &self.config;
+        let next = if reliable {
+            now + c.reliable_timeout
+        } else if c.rc <= 1 {
+            now + c.rto * c.rm
+        } else {
+            now + c.rto
+        };
+        self.live.push(Transaction {
+            tid,
+            request,
+            transmit_pending: true,
+            sends: 1,
+            next,
+            interval: c.rto,
+            reliable,
+        });
+        Ok(())
+    }
+
+    /// Transactions in flight.
+    #[must_use]
+    pub fn in_flight(&self) -> usize {
+        self.live.len()
+    }
+
+    /// Matches a received message: when it is a response (success or error) to a transaction
+    /// in flight, that transaction ends and this returns true. Other messages return false.
+    pub fn handle_response(&mut self, msg: &Message<'_>) -> bool {
+        if !msg.class().is_response() {
+            return false;
+        }
+        self.cancel(msg.transaction_id())
+    }
+
+    /// Ends a transaction without an event (e.g. the application gave up). Returns whether it
+    /// was in flight.
+    pub fn cancel(&mut self, tid: &TransactionId) -> bool {
+        let before = self.live.len();
+        self.live.retain(|t| &t.tid != tid);
+        before != self.live.len()
+    }
+
+    /// Advances time: schedules due retransmissions and times out expired transactions.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        let c = self.config;
+        let events = &mut self.events;
+        self.live.retain_mut(|t| {
+            while t.next <= now {
+                if t.reliable || t.sends >= c.rc.max(1) {
+                    events.push_back(TransactionEvent::TimedOut {
+                        transaction_id: t.tid,
+                    });
+                    return false;
+                }
+                t.transmit_pending = true;
+                t.sends += 1;
+                let sent_at = t.next;
+                t.interval = t.interval.saturating_mul(2);
+                t.next = if t.sends >= c.rc {
+                    sent_at + c.rto * c.rm
+                } else {
+                    sent_at + t.interval
+                };
+            }
+            true
+        });
+    }
+
+    /// The next request to send, if any.
+    pub fn poll_transmit(&mut self) -> Option<Transmit<'_>> {
+        let t = self.live.iter_mut().find(|t| t.transmit_pending)?;
+        t.transmit_pending = false;
+        Some(Transmit {
+            transaction_id: t.tid,
+            bytes: &t.request,
+        })
+    }
+
+    /// When [`handle_timeout`](Self::handle_timeout) must be called next.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.live.iter().map(|t| t.next).min()
+    }
+
+    /// The next event, if any.
+    pub fn poll_event(&mut self) -> Option<TransactionEvent> {
+        self.events.pop_front()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Class, MessageBuilder, MessageType, Method};
+
+    fn response(tid: TransactionId, class: Class) -> Vec<u8> {
+        let mut buf = Vec::new();
+        MessageBuilder::new(&mut buf, MessageType::new(Method::BINDING, class), tid)
+            .finish()
+            .unwrap();
+        buf
+    }
+
+    #[test]
+    fn reliable_sends_once_and_times_out_after_ti() {
+        let t0 = Instant::now();
+        let mut tx = ClientTransactions::new(TransactionConfig::default());
+        let tid = TransactionId::from_bytes([2; 12]);
+        tx.start(t0, tid, alloc::vec![1, 2, 3], Transport::Reliable)
+            .unwrap();
+        assert_eq!(tx.poll_transmit().unwrap().bytes, &[1, 2, 3]);
+        assert!(tx.poll_transmit().is_none());
+        assert_eq!(tx.poll_timeout(), Some(t0 + Duration::from_millis(39_500)));
+        tx.handle_timeout(t0 + Duration::from_millis(39_499));
+        assert!(tx.poll_event().is_none());
+        tx.handle_timeout(t0 + Duration::from_millis(39_500));
+        assert_eq!(
+            tx.poll_event(),
+            Some(TransactionEvent::TimedOut {
+                transaction_id: tid
+            })
+        );
+        assert_eq!(tx.in_flight(), 0);
+    }
+
+    #[test]
+    fn response_matches_by_transaction_id_only() {
+        let t0 = Instant::now();
+        let mut tx = ClientTransactions::new(TransactionConfig::default());
+        let tid = TransactionId::from_bytes([3; 12]);
+        tx.start(t0, tid, alloc::vec![0], Transport::Unreliable)
+            .unwrap();
+        assert_eq!(
+            tx.start(t0, tid, alloc::vec![0], Transport::Unreliable),
+            Err(TransactionError::Duplicate(tid))
+        );
+        let other = response(TransactionId::from_bytes([4; 12]), Class::Success);
+        assert!(!tx.handle_response(&Message::parse(&other).unwrap()));
+        let request = response(tid, Class::Request);
+        assert!(!tx.handle_response(&Message::parse(&request).unwrap()));
+        let ok = response(tid, Class::Error);
+        assert!(tx.handle_response(&Message::parse(&ok).unwrap()));
+        assert_eq!(tx.poll_timeout(), None);
+    }
+
+    #[test]
+    fn late_timer_catches_up_and_config_applies() {
+        let t0 = Instant::now();
+        let config = TransactionConfig::default()
+            .with_rto(Duration::from_millis(100))
+            .with_rc(3)
+            .with_rm(4);
+        let mut tx = ClientTransactions::new(config.with_max_in_flight(1));
+        let tid = TransactionId::from_bytes([5; 12]);
+        tx.start(t0, tid, alloc::vec![0], Transport::Unreliable)
+            .unwrap();
+        assert_eq!(
+            tx.start(
+                t0,
+                TransactionId::default(),
+                alloc::vec![],
+                Transport::Reliable
+            ),
+            Err(TransactionError::TooMany(1))
+        );
+        // Sends at 0, 100, 300; timeout at 300 + 4 × 100 = 700.
+        tx.handle_timeout(t0 + Duration::from_millis(350));
+        assert_eq!(tx.poll_timeout(), Some(t0 + Duration::from_millis(700)));
+        tx.handle_timeout(t0 + Duration::from_millis(700));
+        assert_eq!(
+            tx.poll_event(),
+            Some(TransactionEvent::TimedOut {
+                transaction_id: tid
+            })
+        );
+    }
+}
