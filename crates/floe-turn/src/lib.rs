@@ -1,7 +1,101 @@
-//! Sans-I/O TURN client and server.
+//! Sans-I/O TURN (RFC 8656, compatible with RFC 5766 servers and clients): a client state
+//! machine that obtains relayed candidates, and a server core a relay operator can embed.
 //!
-//! (Being built: see the crate's issue.)
+//! # Sans-I/O
+//!
+//! Nothing here touches a socket, a clock or global randomness. Both sides are driven the
+//! same way:
+//!
+//! 1. feed input: `handle_receive(now, ...)` (and on the server `handle_peer_data`);
+//! 2. drain `poll_transmit()` and send each [`Transmit`];
+//! 3. drain `poll_event()`;
+//! 4. call `handle_timeout(now)` when `poll_timeout()` is reached.
+//!
+//! `now` is an [`std::time::Instant`] the caller provides and that never goes backwards.
+//! Randomness (transaction ids, the server's nonce key) comes from a ChaCha20 CSPRNG seeded
+//! through the configuration.
+//!
+//! # Quick start: client and server in one process
+//!
+//! ```
+//! use std::time::Instant;
+//! use floe_turn::*;
+//!
+//! let now = Instant::now();
+//! let server_addr = "192.0.2.1:3478".parse().unwrap();
+//! let client_addr = "198.51.100.7:50000".parse().unwrap();
+//! let mut config = ServerConfig::new("example.org");
+//! config.rng_seed = Some([1; 32]);
+//! let users = StaticCredentials::new().with_user("alice", "secret");
+//! let mut server = Server::new(config, users, now);
+//!
+//! let mut ccfg = ClientConfig::new(server_addr, "alice", "secret");
+//! ccfg.rng_seed = Some([2; 32]);
+//! let mut client = Client::new(ccfg);
+//! client.allocate(now).unwrap();
+//!
+//! let ft = FiveTuple { client: client_addr, server: server_addr, transport: Transport::Udp };
+//! // Shuttle messages until the client reports the allocation.
+//! let relayed = loop {
+//!     while let Some(t) = client.poll_transmit() {
+//!         server.handle_receive(now, ft, &t.data);
+//!     }
+//!     while let Some(ServerEvent::RelayRequested(req)) = server.poll_event() {
+//!         let grant = RelayGrant { relayed: "192.0.2.1:49152".parse().unwrap(), additional: None };
+//!         server.provide_relay(now, req.id, Ok(grant));
+//!     }
+//!     while let Some(t) = server.poll_transmit() {
+//!         client.handle_receive(now, server_addr, &t.data).unwrap();
+//!     }
+//!     if let Some(TurnEvent::Allocated { relayed, .. }) = client.poll_event() {
+//!         break relayed;
+//!     }
+//! };
+//! assert_eq!(relayed, "192.0.2.1:49152".parse().unwrap());
+//! ```
+//!
+//! # RFC checklist
+//!
+//! - [x] RFC 8656 Allocate, Refresh (and delete), CreatePermission, ChannelBind, Send and Data
+//!   indications, ChannelData, dual stack (REQUESTED-/ADDITIONAL-ADDRESS-FAMILY)
+//! - [x] RFC 8489 §9.2 long-term credentials, PASSWORD-ALGORITHMS (MD5, SHA-256),
+//!   MESSAGE-INTEGRITY-SHA256, 438 Stale Nonce, 300 Try Alternate
+//! - [x] RFC 8489 §6.2 retransmissions (UDP) and stream framing (TCP/TLS owned by the caller)
+//! - [x] REST-style ephemeral credentials (coturn `use-auth-secret`)
+//! - [ ] RFC 6062 TCP allocations (Connect, ConnectionBind, ConnectionAttempt)
+//! - [ ] EVEN-PORT reservations (RESERVATION-TOKEN is refused)
+//!
+//! Design notes and the compliance matrix: `docs/rfc-compliance.md`; speed:
+//! `docs/benchmarks.md`.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 #![warn(clippy::exhaustive_enums)]
+
+mod auth;
+mod client;
+mod framing;
+mod policy;
+mod rng;
+mod server;
+mod types;
+mod wire;
+
+pub use auth::{
+    CredentialLookup, LongTermKey, PasswordAlgorithm, RestCredentials, Secret, StaticCredentials,
+};
+pub use client::{
+    CHANNEL_REFRESH, Client, ClientConfig, ClientError, ClientState, DEFAULT_RC, DEFAULT_RM,
+    DEFAULT_RTO, Failure, PERMISSION_REFRESH, ReceiveError, STREAM_TIMEOUT, TurnEvent,
+};
+pub use framing::{FramingError, MAX_FRAME_LEN, StreamFramer, frame_len};
+pub use policy::{IpPrefix, PeerPolicy, Quotas};
+pub use server::{
+    AllocationInfo, CHANNEL_LIFETIME, ClientTransmit, DEFAULT_ALLOCATION_LIFETIME,
+    DEFAULT_NONCE_LIFETIME, MAX_ALLOCATION_LIFETIME, PERMISSION_LIFETIME, PeerTransmit, RelayError,
+    RelayGrant, RelayRequest, RelayRequestId, ReleaseReason, Server, ServerConfig, ServerEvent,
+    ServerStats,
+};
+pub use types::{
+    AddressFamily, CHANNEL_MAX, CHANNEL_MIN, FiveTuple, Transmit, Transport, is_valid_channel,
+};

@@ -1,0 +1,478 @@
+//! Long-term credentials (RFC 8489 §9.2): keys, password algorithms, credential lookup by the
+//! embedder, REST-style ephemeral credentials and stateless expiring nonces.
+
+use core::fmt;
+use core::net::{IpAddr, SocketAddr};
+use std::collections::HashMap;
+
+use base64::Engine as _;
+use hmac::{KeyInit, Mac};
+use md5::Digest as _;
+
+/// A key-derivation algorithm from the PASSWORD-ALGORITHM registry (RFC 8489 §18.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PasswordAlgorithm {
+    /// MD5(username ":" realm ":" password), value 0x0001 (RFC 8489 §18.5.1.1).
+    Md5,
+    /// SHA-256(username ":" realm ":" password), value 0x0002 (RFC 8489 §18.5.1.2).
+    Sha256,
+}
+
+impl PasswordAlgorithm {
+    /// The registry number (RFC 8489 §18.5).
+    ///
+    /// ```
+    /// assert_eq!(floe_turn::PasswordAlgorithm::Sha256.number(), 2);
+    /// ```
+    #[must_use]
+    pub const fn number(self) -> u16 {
+        match self {
+            Self::Md5 => 1,
+            Self::Sha256 => 2,
+        }
+    }
+
+    /// The algorithm for a registry number, if it is one this crate implements.
+    #[must_use]
+    pub const fn from_number(n: u16) -> Option<Self> {
+        match n {
+            1 => Some(Self::Md5),
+            2 => Some(Self::Sha256),
+            _ => None,
+        }
+    }
+}
+
+/// A long-term credential key (RFC 8489 §9.2.2): the HMAC key of MESSAGE-INTEGRITY.
+/// Debug output never shows the bytes.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LongTermKey {
+    /// 16-byte MD5 key.
+    Md5([u8; 16]),
+    /// 32-byte SHA-256 key.
+    Sha256([u8; 32]),
+}
+
+impl fmt::Debug for LongTermKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Md5(_) => f.write_str("LongTermKey::Md5(<redacted>)"),
+            Self::Sha256(_) => f.write_str("LongTermKey::Sha256(<redacted>)"),
+        }
+    }
+}
+
+impl LongTermKey {
+    /// MD5(username ":" realm ":" password) (RFC 8489 §9.2.2).
+    ///
+    /// ```
+    /// let k = floe_turn::LongTermKey::derive_md5("alice", "example.org", "secret");
+    /// assert_eq!(k.as_bytes().len(), 16);
+    /// ```
+    #[must_use]
+    pub fn derive_md5(username: &str, realm: &str, password: &str) -> Self {
+        let mut h = md5::Md5::new();
+        for (i, part) in [username, realm, password].into_iter().enumerate() {
+            if i > 0 {
+                h.update(b":");
+            }
+            h.update(part.as_bytes());
+        }
+        Self::Md5(h.finalize().into())
+    }
+
+    /// SHA-256(username ":" realm ":" password) (RFC 8489 §9.2.2).
+    #[must_use]
+    pub fn derive_sha256(username: &str, realm: &str, password: &str) -> Self {
+        let mut h = sha2::Sha256::new();
+        for (i, part) in [username, realm, password].into_iter().enumerate() {
+            if i > 0 {
+                h.update(b":");
+            }
+            h.update(part.as_bytes());
+        }
+        Self::Sha256(h.finalize().into())
+    }
+
+    /// Derives the key with `algorithm`.
+    #[must_use]
+    pub fn derive(
+        algorithm: PasswordAlgorithm,
+        username: &str,
+        realm: &str,
+        password: &str,
+    ) -> Self {
+        match algorithm {
+            PasswordAlgorithm::Md5 => Self::derive_md5(username, realm, password),
+            PasswordAlgorithm::Sha256 => Self::derive_sha256(username, realm, password),
+        }
+    }
+
+    /// The key bytes.
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Self::Md5(k) => k,
+            Self::Sha256(k) => k,
+        }
+    }
+}
+
+/// What the embedder knows about a user: the password, or only the precomputed MD5 key (as
+/// coturn's `turnadmin -k` stores it), which then limits the user to the MD5 algorithm.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum Secret {
+    /// The clear-text password.
+    Password(String),
+    /// MD5(username ":" realm ":" password).
+    Md5Key([u8; 16]),
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Password(_) => f.write_str("Secret::Password(<redacted>)"),
+            Self::Md5Key(_) => f.write_str("Secret::Md5Key(<redacted>)"),
+        }
+    }
+}
+
+impl Secret {
+    /// The key for `algorithm`, or `None` when the secret cannot produce it.
+    #[must_use]
+    pub fn key(
+        &self,
+        algorithm: PasswordAlgorithm,
+        username: &str,
+        realm: &str,
+    ) -> Option<LongTermKey> {
+        match (self, algorithm) {
+            (Self::Password(p), a) => Some(LongTermKey::derive(a, username, realm, p)),
+            (Self::Md5Key(k), PasswordAlgorithm::Md5) => Some(LongTermKey::Md5(*k)),
+            (Self::Md5Key(_), _) => None,
+        }
+    }
+}
+
+/// The embedder's user database, asked once per authenticated request.
+///
+/// Any `Fn(&str, &str, u64) -> Option<Secret>` closure (username, realm, Unix time in
+/// seconds) is a lookup.
+///
+/// ```
+/// use floe_turn::{CredentialLookup, Secret};
+/// let lookup = |user: &str, _realm: &str, _unix: u64| {
+///     (user == "alice").then(|| Secret::Password("secret".into()))
+/// };
+/// assert!(lookup.lookup("alice", "example.org", 0).is_some());
+/// assert!(lookup.lookup("bob", "example.org", 0).is_none());
+/// ```
+pub trait CredentialLookup {
+    /// The secret of `username` in `realm` at Unix time `unix_now`, or `None` to refuse.
+    fn lookup(&self, username: &str, realm: &str, unix_now: u64) -> Option<Secret>;
+}
+
+impl<F> CredentialLookup for F
+where
+    F: Fn(&str, &str, u64) -> Option<Secret>,
+{
+    fn lookup(&self, username: &str, realm: &str, unix_now: u64) -> Option<Secret> {
+        self(username, realm, unix_now)
+    }
+}
+
+/// A fixed table of users and passwords.
+///
+/// ```
+/// use floe_turn::{CredentialLookup, StaticCredentials};
+/// let users = StaticCredentials::new().with_user("alice", "secret");
+/// assert!(users.lookup("alice", "example.org", 0).is_some());
+/// ```
+#[derive(Clone, Default)]
+pub struct StaticCredentials {
+    users: HashMap<String, String>,
+}
+
+impl fmt::Debug for StaticCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StaticCredentials")
+            .field("users", &self.users.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl StaticCredentials {
+    /// An empty table.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds (or replaces) a user.
+    #[must_use]
+    pub fn with_user(mut self, username: &str, password: &str) -> Self {
+        self.users.insert(username.to_owned(), password.to_owned());
+        self
+    }
+}
+
+impl CredentialLookup for StaticCredentials {
+    fn lookup(&self, username: &str, _realm: &str, _unix_now: u64) -> Option<Secret> {
+        self.users.get(username).cloned().map(Secret::Password)
+    }
+}
+
+/// REST-style ephemeral credentials (draft-uberti-behave-turn-rest, coturn's
+/// `use-auth-secret`): the username is `"<expiry unix seconds>:<user>"` and the password is
+/// `base64(HMAC-SHA1(shared secret, username))`. Expired usernames are refused.
+///
+/// ```
+/// use floe_turn::{CredentialLookup, RestCredentials};
+/// let rest = RestCredentials::new(b"shared-secret".to_vec());
+/// let (user, pass) = rest.issue("alice", 2_000_000_000);
+/// assert_eq!(user, "2000000000:alice");
+/// assert!(rest.lookup(&user, "example.org", 1_999_999_999).is_some());
+/// assert!(rest.lookup(&user, "example.org", 2_000_000_001).is_none());
+/// # let _ = pass;
+/// ```
+#[derive(Clone)]
+pub struct RestCredentials {
+    secret: Vec<u8>,
+}
+
+impl fmt::Debug for RestCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RestCredentials { secret: <redacted> }")
+    }
+}
+
+impl RestCredentials {
+    /// Credentials signed with `secret`.
+    #[must_use]
+    pub fn new(secret: Vec<u8>) -> Self {
+        Self { secret }
+    }
+
+    /// The password for a full REST username.
+    #[must_use]
+    pub fn password_for(&self, username: &str) -> String {
+        let mut h = <hmac::Hmac<sha1::Sha1> as KeyInit>::new_from_slice(&self.secret)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of every length"));
+        h.update(username.as_bytes());
+        base64::engine::general_purpose::STANDARD.encode(h.finalize().into_bytes())
+    }
+
+    /// Issues `(username, password)` for `user` valid until `expires_unix`.
+    #[must_use]
+    pub fn issue(&self, user: &str, expires_unix: u64) -> (String, String) {
+        let username = format!("{expires_unix}:{user}");
+        let password = self.password_for(&username);
+        (username, password)
+    }
+}
+
+impl CredentialLookup for RestCredentials {
+    fn lookup(&self, username: &str, _realm: &str, unix_now: u64) -> Option<Secret> {
+        let (expiry, _) = username.split_once(':').unwrap_or((username, ""));
+        let expiry: u64 = expiry.parse().ok()?;
+        (expiry > unix_now).then(|| Secret::Password(self.password_for(username)))
+    }
+}
+
+/// The nonce cookie prefix announcing RFC 8489 security features (§9.2).
+pub(crate) const NONCE_COOKIE: &str = "obMatJos2";
+/// The security-feature set "password algorithms" (bit 0), base64-encoded (RFC 8489 §9.2).
+const FEATURES_PASSWORD_ALGORITHMS: &str = "gAAA";
+/// Hex digits of the timestamp and MAC in a nonce.
+const NONCE_BODY_LEN: usize = 8 + 16;
+
+/// Mints and checks stateless nonces: a timestamp and a truncated HMAC over it and the client
+/// address, so no per-client state is kept before authentication (RFC 8489 §9.2.1).
+#[derive(Clone)]
+pub(crate) struct NonceMinter {
+    key: [u8; 20],
+    lifetime_secs: u32,
+    cookie: bool,
+}
+
+impl fmt::Debug for NonceMinter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NonceMinter")
+            .field("lifetime_secs", &self.lifetime_secs)
+            .field("cookie", &self.cookie)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a nonce was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NonceCheck {
+    Valid,
+    /// Well-formed and ours but too old: 438.
+    Stale,
+    /// Not ours or forged: also 438 (RFC 8489 §9.2.4 treats an invalid nonce as stale).
+    Invalid,
+}
+
+impl NonceMinter {
+    pub(crate) fn new(key: [u8; 20], lifetime_secs: u32, cookie: bool) -> Self {
+        Self {
+            key,
+            lifetime_secs,
+            cookie,
+        }
+    }
+
+    /// Whether nonces carry the security-feature cookie (and PASSWORD-ALGORITHMS is offered).
+    pub(crate) fn has_cookie(&self) -> bool {
+        self.cookie
+    }
+
+    fn mac(&self, stamp: u32, client: SocketAddr) -> [u8; 8] {
+        let mut h = <hmac::Hmac<sha1::Sha1> as KeyInit>::new_from_slice(&self.key)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of every length"));
+        h.update(&stamp.to_be_bytes());
+        match client.ip() {
+            IpAddr::V4(ip) => h.update(&ip.octets()),
+            IpAddr::V6(ip) => h.update(&ip.octets()),
+        }
+        h.update(&client.port().to_be_bytes());
+        let full = h.finalize().into_bytes();
+        let mut out = [0u8; 8];
+        out.copy_from_slice(&full[..8]);
+        out
+    }
+
+    /// A nonce for `client` minted at `stamp` seconds of server time.
+    pub(crate) fn mint(&self, stamp: u32, client: SocketAddr) -> String {
+        let mut s = String::with_capacity(NONCE_COOKIE.len() + 4 + NONCE_BODY_LEN);
+        if self.cookie {
+            s.push_str(NONCE_COOKIE);
+            s.push_str(FEATURES_PASSWORD_ALGORITHMS);
+        }
+        push_hex(&mut s, &stamp.to_be_bytes());
+        push_hex(&mut s, &self.mac(stamp, client));
+        s
+    }
+
+    /// Checks a nonce presented by `client` at server time `now_stamp`.
+    pub(crate) fn check(&self, nonce: &str, client: SocketAddr, now_stamp: u32) -> NonceCheck {
+        let body = if self.cookie {
+            match nonce
+                .strip_prefix(NONCE_COOKIE)
+                .and_then(|r| r.strip_prefix(FEATURES_PASSWORD_ALGORITHMS))
+            {
+                Some(b) => b,
+                None => return NonceCheck::Invalid,
+            }
+        } else {
+            nonce
+        };
+        let mut raw = [0u8; NONCE_BODY_LEN / 2];
+        if body.len() != NONCE_BODY_LEN || !parse_hex(body, &mut raw) {
+            return NonceCheck::Invalid;
+        }
+        let stamp = u32::from_be_bytes([raw[0], raw[1], raw[2], raw[3]]);
+        let want = self.mac(stamp, client);
+        // Constant-time comparison of the MAC.
+        let diff = want
+            .iter()
+            .zip(&raw[4..])
+            .fold(0u8, |d, (a, b)| d | (a ^ b));
+        if diff != 0 {
+            return NonceCheck::Invalid;
+        }
+        if stamp > now_stamp || now_stamp - stamp >= self.lifetime_secs {
+            return NonceCheck::Stale;
+        }
+        NonceCheck::Valid
+    }
+}
+
+fn push_hex(s: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0xF)]));
+    }
+}
+
+fn parse_hex(s: &str, out: &mut [u8]) -> bool {
+    let b = s.as_bytes();
+    if b.len() != out.len() * 2 {
+        return false;
+    }
+    for (i, o) in out.iter_mut().enumerate() {
+        let (Some(hi), Some(lo)) = (hex_val(b[2 * i]), hex_val(b[2 * i + 1])) else {
+            return false;
+        };
+        *o = (hi << 4) | lo;
+    }
+    true
+}
+
+const fn hex_val(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn md5_key_matches_rfc_5769_style_derivation() {
+        // MD5("user:realm:pass") computed independently: RFC 5769 §2.4 uses
+        // username "\u{30DE}\u{30C8}\u{30EA}\u{30C3}\u{30AF}\u{30B9}", so check a plain one.
+        let k = LongTermKey::derive_md5("alice", "example.org", "secret");
+        let mut h = md5::Md5::new();
+        h.update(b"alice:example.org:secret");
+        assert_eq!(k.as_bytes(), h.finalize().as_slice());
+        assert_eq!(format!("{k:?}"), "LongTermKey::Md5(<redacted>)");
+    }
+
+    #[test]
+    fn nonce_valid_stale_forged_and_bound_to_client() {
+        let m = NonceMinter::new([9; 20], 600, true);
+        let a: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let b: SocketAddr = "127.0.0.1:5001".parse().unwrap();
+        let n = m.mint(100, a);
+        assert!(n.starts_with("obMatJos2gAAA"));
+        assert_eq!(m.check(&n, a, 100), NonceCheck::Valid);
+        assert_eq!(m.check(&n, a, 699), NonceCheck::Valid);
+        assert_eq!(m.check(&n, a, 700), NonceCheck::Stale);
+        assert_eq!(m.check(&n, b, 100), NonceCheck::Invalid);
+        let mut forged = n.clone();
+        forged.pop();
+        forged.push('0');
+        assert_ne!(m.check(&forged, a, 100), NonceCheck::Valid);
+        assert_eq!(m.check("garbage", a, 100), NonceCheck::Invalid);
+        let plain = NonceMinter::new([9; 20], 600, false);
+        assert_eq!(plain.check(&plain.mint(5, a), a, 6), NonceCheck::Valid);
+    }
+
+    #[test]
+    fn rest_credentials_expire() {
+        let rest = RestCredentials::new(b"k".to_vec());
+        let (u, p) = rest.issue("bob", 50);
+        let Some(Secret::Password(got)) = rest.lookup(&u, "r", 49) else {
+            panic!("valid REST user refused");
+        };
+        assert_eq!(got, p);
+        assert!(rest.lookup(&u, "r", 50).is_none());
+        assert!(rest.lookup("notanumber:bob", "r", 0).is_none());
+    }
+
+    #[test]
+    fn md5_only_secret_cannot_make_sha256_key() {
+        let s = Secret::Md5Key([1; 16]);
+        assert!(s.key(PasswordAlgorithm::Sha256, "u", "r").is_none());
+        assert!(s.key(PasswordAlgorithm::Md5, "u", "r").is_some());
+    }
+}

@@ -1,0 +1,243 @@
+//! Which peer addresses a server relays to (RFC 8656 §21.3 on open relays and
+//! RFC 6890 special-purpose ranges), and the quotas it enforces.
+
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// A prefix (address and length) for allow and deny lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpPrefix {
+    /// Network address.
+    pub addr: IpAddr,
+    /// Prefix length in bits.
+    pub len: u8,
+}
+
+impl IpPrefix {
+    /// A prefix; lengths beyond the address width are clamped.
+    #[must_use]
+    pub const fn new(addr: IpAddr, len: u8) -> Self {
+        Self { addr, len }
+    }
+
+    /// Whether `ip` lies in the prefix.
+    ///
+    /// ```
+    /// use floe_turn::IpPrefix;
+    /// let p = IpPrefix::new("10.0.0.0".parse().unwrap(), 8);
+    /// assert!(p.contains(&"10.1.2.3".parse().unwrap()));
+    /// assert!(!p.contains(&"11.0.0.1".parse().unwrap()));
+    /// ```
+    #[must_use]
+    pub fn contains(&self, ip: &IpAddr) -> bool {
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let len = u32::from(self.len.min(32));
+                let mask = u32::MAX.checked_shl(32 - len).unwrap_or(0);
+                u32::from(net) & mask == u32::from(*ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let len = u32::from(self.len.min(128));
+                let mask = u128::MAX.checked_shl(128 - len).unwrap_or(0);
+                u128::from(net) & mask == u128::from(*ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+const fn v4(a: u8, b: u8, c: u8, d: u8, len: u8) -> IpPrefix {
+    IpPrefix::new(IpAddr::V4(Ipv4Addr::new(a, b, c, d)), len)
+}
+
+const fn v6(hi: u16, second: u16, len: u8) -> IpPrefix {
+    IpPrefix::new(IpAddr::V6(Ipv6Addr::new(hi, second, 0, 0, 0, 0, 0, 0)), len)
+}
+
+/// Loopback (RFC 6890: 127/8, ::1).
+const LOOPBACK: [IpPrefix; 2] = [
+    v4(127, 0, 0, 0, 8),
+    IpPrefix::new(IpAddr::V6(Ipv6Addr::LOCALHOST), 128),
+];
+/// Private and unique-local ranges (RFC 1918, RFC 6598 shared space, RFC 4193).
+const PRIVATE: [IpPrefix; 5] = [
+    v4(10, 0, 0, 0, 8),
+    v4(172, 16, 0, 0, 12),
+    v4(192, 168, 0, 0, 16),
+    v4(100, 64, 0, 0, 10),
+    v6(0xfc00, 0, 7),
+];
+/// Link-local (169.254/16, fe80::/10).
+const LINK_LOCAL: [IpPrefix; 2] = [v4(169, 254, 0, 0, 16), v6(0xfe80, 0, 10)];
+/// Never relayed: unspecified, "this network", multicast, broadcast, reserved,
+/// documentation, benchmarking, IETF protocol assignments, discard-only, Teredo, ORCHID.
+const ALWAYS_DENIED: [IpPrefix; 16] = [
+    v4(0, 0, 0, 0, 8),
+    v4(192, 0, 0, 0, 24),
+    v4(192, 0, 2, 0, 24),
+    v4(198, 18, 0, 0, 15),
+    v4(198, 51, 100, 0, 24),
+    v4(203, 0, 113, 0, 24),
+    v4(224, 0, 0, 0, 4),
+    v4(240, 0, 0, 0, 4),
+    IpPrefix::new(IpAddr::V6(Ipv6Addr::UNSPECIFIED), 128),
+    v6(0x0100, 0, 64),
+    v6(0x2001, 0x0db8, 32),
+    v6(0x2001, 0, 32),
+    v6(0x2001, 0x0010, 28),
+    v6(0x2001, 0x0020, 28),
+    v6(0xff00, 0, 8),
+    v6(0x0000, 0, 96),
+];
+
+/// The peer-address policy of a server: special-purpose ranges are refused with 403 unless
+/// configured otherwise, so the relay cannot be used to reach the operator's own network
+/// (RFC 8656 §21.3).
+///
+/// ```
+/// use floe_turn::PeerPolicy;
+/// let p = PeerPolicy::default();
+/// assert!(!p.allows(&"127.0.0.1".parse().unwrap()));
+/// assert!(!p.allows(&"10.0.0.1".parse().unwrap()));
+/// assert!(p.allows(&"8.8.8.8".parse().unwrap()));
+/// assert!(PeerPolicy::default().allow_loopback(true).allows(&"127.0.0.1".parse().unwrap()));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct PeerPolicy {
+    loopback: bool,
+    private: bool,
+    link_local: bool,
+    allowed: Vec<IpPrefix>,
+    denied: Vec<IpPrefix>,
+}
+
+impl PeerPolicy {
+    /// Allows loopback peers (127/8, ::1): for tests on one machine.
+    #[must_use]
+    pub fn allow_loopback(mut self, yes: bool) -> Self {
+        self.loopback = yes;
+        self
+    }
+
+    /// Allows private and unique-local peers (RFC 1918, 100.64/10, fc00::/7).
+    #[must_use]
+    pub fn allow_private(mut self, yes: bool) -> Self {
+        self.private = yes;
+        self
+    }
+
+    /// Allows link-local peers.
+    #[must_use]
+    pub fn allow_link_local(mut self, yes: bool) -> Self {
+        self.link_local = yes;
+        self
+    }
+
+    /// Always allows this prefix (checked before everything else).
+    #[must_use]
+    pub fn allow(mut self, prefix: IpPrefix) -> Self {
+        self.allowed.push(prefix);
+        self
+    }
+
+    /// Always denies this prefix (checked after the explicit allow list).
+    #[must_use]
+    pub fn deny(mut self, prefix: IpPrefix) -> Self {
+        self.denied.push(prefix);
+        self
+    }
+
+    /// Whether the server may relay to `ip`. IPv4-mapped IPv6 addresses are judged by their
+    /// IPv4 address.
+    #[must_use]
+    pub fn allows(&self, ip: &IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(*ip, IpAddr::V4),
+            IpAddr::V4(_) => *ip,
+        };
+        if self.allowed.iter().any(|p| p.contains(&ip)) {
+            return true;
+        }
+        if self.denied.iter().any(|p| p.contains(&ip)) {
+            return false;
+        }
+        let hit = |set: &[IpPrefix]| set.iter().any(|p| p.contains(&ip));
+        if hit(&LOOPBACK) {
+            return self.loopback;
+        }
+        if hit(&PRIVATE) {
+            return self.private;
+        }
+        if hit(&LINK_LOCAL) {
+            return self.link_local;
+        }
+        if ip == IpAddr::V4(Ipv4Addr::BROADCAST) {
+            return false;
+        }
+        !hit(&ALWAYS_DENIED)
+    }
+}
+
+/// Limits on what clients may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Quotas {
+    /// Allocations per username (486 Allocation Quota Reached beyond it, RFC 8656 §7.2).
+    pub allocations_per_user: u32,
+    /// Allocations in total (508 Insufficient Capacity beyond it).
+    pub allocations_total: u32,
+    /// Permissions per allocation (508 beyond it).
+    pub permissions_per_allocation: u16,
+    /// Channels per allocation (508 beyond it).
+    pub channels_per_allocation: u16,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Self {
+            allocations_per_user: 16,
+            allocations_total: 16_384,
+            permissions_per_allocation: 64,
+            channels_per_allocation: 64,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn special_ranges() {
+        let p = PeerPolicy::default();
+        for bad in [
+            "127.0.0.1",
+            "::1",
+            "10.1.1.1",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.0.1",
+            "fe80::1",
+            "fc00::1",
+            "224.0.0.1",
+            "255.255.255.255",
+            "0.0.0.0",
+            "::",
+            "::ffff:127.0.0.1",
+            "2001:db8::1",
+            "192.0.2.1",
+            "100.64.0.1",
+        ] {
+            assert!(!p.allows(&bad.parse().unwrap()), "{bad} allowed");
+        }
+        for good in ["8.8.8.8", "2606:4700::1111", "172.32.0.1", "::ffff:8.8.8.8"] {
+            assert!(p.allows(&good.parse().unwrap()), "{good} denied");
+        }
+        let p = PeerPolicy::default()
+            .allow_private(true)
+            .deny(IpPrefix::new("10.9.0.0".parse().unwrap(), 16))
+            .allow(IpPrefix::new("192.0.2.7".parse().unwrap(), 32));
+        assert!(p.allows(&"10.1.0.1".parse().unwrap()));
+        assert!(!p.allows(&"10.9.0.1".parse().unwrap()));
+        assert!(p.allows(&"192.0.2.7".parse().unwrap()));
+    }
+}

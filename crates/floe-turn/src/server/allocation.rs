@@ -1,0 +1,168 @@
+//! One allocation's state: relayed addresses, lifetime, permissions and channels
+//! (RFC 8656 §2.2, §9, §12).
+
+use core::net::{IpAddr, SocketAddr};
+use core::time::Duration;
+use std::time::Instant;
+
+use super::{PendingAllocate, RelayGrant};
+use crate::auth::LongTermKey;
+use crate::wire::Integrity;
+
+/// A permission for one peer IP (RFC 8656 §9): ports are not part of it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Permission {
+    pub(super) ip: IpAddr,
+    pub(super) expires: Instant,
+}
+
+/// A channel binding (RFC 8656 §12).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Channel {
+    pub(super) number: u16,
+    pub(super) peer: SocketAddr,
+    pub(super) expires: Instant,
+}
+
+/// Server-side allocation state. Kept small: the benchmark reports its size.
+#[derive(Debug)]
+pub(super) struct Allocation {
+    pub(super) relayed: SocketAddr,
+    pub(super) additional: Option<SocketAddr>,
+    pub(super) username: Box<str>,
+    pub(super) key: LongTermKey,
+    pub(super) integrity: Integrity,
+    pub(super) expires: Instant,
+    pub(super) permissions: Vec<Permission>,
+    pub(super) channels: Vec<Channel>,
+    /// The transaction id and response of the Allocate that created it, for retransmits
+    /// (RFC 8656 §7.2).
+    pub(super) cached_allocate: Option<([u8; 12], Box<[u8]>)>,
+}
+
+/// A read-only view of an allocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AllocationInfo {
+    /// The relayed address.
+    pub relayed: SocketAddr,
+    /// The additional relayed address (dual stack).
+    pub additional: Option<SocketAddr>,
+    /// The authenticated user.
+    pub username: String,
+    /// When it expires unless refreshed.
+    pub expires: Instant,
+    /// Peer IPs with a live permission.
+    pub permissions: Vec<IpAddr>,
+    /// Bound channels and their peers.
+    pub channels: Vec<(u16, SocketAddr)>,
+}
+
+impl Allocation {
+    pub(super) fn new(p: &PendingAllocate, grant: RelayGrant, now: Instant) -> Self {
+        Self {
+            relayed: grant.relayed,
+            additional: grant.additional,
+            username: p.username.clone(),
+            key: p.key.clone(),
+            integrity: p.integrity,
+            expires: now + p.lifetime,
+            permissions: Vec::new(),
+            channels: Vec::new(),
+            cached_allocate: None,
+        }
+    }
+
+    pub(super) fn info(&self) -> AllocationInfo {
+        AllocationInfo {
+            relayed: self.relayed,
+            additional: self.additional,
+            username: self.username.to_string(),
+            expires: self.expires,
+            permissions: self.permissions.iter().map(|p| p.ip).collect(),
+            channels: self.channels.iter().map(|c| (c.number, c.peer)).collect(),
+        }
+    }
+
+    /// Whether a relayed address of `ip`'s family exists on this allocation.
+    pub(super) fn relay_for(&self, ip: &IpAddr) -> Option<SocketAddr> {
+        [Some(self.relayed), self.additional]
+            .into_iter()
+            .flatten()
+            .find(|r| r.is_ipv4() == ip.is_ipv4())
+    }
+
+    /// Whether `ip` has a live permission.
+    #[inline]
+    pub(super) fn permits(&self, ip: &IpAddr, now: Instant) -> bool {
+        self.permissions
+            .iter()
+            .any(|p| p.ip == *ip && p.expires > now)
+    }
+
+    /// Installs or refreshes a permission; `false` when the quota is full.
+    pub(super) fn permit(&mut self, ip: IpAddr, until: Instant, max: u16) -> bool {
+        if let Some(p) = self.permissions.iter_mut().find(|p| p.ip == ip) {
+            p.expires = until;
+            return true;
+        }
+        if self.permissions.len() >= usize::from(max) {
+            return false;
+        }
+        self.permissions.push(Permission { ip, expires: until });
+        true
+    }
+
+    /// The channel bound to `number`, if live.
+    #[inline]
+    pub(super) fn channel(&self, number: u16) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.number == number)
+    }
+
+    /// The channel bound to `peer`.
+    #[inline]
+    pub(super) fn channel_to(&self, peer: &SocketAddr) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.peer == *peer)
+    }
+
+    /// Binds or refreshes a channel. RFC 8656 §12.2: a number bound to another peer, or a
+    /// peer bound to another number, is refused (`Err(400)`); a full table gives `Err(508)`.
+    pub(super) fn bind(
+        &mut self,
+        number: u16,
+        peer: SocketAddr,
+        until: Instant,
+        max: u16,
+    ) -> Result<(), u16> {
+        if let Some(c) = self.channels.iter_mut().find(|c| c.number == number) {
+            if c.peer != peer {
+                return Err(400);
+            }
+            c.expires = until;
+            return Ok(());
+        }
+        if self.channels.iter().any(|c| c.peer == peer) {
+            return Err(400);
+        }
+        if self.channels.len() >= usize::from(max) {
+            return Err(508);
+        }
+        self.channels.push(Channel {
+            number,
+            peer,
+            expires: until,
+        });
+        Ok(())
+    }
+
+    /// Drops expired permissions and channels.
+    pub(super) fn expire_children(&mut self, now: Instant) {
+        self.permissions.retain(|p| p.expires > now);
+        self.channels.retain(|c| c.expires > now);
+    }
+
+    /// Sets the lifetime from now.
+    pub(super) fn refresh(&mut self, now: Instant, lifetime: Duration) {
+        self.expires = now + lifetime;
+    }
+}

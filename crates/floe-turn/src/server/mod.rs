@@ -1,0 +1,450 @@
+//! The sans-I/O TURN server core (RFC 8656 §5–§12, RFC 8489 §9.2 long-term credentials).
+//!
+//! The embedder owns every socket: it hands each datagram (or framed stream message) from a
+//! client to [`Server::handle_receive`], each datagram arriving on a relay socket to
+//! [`Server::handle_peer_data`], drains [`Server::poll_transmit`] and [`Server::poll_event`],
+//! and calls [`Server::handle_timeout`] at [`Server::poll_timeout`]. Relay addresses are
+//! requested through [`ServerEvent::RelayRequested`] and granted with
+//! [`Server::provide_relay`].
+
+mod allocation;
+mod relay;
+mod requests;
+
+use core::net::SocketAddr;
+use core::time::Duration;
+use std::collections::{HashMap, VecDeque};
+use std::time::Instant;
+
+use rand::Rng as _;
+
+use self::allocation::Allocation;
+pub use self::allocation::AllocationInfo;
+pub use self::relay::{ClientTransmit, PeerTransmit};
+use crate::auth::{CredentialLookup, LongTermKey, NonceMinter, PasswordAlgorithm};
+use crate::policy::{PeerPolicy, Quotas};
+use crate::types::{AddressFamily, FiveTuple, Transmit};
+use crate::wire::Integrity;
+
+/// Default allocation lifetime (RFC 8656 §3.2: 10 minutes).
+pub const DEFAULT_ALLOCATION_LIFETIME: Duration = Duration::from_secs(600);
+/// Largest lifetime the server grants by default (RFC 8656 §7.2 suggests one hour).
+pub const MAX_ALLOCATION_LIFETIME: Duration = Duration::from_secs(3600);
+/// Permission lifetime (RFC 8656 §9: 300 seconds, not configurable by the client).
+pub const PERMISSION_LIFETIME: Duration = Duration::from_secs(300);
+/// Channel binding lifetime (RFC 8656 §12: 10 minutes).
+pub const CHANNEL_LIFETIME: Duration = Duration::from_secs(600);
+/// How long a nonce stays valid before 438 Stale Nonce (RFC 8489 §9.2 leaves it to the
+/// server; coturn also uses 600 s).
+pub const DEFAULT_NONCE_LIFETIME: Duration = Duration::from_secs(600);
+
+/// Server configuration. Build with [`ServerConfig::new`] and adjust the public fields.
+///
+/// ```
+/// let mut config = floe_turn::ServerConfig::new("example.org");
+/// config.peer_policy = floe_turn::PeerPolicy::default().allow_loopback(true);
+/// config.rng_seed = Some([7; 32]);
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ServerConfig {
+    /// The REALM of the long-term credentials.
+    pub realm: String,
+    /// SOFTWARE attribute added to responses, if any.
+    pub software: Option<String>,
+    /// Whether responses end with FINGERPRINT.
+    pub fingerprint: bool,
+    /// Nonce lifetime; older nonces get 438.
+    pub nonce_lifetime: Duration,
+    /// Lifetime granted when the client asks for less or nothing.
+    pub default_lifetime: Duration,
+    /// Largest lifetime granted.
+    pub max_lifetime: Duration,
+    /// Password algorithms offered in PASSWORD-ALGORITHMS, in order of preference. Empty
+    /// turns RFC 8489 algorithm negotiation off (nonces then carry no security-feature
+    /// cookie and MD5 is used, as with RFC 5389 clients).
+    pub password_algorithms: Vec<PasswordAlgorithm>,
+    /// Which peers may be relayed to.
+    pub peer_policy: PeerPolicy,
+    /// Allocation, permission and channel limits.
+    pub quotas: Quotas,
+    /// Unix time in seconds at the `now` given to [`Server::new`]; used for REST credential
+    /// expiry only.
+    pub unix_time: u64,
+    /// How long an Allocate waits for [`Server::provide_relay`] before it is dropped.
+    pub relay_request_timeout: Duration,
+    /// Seed of the server's CSPRNG (nonce key); `None` draws one from the OS.
+    pub rng_seed: Option<[u8; 32]>,
+}
+
+impl ServerConfig {
+    /// Defaults for `realm`: lifetimes from RFC 8656, SHA-256 then MD5 offered, special peer
+    /// ranges denied, FINGERPRINT on.
+    #[must_use]
+    pub fn new(realm: &str) -> Self {
+        Self {
+            realm: realm.to_owned(),
+            software: None,
+            fingerprint: true,
+            nonce_lifetime: DEFAULT_NONCE_LIFETIME,
+            default_lifetime: DEFAULT_ALLOCATION_LIFETIME,
+            max_lifetime: MAX_ALLOCATION_LIFETIME,
+            password_algorithms: vec![PasswordAlgorithm::Sha256, PasswordAlgorithm::Md5],
+            peer_policy: PeerPolicy::default(),
+            quotas: Quotas::default(),
+            unix_time: 0,
+            relay_request_timeout: Duration::from_secs(5),
+            rng_seed: None,
+        }
+    }
+}
+
+/// Identifies one relay request until [`Server::provide_relay`] answers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RelayRequestId(u64);
+
+/// What the server needs from the embedder to finish an Allocate: a relay socket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RelayRequest {
+    /// Answer with [`Server::provide_relay`] and this id.
+    pub id: RelayRequestId,
+    /// The allocation's 5-tuple.
+    pub five_tuple: FiveTuple,
+    /// Family of the relayed address (REQUESTED-ADDRESS-FAMILY, IPv4 by default).
+    pub family: AddressFamily,
+    /// Also a relayed address of this family (ADDITIONAL-ADDRESS-FAMILY, RFC 8656 §7.2).
+    pub additional_family: Option<AddressFamily>,
+    /// EVEN-PORT was requested (RFC 8656 §14.6); reservations are not supported.
+    pub even_port: bool,
+    /// DONT-FRAGMENT was requested (RFC 8656 §14.8): set DF on the relay socket.
+    pub dont_fragment: bool,
+}
+
+/// The embedder's answer to a [`RelayRequest`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RelayGrant {
+    /// The relayed transport address of the requested family.
+    pub relayed: SocketAddr,
+    /// The additional relayed address, when one was requested and could be opened.
+    pub additional: Option<SocketAddr>,
+}
+
+/// Why the embedder could not provide a relay socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RelayError {
+    /// No port free: the client gets 508 Insufficient Capacity.
+    #[error("no relay port available")]
+    InsufficientCapacity,
+    /// The family cannot be served: the client gets 440 Address Family not Supported.
+    #[error("address family not supported")]
+    FamilyNotSupported,
+}
+
+/// Why an allocation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReleaseReason {
+    /// The client deleted it (Refresh with LIFETIME 0).
+    Deleted,
+    /// Its lifetime ran out.
+    Expired,
+}
+
+/// Something the embedder must act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ServerEvent {
+    /// Open a relay socket and answer with [`Server::provide_relay`].
+    RelayRequested(RelayRequest),
+    /// An allocation was created on the relay address(es) granted.
+    AllocationCreated {
+        /// Its 5-tuple.
+        five_tuple: FiveTuple,
+        /// The relayed address.
+        relayed: SocketAddr,
+        /// The additional relayed address.
+        additional: Option<SocketAddr>,
+        /// The authenticated user.
+        username: String,
+    },
+    /// An allocation ended: close its relay socket(s).
+    RelayReleased {
+        /// Its 5-tuple.
+        five_tuple: FiveTuple,
+        /// The relayed address to close.
+        relayed: SocketAddr,
+        /// The additional relayed address to close.
+        additional: Option<SocketAddr>,
+        /// Why.
+        reason: ReleaseReason,
+    },
+}
+
+/// Counters of what the server did with its input.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServerStats {
+    /// Inputs that were neither STUN nor ChannelData.
+    pub malformed: u64,
+    /// Requests refused with an error response (401 challenges included).
+    pub rejected: u64,
+    /// Packets relayed from clients to peers.
+    pub relayed_to_peer: u64,
+    /// Packets relayed from peers to clients.
+    pub relayed_to_client: u64,
+    /// Packets dropped on the relay path: no allocation, no permission, no channel, or a
+    /// peer the policy refuses.
+    pub relay_dropped: u64,
+}
+
+/// A pending Allocate, waiting for the embedder's relay socket.
+#[derive(Debug)]
+struct PendingAllocate {
+    five_tuple: FiveTuple,
+    tid: [u8; 12],
+    username: Box<str>,
+    key: LongTermKey,
+    integrity: Integrity,
+    lifetime: Duration,
+    additional_family: Option<AddressFamily>,
+    deadline: Instant,
+}
+
+/// The sans-I/O TURN server. See the module documentation for the drive loop.
+///
+/// ```
+/// use std::time::Instant;
+/// use floe_turn::{Server, ServerConfig, StaticCredentials};
+/// let now = Instant::now();
+/// let mut config = ServerConfig::new("example.org");
+/// config.rng_seed = Some([1; 32]);
+/// let server = Server::new(config, StaticCredentials::new().with_user("alice", "secret"), now);
+/// assert_eq!(server.allocation_count(), 0);
+/// assert!(server.poll_timeout().is_none());
+/// ```
+#[derive(Debug)]
+pub struct Server<C> {
+    config: ServerConfig,
+    credentials: C,
+    epoch: Instant,
+    nonces: NonceMinter,
+    allocations: HashMap<FiveTuple, Allocation>,
+    by_relay: HashMap<SocketAddr, FiveTuple>,
+    per_user: HashMap<Box<str>, u32>,
+    pending: HashMap<RelayRequestId, PendingAllocate>,
+    next_request: u64,
+    transmits: VecDeque<Transmit>,
+    events: VecDeque<ServerEvent>,
+    next_sweep: Option<Instant>,
+    stats: ServerStats,
+    indications: u64,
+}
+
+/// How often expiry is checked while anything can expire.
+const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
+
+impl<C: CredentialLookup> Server<C> {
+    /// A server with no allocations. `now` is the server's epoch for nonces and the instant
+    /// at which `config.unix_time` holds.
+    pub fn new(config: ServerConfig, credentials: C, now: Instant) -> Self {
+        let mut key = [0u8; 20];
+        crate::rng::from_seed(config.rng_seed).fill_bytes(&mut key);
+        let nonces = NonceMinter::new(
+            key,
+            u32::try_from(config.nonce_lifetime.as_secs()).unwrap_or(u32::MAX),
+            !config.password_algorithms.is_empty(),
+        );
+        Self {
+            config,
+            credentials,
+            epoch: now,
+            nonces,
+            allocations: HashMap::new(),
+            by_relay: HashMap::new(),
+            per_user: HashMap::new(),
+            pending: HashMap::new(),
+            next_request: 0,
+            transmits: VecDeque::new(),
+            events: VecDeque::new(),
+            next_sweep: None,
+            stats: ServerStats::default(),
+            indications: 0,
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ServerConfig {
+        &self.config
+    }
+
+    /// Number of live allocations.
+    pub fn allocation_count(&self) -> usize {
+        self.allocations.len()
+    }
+
+    /// Number of Allocates waiting for [`Server::provide_relay`].
+    pub fn pending_count(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// A snapshot of the allocation on `five_tuple`.
+    pub fn allocation(&self, five_tuple: &FiveTuple) -> Option<AllocationInfo> {
+        self.allocations.get(five_tuple).map(Allocation::info)
+    }
+
+    /// What the server did with its input so far.
+    pub fn stats(&self) -> ServerStats {
+        self.stats
+    }
+
+    /// The next datagram (or stream bytes) to send to a client.
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.transmits.pop_front()
+    }
+
+    /// The next event for the embedder.
+    pub fn poll_event(&mut self) -> Option<ServerEvent> {
+        self.events.pop_front()
+    }
+
+    /// When [`Server::handle_timeout`] should be called next.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.next_sweep
+    }
+
+    /// Expires allocations, permissions, channels and stale relay requests.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        let mut expired = Vec::new();
+        for (ft, alloc) in &mut self.allocations {
+            if alloc.expires <= now {
+                expired.push(*ft);
+            } else {
+                alloc.expire_children(now);
+            }
+        }
+        for ft in expired {
+            self.remove_allocation(&ft, ReleaseReason::Expired);
+        }
+        let stale: Vec<_> = self
+            .pending
+            .iter()
+            .filter(|(_, p)| p.deadline <= now)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in stale {
+            if let Some(p) = self.pending.remove(&id) {
+                self.release_user_slot(&p.username);
+            }
+        }
+        self.schedule_sweep(now);
+    }
+
+    fn schedule_sweep(&mut self, now: Instant) {
+        self.next_sweep = (!self.allocations.is_empty() || !self.pending.is_empty())
+            .then(|| now + SWEEP_INTERVAL);
+    }
+
+    fn remove_allocation(&mut self, ft: &FiveTuple, reason: ReleaseReason) {
+        let Some(alloc) = self.allocations.remove(ft) else {
+            return;
+        };
+        self.by_relay.remove(&alloc.relayed);
+        if let Some(extra) = alloc.additional {
+            self.by_relay.remove(&extra);
+        }
+        self.release_user_slot(&alloc.username);
+        self.events.push_back(ServerEvent::RelayReleased {
+            five_tuple: *ft,
+            relayed: alloc.relayed,
+            additional: alloc.additional,
+            reason,
+        });
+    }
+
+    fn release_user_slot(&mut self, username: &str) {
+        if let Some(n) = self.per_user.get_mut(username) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.per_user.remove(username);
+            }
+        }
+    }
+
+    /// Seconds since the server's epoch, for nonces.
+    fn stamp(&self, now: Instant) -> u32 {
+        u32::try_from(now.saturating_duration_since(self.epoch).as_secs()).unwrap_or(u32::MAX)
+    }
+
+    /// Unix time at `now`, for REST credentials.
+    fn unix_now(&self, now: Instant) -> u64 {
+        self.config
+            .unix_time
+            .saturating_add(now.saturating_duration_since(self.epoch).as_secs())
+    }
+
+    /// Grants (or refuses) the relay socket of a [`RelayRequest`]; the Allocate is answered
+    /// now. Unknown or timed-out ids are ignored (the embedder should close the socket it
+    /// opened; `false` tells it so).
+    pub fn provide_relay(
+        &mut self,
+        now: Instant,
+        id: RelayRequestId,
+        grant: Result<RelayGrant, RelayError>,
+    ) -> bool {
+        let Some(p) = self.pending.remove(&id) else {
+            return false;
+        };
+        let grant = match grant {
+            Ok(g)
+                if !self.by_relay.contains_key(&g.relayed)
+                    && g.additional.is_none_or(|a| !self.by_relay.contains_key(&a)) =>
+            {
+                g
+            }
+            Ok(_) | Err(RelayError::InsufficientCapacity) => {
+                self.release_user_slot(&p.username);
+                self.send_pending_error(&p, 508, "Insufficient Capacity");
+                return false;
+            }
+            Err(RelayError::FamilyNotSupported) => {
+                self.release_user_slot(&p.username);
+                self.send_pending_error(&p, 440, "Address Family not Supported");
+                return false;
+            }
+        };
+        let alloc = Allocation::new(&p, grant, now);
+        self.by_relay.insert(grant.relayed, p.five_tuple);
+        if let Some(extra) = grant.additional {
+            self.by_relay.insert(extra, p.five_tuple);
+        }
+        let response = self.allocate_success(&p, grant, &alloc);
+        let mut alloc = alloc;
+        alloc.cached_allocate = Some((p.tid, response.clone().into_boxed_slice()));
+        self.allocations.insert(p.five_tuple, alloc);
+        self.push_transmit(p.five_tuple, response);
+        self.events.push_back(ServerEvent::AllocationCreated {
+            five_tuple: p.five_tuple,
+            relayed: grant.relayed,
+            additional: grant.additional,
+            username: p.username.into_string(),
+        });
+        self.schedule_sweep(now);
+        true
+    }
+
+    fn push_transmit(&mut self, ft: FiveTuple, data: Vec<u8>) {
+        self.transmits.push_back(Transmit {
+            destination: ft.client,
+            source: Some(ft.server),
+            transport: ft.transport,
+            data,
+        });
+    }
+
+    fn new_request_id(&mut self) -> RelayRequestId {
+        self.next_request += 1;
+        RelayRequestId(self.next_request)
+    }
+}

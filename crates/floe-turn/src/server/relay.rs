@@ -1,0 +1,172 @@
+//! The relay path (RFC 8656 §10, §11, §12.4–12.6): client input in, peer datagram out, and
+//! back. No allocation per packet: outgoing payloads borrow the input, and data toward a
+//! client is framed into a buffer the caller reuses.
+
+use core::net::SocketAddr;
+use std::time::Instant;
+
+use super::Server;
+use crate::auth::CredentialLookup;
+use crate::types::{FiveTuple, Transport};
+use crate::wire::{Builder, Class, Msg, attr, channel_data, method};
+
+/// A datagram the embedder sends from one of its relay sockets to a peer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeerTransmit<'a> {
+    /// The relay socket to send from.
+    pub relay: SocketAddr,
+    /// The peer to send to.
+    pub peer: SocketAddr,
+    /// The application data (borrowed from the client's message).
+    pub data: &'a [u8],
+}
+
+/// A framed message the embedder sends to a client: the bytes are in the buffer given to
+/// [`Server::handle_peer_data`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientTransmit {
+    /// The allocation's 5-tuple: send to `client` from `server` over `transport`.
+    pub five_tuple: FiveTuple,
+}
+
+impl<C: CredentialLookup> Server<C> {
+    /// Handles one message from a client: a STUN message or a ChannelData message (for stream
+    /// transports, one frame as split by [`crate::StreamFramer`]).
+    ///
+    /// Requests are answered through [`Server::poll_transmit`]. Data to relay (a Send
+    /// indication or ChannelData with a permission) is returned for the embedder to send
+    /// from its relay socket; it borrows `bytes`.
+    pub fn handle_receive<'a>(
+        &mut self,
+        now: Instant,
+        five_tuple: FiveTuple,
+        bytes: &'a [u8],
+    ) -> Option<PeerTransmit<'a>> {
+        if bytes.first().is_some_and(|b| b & 0xC0 == 0x40) {
+            return self.channel_data_in(now, &five_tuple, bytes);
+        }
+        let Some(msg) = Msg::parse(bytes) else {
+            self.stats.malformed += 1;
+            return None;
+        };
+        match msg.class {
+            Class::Request => {
+                self.handle_request(now, five_tuple, &msg);
+                None
+            }
+            Class::Indication if msg.method == method::SEND => {
+                self.send_indication(now, &five_tuple, &msg)
+            }
+            // Responses and other indications are not for a server (RFC 8489 §6.3).
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn channel_data_in<'a>(
+        &mut self,
+        now: Instant,
+        ft: &FiveTuple,
+        bytes: &'a [u8],
+    ) -> Option<PeerTransmit<'a>> {
+        let out = channel_data::parse(bytes).and_then(|(number, data)| {
+            let alloc = self.allocations.get(ft)?;
+            let ch = alloc.channel(number)?;
+            if ch.expires <= now || !alloc.permits(&ch.peer.ip(), now) {
+                return None;
+            }
+            Some(PeerTransmit {
+                relay: alloc.relay_for(&ch.peer.ip())?,
+                peer: ch.peer,
+                data,
+            })
+        });
+        self.count_relay(out.is_some());
+        out
+    }
+
+    /// RFC 8656 §10.2: a Send indication needs XOR-PEER-ADDRESS, DATA and a permission.
+    fn send_indication<'a>(
+        &mut self,
+        now: Instant,
+        ft: &FiveTuple,
+        msg: &Msg<'a>,
+    ) -> Option<PeerTransmit<'a>> {
+        let out = (|| {
+            let alloc = self.allocations.get(ft)?;
+            let peer = msg.xor_addr(attr::XOR_PEER_ADDRESS)?;
+            let data = msg.attr(attr::DATA)?;
+            if !alloc.permits(&peer.ip(), now) {
+                return None;
+            }
+            Some(PeerTransmit {
+                relay: alloc.relay_for(&peer.ip())?,
+                peer,
+                data,
+            })
+        })();
+        self.count_relay(out.is_some());
+        out
+    }
+
+    #[inline]
+    fn count_relay(&mut self, relayed: bool) {
+        if relayed {
+            self.stats.relayed_to_peer += 1;
+        } else {
+            self.stats.relay_dropped += 1;
+        }
+    }
+
+    /// Handles a datagram from `peer` arriving on the relay socket `relay` (RFC 8656 §11.3,
+    /// §12.6). With a permission, the message for the client is written into `out` (cleared
+    /// first): ChannelData when a channel is bound to the peer, else a Data indication.
+    /// Returns where to send it, or `None` when the datagram is dropped.
+    ///
+    /// Reusing `out` across calls keeps this path free of allocation.
+    pub fn handle_peer_data(
+        &mut self,
+        now: Instant,
+        relay: SocketAddr,
+        peer: SocketAddr,
+        data: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Option<ClientTransmit> {
+        out.clear();
+        let found = self.by_relay.get(&relay).and_then(|ft| {
+            let alloc = self.allocations.get(ft)?;
+            if !alloc.permits(&peer.ip(), now) {
+                return None;
+            }
+            let tid = indication_tid(&mut self.indications);
+            match alloc.channel_to(&peer).filter(|c| c.expires > now) {
+                Some(ch) => {
+                    let pad = ft.transport == Transport::Stream;
+                    channel_data::encode(ch.number, data, pad, out);
+                }
+                None => {
+                    let mut b = Builder::new(out, method::DATA, Class::Indication, tid);
+                    b.xor_addr(attr::XOR_PEER_ADDRESS, peer)
+                        .attr(attr::DATA, data);
+                    b.finish();
+                }
+            }
+            Some(ClientTransmit { five_tuple: *ft })
+        });
+        if found.is_some() {
+            self.stats.relayed_to_client += 1;
+        } else {
+            self.stats.relay_dropped += 1;
+        }
+        found
+    }
+}
+
+/// Transaction id of a Data indication: indications are never matched to anything, so a
+/// counter keeps this path free of the RNG.
+fn indication_tid(counter: &mut u64) -> [u8; 12] {
+    *counter = counter.wrapping_add(1);
+    let mut tid = [0u8; 12];
+    tid[4..].copy_from_slice(&counter.to_be_bytes());
+    tid
+}
