@@ -25,7 +25,7 @@
 
 use alloc::vec::Vec;
 
-use crate::attributes::Attribute;
+use crate::attributes::{AnyAttribute, Attribute};
 use crate::error::EncodeError;
 use crate::header::{HEADER_LEN, MAGIC_COOKIE};
 use crate::integrity::{
@@ -87,6 +87,15 @@ impl<'b> MessageBuilder<'b> {
         let tid = self.tid;
         if let Some(value) = self.reserve(A::TYPE, len) {
             attr.encode(&tid, value);
+        }
+        self
+    }
+
+    /// Appends an [`AnyAttribute`] (typed or raw).
+    pub fn add_any(&mut self, attr: &AnyAttribute<'_>) -> &mut Self {
+        let tid = self.tid;
+        if let Some(out) = self.reserve(attr.attribute_type(), attr.encoded_len()) {
+            attr.encode(&tid, out);
         }
         self
     }

@@ -41,6 +41,7 @@ use crate::message::RawAttribute;
 use crate::registry::AttributeType;
 use crate::transaction_id::TransactionId;
 
+mod any;
 mod codec;
 
 mod additional_address_family;
@@ -89,6 +90,7 @@ pub use additional_address_family::AdditionalAddressFamily;
 pub use address_error_code::AddressErrorCode;
 pub use alternate_domain::AlternateDomain;
 pub use alternate_server::AlternateServer;
+pub use any::AnyAttribute;
 pub use change_request::ChangeRequest;
 pub use channel_number::ChannelNumber;
 pub use connection_id::ConnectionId;

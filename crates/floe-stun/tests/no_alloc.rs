@@ -1,0 +1,82 @@
+//! Decode and verify allocate nothing: measured with a counting global allocator.
+
+use floe_stun::attributes::{AnyAttribute, Software, Username, XorMappedAddress};
+use floe_stun::channel_data::ChannelData;
+use floe_stun::framing::next_frame;
+use floe_stun::{Class, IntegrityKey, Message, MessageBuilder, MessageType, Method, TransactionId};
+
+const REQUEST_2_1: &str = concat!(
+    "000100582112a442b7e7a701bc34d686fa87dfae802200105354554e20746573",
+    "7420636c69656e74002400046e0001ff80290008932ff9b151263b3600060009",
+    "6576746a3a68367659202020000800149aeaa70cbfd8cb56781ef2b5b2d3f249",
+    "c1b571a280280004e57a3bcf",
+);
+
+#[test]
+fn the_counter_counts() {
+    let info = allocation_counter::measure(|| {
+        core::hint::black_box(vec![1u8; 16]);
+    });
+    assert_eq!(info.count_total, 1);
+}
+
+#[test]
+fn decode_and_verify_do_not_allocate() {
+    let bytes = hex::decode(REQUEST_2_1).unwrap();
+    // Keys are built outside the measured region (the MD5/SHA-256 derivations do not allocate
+    // either, but a key is set up once per credential, not per message).
+    let key = IntegrityKey::short_term("VOkJxbRl1RmTxUk/WvJxBt");
+    let long_term = IntegrityKey::long_term_sha256("user", "realm", "pass");
+
+    let mut sha_msg = Vec::new();
+    let typ = MessageType::new(Method::BINDING, Class::Success);
+    let mut b = MessageBuilder::new(&mut sha_msg, typ, TransactionId::from_bytes([4; 12]));
+    b.add(&Software("x"))
+        .add(&XorMappedAddress("[2001:db8::1]:3478".parse().unwrap()));
+    b.message_integrity_sha256_truncated(&long_term, 16)
+        .unwrap()
+        .fingerprint()
+        .unwrap();
+    let mut channel = Vec::new();
+    ChannelData::new(0x4001, b"payload")
+        .unwrap()
+        .encode(&mut channel, true);
+
+    let info = allocation_counter::measure(|| {
+        let msg = Message::parse(core::hint::black_box(&bytes)).unwrap();
+        msg.verify_fingerprint().unwrap();
+        msg.verify_integrity(&key).unwrap();
+        assert_eq!(
+            msg.get::<Username<'_>>().unwrap(),
+            Some(Username("evtj:h6vY"))
+        );
+        for raw in msg.attributes() {
+            AnyAttribute::decode(raw, msg.transaction_id()).unwrap();
+        }
+        let msg = Message::parse(core::hint::black_box(&sha_msg)).unwrap();
+        msg.verify_integrity(&long_term).unwrap();
+        msg.verify_fingerprint().unwrap();
+        assert!(msg.get_all::<XorMappedAddress>().all(|a| a.is_ok()));
+        let frame = ChannelData::parse(core::hint::black_box(&channel)).unwrap();
+        assert_eq!(frame.data(), b"payload");
+        next_frame(&channel).unwrap();
+        // Failures must not allocate either.
+        assert!(Message::parse(&bytes[..50]).is_err());
+        assert!(msg.verify_integrity(&key).is_err());
+    });
+    assert_eq!(info.count_total, 0, "decode/verify allocated: {info:?}");
+}
+
+#[test]
+fn encoding_into_a_reserved_buffer_does_not_allocate() {
+    let key = IntegrityKey::short_term("pw");
+    let mut buf = Vec::with_capacity(512);
+    let info = allocation_counter::measure(|| {
+        buf.clear();
+        let typ = MessageType::new(Method::BINDING, Class::Request);
+        let mut b = MessageBuilder::new(&mut buf, typ, TransactionId::from_bytes([1; 12]));
+        b.add(&Username("alice:bob"));
+        b.message_integrity(&key).unwrap().fingerprint().unwrap();
+    });
+    assert_eq!(info.count_total, 0, "encode allocated: {info:?}");
+}
