@@ -25,7 +25,7 @@ macro_rules! any_attribute {
         #[non_exhaustive]
         pub enum AnyAttribute<'a> {
             $(
-                #[doc = concat!("[`", stringify!($variant), "`]")]
+                #[doc = concat!("The typed `", stringify!($ty), "` attribute.")]
                 $variant($ty),
             )*
             /// A type this crate does not decode: kept as is.
