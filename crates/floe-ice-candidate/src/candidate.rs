@@ -339,6 +339,23 @@ impl<'a> Candidate<'a> {
         &self.transport
     }
 
+    /// The transport as it is written on output: `UDP`/`TCP` in upper case when parsed (or
+    /// built) that way, lower case otherwise; extension tokens as written.
+    ///
+    /// ```
+    /// let c = floe_ice_candidate::Candidate::parse("candidate:1 1 UDP 1 192.0.2.1 9 typ host")?;
+    /// assert_eq!(c.transport_str(), "UDP");
+    /// # Ok::<(), floe_ice_candidate::ParseError>(())
+    /// ```
+    #[must_use]
+    pub fn transport_str(&self) -> &str {
+        match (&self.transport, self.transport_upper) {
+            (Transport::Udp, true) => "UDP",
+            (Transport::Tcp, true) => "TCP",
+            (t, _) => t.as_str(),
+        }
+    }
+
     /// The priority.
     ///
     /// ```
@@ -486,18 +503,13 @@ impl<'a> Candidate<'a> {
 
 impl core::fmt::Display for Candidate<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let transport = match (&self.transport, self.transport_upper) {
-            (Transport::Udp, true) => "UDP",
-            (Transport::Tcp, true) => "TCP",
-            (t, _) => t.as_str(),
-        };
         write!(
             f,
             "{}{} {} {} {} {} {} typ {}",
             self.prefix.as_str(),
             self.foundation,
             self.component,
-            transport,
+            self.transport_str(),
             self.priority,
             self.address,
             self.port,
