@@ -1,19 +1,143 @@
-//! `floe candidate`: placeholder until its issue lands; the owner of this module replaces it.
+//! `floe candidate`: parse ICE candidate lines (RFC 8839 §5.1) and show them readably or as
+//! JSON.
 
+use core::fmt::Write as _;
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use floe_ice_candidate::{Candidate, ParseOptions, Parsed};
+use serde_json::{Value, json};
+
+use crate::input::{EXIT_FAILED, content_lines, read_text};
 
 /// Subcommands of `floe candidate`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Not built yet.
-    Pending,
+    /// Parse candidate lines (`a=candidate:...`, `candidate:...` or bare) given as arguments,
+    /// or one per line on stdin when none are given; blank lines and `#` comments are skipped.
+    /// Exits 1 if any line is invalid, printing `LINE:COLUMN: message` on stderr.
+    Parse {
+        /// Candidate lines; read from stdin when absent.
+        lines: Vec<String>,
+        /// Print one JSON object per candidate: foundation, component, transport, priority,
+        /// address, port, type, raddr, rport, tcptype, extensions.
+        #[arg(long)]
+        json: bool,
+        /// Follow RFC 8839 / RFC 6544 strictly instead of accepting what browsers send.
+        #[arg(long)]
+        strict: bool,
+    },
 }
 
 /// Runs a `floe candidate` subcommand.
 pub(crate) fn run(cmd: Command) -> ExitCode {
     match cmd {
-        Command::Pending => crate::input::usage_error("not built yet"),
+        Command::Parse {
+            lines,
+            json,
+            strict,
+        } => parse(&lines, json, strict),
     }
+}
+
+/// The JSON form of a candidate (also used by `floe sdp json` for its `candidates` arrays):
+/// `foundation`, `component`, `transport` (as written), `priority`, `address`, `port`, `type`,
+/// `raddr`, `rport`, `tcptype` (null when absent) and `extensions` (`[name, value]` pairs in
+/// order).
+pub(crate) fn candidate_json(c: &Candidate<'_>) -> Value {
+    let related = c.related_address();
+    json!({
+        "foundation": c.foundation().as_str(),
+        "component": c.component(),
+        "transport": c.transport_str(),
+        "priority": c.priority(),
+        "address": c.address().to_string(),
+        "port": c.port(),
+        "type": c.kind().as_str(),
+        "raddr": related.map(|r| r.address.to_string()),
+        "rport": related.map(|r| r.port),
+        "tcptype": c.tcp_type().map(|t| t.as_str()),
+        "extensions": c.extensions().iter().map(|e| json!([e.name, e.value])).collect::<Vec<_>>(),
+    })
+}
+
+fn parse(args: &[String], json: bool, strict: bool) -> ExitCode {
+    let stdin;
+    let lines: Vec<(usize, &str)> = if args.is_empty() {
+        stdin = match read_text("-") {
+            Ok(text) => text,
+            Err(code) => return code,
+        };
+        content_lines(&stdin).collect()
+    } else {
+        args.iter()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
+            .filter(|(_, l)| {
+                let t = l.trim_start();
+                !t.is_empty() && !t.starts_with('#')
+            })
+            .collect()
+    };
+    let options = if strict {
+        ParseOptions::strict()
+    } else {
+        ParseOptions::lenient()
+    };
+    let mut failed = false;
+    for (number, line) in lines {
+        match Candidate::parse_with(line, options) {
+            Ok(parsed) if json => println!("{}", candidate_json(&parsed.candidate)),
+            Ok(parsed) => print!("{}", readable(number, &parsed)),
+            Err(e) => {
+                failed = true;
+                eprintln!("{number}:{}: {e}", e.column());
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(EXIT_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// A few aligned lines describing one candidate, and its warnings.
+fn readable(number: usize, parsed: &Parsed<'_>) -> String {
+    let c = &parsed.candidate;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "line {number}: {} {} {} port {}",
+        c.kind(),
+        c.transport_str(),
+        c.address(),
+        c.port()
+    );
+    let _ = writeln!(out, "  foundation  {}", c.foundation());
+    let _ = writeln!(out, "  component   {}", c.component());
+    let p = c.priority();
+    let _ = writeln!(
+        out,
+        "  priority    {p} (type preference {}, local preference {}, component term {})",
+        p >> 24,
+        (p >> 8) & 0xffff,
+        p & 0xff
+    );
+    if let Some(r) = c.related_address() {
+        let _ = writeln!(out, "  related     {} port {}", r.address, r.port);
+    }
+    if let Some(t) = c.tcp_type() {
+        let _ = writeln!(out, "  tcptype     {t}");
+    }
+    if c.address().is_mdns() {
+        let _ = writeln!(out, "  mdns        yes (resolve with multicast DNS)");
+    }
+    for e in c.extensions() {
+        let _ = writeln!(out, "  {:<11} {}", e.name, e.value);
+    }
+    for w in parsed.warnings.iter() {
+        let _ = writeln!(out, "  warning     {number}:{}: {}", w.column, w.kind);
+    }
+    out
 }

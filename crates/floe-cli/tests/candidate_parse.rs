@@ -1,0 +1,127 @@
+//! `floe candidate parse`: arguments and stdin, readable and JSON output, strict mode, exit
+//! codes and `LINE:COLUMN: message` errors.
+
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+
+const SRFLX: &str = "candidate:842163049 1 udp 1677729535 203.0.113.7 46154 typ srflx raddr 10.0.0.5 rport 46154 generation 0 ufrag EsAw network-id 1 network-cost 10";
+const LEGACY_TCP: &str = "a=candidate:1 1 TCP 1518283007 192.0.2.9 9 typ host";
+
+fn floe(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_floe"))
+        .arg("candidate")
+        .arg("parse")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run floe");
+    let mut input = child.stdin.take().expect("stdin");
+    input
+        .write_all(stdin.unwrap_or("").as_bytes())
+        .expect("write stdin");
+    drop(input);
+    child.wait_with_output().expect("wait for floe")
+}
+
+fn text(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).expect("UTF-8 output")
+}
+
+#[test]
+fn json_has_exactly_the_documented_fields() {
+    let out = floe(&["--json", SRFLX], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    let expected = serde_json::json!({
+        "foundation": "842163049", "component": 1, "transport": "udp", "priority": 1677729535u32,
+        "address": "203.0.113.7", "port": 46154, "type": "srflx", "raddr": "10.0.0.5", "rport": 46154,
+        "tcptype": null,
+        "extensions": [["generation", "0"], ["ufrag", "EsAw"], ["network-id", "1"], ["network-cost", "10"]],
+    });
+    assert_eq!(v, expected);
+}
+
+#[test]
+fn stdin_skips_blank_and_comment_lines_and_reports_line_numbers() {
+    let input = format!(
+        "# a comment\n\n{SRFLX}\n  # indented comment\n{LEGACY_TCP}\r\ncandidate:1 0 udp 1 192.0.2.1 9 typ host\n"
+    );
+    let out = floe(&["--json"], Some(&input));
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    let second: serde_json::Value = serde_json::from_str(stdout.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(second["transport"], "TCP");
+    assert_eq!(second["tcptype"], serde_json::Value::Null);
+    assert_eq!(second["raddr"], serde_json::Value::Null);
+    assert_eq!(second["extensions"], serde_json::json!([]));
+    // Line 6, column 13: the component id.
+    assert_eq!(
+        text(&out.stderr).trim(),
+        "6:13: bad component-id: expected a number from 1 to 256"
+    );
+}
+
+#[test]
+fn strict_mode_rejects_what_lenient_mode_warns_about() {
+    let lenient = floe(&[LEGACY_TCP], None);
+    assert_eq!(lenient.status.code(), Some(0));
+    let readable = text(&lenient.stdout);
+    assert!(
+        readable.starts_with("line 1: host TCP 192.0.2.9 port 9\n"),
+        "{readable}"
+    );
+    assert!(
+        readable.contains("warning     1:17: TCP candidate without tcptype"),
+        "{readable}"
+    );
+
+    let strict = floe(&["--strict", LEGACY_TCP], None);
+    assert_eq!(strict.status.code(), Some(1));
+    assert_eq!(
+        text(&strict.stderr).trim(),
+        "1:17: not allowed in strict mode: TCP candidate without tcptype"
+    );
+}
+
+#[test]
+fn readable_output_shows_every_field() {
+    let out = floe(&[SRFLX], None);
+    assert_eq!(out.status.code(), Some(0));
+    let s = text(&out.stdout);
+    for needle in [
+        "line 1: srflx udp 203.0.113.7 port 46154",
+        "foundation  842163049",
+        "priority    1677729535 (type preference 100, local preference 30, component term 255)",
+        "related     10.0.0.5 port 46154",
+        "ufrag       EsAw",
+        "network-cost 10",
+    ] {
+        assert!(s.contains(needle), "missing {needle:?} in\n{s}");
+    }
+}
+
+#[test]
+fn arguments_are_numbered_in_order_and_all_errors_reported() {
+    let out = floe(
+        &[
+            "candidate:1 1 udp 1 192.0.2.1 70000 typ host",
+            SRFLX,
+            "candidate:1 1 udp 1 x.x.x.x 9 typ host",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("1:31: bad port"), "{err}");
+    assert!(err.contains("3:21: bad connection-address"), "{err}");
+    assert!(text(&out.stdout).contains("line 2: srflx"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = floe(&["--no-such-flag"], None);
+    assert_eq!(out.status.code(), Some(2));
+}
