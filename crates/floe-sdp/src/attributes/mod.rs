@@ -1,0 +1,327 @@
+//! Typed views of the attributes WebRTC and SIP endpoints use.
+//!
+//! Each attribute is a type implementing [`TypedAttribute`]: its registered name, its RFC
+//! section, the level it may appear at, a parser for the value and a `Display` that writes the
+//! canonical value. The lines stay untouched in the description; a typed view is computed when
+//! asked for, so an attribute that fails its grammar is still there, byte for byte.
+//!
+//! # Define your own attribute
+//!
+//! ```
+//! use core::fmt;
+//! use floe_sdp::{Placement, SessionDescription, TypedAttribute, ValueError};
+//!
+//! /// `a=x-room:<name>` (made up for this example).
+//! #[derive(Debug, PartialEq)]
+//! struct Room<'a>(&'a str);
+//!
+//! impl<'a> TypedAttribute<'a> for Room<'a> {
+//!     const NAME: &'static str = "x-room";
+//!     const PLACEMENT: Placement = Placement::Session;
+//!     fn parse_value(value: &'a str) -> Result<Self, ValueError> {
+//!         if value.is_empty() { Err(ValueError::missing(0, "room")) } else { Ok(Room(value)) }
+//!     }
+//! }
+//!
+//! impl fmt::Display for Room<'_> {
+//!     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.0) }
+//! }
+//!
+//! let sdp = SessionDescription::parse("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\na=x-room:blue\r\n")?;
+//! assert_eq!(sdp.get_attribute::<Room>(), Some(Ok(Room("blue"))));
+//! # Ok::<(), floe_sdp::ParseError>(())
+//! ```
+
+mod bundle;
+mod extmap;
+mod ice;
+mod rtp;
+mod sctp;
+mod security;
+mod simulcast;
+mod streams;
+
+use core::fmt;
+
+pub use bundle::{BundleOnly, Group, Mid};
+pub use extmap::{ExtMap, ExtmapAllowMixed};
+pub use ice::{
+    CandidateAttribute, EndOfCandidates, IceLite, IceOptions, IcePacing, IcePwd, IceUfrag,
+};
+pub use rtp::{
+    Direction, Fmtp, FmtpParameter, Framerate, MaxPtime, Ptime, Rtcp, RtcpFb, RtcpMux, RtcpMuxOnly,
+    RtcpRsize, RtpMap,
+};
+pub use sctp::{MaxMessageSize, SctpMap, SctpPort};
+pub use security::{Crypto, Fingerprint, Setup};
+pub use simulcast::{Rid, RidDirection, Simulcast, SimulcastId, SimulcastList, SimulcastStream};
+pub use streams::{Msid, MsidSemantic, Ssrc, SsrcGroup};
+
+use crate::error::{Level, ValueError, ValueErrorKind};
+
+/// Where an attribute may appear (RFC 8859 and each attribute's own RFC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Placement {
+    /// Only before the first `m=` line.
+    Session,
+    /// Only inside media sections.
+    Media,
+    /// Either level.
+    Any,
+}
+
+impl Placement {
+    /// Whether `level` is allowed.
+    #[must_use]
+    pub const fn allows(self, level: Level) -> bool {
+        matches!(
+            (self, level),
+            (Self::Any, _) | (Self::Session, Level::Session) | (Self::Media, Level::Media)
+        )
+    }
+}
+
+/// A typed view of one attribute (`a=<NAME>[:<value>]`).
+///
+/// `Display` writes the value after the colon (nothing for a flag), in canonical form.
+pub trait TypedAttribute<'a>: Sized + fmt::Display {
+    /// The registered attribute name (case-sensitive, RFC 8866 §6).
+    const NAME: &'static str;
+    /// Where it may appear.
+    const PLACEMENT: Placement;
+    /// `false` for a flag attribute, whose grammar has no value (`a=rtcp-mux`).
+    const HAS_VALUE: bool = true;
+
+    /// Parses the value (the text after the colon; `""` for a flag).
+    ///
+    /// # Errors
+    ///
+    /// A [`ValueError`] naming the grammar field that failed and its offset in the value.
+    fn parse_value(value: &'a str) -> Result<Self, ValueError>;
+
+    /// A deviation the value was accepted with (e.g. the draft-03 simulcast form): a warning in
+    /// lenient mode, an error in strict mode.
+    fn deviation(&self) -> Option<ValueError> {
+        None
+    }
+
+    /// Parses the value of an attribute line (`None` when the line has no colon).
+    ///
+    /// # Errors
+    ///
+    /// As [`TypedAttribute::parse_value`]; a flag with a value, or a valued attribute without
+    /// one, is also an error.
+    fn from_value(value: Option<&'a str>) -> Result<Self, ValueError> {
+        match (value, Self::HAS_VALUE) {
+            (Some(v), true) => Self::parse_value(v),
+            (None, false) => Self::parse_value(""),
+            (None, true) => Err(ValueError::missing(0, "att-value")),
+            (Some(_), false) => Err(ValueError {
+                offset: 0,
+                kind: ValueErrorKind::UnexpectedValue,
+            }),
+        }
+    }
+}
+
+/// Defines a flag attribute (no value).
+macro_rules! flag_attribute {
+    ($(#[$doc:meta])* $ty:ident, $name:literal, $placement:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+        pub struct $ty;
+
+        impl crate::attributes::TypedAttribute<'_> for $ty {
+            const NAME: &'static str = $name;
+            const PLACEMENT: crate::attributes::Placement = crate::attributes::Placement::$placement;
+            const HAS_VALUE: bool = false;
+            fn parse_value(_: &str) -> Result<Self, crate::error::ValueError> {
+                Ok(Self)
+            }
+        }
+
+        impl core::fmt::Display for $ty {
+            fn fmt(&self, _: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                Ok(())
+            }
+        }
+    };
+}
+pub(crate) use flag_attribute;
+
+/// Defines an attribute whose value is one decimal number.
+macro_rules! number_attribute {
+    ($(#[$doc:meta])* $ty:ident($int:ty), $name:literal, $field:literal, $placement:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+        pub struct $ty(pub $int);
+
+        impl crate::attributes::TypedAttribute<'_> for $ty {
+            const NAME: &'static str = $name;
+            const PLACEMENT: crate::attributes::Placement = crate::attributes::Placement::$placement;
+            fn parse_value(value: &str) -> Result<Self, crate::error::ValueError> {
+                crate::grammar::number(value, $field)
+                    .map(Self)
+                    .map_err(|kind| crate::error::ValueError { offset: 0, kind })
+            }
+        }
+
+        impl core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+    };
+}
+pub(crate) use number_attribute;
+
+/// A known attribute name found in a description: what the parser checks about it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Known {
+    pub(crate) name: &'static str,
+    pub(crate) placement: Placement,
+    /// Parses the value and returns the first problem (an error or an accepted deviation).
+    pub(crate) check: fn(Option<&str>) -> Option<ValueError>,
+}
+
+fn check<'a, T: TypedAttribute<'a>>(value: Option<&'a str>) -> Option<ValueError> {
+    match T::from_value(value) {
+        Ok(t) => t.deviation(),
+        Err(e) => Some(e),
+    }
+}
+
+/// The registry entry of a typed attribute.
+macro_rules! known {
+    ($ty:ty) => {
+        Known {
+            name: <$ty as TypedAttribute<'_>>::NAME,
+            placement: <$ty as TypedAttribute<'_>>::PLACEMENT,
+            check: |v| check::<$ty>(v),
+        }
+    };
+}
+
+/// Looks an attribute name up in the registry of typed attributes.
+pub(crate) fn lookup(name: &str) -> Option<Known> {
+    Some(match name {
+        "rtpmap" => known!(RtpMap<'_>),
+        "fmtp" => known!(Fmtp<'_>),
+        "rtcp-fb" => known!(RtcpFb<'_>),
+        "extmap" => known!(ExtMap<'_>),
+        "extmap-allow-mixed" => known!(ExtmapAllowMixed),
+        "ssrc" => known!(Ssrc<'_>),
+        "ssrc-group" => known!(SsrcGroup<'_>),
+        "msid" => known!(Msid<'_>),
+        "msid-semantic" => known!(MsidSemantic<'_>),
+        "group" => known!(Group<'_>),
+        "mid" => known!(Mid<'_>),
+        "fingerprint" => known!(Fingerprint<'_>),
+        "setup" => known!(Setup),
+        "ice-ufrag" => known!(IceUfrag<'_>),
+        "ice-pwd" => known!(IcePwd<'_>),
+        "ice-options" => known!(IceOptions<'_>),
+        "ice-lite" => known!(IceLite),
+        "ice-pacing" => known!(IcePacing),
+        "candidate" => known!(CandidateAttribute<'_>),
+        "end-of-candidates" => known!(EndOfCandidates),
+        "rid" => known!(Rid<'_>),
+        "simulcast" => known!(Simulcast<'_>),
+        "sctp-port" => known!(SctpPort),
+        "max-message-size" => known!(MaxMessageSize),
+        "sctpmap" => known!(SctpMap<'_>),
+        "rtcp" => known!(Rtcp<'_>),
+        "rtcp-mux" => known!(RtcpMux),
+        "rtcp-mux-only" => known!(RtcpMuxOnly),
+        "rtcp-rsize" => known!(RtcpRsize),
+        "bundle-only" => known!(BundleOnly),
+        "ptime" => known!(Ptime),
+        "maxptime" => known!(MaxPtime),
+        "framerate" => known!(Framerate),
+        "crypto" => known!(Crypto<'_>),
+        "sendrecv" | "sendonly" | "recvonly" | "inactive" => Known {
+            name: Direction::NAMES[Direction::index(name)],
+            placement: Placement::Any,
+            check: check_flag,
+        },
+        _ => return None,
+    })
+}
+
+fn check_flag(value: Option<&str>) -> Option<ValueError> {
+    value.map(|_| ValueError {
+        offset: 0,
+        kind: ValueErrorKind::UnexpectedValue,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_names_match_the_types() {
+        for name in [
+            "rtpmap",
+            "fmtp",
+            "rtcp-fb",
+            "extmap",
+            "extmap-allow-mixed",
+            "ssrc",
+            "ssrc-group",
+            "msid",
+            "msid-semantic",
+            "group",
+            "mid",
+            "fingerprint",
+            "setup",
+            "ice-ufrag",
+            "ice-pwd",
+            "ice-options",
+            "ice-lite",
+            "ice-pacing",
+            "candidate",
+            "end-of-candidates",
+            "rid",
+            "simulcast",
+            "sctp-port",
+            "max-message-size",
+            "sctpmap",
+            "rtcp",
+            "rtcp-mux",
+            "rtcp-mux-only",
+            "rtcp-rsize",
+            "bundle-only",
+            "ptime",
+            "maxptime",
+            "framerate",
+            "crypto",
+            "sendrecv",
+            "sendonly",
+            "recvonly",
+            "inactive",
+        ] {
+            assert_eq!(lookup(name).map(|k| k.name), Some(name));
+        }
+        assert!(lookup("x-unknown").is_none());
+    }
+
+    #[test]
+    fn flags_reject_values_and_valued_attributes_need_one() {
+        assert_eq!(RtcpMux::from_value(None), Ok(RtcpMux));
+        assert_eq!(
+            RtcpMux::from_value(Some("x")).unwrap_err().kind,
+            ValueErrorKind::UnexpectedValue
+        );
+        assert_eq!(
+            Mid::from_value(None),
+            Err(ValueError::missing(0, "att-value"))
+        );
+        assert!(Placement::Session.allows(Level::Session));
+        assert!(!Placement::Session.allows(Level::Media));
+        assert!(Placement::Any.allows(Level::Media));
+    }
+}

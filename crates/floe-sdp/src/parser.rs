@@ -1,0 +1,562 @@
+//! The parser: split lines (memchr), place each in the session part or a media section, and
+//! check the RFC 8866 §5 line order, every field's grammar and every known attribute.
+//!
+//! Linear in the input: one pass over the lines, constant work per byte, no recursion; memory is
+//! the line table plus at most a few warnings per line. There is no cap on line or attribute
+//! counts.
+
+use std::borrow::Cow;
+use std::vec::Vec;
+
+use crate::attributes::lookup;
+use crate::description::{MediaSection, SessionDescription};
+use crate::error::{Diagnostic, DiagnosticKind, Level, ValueError, ValueErrorKind};
+use crate::fields::{
+    Bandwidth, Connection, FieldValue, Key, MediaLine, Origin, Repeat, TimeZones, Timing, Version,
+};
+use crate::grammar::is_token;
+use crate::line::{Attribute, Line, LineEnding, line_type, split_lines};
+
+/// How strictly to parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Mode {
+    /// RFC 8866 grammar and the WebRTC placement rules: the first violation is an error.
+    Strict,
+    /// Accept what real endpoints send (attributes before `t=`, missing `s=`, media-level
+    /// `a=ice-lite`, trailing spaces, empty `fmtp`, unknown line types) and report warnings.
+    #[default]
+    Lenient,
+}
+
+/// A parsed description and the deviations it was accepted with.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Parsed<'a> {
+    /// The description (every line, byte for byte).
+    pub description: SessionDescription<'a>,
+    /// What the mode tolerated, in line order.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Position of a session-level line type in the RFC 8866 §5 order, `None` for unknown types.
+fn session_rank(t: char) -> Option<u8> {
+    Some(match t {
+        'v' => 0,
+        'o' => 1,
+        's' => 2,
+        'i' => 3,
+        'u' => 4,
+        'e' => 5,
+        'p' => 6,
+        'c' => 7,
+        'b' => 8,
+        't' => 9,
+        'r' => 10,
+        'z' => 11,
+        'k' => 12,
+        'a' => 13,
+        _ => return None,
+    })
+}
+
+/// Position of a media-level line type in the RFC 8866 §5 order.
+fn media_rank(t: char) -> Option<u8> {
+    Some(match t {
+        'i' => 1,
+        'c' => 2,
+        'b' => 3,
+        'k' => 4,
+        'a' => 5,
+        _ => return None,
+    })
+}
+
+/// Line types that appear at most once per level.
+fn once_bit(t: char) -> u32 {
+    match t {
+        'v' | 'o' | 's' | 'i' | 'u' | 'c' | 'z' | 'k' => 1 << (t as u32 - 'a' as u32),
+        _ => 0,
+    }
+}
+
+/// 1-based character column of byte offset `at` in `text`.
+fn column(text: &str, at: usize) -> u32 {
+    let chars = text.get(..at).map_or(at, |s| {
+        if s.is_ascii() {
+            s.len()
+        } else {
+            s.chars().count()
+        }
+    });
+    u32::try_from(chars + 1).unwrap_or(u32::MAX)
+}
+
+struct Checker {
+    mode: Mode,
+    warnings: Vec<Diagnostic>,
+    level: Level,
+    rank: u8,
+    seen: u32,
+    seen_types: u32,
+    reported_lf: bool,
+}
+
+impl Checker {
+    fn push(&mut self, d: Diagnostic, strict_error: bool) -> Result<(), Diagnostic> {
+        if strict_error && self.mode == Mode::Strict {
+            return Err(d);
+        }
+        self.warnings.push(d);
+        Ok(())
+    }
+
+    /// A deviation from the grammar: an error in strict mode, a warning in lenient mode.
+    fn deviation(
+        &mut self,
+        line: u32,
+        text: &str,
+        at: usize,
+        kind: DiagnosticKind,
+    ) -> Result<(), Diagnostic> {
+        self.push(
+            Diagnostic {
+                line,
+                column: column(text, at),
+                kind,
+            },
+            true,
+        )
+    }
+
+    /// Something the RFC asks parsers to tolerate: a warning in both modes.
+    fn note(&mut self, line: u32, text: &str, at: usize, kind: DiagnosticKind) {
+        self.warnings.push(Diagnostic {
+            line,
+            column: column(text, at),
+            kind,
+        });
+    }
+
+    fn field_error(
+        &mut self,
+        line: u32,
+        text: &str,
+        t: char,
+        e: ValueError,
+    ) -> Result<(), Diagnostic> {
+        self.deviation(
+            line,
+            text,
+            2 + e.offset,
+            DiagnosticKind::InvalidField {
+                line_type: t,
+                error: e.kind,
+            },
+        )
+    }
+
+    fn check_text(
+        &mut self,
+        n: u32,
+        text: &str,
+        ending: LineEnding,
+    ) -> Result<Option<char>, Diagnostic> {
+        match ending {
+            LineEnding::Lf if !self.reported_lf => {
+                self.reported_lf = true;
+                self.note(n, text, text.len(), DiagnosticKind::LfLineEnding);
+            }
+            LineEnding::None => self.note(n, text, text.len(), DiagnosticKind::MissingFinalNewline),
+            _ => {}
+        }
+        if let Some(i) = memchr::memchr2(0, b'\r', text.as_bytes()) {
+            self.deviation(n, text, i, DiagnosticKind::ControlCharacter)?;
+        }
+        let Some(t) = line_type(text) else {
+            self.deviation(n, text, 0, DiagnosticKind::MalformedLine)?;
+            return Ok(None);
+        };
+        let trimmed = text.trim_end_matches([' ', '\t']);
+        if trimmed.len() < text.len() && !(t == 's' && text == "s= ") {
+            if t == 'a' {
+                self.note(n, text, trimmed.len(), DiagnosticKind::TrailingWhitespace);
+            } else {
+                self.deviation(n, text, trimmed.len(), DiagnosticKind::TrailingWhitespace)?;
+            }
+        }
+        Ok(Some(t))
+    }
+
+    /// Checks the place of a line of type `t` in the §5 order.
+    fn check_order(&mut self, n: u32, text: &str, t: char) -> Result<(), Diagnostic> {
+        let rank = match self.level {
+            Level::Session => session_rank(t),
+            Level::Media => media_rank(t),
+        };
+        let Some(rank) = rank else {
+            let kind = if session_rank(t).is_some() {
+                DiagnosticKind::OutOfOrder { line_type: t }
+            } else {
+                DiagnosticKind::UnknownLineType { line_type: t }
+            };
+            return self.deviation(n, text, 0, kind);
+        };
+        let bit = once_bit(t);
+        if self.seen & bit != 0 {
+            self.deviation(n, text, 0, DiagnosticKind::Duplicate { line_type: t })?;
+        }
+        self.seen |= bit;
+        self.seen_types |= 1 << (t as u32 - 'a' as u32);
+        let in_order = match (self.level, t) {
+            (Level::Session, 't') => self.rank <= 11,
+            (Level::Session, 'r') => (9..=10).contains(&self.rank),
+            _ => rank >= self.rank,
+        };
+        if in_order {
+            self.rank = if t == 't' { 9 } else { rank };
+            Ok(())
+        } else if self.level == Level::Session
+            && matches!(t, 'c' | 'b')
+            && (9..=11).contains(&self.rank)
+        {
+            // `c=`/`b=` right after the time description: common (sdp-transform's fixtures,
+            // RTSP servers) and harmless, so a warning in both modes.
+            self.note(n, text, 0, DiagnosticKind::OutOfOrder { line_type: t });
+            Ok(())
+        } else {
+            self.deviation(n, text, 0, DiagnosticKind::OutOfOrder { line_type: t })
+        }
+    }
+
+    /// Reports the required session lines that never came, at line `n`.
+    fn check_required(&mut self, n: u32, text: &str, at: usize) -> Result<(), Diagnostic> {
+        for t in ['o', 's', 't'] {
+            if self.seen_types & (1 << (t as u32 - 'a' as u32)) == 0 {
+                self.deviation(n, text, at, DiagnosticKind::MissingLine { line_type: t })?;
+            }
+        }
+        Ok(())
+    }
+
+    fn check_value(&mut self, n: u32, text: &str, t: char) -> Result<(), Diagnostic> {
+        let value = &text[2..];
+        let result = match t {
+            'a' => return self.check_attribute(n, text),
+            'v' => Version::parse(value).map(drop),
+            'o' => Origin::parse(value).map(drop),
+            's' if value.is_empty() => {
+                // RFC 8866 §5.3 wants `s= ` or `s=-`; many stacks (and RFC 4317's examples)
+                // write `s=` empty: tolerated in both modes.
+                let kind = DiagnosticKind::InvalidField {
+                    line_type: 's',
+                    error: ValueErrorKind::Missing { field: "text" },
+                };
+                self.note(n, text, 2, kind);
+                return Ok(());
+            }
+            's' | 'i' | 'u' | 'e' | 'p' => {
+                if value.is_empty() {
+                    Err(ValueError::missing(0, "text"))
+                } else {
+                    Ok(())
+                }
+            }
+            'c' => Connection::parse(value).map(drop),
+            'b' => Bandwidth::parse(value).map(drop),
+            't' => Timing::parse(value).map(drop),
+            'r' => Repeat::parse(value).map(drop),
+            'z' => TimeZones::parse(value).map(drop),
+            'k' => Key::parse(value).map(drop),
+            'm' => match MediaLine::parse_inner(value, false) {
+                Ok(m) if m.formats.0.is_empty() => {
+                    return self.deviation(n, text, text.len(), DiagnosticKind::MediaWithoutFormat);
+                }
+                other => other.map(drop),
+            },
+            _ => Ok(()),
+        };
+        result.or_else(|e| self.field_error(n, text, t, e))
+    }
+
+    fn check_attribute(&mut self, n: u32, text: &str) -> Result<(), Diagnostic> {
+        let attr = Attribute::split(&text[2..]);
+        if !is_token(attr.name) {
+            return self.deviation(n, text, 2, DiagnosticKind::InvalidAttributeName);
+        }
+        let Some(known) = lookup(attr.name) else {
+            return Ok(());
+        };
+        if !known.placement.allows(self.level) {
+            self.deviation(
+                n,
+                text,
+                2,
+                DiagnosticKind::Placement {
+                    name: known.name,
+                    found: self.level,
+                },
+            )?;
+        }
+        let value = attr.value.map(|v| v.trim_end_matches([' ', '\t']));
+        if let Some(e) = (known.check)(value) {
+            let at = 3 + attr.name.len() + e.offset;
+            self.deviation(
+                n,
+                text,
+                at,
+                DiagnosticKind::InvalidAttribute {
+                    name: known.name,
+                    error: e.kind,
+                },
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Parses `input` in `mode`. See [`SessionDescription::parse_with`].
+pub(crate) fn parse(input: &str, mode: Mode) -> Result<Parsed<'_>, Diagnostic> {
+    let mut c = Checker {
+        mode,
+        warnings: Vec::new(),
+        level: Level::Session,
+        rank: 0,
+        seen: 0,
+        seen_types: 0,
+        reported_lf: false,
+    };
+    let mut session: Vec<Line<'_>> = Vec::with_capacity(16);
+    let mut media: Vec<MediaSection<'_>> = Vec::new();
+    let mut n: u32 = 0;
+    let mut last = "";
+    for (text, ending) in split_lines(input) {
+        n = n.saturating_add(1);
+        last = text;
+        let t = c.check_text(n, text, ending)?;
+        if n == 1 && t != Some('v') {
+            return Err(Diagnostic {
+                line: 1,
+                column: 1,
+                kind: DiagnosticKind::FirstLineNotVersion,
+            });
+        }
+        if let Some(t) = t {
+            if t == 'm' {
+                if c.level == Level::Session {
+                    c.check_required(n, text, 0)?;
+                }
+                c.level = Level::Media;
+                c.rank = 0;
+                c.seen = 0;
+                media.push(MediaSection::from_lines(Vec::with_capacity(32)));
+            } else {
+                c.check_order(n, text, t)?;
+            }
+            c.check_value(n, text, t)?;
+        }
+        let line = Line::with_ending(Cow::Borrowed(text), ending);
+        match media.last_mut() {
+            Some(m) => m.lines_mut().push(line),
+            None => session.push(line),
+        }
+    }
+    if n == 0 {
+        return Err(Diagnostic {
+            line: 1,
+            column: 1,
+            kind: DiagnosticKind::FirstLineNotVersion,
+        });
+    }
+    if c.level == Level::Session {
+        c.check_required(n, last, last.len())?;
+    }
+    Ok(Parsed {
+        description: SessionDescription::from_parts(session, media),
+        warnings: c.warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OFFER: &str = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n\
+        m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=rtpmap:111 opus/48000/2\r\n";
+
+    fn kinds(input: &str) -> Vec<(u32, u32, DiagnosticKind)> {
+        parse(input, Mode::Lenient)
+            .unwrap()
+            .warnings
+            .iter()
+            .map(|d| (d.line, d.column, d.kind))
+            .collect()
+    }
+
+    fn strict_error(input: &str) -> (u32, u32, DiagnosticKind) {
+        let d = parse(input, Mode::Strict).unwrap_err();
+        (d.line, d.column, d.kind)
+    }
+
+    #[test]
+    fn clean_offer_has_no_warnings_in_either_mode() {
+        assert!(parse(OFFER, Mode::Strict).unwrap().warnings.is_empty());
+        let p = parse(OFFER, Mode::Lenient).unwrap();
+        assert!(p.warnings.is_empty());
+        assert_eq!(p.description.media().len(), 1);
+        assert_eq!(p.description.to_string(), OFFER);
+    }
+
+    #[test]
+    fn first_line_must_be_version_in_both_modes() {
+        for mode in [Mode::Strict, Mode::Lenient] {
+            assert_eq!(
+                parse("m=audio 9 RTP/AVP 0\n", mode).unwrap_err().kind,
+                DiagnosticKind::FirstLineNotVersion
+            );
+            assert_eq!(parse("", mode).unwrap_err().line, 1);
+        }
+    }
+
+    #[test]
+    fn attributes_before_t_are_out_of_order() {
+        let input = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\na=ice-lite\r\nt=0 0\r\n";
+        assert_eq!(
+            strict_error(input),
+            (5, 1, DiagnosticKind::OutOfOrder { line_type: 't' })
+        );
+        assert_eq!(
+            kinds(input),
+            [(5, 1, DiagnosticKind::OutOfOrder { line_type: 't' })]
+        );
+    }
+
+    #[test]
+    fn missing_lines() {
+        let input = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\nt=0 0\r\n";
+        assert_eq!(
+            strict_error(input),
+            (3, 6, DiagnosticKind::MissingLine { line_type: 's' })
+        );
+        let input = "v=0\no=- 1 2 IN IP4 1.2.3.4\ns=x\nm=audio 0 RTP/AVP 0\n";
+        assert_eq!(
+            strict_error(input),
+            (4, 1, DiagnosticKind::MissingLine { line_type: 't' })
+        );
+    }
+
+    #[test]
+    fn unknown_line_types_and_malformed_lines() {
+        let input = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nf=x\r\n\r\n";
+        assert_eq!(
+            strict_error(input),
+            (5, 1, DiagnosticKind::UnknownLineType { line_type: 'f' })
+        );
+        let w = kinds(input);
+        assert_eq!(
+            w,
+            [
+                (5, 1, DiagnosticKind::UnknownLineType { line_type: 'f' }),
+                (6, 1, DiagnosticKind::MalformedLine)
+            ]
+        );
+        assert_eq!(
+            parse(input, Mode::Lenient).unwrap().description.to_string(),
+            input
+        );
+    }
+
+    #[test]
+    fn trailing_whitespace_and_line_endings() {
+        let input = "v=0\no=- 1 2 IN IP4 127.0.0.1 \r\ns= \r\nt=0 0\r\na=x:y ";
+        assert_eq!(
+            strict_error(input),
+            (2, 25, DiagnosticKind::TrailingWhitespace)
+        );
+        let w = kinds(input);
+        assert_eq!(w[0], (1, 4, DiagnosticKind::LfLineEnding));
+        assert_eq!(w[1], (2, 25, DiagnosticKind::TrailingWhitespace));
+        assert!(matches!(
+            w[2],
+            (2, 25, DiagnosticKind::InvalidField { line_type: 'o', .. })
+        ));
+        assert_eq!(w[3], (5, 7, DiagnosticKind::MissingFinalNewline));
+        assert_eq!(w[4], (5, 6, DiagnosticKind::TrailingWhitespace));
+        assert_eq!(w.len(), 5);
+    }
+
+    #[test]
+    fn field_and_attribute_errors_point_at_the_field() {
+        let input = "v=0\r\no=- x 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
+        let (line, col, kind) = strict_error(input);
+        assert_eq!((line, col), (2, 5));
+        assert!(matches!(
+            kind,
+            DiagnosticKind::InvalidField { line_type: 'o', .. }
+        ));
+        let input = OFFER.replace("opus/48000/2", "opus/x/2");
+        let (line, col, kind) = strict_error(&input);
+        assert_eq!((line, col), (9, 19));
+        assert!(matches!(
+            kind,
+            DiagnosticKind::InvalidAttribute { name: "rtpmap", .. }
+        ));
+        assert_eq!(kinds(&input).len(), 1);
+    }
+
+    #[test]
+    fn placement_rules() {
+        let input = OFFER.replace("a=mid:0", "a=mid:0\r\na=ice-lite");
+        assert_eq!(
+            strict_error(&input),
+            (
+                9,
+                3,
+                DiagnosticKind::Placement {
+                    name: "ice-lite",
+                    found: Level::Media
+                }
+            )
+        );
+        let input = OFFER.replace("a=group:BUNDLE 0", "a=mid:0");
+        assert_eq!(
+            strict_error(&input),
+            (
+                5,
+                3,
+                DiagnosticKind::Placement {
+                    name: "mid",
+                    found: Level::Session
+                }
+            )
+        );
+    }
+
+    #[test]
+    fn media_without_format_and_control_characters() {
+        let input = OFFER.replace("SAVPF 111", "SAVPF");
+        assert_eq!(strict_error(&input).2, DiagnosticKind::MediaWithoutFormat);
+        assert_eq!(kinds(&input).len(), 1);
+        let input = OFFER.replace("s=-", "s=\0");
+        assert_eq!(
+            strict_error(&input),
+            (3, 3, DiagnosticKind::ControlCharacter)
+        );
+    }
+
+    #[test]
+    fn duplicates_and_time_descriptions() {
+        let input = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\ns=again\r\nt=0 0\r\n";
+        assert_eq!(
+            strict_error(input),
+            (4, 1, DiagnosticKind::Duplicate { line_type: 's' })
+        );
+        let ok = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=1 2\r\nt=3 4\r\nr=7d 1h 0\r\nz=1 -1h\r\nk=prompt\r\n";
+        assert!(parse(ok, Mode::Strict).unwrap().warnings.is_empty());
+        let bad = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nr=7d 1h 0\r\nt=1 2\r\n";
+        assert_eq!(
+            strict_error(bad).2,
+            DiagnosticKind::OutOfOrder { line_type: 'r' }
+        );
+    }
+}

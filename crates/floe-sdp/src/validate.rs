@@ -1,0 +1,578 @@
+//! Validation: the cross-line rules of BUNDLE, payload types, DTLS, simulcast and ICE, as a
+//! separate pass over a parsed (or built, or edited) description.
+//!
+//! Each [`Finding`] names the line (and column) it is about and the [`Rule`] it breaks, with
+//! the RFC section in the rule's documentation. Values that fail their own grammar are the
+//! parser's business and are skipped here.
+
+use core::fmt;
+use std::collections::HashSet;
+use std::vec::Vec;
+
+use crate::attributes::{
+    BundleOnly, Fingerprint, Fmtp, Group, IceLite, IcePwd, IceUfrag, Mid, Rid, RidDirection,
+    RtcpFb, RtpMap, Simulcast, TypedAttribute,
+};
+use crate::description::{MediaSection, SessionDescription};
+use crate::error::ValueErrorKind;
+use crate::fields::MediaLine;
+use crate::line::{Attribute, Line};
+
+/// A rule a description breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub enum Rule {
+    /// A mid listed in `a=group` names no media section (RFC 5888 §5, RFC 9143 §7.2).
+    GroupMidUnknown,
+    /// A mid is listed twice in one `a=group` (RFC 5888 §5).
+    GroupMidRepeated,
+    /// Two media sections carry the same `a=mid` (RFC 5888 §4).
+    DuplicateMid,
+    /// A payload type in `rtpmap`, `fmtp` or `rtcp-fb` is not in the `m=` format list
+    /// (RFC 8866 §6.6 and §6.15, RFC 4585 §4.2).
+    PayloadTypeNotInFormats {
+        /// The attribute that names it.
+        attribute: &'static str,
+    },
+    /// The fingerprint has the wrong number of bytes for its hash (RFC 8122 §5).
+    FingerprintLength {
+        /// The hash function.
+        hash: &'static str,
+        /// Bytes the hash produces.
+        expected: usize,
+        /// Bytes in the attribute.
+        found: usize,
+    },
+    /// A rid in `a=simulcast` has no `a=rid` line in the section (RFC 8853 §5.1).
+    SimulcastRidUnknown,
+    /// A rid in the simulcast send list is not a send rid, or a recv one not recv
+    /// (RFC 8853 §5.1).
+    SimulcastRidDirection,
+    /// A rid appears twice in `a=simulcast` (RFC 8853 §5.1).
+    SimulcastRidRepeated,
+    /// Two `a=rid` lines in one section share an id (RFC 8851 §4).
+    DuplicateRid,
+    /// An `a=rid` `pt=` names a format that is not in the `m=` line (RFC 8851 §4; RFC 9429
+    /// §5.8 discards such rids).
+    RidPayloadTypeNotInFormats,
+    /// `a=ice-ufrag` breaks the RFC 8839 §5.4 character set or length (4–256 ice-chars).
+    IceUfragSyntax,
+    /// `a=ice-pwd` breaks the RFC 8839 §5.4 character set or length (22–256 ice-chars).
+    IcePwdSyntax,
+    /// `a=ice-lite` appears more than once (RFC 8839 §5.3).
+    IceLiteRepeated,
+    /// `a=ice-lite` inside a media section (RFC 8839 §5.3: session level only).
+    IceLiteAtMediaLevel,
+    /// `a=bundle-only` on a section whose port is not 0 (RFC 9143 §6, §7.2.1).
+    BundleOnlyWithPort,
+    /// `a=bundle-only` on a section that is in no BUNDLE group (RFC 9143 §6).
+    BundleOnlyOutsideBundle,
+    /// The first (tagged) section of a BUNDLE group has port 0 or `a=bundle-only`
+    /// (RFC 9143 §7.2.1: the offerer BUNDLE-tag section must be usable on its own).
+    BundleTagNotUsable,
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::GroupMidUnknown => {
+                f.write_str("group names a mid no media section has (RFC 5888 §5)")
+            }
+            Self::GroupMidRepeated => f.write_str("mid listed twice in a group (RFC 5888 §5)"),
+            Self::DuplicateMid => {
+                f.write_str("mid already used by another media section (RFC 5888 §4)")
+            }
+            Self::PayloadTypeNotInFormats { attribute } => {
+                write!(
+                    f,
+                    "a={attribute} payload type is not in the m= format list (RFC 8866 §5.14)"
+                )
+            }
+            Self::FingerprintLength {
+                hash,
+                expected,
+                found,
+            } => {
+                write!(
+                    f,
+                    "{hash} fingerprint has {found} bytes, needs {expected} (RFC 8122 §5)"
+                )
+            }
+            Self::SimulcastRidUnknown => {
+                f.write_str("simulcast rid has no a=rid line (RFC 8853 §5.1)")
+            }
+            Self::SimulcastRidDirection => {
+                f.write_str("simulcast rid has the other direction (RFC 8853 §5.1)")
+            }
+            Self::SimulcastRidRepeated => {
+                f.write_str("rid listed twice in a=simulcast (RFC 8853 §5.1)")
+            }
+            Self::DuplicateRid => f.write_str("rid id already used in this section (RFC 8851 §4)"),
+            Self::RidPayloadTypeNotInFormats => {
+                f.write_str("rid pt= names a format not in m= (RFC 8851 §4)")
+            }
+            Self::IceUfragSyntax => {
+                f.write_str("ice-ufrag must be 4-256 ice-chars (RFC 8839 §5.4)")
+            }
+            Self::IcePwdSyntax => f.write_str("ice-pwd must be 22-256 ice-chars (RFC 8839 §5.4)"),
+            Self::IceLiteRepeated => {
+                f.write_str("a=ice-lite appears more than once (RFC 8839 §5.3)")
+            }
+            Self::IceLiteAtMediaLevel => {
+                f.write_str("a=ice-lite is session level only (RFC 8839 §5.3)")
+            }
+            Self::BundleOnlyWithPort => {
+                f.write_str("a=bundle-only section must have port 0 (RFC 9143 §6)")
+            }
+            Self::BundleOnlyOutsideBundle => {
+                f.write_str("a=bundle-only section is in no BUNDLE group (RFC 9143 §6)")
+            }
+            Self::BundleTagNotUsable => {
+                f.write_str("BUNDLE-tagged section has port 0 or a=bundle-only (RFC 9143 §7.2.1)")
+            }
+        }
+    }
+}
+
+/// One rule broken, at a 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[error("line {line}, column {column}: {rule}")]
+pub struct Finding {
+    /// 1-based line number.
+    pub line: u32,
+    /// 1-based column (characters).
+    pub column: u32,
+    /// The rule.
+    pub rule: Rule,
+}
+
+/// One line with its number.
+#[derive(Clone, Copy)]
+struct At<'s, 'a> {
+    n: u32,
+    line: &'s Line<'a>,
+}
+
+impl<'s> At<'s, '_> {
+    fn attr(&self) -> Option<Attribute<'s>> {
+        self.line.attribute()
+    }
+
+    /// The typed attribute on this line when its name matches and it parses.
+    fn typed<T: TypedAttribute<'s>>(&self) -> Option<T> {
+        let a = self.attr().filter(|a| a.name == T::NAME)?;
+        T::from_value(a.value.map(|v| v.trim_end_matches([' ', '\t']))).ok()
+    }
+
+    /// Column of byte `offset` of the attribute value.
+    fn value_column(&self, offset: usize) -> u32 {
+        let name = self.attr().map_or(0, |a| a.name.len());
+        let at = 3 + name + offset;
+        let text = self.line.text();
+        u32::try_from(text.get(..at).map_or(at, |s| s.chars().count()) + 1).unwrap_or(u32::MAX)
+    }
+}
+
+struct Validator {
+    findings: Vec<Finding>,
+}
+
+impl Validator {
+    fn push(&mut self, at: At<'_, '_>, offset: usize, rule: Rule) {
+        self.findings.push(Finding {
+            line: at.n,
+            column: at.value_column(offset),
+            rule,
+        });
+    }
+
+    fn ice_and_dtls(&mut self, at: At<'_, '_>) {
+        if let Some(u) = at.typed::<IceUfrag<'_>>() {
+            if let Err(e) = u.check_rfc8839() {
+                self.push(at, e.offset, Rule::IceUfragSyntax);
+            }
+        } else if let Some(p) = at.typed::<IcePwd<'_>>() {
+            if let Err(e) = p.check_rfc8839() {
+                self.push(at, e.offset, Rule::IcePwdSyntax);
+            }
+        } else if let Some(f) = at.typed::<Fingerprint<'_>>()
+            && let Err(e) = f.check_length()
+            && let ValueErrorKind::FingerprintLength {
+                hash,
+                expected,
+                found,
+            } = e.kind
+        {
+            self.push(
+                at,
+                e.offset,
+                Rule::FingerprintLength {
+                    hash,
+                    expected,
+                    found,
+                },
+            );
+        }
+    }
+
+    fn media(
+        &mut self,
+        section: &[At<'_, '_>],
+        bundled: &HashSet<&str>,
+        mids: &mut HashSet<String>,
+    ) {
+        let first = section.first().filter(|a| a.line.line_type() == Some('m'));
+        let Some(Ok(m)) = first
+            .and_then(|a| a.line.value())
+            .map(|v| MediaLine::parse_inner(v, false))
+        else {
+            return;
+        };
+        let (port, formats) = (m.port, m.formats);
+        let has_format = |f: &str| formats.contains(f);
+        let mut rids: Vec<(&str, RidDirection)> = Vec::new();
+        let mut bundle_only = None;
+        let mut mid = None;
+        for &at in section {
+            self.ice_and_dtls(at);
+            if let Some(r) = at.typed::<RtpMap<'_>>() {
+                if !has_format(&r.payload_type.to_string()) {
+                    self.push(
+                        at,
+                        0,
+                        Rule::PayloadTypeNotInFormats {
+                            attribute: "rtpmap",
+                        },
+                    );
+                }
+            } else if let Some(f) = at.typed::<Fmtp<'_>>() {
+                if !has_format(f.format) {
+                    self.push(at, 0, Rule::PayloadTypeNotInFormats { attribute: "fmtp" });
+                }
+            } else if let Some(fb) = at.typed::<RtcpFb<'_>>() {
+                if fb
+                    .payload_type
+                    .is_some_and(|pt| !has_format(&pt.to_string()))
+                {
+                    self.push(
+                        at,
+                        0,
+                        Rule::PayloadTypeNotInFormats {
+                            attribute: "rtcp-fb",
+                        },
+                    );
+                }
+            } else if let Some(r) = at.typed::<Rid<'_>>() {
+                if rids.iter().any(|(id, _)| *id == r.id) {
+                    self.push(at, 0, Rule::DuplicateRid);
+                }
+                if r.payload_types().any(|pt| !has_format(pt)) {
+                    self.push(at, r.id.len() + 6, Rule::RidPayloadTypeNotInFormats);
+                }
+                rids.push((r.id, r.direction));
+            } else if at.typed::<IceLite>().is_some() {
+                self.push(at, 0, Rule::IceLiteAtMediaLevel);
+            } else if at.typed::<BundleOnly>().is_some() {
+                bundle_only = Some(at);
+            } else if let Some(Mid(m)) = at.typed::<Mid<'_>>() {
+                if !mids.insert(m.to_owned()) {
+                    self.push(at, 0, Rule::DuplicateMid);
+                }
+                mid = Some(m);
+            }
+        }
+        for &at in section {
+            if let Some(s) = at.typed::<Simulcast<'_>>() {
+                self.simulcast(at, &s, &rids);
+            }
+        }
+        if let Some(at) = bundle_only {
+            if port != 0 {
+                self.push(at, 0, Rule::BundleOnlyWithPort);
+            }
+            if !mid.is_some_and(|m| bundled.contains(m)) {
+                self.push(at, 0, Rule::BundleOnlyOutsideBundle);
+            }
+        }
+    }
+
+    fn simulcast(&mut self, at: At<'_, '_>, s: &Simulcast<'_>, rids: &[(&str, RidDirection)]) {
+        let mut seen: Vec<&str> = Vec::new();
+        for (dir, list) in [(RidDirection::Send, s.send), (RidDirection::Recv, s.recv)] {
+            for id in list.iter().flat_map(|l| l.ids()) {
+                let offset = at
+                    .line
+                    .text()
+                    .find(id.rid)
+                    .map_or(0, |i| i.saturating_sub(3 + Simulcast::NAME.len()));
+                if seen.contains(&id.rid) {
+                    self.push(at, offset, Rule::SimulcastRidRepeated);
+                }
+                seen.push(id.rid);
+                match rids.iter().find(|(r, _)| *r == id.rid) {
+                    None => self.push(at, offset, Rule::SimulcastRidUnknown),
+                    Some((_, d)) if *d != dir => self.push(at, offset, Rule::SimulcastRidDirection),
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+}
+
+/// Checks the cross-line rules of a description and returns what it breaks, in line order.
+///
+/// ```
+/// use floe_sdp::{Rule, SessionDescription, validate};
+/// let sdp = SessionDescription::parse(
+///     "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\n\
+///      m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=rtpmap:96 VP8/90000\r\n",
+/// )?;
+/// let findings = validate(&sdp);
+/// assert_eq!(findings.len(), 2);
+/// assert_eq!((findings[0].line, findings[0].rule), (5, Rule::GroupMidUnknown));
+/// assert_eq!(findings[1].rule, Rule::PayloadTypeNotInFormats { attribute: "rtpmap" });
+/// # Ok::<(), floe_sdp::ParseError>(())
+/// ```
+#[must_use]
+pub fn validate(sdp: &SessionDescription<'_>) -> Vec<Finding> {
+    let mut v = Validator {
+        findings: Vec::new(),
+    };
+    let mut n = 0u32;
+    let mut number = |line| {
+        n = n.saturating_add(1);
+        At { n, line }
+    };
+    let session: Vec<At<'_, '_>> = sdp.session_lines().iter().map(&mut number).collect();
+    let media: Vec<Vec<At<'_, '_>>> = sdp
+        .media()
+        .iter()
+        .map(|m| m.lines().iter().map(&mut number).collect())
+        .collect();
+
+    // Session level: ICE-lite count, credentials, fingerprints; collect the groups.
+    let mut ice_lite = 0usize;
+    let mut groups = Vec::new();
+    for &at in &session {
+        v.ice_and_dtls(at);
+        if at.typed::<IceLite>().is_some() {
+            ice_lite += 1;
+            if ice_lite > 1 {
+                v.push(at, 0, Rule::IceLiteRepeated);
+            }
+        }
+        if let Some(g) = at.typed::<Group<'_>>() {
+            groups.push((at, g));
+        }
+    }
+    for at in media.iter().flatten() {
+        if at.typed::<IceLite>().is_some() {
+            ice_lite += 1;
+            if ice_lite > 1 {
+                v.push(*at, 0, Rule::IceLiteRepeated);
+            }
+        }
+    }
+
+    // Media sections.
+    let section_mids: Vec<Option<&str>> = sdp.media().iter().map(MediaSection::mid).collect();
+    let bundled: HashSet<&str> = groups
+        .iter()
+        .filter(|(_, g)| g.semantics == "BUNDLE")
+        .flat_map(|(_, g)| g.mids())
+        .collect();
+    let mut mids = HashSet::new();
+    for section in &media {
+        v.media(section, &bundled, &mut mids);
+    }
+
+    // Groups: mids exist and are unique; the BUNDLE tag section is usable.
+    for (at, g) in &groups {
+        let mut seen = HashSet::new();
+        for (offset, mid) in g.mids_at() {
+            if mid.is_empty() {
+                continue;
+            }
+            if !seen.insert(mid) {
+                v.push(*at, offset, Rule::GroupMidRepeated);
+            }
+            if !section_mids.contains(&Some(mid)) {
+                v.push(*at, offset, Rule::GroupMidUnknown);
+            }
+        }
+        if g.semantics == "BUNDLE"
+            && let Some(tag) = g.mids().next()
+            && let Some(i) = section_mids.iter().position(|m| *m == Some(tag))
+        {
+            let section = &sdp.media()[i];
+            let port0 = section
+                .media_line()
+                .and_then(Result::ok)
+                .is_some_and(|m| m.port == 0);
+            if port0 || section.has_attribute(BundleOnly::NAME) {
+                v.push(*at, g.semantics.len() + 1, Rule::BundleTagNotUsable);
+            }
+        }
+    }
+    v.findings.sort_by_key(|f| (f.line, f.column));
+    v.findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n";
+
+    fn rules(body: &str) -> Vec<(u32, Rule)> {
+        let text = format!("{HEAD}{body}");
+        let sdp = SessionDescription::parse(&text).unwrap();
+        validate(&sdp)
+            .into_iter()
+            .map(|f| (f.line, f.rule))
+            .collect()
+    }
+
+    const SHA256: &str = "AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB";
+
+    #[test]
+    fn bundle_mids_exist_and_are_unique() {
+        let ok = "a=group:BUNDLE a b\r\nm=audio 9 RTP/AVP 0\r\na=mid:a\r\nm=video 9 RTP/AVP 96\r\na=mid:b\r\n";
+        assert_eq!(rules(ok), []);
+        let bad = "a=group:BUNDLE a c a\r\nm=audio 9 RTP/AVP 0\r\na=mid:a\r\n";
+        assert_eq!(
+            rules(bad),
+            [(5, Rule::GroupMidUnknown), (5, Rule::GroupMidRepeated)]
+        );
+    }
+
+    #[test]
+    fn mids_are_unique() {
+        assert_eq!(
+            rules("m=audio 9 RTP/AVP 0\r\na=mid:x\r\nm=audio 9 RTP/AVP 0\r\na=mid:y\r\n"),
+            []
+        );
+        assert_eq!(
+            rules("m=audio 9 RTP/AVP 0\r\na=mid:x\r\nm=audio 9 RTP/AVP 0\r\na=mid:x\r\n"),
+            [(8, Rule::DuplicateMid)]
+        );
+    }
+
+    #[test]
+    fn payload_types_exist_in_formats() {
+        let ok = "m=video 9 RTP/AVPF 96 97\r\na=rtpmap:96 VP8/90000\r\na=rtpmap:97 rtx/90000\r\n\
+                  a=fmtp:97 apt=96\r\na=rtcp-fb:96 nack\r\na=rtcp-fb:* ccm fir\r\n";
+        assert_eq!(rules(ok), []);
+        let bad = "m=video 9 RTP/AVPF 96\r\na=rtpmap:98 VP8/90000\r\na=fmtp:99 apt=96\r\na=rtcp-fb:100 nack\r\n";
+        assert_eq!(
+            rules(bad),
+            [
+                (
+                    6,
+                    Rule::PayloadTypeNotInFormats {
+                        attribute: "rtpmap"
+                    }
+                ),
+                (7, Rule::PayloadTypeNotInFormats { attribute: "fmtp" }),
+                (
+                    8,
+                    Rule::PayloadTypeNotInFormats {
+                        attribute: "rtcp-fb"
+                    }
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn fingerprint_length_matches_hash() {
+        assert_eq!(rules(&format!("a=fingerprint:sha-256 {SHA256}\r\n")), []);
+        assert_eq!(
+            rules("a=fingerprint:sha-256 AB:CD\r\n"),
+            [(
+                5,
+                Rule::FingerprintLength {
+                    hash: "sha-256",
+                    expected: 32,
+                    found: 2
+                }
+            )]
+        );
+    }
+
+    #[test]
+    fn rid_and_simulcast_agree() {
+        let ok = "m=video 9 RTP/AVPF 96\r\na=rid:h send pt=96\r\na=rid:l send\r\na=rid:r recv\r\n\
+                  a=simulcast:send h;~l recv r\r\n";
+        assert_eq!(rules(ok), []);
+        let bad = "m=video 9 RTP/AVPF 96\r\na=rid:h send pt=97\r\na=rid:h recv\r\na=rid:r recv\r\n\
+                   a=simulcast:send x;r;h;h\r\n";
+        assert_eq!(
+            rules(bad),
+            [
+                (6, Rule::RidPayloadTypeNotInFormats),
+                (7, Rule::DuplicateRid),
+                (9, Rule::SimulcastRidUnknown),
+                (9, Rule::SimulcastRidDirection),
+                (9, Rule::SimulcastRidRepeated),
+            ]
+        );
+    }
+
+    #[test]
+    fn ice_credentials_follow_rfc_8839() {
+        assert_eq!(
+            rules("a=ice-ufrag:4ZcD\r\na=ice-pwd:2/1muCWoOi3uLifh0NuRHlbO\r\n"),
+            []
+        );
+        assert_eq!(
+            rules("a=ice-ufrag:ufrag_data\r\na=ice-pwd:pwd_data\r\n"),
+            [(5, Rule::IceUfragSyntax), (6, Rule::IcePwdSyntax)]
+        );
+    }
+
+    #[test]
+    fn ice_lite_once_at_session_level() {
+        assert_eq!(rules("a=ice-lite\r\n"), []);
+        assert_eq!(
+            rules("a=ice-lite\r\na=ice-lite\r\nm=audio 9 RTP/AVP 0\r\na=ice-lite\r\n"),
+            [
+                (6, Rule::IceLiteRepeated),
+                (8, Rule::IceLiteRepeated),
+                (8, Rule::IceLiteAtMediaLevel),
+            ]
+        );
+    }
+
+    #[test]
+    fn bundle_only_sections() {
+        let ok = "a=group:BUNDLE a b\r\nm=audio 9 RTP/AVP 0\r\na=mid:a\r\nm=video 0 RTP/AVP 96\r\na=mid:b\r\n\
+                  a=bundle-only\r\n";
+        assert_eq!(rules(ok), []);
+        let bad = "a=group:BUNDLE b a\r\nm=audio 9 RTP/AVP 0\r\na=mid:a\r\na=bundle-only\r\nm=video 0 RTP/AVP 96\r\n\
+                   a=mid:b\r\nm=video 0 RTP/AVP 96\r\na=mid:c\r\na=bundle-only\r\n";
+        assert_eq!(
+            rules(bad),
+            [
+                (5, Rule::BundleTagNotUsable),
+                (8, Rule::BundleOnlyWithPort),
+                (13, Rule::BundleOnlyOutsideBundle),
+            ]
+        );
+    }
+
+    #[test]
+    fn findings_render() {
+        let f = Finding {
+            line: 3,
+            column: 4,
+            rule: Rule::DuplicateMid,
+        };
+        assert_eq!(
+            f.to_string(),
+            "line 3, column 4: mid already used by another media section (RFC 5888 §4)"
+        );
+    }
+}
