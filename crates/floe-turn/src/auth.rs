@@ -6,117 +6,71 @@ use core::net::{IpAddr, SocketAddr};
 use std::collections::HashMap;
 
 use base64::Engine as _;
+use floe_stun::{IntegrityKey, PasswordAlgorithm};
 use hmac::{KeyInit, Mac};
-use md5::Digest as _;
 
-/// A key-derivation algorithm from the PASSWORD-ALGORITHM registry (RFC 8489 §18.5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PasswordAlgorithm {
-    /// MD5(username ":" realm ":" password), value 0x0001 (RFC 8489 §18.5.1.1).
-    Md5,
-    /// SHA-256(username ":" realm ":" password), value 0x0002 (RFC 8489 §18.5.1.2).
-    Sha256,
-}
-
-impl PasswordAlgorithm {
-    /// The registry number (RFC 8489 §18.5).
-    ///
-    /// ```
-    /// assert_eq!(floe_turn::PasswordAlgorithm::Sha256.number(), 2);
-    /// ```
-    #[must_use]
-    pub const fn number(self) -> u16 {
-        match self {
-            Self::Md5 => 1,
-            Self::Sha256 => 2,
-        }
-    }
-
-    /// The algorithm for a registry number, if it is one this crate implements.
-    #[must_use]
-    pub const fn from_number(n: u16) -> Option<Self> {
-        match n {
-            1 => Some(Self::Md5),
-            2 => Some(Self::Sha256),
-            _ => None,
-        }
-    }
-}
-
-/// A long-term credential key (RFC 8489 §9.2.2): the HMAC key of MESSAGE-INTEGRITY.
-/// Debug output never shows the bytes.
+/// A long-term credential key (RFC 8489 §9.2.2), owned: the HMAC key of
+/// MESSAGE-INTEGRITY(-SHA256). Derived through floe-stun; Debug never shows the bytes.
 #[derive(Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum LongTermKey {
-    /// 16-byte MD5 key.
-    Md5([u8; 16]),
-    /// 32-byte SHA-256 key.
-    Sha256([u8; 32]),
+pub struct LongTermKey {
+    bytes: [u8; 32],
+    len: u8,
 }
 
 impl fmt::Debug for LongTermKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Md5(_) => f.write_str("LongTermKey::Md5(<redacted>)"),
-            Self::Sha256(_) => f.write_str("LongTermKey::Sha256(<redacted>)"),
-        }
+        write!(f, "LongTermKey(<redacted {} bytes>)", self.len)
     }
 }
 
 impl LongTermKey {
-    /// MD5(username ":" realm ":" password) (RFC 8489 §9.2.2).
+    /// The key of `algorithm` (RFC 8489 §9.2.2), or `None` for an algorithm floe-stun does not
+    /// implement.
     ///
     /// ```
-    /// let k = floe_turn::LongTermKey::derive_md5("alice", "example.org", "secret");
+    /// use floe_turn::{LongTermKey, PasswordAlgorithm};
+    /// let k = LongTermKey::derive(PasswordAlgorithm::MD5, "alice", "example.org", "secret").unwrap();
     /// assert_eq!(k.as_bytes().len(), 16);
+    /// let k = LongTermKey::derive(PasswordAlgorithm::SHA256, "alice", "example.org", "secret").unwrap();
+    /// assert_eq!(k.as_bytes().len(), 32);
     /// ```
-    #[must_use]
-    pub fn derive_md5(username: &str, realm: &str, password: &str) -> Self {
-        let mut h = md5::Md5::new();
-        for (i, part) in [username, realm, password].into_iter().enumerate() {
-            if i > 0 {
-                h.update(b":");
-            }
-            h.update(part.as_bytes());
-        }
-        Self::Md5(h.finalize().into())
-    }
-
-    /// SHA-256(username ":" realm ":" password) (RFC 8489 §9.2.2).
-    #[must_use]
-    pub fn derive_sha256(username: &str, realm: &str, password: &str) -> Self {
-        let mut h = sha2::Sha256::new();
-        for (i, part) in [username, realm, password].into_iter().enumerate() {
-            if i > 0 {
-                h.update(b":");
-            }
-            h.update(part.as_bytes());
-        }
-        Self::Sha256(h.finalize().into())
-    }
-
-    /// Derives the key with `algorithm`.
     #[must_use]
     pub fn derive(
         algorithm: PasswordAlgorithm,
         username: &str,
         realm: &str,
         password: &str,
-    ) -> Self {
-        match algorithm {
-            PasswordAlgorithm::Md5 => Self::derive_md5(username, realm, password),
-            PasswordAlgorithm::Sha256 => Self::derive_sha256(username, realm, password),
+    ) -> Option<Self> {
+        IntegrityKey::long_term(algorithm, username, realm, password)
+            .map(|k| Self::from_slice(k.as_bytes()))
+    }
+
+    /// A precomputed MD5 key (as coturn's `turnadmin -k` prints it).
+    #[must_use]
+    pub fn from_md5(key: [u8; 16]) -> Self {
+        Self::from_slice(&key)
+    }
+
+    fn from_slice(key: &[u8]) -> Self {
+        let mut bytes = [0u8; 32];
+        let len = key.len().min(32);
+        bytes[..len].copy_from_slice(&key[..len]);
+        Self {
+            bytes,
+            len: len as u8,
         }
     }
 
     /// The key bytes.
     #[must_use]
     pub fn as_bytes(&self) -> &[u8] {
-        match self {
-            Self::Md5(k) => k,
-            Self::Sha256(k) => k,
-        }
+        &self.bytes[..usize::from(self.len)]
+    }
+
+    /// The key as floe-stun uses it.
+    #[must_use]
+    pub fn integrity_key(&self) -> IntegrityKey<'_> {
+        IntegrityKey::from_bytes(self.as_bytes())
     }
 }
 
@@ -149,10 +103,11 @@ impl Secret {
         username: &str,
         realm: &str,
     ) -> Option<LongTermKey> {
-        match (self, algorithm) {
-            (Self::Password(p), a) => Some(LongTermKey::derive(a, username, realm, p)),
-            (Self::Md5Key(k), PasswordAlgorithm::Md5) => Some(LongTermKey::Md5(*k)),
-            (Self::Md5Key(_), _) => None,
+        match self {
+            Self::Password(p) => LongTermKey::derive(algorithm, username, realm, p),
+            Self::Md5Key(k) => {
+                (algorithm == PasswordAlgorithm::MD5).then(|| LongTermKey::from_md5(*k))
+            }
         }
     }
 }
@@ -283,7 +238,7 @@ impl CredentialLookup for RestCredentials {
 }
 
 /// The nonce cookie prefix announcing RFC 8489 security features (§9.2).
-pub(crate) const NONCE_COOKIE: &str = "obMatJos2";
+const NONCE_COOKIE: &str = floe_stun::attributes::Nonce::COOKIE;
 /// The security-feature set "password algorithms" (bit 0), base64-encoded (RFC 8489 §9.2).
 const FEATURES_PASSWORD_ALGORITHMS: &str = "gAAA";
 /// Hex digits of the timestamp and MAC in a nonce.
@@ -427,14 +382,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn md5_key_matches_rfc_5769_style_derivation() {
-        // MD5("user:realm:pass") computed independently: RFC 5769 §2.4 uses
-        // username "\u{30DE}\u{30C8}\u{30EA}\u{30C3}\u{30AF}\u{30B9}", so check a plain one.
-        let k = LongTermKey::derive_md5("alice", "example.org", "secret");
+    fn md5_key_is_md5_of_user_realm_password() {
+        use md5::Digest as _;
+        let k = LongTermKey::derive(PasswordAlgorithm::MD5, "alice", "example.org", "secret");
+        let k = k.unwrap();
         let mut h = md5::Md5::new();
         h.update(b"alice:example.org:secret");
         assert_eq!(k.as_bytes(), h.finalize().as_slice());
-        assert_eq!(format!("{k:?}"), "LongTermKey::Md5(<redacted>)");
+        assert_eq!(format!("{k:?}"), "LongTermKey(<redacted 16 bytes>)");
     }
 
     #[test]
@@ -472,7 +427,7 @@ mod tests {
     #[test]
     fn md5_only_secret_cannot_make_sha256_key() {
         let s = Secret::Md5Key([1; 16]);
-        assert!(s.key(PasswordAlgorithm::Sha256, "u", "r").is_none());
-        assert!(s.key(PasswordAlgorithm::Md5, "u", "r").is_some());
+        assert!(s.key(PasswordAlgorithm::SHA256, "u", "r").is_none());
+        assert!(s.key(PasswordAlgorithm::MD5, "u", "r").is_some());
     }
 }

@@ -74,21 +74,20 @@
 
 mod auth;
 mod client;
-mod framing;
 mod policy;
 mod rng;
 mod server;
 mod types;
 mod wire;
 
-pub use auth::{
-    CredentialLookup, LongTermKey, PasswordAlgorithm, RestCredentials, Secret, StaticCredentials,
-};
+pub use auth::{CredentialLookup, LongTermKey, RestCredentials, Secret, StaticCredentials};
 pub use client::{
-    CHANNEL_REFRESH, Client, ClientConfig, ClientError, ClientState, DEFAULT_RC, DEFAULT_RM,
-    DEFAULT_RTO, Failure, PERMISSION_REFRESH, ReceiveError, STREAM_TIMEOUT, TurnEvent,
+    CHANNEL_REFRESH, Client, ClientConfig, ClientError, ClientState, DEFAULT_RC, DEFAULT_RTO,
+    Failure, PERMISSION_REFRESH, ReceiveError, TurnEvent,
 };
-pub use framing::{FramingError, MAX_FRAME_LEN, StreamFramer, frame_len};
+/// Stream framing for TCP/TLS transports, from floe-stun (RFC 8489 §6.2.2, RFC 8656 §12.5).
+pub use floe_stun::framing::{FrameKind, FramingError, StreamFramer};
+pub use floe_stun::{AddressFamily, PasswordAlgorithm};
 pub use policy::{IpPrefix, PeerPolicy, Quotas};
 pub use server::{
     AllocationInfo, CHANNEL_LIFETIME, ClientTransmit, DEFAULT_ALLOCATION_LIFETIME,
@@ -96,6 +95,4 @@ pub use server::{
     RelayGrant, RelayRequest, RelayRequestId, ReleaseReason, Server, ServerConfig, ServerEvent,
     ServerStats,
 };
-pub use types::{
-    AddressFamily, CHANNEL_MAX, CHANNEL_MIN, FiveTuple, Transmit, Transport, is_valid_channel,
-};
+pub use types::{CHANNEL_MAX, CHANNEL_MIN, FiveTuple, Transmit, Transport, is_valid_channel};

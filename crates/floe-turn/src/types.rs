@@ -3,6 +3,9 @@
 
 use core::net::{IpAddr, SocketAddr};
 
+use floe_stun::AddressFamily;
+pub use floe_stun::channel_data::is_valid_channel;
+
 /// The transport between a client and its TURN server (RFC 8656 §3.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -26,50 +29,11 @@ pub struct FiveTuple {
     pub transport: Transport,
 }
 
-/// An address family (RFC 8656 §18.6 REQUESTED-ADDRESS-FAMILY values).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AddressFamily {
-    /// IPv4, value 0x01.
-    V4,
-    /// IPv6, value 0x02.
-    V6,
-}
-
-impl AddressFamily {
-    /// The family of an IP address.
-    ///
-    /// ```
-    /// use floe_turn::AddressFamily;
-    /// assert_eq!(AddressFamily::of(&"::1".parse().unwrap()), AddressFamily::V6);
-    /// ```
-    #[must_use]
-    pub const fn of(ip: &IpAddr) -> Self {
-        match ip {
-            IpAddr::V4(_) => Self::V4,
-            IpAddr::V6(_) => Self::V6,
-        }
-    }
-
-    /// The wire value in REQUESTED-ADDRESS-FAMILY (RFC 8656 §18.6).
-    #[must_use]
-    pub const fn wire(self) -> u8 {
-        match self {
-            Self::V4 => 1,
-            Self::V6 => 2,
-        }
-    }
-
-    pub(crate) const fn from_wire(v: u8) -> Option<Self> {
-        match v {
-            1 => Some(Self::V4),
-            2 => Some(Self::V6),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn attr_value(self) -> [u8; 4] {
-        [self.wire(), 0, 0, 0]
+/// The address family of an IP address, as REQUESTED-ADDRESS-FAMILY names it.
+pub(crate) const fn family_of(ip: &IpAddr) -> AddressFamily {
+    match ip {
+        IpAddr::V4(_) => AddressFamily::IPV4,
+        IpAddr::V6(_) => AddressFamily::IPV6,
     }
 }
 
@@ -77,17 +41,6 @@ impl AddressFamily {
 pub const CHANNEL_MIN: u16 = 0x4000;
 /// The last channel number a client may bind (RFC 8656 §12).
 pub const CHANNEL_MAX: u16 = 0x4FFF;
-
-/// Whether `n` is a valid channel number (0x4000 through 0x4FFF, RFC 8656 §12).
-///
-/// ```
-/// assert!(floe_turn::is_valid_channel(0x4000));
-/// assert!(!floe_turn::is_valid_channel(0x5000));
-/// ```
-#[must_use]
-pub const fn is_valid_channel(n: u16) -> bool {
-    n >= CHANNEL_MIN && n <= CHANNEL_MAX
-}
 
 /// Bytes to send: one datagram (UDP) or a piece of the stream (stream transports).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,13 +18,20 @@ use core::time::Duration;
 use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
+use floe_stun::channel_data::ChannelData;
+use floe_stun::framing::{FramingError, StreamFramer};
+use floe_stun::transaction::{ClientTransactions, TransactionConfig};
+use floe_stun::{AddressFamily, PasswordAlgorithm, TransactionId};
 use rand_chacha::ChaCha20Rng;
 
-pub use self::transaction::{DEFAULT_RC, DEFAULT_RM, DEFAULT_RTO, STREAM_TIMEOUT};
-use self::transaction::{Timing, Transaction};
-use crate::auth::{LongTermKey, PasswordAlgorithm};
-use crate::framing::{FramingError, StreamFramer};
-use crate::types::{AddressFamily, Transmit, Transport};
+use self::transaction::Outstanding;
+use crate::auth::LongTermKey;
+use crate::types::{Transmit, Transport};
+
+/// Initial retransmission timeout (RFC 8489 §6.2.1: 500 ms).
+pub const DEFAULT_RTO: Duration = Duration::from_millis(500);
+/// Sends of one request over UDP (RFC 8489 §6.2.1: Rc = 7).
+pub const DEFAULT_RC: u32 = 7;
 
 /// Permissions are refreshed this long before their 300 s lifetime ends (RFC 8656 §9.1).
 pub const PERMISSION_REFRESH: Duration = Duration::from_secs(240);
@@ -333,7 +340,7 @@ pub(super) struct AuthState {
     key: LongTermKey,
     algorithm: PasswordAlgorithm,
     /// The PASSWORD-ALGORITHMS value to echo, when the server offered negotiation.
-    algorithms: Option<Vec<u8>>,
+    offered: Option<Vec<u8>>,
 }
 
 /// The allocation as the client knows it.
@@ -383,7 +390,8 @@ pub struct Client {
     server: SocketAddr,
     state: ClientState,
     auth: Option<AuthState>,
-    transactions: Vec<Transaction>,
+    transactions: ClientTransactions,
+    outstanding: HashMap<TransactionId, Outstanding>,
     allocation: Option<Allocation>,
     permissions: HashMap<IpAddr, PermissionState>,
     channels: HashMap<SocketAddr, ChannelState>,
@@ -404,13 +412,19 @@ impl Client {
     #[must_use]
     pub fn new(config: ClientConfig) -> Self {
         let rng = crate::rng::from_seed(config.rng_seed);
+        let transactions = ClientTransactions::new(
+            TransactionConfig::new()
+                .with_rto(config.rto)
+                .with_rc(config.max_sends),
+        );
         Self {
             server: config.server,
             config,
             rng,
             state: ClientState::Idle,
             auth: None,
-            transactions: Vec::new(),
+            transactions,
+            outstanding: HashMap::new(),
             allocation: None,
             permissions: HashMap::new(),
             channels: HashMap::new(),
@@ -453,7 +467,16 @@ impl Client {
 
     /// The next bytes to send to the server.
     pub fn poll_transmit(&mut self) -> Option<Transmit> {
-        self.transmits.pop_front()
+        if let Some(t) = self.transmits.pop_front() {
+            return Some(t);
+        }
+        let t = self.transactions.poll_transmit()?;
+        Some(Transmit {
+            destination: self.server,
+            source: None,
+            transport: self.config.transport,
+            data: t.bytes.to_vec(),
+        })
     }
 
     /// The next event.
@@ -463,7 +486,7 @@ impl Client {
 
     /// When [`Client::handle_timeout`] must be called next.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let tx = self.transactions.iter().map(Transaction::next_at);
+        let tx = self.transactions.poll_timeout();
         let alloc = self
             .allocation
             .filter(|_| self.state == ClientState::Allocated)
@@ -471,16 +494,7 @@ impl Client {
             .flat_map(|a| [a.refresh_at, a.expires]);
         let perms = self.permissions.values().filter_map(|p| p.refresh_at);
         let chans = self.channels.values().filter_map(|c| c.refresh_at);
-        tx.chain(alloc).chain(perms).chain(chans).min()
-    }
-
-    fn timing(&self) -> Timing {
-        Timing {
-            rto: self.config.rto,
-            rc: self.config.max_sends,
-            rm: DEFAULT_RM,
-            reliable: self.config.transport == Transport::Stream,
-        }
+        tx.into_iter().chain(alloc).chain(perms).chain(chans).min()
     }
 
     fn emit(&mut self, data: Vec<u8>) {
@@ -519,7 +533,10 @@ impl Client {
             return Err(ClientError::NotAllocated);
         }
         self.state = ClientState::Closing;
-        self.transactions.clear();
+        for tid in self.outstanding.keys() {
+            self.transactions.cancel(tid);
+        }
+        self.outstanding.clear();
         self.start(now, transaction::Purpose::Refresh { lifetime: Some(0) }, 0);
         Ok(())
     }
@@ -612,15 +629,20 @@ impl Client {
         }
         if let Some(number) = self.channel(&peer) {
             let pad = self.config.transport == Transport::Stream;
-            crate::wire::channel_data::encode(number, data, pad, out);
+            let cd = ChannelData::new(number, data)
+                .map_err(|_| ClientError::DataTooLong { len: data.len() })?;
+            cd.encode(out, pad);
             return Ok(());
         }
         if !self.permissions.contains_key(&peer.ip()) && !self.channels.contains_key(&peer) {
             return Err(ClientError::NoPermission { peer: peer.ip() });
         }
         let tid = self.new_tid();
-        requests::encode_send_indication(peer, data, tid, out);
-        Ok(())
+        if requests::encode_send_indication(peer, data, tid, out) {
+            Ok(())
+        } else {
+            Err(ClientError::DataTooLong { len: data.len() })
+        }
     }
 
     /// Handles bytes from the server: one datagram (UDP) or the next piece of the stream.
@@ -634,8 +656,8 @@ impl Client {
             self.framer.push(bytes);
             let mut result = Ok(());
             loop {
-                let frame = match self.framer.next_frame() {
-                    Ok(Some(f)) => f.to_vec(),
+                let frame = match self.framer.pop() {
+                    Ok(Some((_, f))) => f.to_vec(),
                     Ok(None) => break,
                     Err(e) => return Err(e.into()),
                 };

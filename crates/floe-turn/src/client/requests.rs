@@ -4,122 +4,129 @@
 use core::net::SocketAddr;
 use std::time::Instant;
 
-use rand::Rng as _;
+use floe_stun::attributes::{
+    AdditionalAddressFamily, ChannelNumber, Data, Lifetime, Nonce, PasswordAlgorithmAttribute,
+    Realm, RequestedAddressFamily, RequestedTransport, Username, XorPeerAddress,
+};
+use floe_stun::transaction::Transport as TxTransport;
+use floe_stun::{
+    AddressFamily, AttributeType, Class, MessageBuilder, MessageType, Method, PasswordAlgorithm,
+    TransactionId,
+};
 
 use super::Client;
-use super::transaction::{Purpose, Transaction};
-use crate::auth::PasswordAlgorithm;
-use crate::wire::{Builder, Class, Integrity, attr, method};
-
-/// REQUESTED-TRANSPORT for UDP: protocol 17 and three reserved bytes (RFC 8656 §18.7).
-const REQUESTED_TRANSPORT_UDP: [u8; 4] = [17, 0, 0, 0];
+use super::transaction::{Outstanding, Purpose};
+use crate::types::Transport;
+use crate::wire::{self, Integrity};
 
 /// Appends a Send indication (RFC 8656 §10.1).
 pub(super) fn encode_send_indication(
     peer: SocketAddr,
     data: &[u8],
-    tid: [u8; 12],
+    tid: TransactionId,
     out: &mut Vec<u8>,
-) {
-    let mut b = Builder::new(out, method::SEND, Class::Indication, tid);
-    b.xor_addr(attr::XOR_PEER_ADDRESS, peer)
-        .attr(attr::DATA, data);
-    b.finish();
+) -> bool {
+    let mut b = MessageBuilder::new(out, MessageType::new(Method::SEND, Class::Indication), tid);
+    b.add(&XorPeerAddress(peer)).add(&Data(data));
+    b.finish().is_ok()
 }
 
 impl Client {
     /// A fresh transaction id from the seeded CSPRNG.
-    pub(super) fn new_tid(&mut self) -> [u8; 12] {
-        let mut tid = [0u8; 12];
-        self.rng.fill_bytes(&mut tid);
-        tid
+    pub(super) fn new_tid(&mut self) -> TransactionId {
+        TransactionId::random(&mut self.rng)
     }
 
     /// Sends a new request for `purpose` and tracks its transaction.
     pub(super) fn start(&mut self, now: Instant, purpose: Purpose, auth_retries: u8) {
         let tid = self.new_tid();
-        let bytes = self.build_request(tid, &purpose);
-        let signed = self.auth.is_some();
-        let timing = self.timing();
-        let tx = Transaction::new(
-            tid,
-            purpose,
-            bytes.clone(),
-            now,
-            timing,
-            auth_retries,
-            signed,
-        );
-        self.transactions.push(tx);
-        self.emit(bytes);
+        let Some(bytes) = self.build_request(tid, &purpose) else {
+            return;
+        };
+        let transport = match self.config.transport {
+            Transport::Udp => TxTransport::Unreliable,
+            _ => TxTransport::Reliable,
+        };
+        // Ids come from a CSPRNG and the in-flight limit is far above what a client holds,
+        // so starting cannot fail in practice; if it does, the request is simply not sent.
+        if self.transactions.start(now, tid, bytes, transport).is_ok() {
+            let signed = self.auth.is_some();
+            self.outstanding.insert(
+                tid,
+                Outstanding {
+                    purpose,
+                    auth_retries,
+                    signed,
+                },
+            );
+        }
     }
 
-    fn build_request(&self, tid: [u8; 12], purpose: &Purpose) -> Vec<u8> {
+    fn build_request(&self, tid: TransactionId, purpose: &Purpose) -> Option<Vec<u8>> {
         let method = match purpose {
-            Purpose::Allocate => method::ALLOCATE,
-            Purpose::Refresh { .. } => method::REFRESH,
-            Purpose::CreatePermission { .. } => method::CREATE_PERMISSION,
-            Purpose::ChannelBind { .. } => method::CHANNEL_BIND,
+            Purpose::Allocate => Method::ALLOCATE,
+            Purpose::Refresh { .. } => Method::REFRESH,
+            Purpose::CreatePermission { .. } => Method::CREATE_PERMISSION,
+            Purpose::ChannelBind { .. } => Method::CHANNEL_BIND,
         };
-        let mut buf = Vec::with_capacity(160);
-        let mut b = Builder::new(&mut buf, method, Class::Request, tid);
-        match purpose {
-            Purpose::Allocate => {
-                b.attr(attr::REQUESTED_TRANSPORT, &REQUESTED_TRANSPORT_UDP);
-                if let Some(l) = self.requested_lifetime_secs() {
-                    b.u32(attr::LIFETIME, l);
-                }
-                if self.config.dual_stack {
-                    b.attr(
-                        attr::ADDITIONAL_ADDRESS_FAMILY,
-                        &crate::AddressFamily::V6.attr_value(),
-                    );
-                } else if let Some(f) = self.config.family {
-                    b.attr(attr::REQUESTED_ADDRESS_FAMILY, &f.attr_value());
-                }
-            }
-            Purpose::Refresh { lifetime } => {
-                if let Some(l) = lifetime {
-                    b.u32(attr::LIFETIME, *l);
-                }
-            }
-            Purpose::CreatePermission { peers } => {
-                for ip in peers {
-                    // The port is ignored by the server (RFC 8656 §9.1).
-                    b.xor_addr(attr::XOR_PEER_ADDRESS, SocketAddr::new(*ip, 0));
-                }
-            }
-            Purpose::ChannelBind { number, peer } => {
-                let mut v = [0u8; 4];
-                v[..2].copy_from_slice(&number.to_be_bytes());
-                b.attr(attr::CHANNEL_NUMBER, &v)
-                    .xor_addr(attr::XOR_PEER_ADDRESS, *peer);
-            }
-        }
-        if let Some(s) = &self.config.software {
-            b.attr(attr::SOFTWARE, s.as_bytes());
-        }
-        if let Some(auth) = &self.auth {
-            b.attr(attr::USERNAME, self.config.username.as_bytes())
-                .attr(attr::REALM, auth.realm.as_bytes())
-                .attr(attr::NONCE, auth.nonce.as_bytes());
-            if let Some(list) = &auth.algorithms {
-                let mut chosen = [0u8; 4];
-                chosen[..2].copy_from_slice(&auth.algorithm.number().to_be_bytes());
-                b.attr(attr::PASSWORD_ALGORITHMS, list)
-                    .attr(attr::PASSWORD_ALGORITHM, &chosen);
-            }
-            let kind = match auth.algorithm {
-                PasswordAlgorithm::Sha256 => Integrity::Sha256,
-                _ => Integrity::Sha1,
+        let auth = self.auth.as_ref();
+        let signer = auth.map(|a| {
+            let kind = if a.algorithm == PasswordAlgorithm::SHA256 {
+                Integrity::Sha256
+            } else {
+                Integrity::Sha1
             };
-            b.integrity(&auth.key, kind);
-        }
-        if self.config.fingerprint {
-            b.finish_fingerprint();
-        } else {
-            b.finish();
-        }
-        buf
+            (a.key.integrity_key(), kind)
+        });
+        let mut buf = Vec::with_capacity(160);
+        let ok = wire::build(
+            &mut buf,
+            method,
+            Class::Request,
+            tid,
+            self.config.software.as_deref(),
+            signer,
+            self.config.fingerprint,
+            |b| {
+                match purpose {
+                    Purpose::Allocate => {
+                        b.add(&RequestedTransport::UDP);
+                        if let Some(l) = self.requested_lifetime_secs() {
+                            b.add(&Lifetime(l));
+                        }
+                        if self.config.dual_stack {
+                            b.add(&AdditionalAddressFamily(AddressFamily::IPV6));
+                        } else if let Some(f) = self.config.family {
+                            b.add(&RequestedAddressFamily(f));
+                        }
+                    }
+                    Purpose::Refresh { lifetime } => {
+                        if let Some(l) = lifetime {
+                            b.add(&Lifetime(*l));
+                        }
+                    }
+                    Purpose::CreatePermission { peers } => {
+                        for ip in peers {
+                            // The port is ignored by the server (RFC 8656 §9.1).
+                            b.add(&XorPeerAddress(SocketAddr::new(*ip, 0)));
+                        }
+                    }
+                    Purpose::ChannelBind { number, peer } => {
+                        b.add(&ChannelNumber(*number)).add(&XorPeerAddress(*peer));
+                    }
+                }
+                if let Some(a) = auth {
+                    b.add(&Username(&self.config.username))
+                        .add(&Realm(&a.realm))
+                        .add(&Nonce(&a.nonce));
+                    if let Some(list) = &a.offered {
+                        // Echoed verbatim (RFC 8489 §9.2.4).
+                        b.add_raw(AttributeType::PASSWORD_ALGORITHMS, list)
+                            .add(&PasswordAlgorithmAttribute::new(a.algorithm));
+                    }
+                }
+            },
+        );
+        ok.then_some(buf)
     }
 }

@@ -4,13 +4,21 @@
 use core::time::Duration;
 use std::time::Instant;
 
-use super::transaction::{Fire, Purpose};
+use floe_stun::attributes::{
+    AlternateServer, Data, ErrorCodeAttribute, Lifetime, Nonce, PasswordAlgorithms, Realm,
+    UnknownAttributes, XorMappedAddress, XorPeerAddress, XorRelayedAddress,
+};
+use floe_stun::channel_data::ChannelData;
+use floe_stun::transaction::TransactionEvent;
+use floe_stun::{AttributeType, Class, ErrorCode, Message, Method, PasswordAlgorithm};
+
+use super::transaction::{Outstanding, Purpose};
 use super::{
     Allocation, AuthState, CHANNEL_REFRESH, Client, ClientState, Failure, PERMISSION_REFRESH,
     ReceiveError, TurnEvent,
 };
-use crate::auth::{LongTermKey, NONCE_COOKIE, PasswordAlgorithm};
-use crate::wire::{Class, Msg, attr, be16, channel_data, method};
+use crate::auth::LongTermKey;
+use crate::wire::{self, get};
 
 /// How often one request is re-sent after 401 or 438 before giving up.
 const MAX_AUTH_RETRIES: u8 = 3;
@@ -24,24 +32,23 @@ impl Client {
     ) -> Result<(), ReceiveError> {
         let malformed = ReceiveError::Malformed { len: bytes.len() };
         if bytes.first().is_some_and(|b| b & 0xC0 == 0x40) {
-            let (channel, data) = channel_data::parse(bytes).ok_or(malformed)?;
+            let cd = ChannelData::parse(bytes).map_err(|_| malformed)?;
+            let channel = cd.channel();
             let peer = *self
                 .channel_peers
                 .get(&channel)
                 .ok_or(ReceiveError::UnknownChannel { channel })?;
             self.events.push_back(TurnEvent::Data {
                 peer,
-                data: data.to_vec(),
+                data: cd.data().to_vec(),
                 via_channel: true,
             });
             return Ok(());
         }
-        let msg = Msg::parse(bytes).ok_or_else(|| malformed.clone())?;
-        match msg.class {
-            Class::Indication if msg.method == method::DATA => {
-                let (Some(peer), Some(data)) =
-                    (msg.xor_addr(attr::XOR_PEER_ADDRESS), msg.attr(attr::DATA))
-                else {
+        let msg = wire::parse(bytes).ok_or_else(|| malformed.clone())?;
+        match msg.class() {
+            Class::Indication if msg.method() == Method::DATA => {
+                let (Some(XorPeerAddress(peer)), Some(Data(data))) = (get(&msg), get(&msg)) else {
                     return Err(malformed);
                 };
                 self.events.push_back(TurnEvent::Data {
@@ -56,114 +63,115 @@ impl Client {
         }
     }
 
-    fn handle_response(&mut self, now: Instant, msg: &Msg<'_>) -> Result<(), ReceiveError> {
-        let idx = self
-            .transactions
-            .iter()
-            .position(|t| t.tid == msg.tid)
-            .ok_or(ReceiveError::UnmatchedResponse)?;
+    fn handle_response(&mut self, now: Instant, msg: &Message<'_>) -> Result<(), ReceiveError> {
+        let tid = *msg.transaction_id();
+        let signed = self
+            .outstanding
+            .get(&tid)
+            .ok_or(ReceiveError::UnmatchedResponse)?
+            .signed;
         // A response to a signed request must be signed with the same key when it is a
         // success; a wrong MAC is an attack or corruption and is ignored (RFC 8489 §9.2.5).
-        if self.transactions[idx].signed {
-            let key = self.auth.as_ref().map(|a| a.key.clone());
-            let ok = match (msg.integrity(), key) {
-                (Some(_), Some(key)) => msg.verify(key.as_bytes()),
-                (None, _) => msg.class == Class::Error,
+        if signed {
+            let ok = match (wire::integrity(msg), &self.auth) {
+                (Some(_), Some(auth)) => wire::verify(msg, &auth.key.integrity_key()),
+                (None, _) => msg.class() == Class::Error,
                 (Some(_), None) => false,
             };
             if !ok {
                 return Err(ReceiveError::UnmatchedResponse);
             }
         }
-        let tx = self.transactions.swap_remove(idx);
-        if msg.class == Class::Success {
+        let Some(tx) = self.outstanding.remove(&tid) else {
+            return Err(ReceiveError::UnmatchedResponse);
+        };
+        self.transactions.cancel(&tid);
+        if msg.class() == Class::Success {
             self.on_success(now, tx.purpose, msg);
         } else {
-            self.on_error(now, tx.purpose, tx.auth_retries, tx.signed, msg);
+            self.on_error(now, tx, msg);
         }
         Ok(())
     }
 
-    fn on_error(
-        &mut self,
-        now: Instant,
-        purpose: Purpose,
-        retries: u8,
-        signed: bool,
-        msg: &Msg<'_>,
-    ) {
-        let Some((code, _)) = msg.error_code() else {
+    fn on_error(&mut self, now: Instant, tx: Outstanding, msg: &Message<'_>) {
+        let Some(ErrorCodeAttribute { code, .. }) = get(msg) else {
             let reason = Failure::MissingAttribute {
-                attribute: attr::ERROR_CODE,
+                attribute: AttributeType::ERROR_CODE.0,
             };
-            return self.fail(purpose, reason);
+            return self.fail(tx.purpose, reason);
         };
         match code {
-            401 | 438 => self.on_challenge(now, purpose, retries, signed, code, msg),
-            300 if purpose == Purpose::Allocate => self.redirect(now, msg),
+            ErrorCode::UNAUTHENTICATED | ErrorCode::STALE_NONCE => {
+                self.on_challenge(now, tx, code, msg);
+            }
+            ErrorCode::TRY_ALTERNATE if tx.purpose == Purpose::Allocate => {
+                self.redirect(now, msg);
+            }
             _ => {
                 let reason = failure_for(code, msg);
-                self.fail(purpose, reason);
+                self.fail(tx.purpose, reason);
             }
         }
     }
 
     /// RFC 8489 §9.2.5: learn REALM, NONCE and the password algorithm, then retry.
-    fn on_challenge(
-        &mut self,
-        now: Instant,
-        purpose: Purpose,
-        retries: u8,
-        signed: bool,
-        code: u16,
-        msg: &Msg<'_>,
-    ) {
-        let give_up = if code == 438 {
+    fn on_challenge(&mut self, now: Instant, tx: Outstanding, code: ErrorCode, msg: &Message<'_>) {
+        let give_up = if code == ErrorCode::STALE_NONCE {
             Failure::StaleNonce
         } else {
             Failure::Unauthorized
         };
-        let (Some(realm), Some(nonce)) = (msg.str_attr(attr::REALM), msg.str_attr(attr::NONCE))
-        else {
-            return self.fail(purpose, give_up);
+        let (Some(Realm(realm)), Some(Nonce(nonce))) = (get(msg), get(msg)) else {
+            return self.fail(tx.purpose, give_up);
         };
         // A 401 to credentials with a nonce the server still accepts means a wrong password;
         // a 401 with a new nonce may be a server that does not send 438.
         let same_nonce = self.auth.as_ref().is_some_and(|a| a.nonce == nonce);
-        if retries >= MAX_AUTH_RETRIES || (code == 401 && signed && same_nonce) {
-            return self.fail(purpose, give_up);
+        let wrong_password = code == ErrorCode::UNAUTHENTICATED && tx.signed && same_nonce;
+        if tx.auth_retries >= MAX_AUTH_RETRIES || wrong_password {
+            return self.fail(tx.purpose, give_up);
         }
         if self.config.realm.as_deref().is_some_and(|r| r != realm) {
-            return self.fail(purpose, Failure::RealmMismatch);
+            return self.fail(tx.purpose, Failure::RealmMismatch);
         }
-        let offered = msg.attr(attr::PASSWORD_ALGORITHMS);
+        // Algorithm negotiation only when the nonce announces it (RFC 8489 §9.2.4).
+        let negotiates = Nonce(nonce)
+            .security_features()
+            .is_some_and(|f| f & 0x80_0000 != 0);
+        let offered = msg
+            .raw(AttributeType::PASSWORD_ALGORITHMS)
+            .filter(|_| negotiates);
         let algorithm = offered
-            .filter(|_| nonce.starts_with(NONCE_COOKIE))
-            .and_then(first_supported)
-            .unwrap_or(PasswordAlgorithm::Md5);
-        let algorithms = offered
-            .filter(|_| nonce.starts_with(NONCE_COOKIE))
-            .map(<[u8]>::to_vec);
-        let key = LongTermKey::derive(
+            .and_then(|_| get::<PasswordAlgorithms<'_>>(msg))
+            .and_then(|list| {
+                list.iter()
+                    .map(|e| e.algorithm)
+                    .find(|a| *a == PasswordAlgorithm::SHA256 || *a == PasswordAlgorithm::MD5)
+            })
+            .unwrap_or(PasswordAlgorithm::MD5);
+        let Some(key) = LongTermKey::derive(
             algorithm,
             &self.config.username,
             realm,
             &self.config.password,
-        );
+        ) else {
+            return self.fail(tx.purpose, give_up);
+        };
         self.auth = Some(AuthState {
             realm: realm.to_owned(),
             nonce: nonce.to_owned(),
             key,
             algorithm,
-            algorithms,
+            offered: offered.map(|raw| raw.value.to_vec()),
         });
-        self.start(now, purpose, retries + 1);
+        self.start(now, tx.purpose, tx.auth_retries + 1);
     }
 
-    fn redirect(&mut self, now: Instant, msg: &Msg<'_>) {
-        let Some(alternate) = msg.plain_addr(attr::ALTERNATE_SERVER) else {
+    fn redirect(&mut self, now: Instant, msg: &Message<'_>) {
+        let Some(AlternateServer(alternate)) = get(msg) else {
             let reason = Failure::MissingAttribute {
-                attribute: attr::ALTERNATE_SERVER,
+                attribute: AttributeType::ALTERNATE_SERVER.0,
             };
             return self.fail(Purpose::Allocate, reason);
         };
@@ -178,20 +186,21 @@ impl Client {
         self.start(now, Purpose::Allocate, 0);
     }
 
-    fn on_success(&mut self, now: Instant, purpose: Purpose, msg: &Msg<'_>) {
+    fn on_success(&mut self, now: Instant, purpose: Purpose, msg: &Message<'_>) {
         match purpose {
             Purpose::Allocate => {
-                let mut relayed = msg.xor_addrs(attr::XOR_RELAYED_ADDRESS);
-                let (Some(first), Some(lifetime)) = (relayed.next(), msg.u32_attr(attr::LIFETIME))
+                let mut relayed = msg.get_all::<XorRelayedAddress>().filter_map(Result::ok);
+                let (Some(XorRelayedAddress(first)), Some(Lifetime(lifetime))) =
+                    (relayed.next(), get(msg))
                 else {
-                    let attribute = if msg.has(attr::XOR_RELAYED_ADDRESS) {
-                        attr::LIFETIME
+                    let attribute = if msg.raw(AttributeType::XOR_RELAYED_ADDRESS).is_some() {
+                        AttributeType::LIFETIME.0
                     } else {
-                        attr::XOR_RELAYED_ADDRESS
+                        AttributeType::XOR_RELAYED_ADDRESS.0
                     };
                     return self.fail(purpose, Failure::MissingAttribute { attribute });
                 };
-                let additional = relayed.next();
+                let additional = relayed.next().map(|a| a.0);
                 let lifetime = Duration::from_secs(u64::from(lifetime));
                 self.allocation = Some(Allocation {
                     relayed: first,
@@ -203,14 +212,17 @@ impl Client {
                 self.events.push_back(TurnEvent::Allocated {
                     relayed: first,
                     additional,
-                    mapped: msg.xor_addr(attr::XOR_MAPPED_ADDRESS),
+                    mapped: get::<XorMappedAddress>(msg).map(|a| a.0),
                     lifetime,
                     server: self.server,
                 });
             }
             Purpose::Refresh { lifetime: Some(0) } => self.finish(TurnEvent::Closed),
             Purpose::Refresh { lifetime } => {
-                let granted = msg.u32_attr(attr::LIFETIME).or(lifetime).unwrap_or(600);
+                let granted = get::<Lifetime>(msg)
+                    .map(|l| l.0)
+                    .or(lifetime)
+                    .unwrap_or(600);
                 if granted == 0 {
                     return self.lose(Failure::Expired);
                 }
@@ -294,7 +306,10 @@ impl Client {
     fn finish(&mut self, event: TurnEvent) {
         self.state = ClientState::Done;
         self.allocation = None;
-        self.transactions.clear();
+        for tid in self.outstanding.keys() {
+            self.transactions.cancel(tid);
+        }
+        self.outstanding.clear();
         self.permissions.clear();
         self.channels.clear();
         self.events.push_back(event);
@@ -302,20 +317,12 @@ impl Client {
 
     /// Retransmits, times out, and refreshes what is due.
     pub fn handle_timeout(&mut self, now: Instant) {
-        let timing = self.timing();
-        let mut i = 0;
-        while i < self.transactions.len() {
-            match self.transactions[i].fire(now, timing) {
-                Fire::Nothing => i += 1,
-                Fire::Retransmit => {
-                    let bytes = self.transactions[i].bytes.clone();
-                    self.emit(bytes);
-                    i += 1;
-                }
-                Fire::TimedOut => {
-                    let tx = self.transactions.swap_remove(i);
-                    self.fail(tx.purpose, Failure::Timeout);
-                }
+        self.transactions.handle_timeout(now);
+        while let Some(TransactionEvent::TimedOut { transaction_id }) =
+            self.transactions.poll_event()
+        {
+            if let Some(tx) = self.outstanding.remove(&transaction_id) {
+                self.fail(tx.purpose, Failure::Timeout);
             }
         }
         if self.state != ClientState::Allocated {
@@ -371,41 +378,23 @@ fn refresh_margin(lifetime: Duration) -> Duration {
     (lifetime / 5).min(Duration::from_secs(60))
 }
 
-/// The first algorithm in the server's PASSWORD-ALGORITHMS list we implement
-/// (RFC 8489 §9.2.5: the server lists them in order of preference).
-fn first_supported(list: &[u8]) -> Option<PasswordAlgorithm> {
-    let mut at = 0;
-    while at + 4 <= list.len() {
-        let number = be16(list, at)?;
-        let params = usize::from(be16(list, at + 2)?);
-        if let Some(a) = PasswordAlgorithm::from_number(number) {
-            return Some(a);
-        }
-        at += 4 + params.next_multiple_of(4);
-    }
-    None
-}
-
 /// The typed failure for an error code (RFC 8489 §14.8, RFC 8656 §19).
-fn failure_for(code: u16, msg: &Msg<'_>) -> Failure {
+fn failure_for(code: ErrorCode, msg: &Message<'_>) -> Failure {
     match code {
-        300 => Failure::TooManyRedirects,
-        403 => Failure::Forbidden,
-        420 => Failure::UnknownAttributes {
-            types: msg
-                .attr(attr::UNKNOWN_ATTRIBUTES)
-                .unwrap_or(&[])
-                .chunks_exact(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                .collect(),
+        ErrorCode::TRY_ALTERNATE => Failure::TooManyRedirects,
+        ErrorCode::FORBIDDEN => Failure::Forbidden,
+        ErrorCode::UNKNOWN_ATTRIBUTE => Failure::UnknownAttributes {
+            types: get::<UnknownAttributes<'_>>(msg)
+                .map(|u| u.iter().map(|t| t.0).collect())
+                .unwrap_or_default(),
         },
-        437 => Failure::AllocationMismatch,
-        440 => Failure::AddressFamilyNotSupported,
-        441 => Failure::WrongCredentials,
-        442 => Failure::UnsupportedTransport,
-        443 => Failure::PeerAddressFamilyMismatch,
-        486 => Failure::QuotaReached,
-        508 => Failure::InsufficientCapacity,
-        _ => Failure::ErrorResponse { code },
+        ErrorCode::ALLOCATION_MISMATCH => Failure::AllocationMismatch,
+        ErrorCode::ADDRESS_FAMILY_NOT_SUPPORTED => Failure::AddressFamilyNotSupported,
+        ErrorCode::WRONG_CREDENTIALS => Failure::WrongCredentials,
+        ErrorCode::UNSUPPORTED_TRANSPORT_PROTOCOL => Failure::UnsupportedTransport,
+        ErrorCode::PEER_ADDRESS_FAMILY_MISMATCH => Failure::PeerAddressFamilyMismatch,
+        ErrorCode::ALLOCATION_QUOTA_REACHED => Failure::QuotaReached,
+        ErrorCode::INSUFFICIENT_CAPACITY => Failure::InsufficientCapacity,
+        ErrorCode(code) => Failure::ErrorResponse { code },
     }
 }

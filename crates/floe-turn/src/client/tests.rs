@@ -5,7 +5,19 @@ use core::time::Duration;
 use std::time::Instant;
 
 use super::*;
-use crate::wire::{Builder, Class, Integrity, Msg, attr, channel_data, method};
+use floe_stun::attributes::{
+    AdditionalAddressFamily, AlternateServer, ChannelNumber, Data, ErrorCodeAttribute, Lifetime,
+    Nonce, PasswordAlgorithmAttribute, PasswordAlgorithms, Realm, Username, XorMappedAddress,
+    XorPeerAddress, XorRelayedAddress,
+};
+use floe_stun::channel_data::ChannelData;
+use floe_stun::{AttributeType, Class, ErrorCode, Message, MessageBuilder, Method};
+
+use crate::wire::{self, Integrity, get};
+
+fn parse(bytes: &[u8]) -> Message<'_> {
+    wire::parse(bytes).expect("valid STUN")
+}
 
 const SERVER: &str = "192.0.2.1:3478";
 const RELAYED: &str = "192.0.2.1:49152";
@@ -20,7 +32,7 @@ fn peer() -> SocketAddr {
 }
 
 fn md5_key() -> LongTermKey {
-    LongTermKey::derive_md5("alice", "example.org", "secret")
+    LongTermKey::derive(PasswordAlgorithm::MD5, "alice", "example.org", "secret").unwrap()
 }
 
 fn new_client() -> Client {
@@ -41,24 +53,34 @@ fn reply(
     req: &[u8],
     class: Class,
     key: Option<(&LongTermKey, Integrity)>,
-    body: impl FnOnce(&mut Builder<'_>),
+    body: impl FnOnce(&mut MessageBuilder<'_>),
 ) -> Vec<u8> {
-    let m = Msg::parse(req).expect("client sent valid STUN");
+    let m = parse(req);
     let mut buf = Vec::new();
-    let mut b = Builder::new(&mut buf, m.method, class, m.tid);
-    body(&mut b);
-    if let Some((k, kind)) = key {
-        b.integrity(k, kind);
-    }
-    b.finish_fingerprint();
+    let signer = key.map(|(k, kind)| (k.integrity_key(), kind));
+    let tid = *m.transaction_id();
+    assert!(wire::build(
+        &mut buf,
+        m.method(),
+        class,
+        tid,
+        None,
+        signer,
+        true,
+        body
+    ));
     buf
+}
+
+fn error(code: u16) -> ErrorCodeAttribute<'static> {
+    ErrorCodeAttribute::new(ErrorCode(code))
 }
 
 fn challenge(req: &[u8], code: u16, nonce: &str) -> Vec<u8> {
     reply(req, Class::Error, None, |b| {
-        b.error_code(code, "x")
-            .attr(attr::REALM, b"example.org")
-            .attr(attr::NONCE, nonce.as_bytes());
+        b.add(&error(code))
+            .add(&Realm("example.org"))
+            .add(&Nonce(nonce));
     })
 }
 
@@ -68,12 +90,9 @@ fn allocate_ok(req: &[u8], lifetime: u32) -> Vec<u8> {
         Class::Success,
         Some((&md5_key(), Integrity::Sha1)),
         |b| {
-            b.xor_addr(attr::XOR_RELAYED_ADDRESS, RELAYED.parse().unwrap())
-                .u32(attr::LIFETIME, lifetime)
-                .xor_addr(
-                    attr::XOR_MAPPED_ADDRESS,
-                    "198.51.100.7:50000".parse().unwrap(),
-                );
+            b.add(&XorRelayedAddress(RELAYED.parse().unwrap()))
+                .add(&Lifetime(lifetime))
+                .add(&XorMappedAddress("198.51.100.7:50000".parse().unwrap()));
         },
     )
 }
@@ -101,13 +120,13 @@ fn allocated(lifetime: u32) -> (Client, Instant) {
     let mut c = new_client();
     c.allocate(now).unwrap();
     let first = next(&mut c);
-    assert!(Msg::parse(&first).unwrap().integrity().is_none());
+    assert!(wire::integrity(&parse(&first)).is_none());
     feed(&mut c, now, &challenge(&first, 401, "n1"));
     let second = next(&mut c);
-    let m = Msg::parse(&second).unwrap();
-    assert_eq!(m.str_attr(attr::USERNAME), Some("alice"));
-    assert_eq!(m.str_attr(attr::NONCE), Some("n1"));
-    assert!(m.verify(md5_key().as_bytes()));
+    let m = parse(&second);
+    assert_eq!(get(&m), Some(Username("alice")));
+    assert_eq!(get(&m), Some(Nonce("n1")));
+    assert!(wire::verify(&m, &md5_key().integrity_key()));
     feed(&mut c, now, &allocate_ok(&second, lifetime));
     (c, now)
 }
@@ -135,28 +154,38 @@ fn sha256_password_algorithm_is_negotiated() {
     c.allocate(now).unwrap();
     let first = next(&mut c);
     let nonce = "obMatJos2gAAAabcdef";
-    let offer = [0u8, 2, 0, 0, 0, 1, 0, 0];
+    let offer = [
+        PasswordAlgorithmAttribute::new(PasswordAlgorithm::SHA256),
+        PasswordAlgorithmAttribute::new(PasswordAlgorithm::MD5),
+    ];
     let r = reply(&first, Class::Error, None, |b| {
-        b.error_code(401, "Unauthorized")
-            .attr(attr::REALM, b"example.org")
-            .attr(attr::NONCE, nonce.as_bytes())
-            .attr(attr::PASSWORD_ALGORITHMS, &offer);
+        b.add(&error(401))
+            .add(&Realm("example.org"))
+            .add(&Nonce(nonce))
+            .add(&PasswordAlgorithms::from_entries(&offer));
     });
     feed(&mut c, now, &r);
     let second = next(&mut c);
-    let m = Msg::parse(&second).unwrap();
-    assert_eq!(m.attr(attr::PASSWORD_ALGORITHMS), Some(&offer[..]));
-    assert_eq!(m.attr(attr::PASSWORD_ALGORITHM), Some(&[0u8, 2, 0, 0][..]));
-    assert_eq!(m.integrity(), Some(Integrity::Sha256));
-    let key = LongTermKey::derive_sha256("alice", "example.org", "secret");
-    assert!(m.verify(key.as_bytes()));
+    let m = parse(&second);
+    assert_eq!(
+        m.raw(AttributeType::PASSWORD_ALGORITHMS).unwrap().value,
+        [0u8, 2, 0, 0, 0, 1, 0, 0]
+    );
+    assert_eq!(
+        get(&m),
+        Some(PasswordAlgorithmAttribute::new(PasswordAlgorithm::SHA256))
+    );
+    assert_eq!(wire::integrity(&m), Some(Integrity::Sha256));
+    let key =
+        LongTermKey::derive(PasswordAlgorithm::SHA256, "alice", "example.org", "secret").unwrap();
+    assert!(wire::verify(&m, &key.integrity_key()));
     let r = reply(
         &second,
         Class::Success,
         Some((&key, Integrity::Sha256)),
         |b| {
-            b.xor_addr(attr::XOR_RELAYED_ADDRESS, RELAYED.parse().unwrap())
-                .u32(attr::LIFETIME, 600);
+            b.add(&XorRelayedAddress(RELAYED.parse().unwrap()))
+                .add(&Lifetime(600));
         },
     );
     feed(&mut c, now, &r);
@@ -190,10 +219,10 @@ fn stale_nonce_438_is_retried_with_the_new_nonce() {
     let req = next(&mut c);
     feed(&mut c, now, &challenge(&req, 438, "n2"));
     let retry = next(&mut c);
-    let m = Msg::parse(&retry).unwrap();
-    assert_eq!(m.method, method::CREATE_PERMISSION);
-    assert_eq!(m.str_attr(attr::NONCE), Some("n2"));
-    assert_ne!(m.tid, Msg::parse(&req).unwrap().tid);
+    let m = parse(&retry);
+    assert_eq!(m.method(), Method::CREATE_PERMISSION);
+    assert_eq!(get(&m), Some(Nonce("n2")));
+    assert_ne!(m.transaction_id(), parse(&req).transaction_id());
     feed(&mut c, now, &ok(&retry));
     assert_eq!(
         events(&mut c),
@@ -211,13 +240,13 @@ fn refresh_is_sent_a_minute_before_expiry() {
     let t = now + Duration::from_secs(540);
     c.handle_timeout(t);
     let req = next(&mut c);
-    assert_eq!(Msg::parse(&req).unwrap().method, method::REFRESH);
+    assert_eq!(parse(&req).method(), Method::REFRESH);
     let r = reply(
         &req,
         Class::Success,
         Some((&md5_key(), Integrity::Sha1)),
         |b| {
-            b.u32(attr::LIFETIME, 600);
+            b.add(&Lifetime(600));
         },
     );
     feed(&mut c, t, &r);
@@ -240,9 +269,9 @@ fn permission_and_channel_are_refreshed_before_300_seconds() {
     let ch = c.bind_channel(now, peer()).unwrap();
     assert_eq!(ch, 0x4000);
     let bind = next(&mut c);
-    let m = Msg::parse(&bind).unwrap();
-    assert_eq!(m.attr(attr::CHANNEL_NUMBER), Some(&[0x40u8, 0, 0, 0][..]));
-    assert_eq!(m.xor_addr(attr::XOR_PEER_ADDRESS), Some(peer()));
+    let m = parse(&bind);
+    assert_eq!(get(&m), Some(ChannelNumber(0x4000)));
+    assert_eq!(get(&m), Some(XorPeerAddress(peer())));
     feed(&mut c, now, &ok(&bind));
     assert_eq!(
         events(&mut c),
@@ -257,11 +286,11 @@ fn permission_and_channel_are_refreshed_before_300_seconds() {
     assert_eq!(c.poll_timeout(), Some(now + PERMISSION_REFRESH));
     let t = now + Duration::from_secs(240);
     c.handle_timeout(t);
-    let mut methods: Vec<u16> = core::iter::from_fn(|| c.poll_transmit())
-        .map(|t| Msg::parse(&t.data).unwrap().method)
+    let mut methods: Vec<Method> = core::iter::from_fn(|| c.poll_transmit())
+        .map(|t| parse(&t.data).method())
         .collect();
     methods.sort_unstable();
-    assert_eq!(methods, [method::CREATE_PERMISSION, method::CHANNEL_BIND]);
+    assert_eq!(methods, [Method::CREATE_PERMISSION, Method::CHANNEL_BIND]);
 }
 
 #[test]
@@ -297,7 +326,7 @@ fn refresh_437_reports_the_allocation_lost() {
         Class::Error,
         Some((&md5_key(), Integrity::Sha1)),
         |b| {
-            b.error_code(437, "Allocation Mismatch");
+            b.add(&error(437));
         },
     );
     feed(&mut c, now, &r);
@@ -340,8 +369,7 @@ fn alternate_server_is_followed() {
     let first = next(&mut c);
     let alt: SocketAddr = "192.0.2.2:3478".parse().unwrap();
     let r = reply(&first, Class::Error, None, |b| {
-        b.error_code(300, "Try Alternate")
-            .plain_addr(attr::ALTERNATE_SERVER, alt);
+        b.add(&error(300)).add(&AlternateServer(alt));
     });
     feed(&mut c, now, &r);
     assert_eq!(events(&mut c), [TurnEvent::Redirected { server: alt }]);
@@ -378,7 +406,7 @@ fn error_codes_become_typed_failures() {
             Class::Error,
             Some((&md5_key(), Integrity::Sha1)),
             |b| {
-                b.error_code(code, "e");
+                b.add(&error(code));
             },
         );
         feed(&mut c, now, &r);
@@ -403,28 +431,29 @@ fn send_switches_from_indication_to_channel_and_data_arrives_both_ways() {
     feed(&mut c, now, &ok(&perm));
     c.send_to(peer(), b"hello").unwrap();
     let ind = next(&mut c);
-    let m = Msg::parse(&ind).unwrap();
-    assert_eq!((m.method, m.class), (method::SEND, Class::Indication));
-    assert_eq!(m.attr(attr::DATA), Some(&b"hello"[..]));
+    let m = parse(&ind);
+    assert_eq!((m.method(), m.class()), (Method::SEND, Class::Indication));
+    assert_eq!(get(&m), Some(Data(b"hello")));
     c.bind_channel(now, peer()).unwrap();
     let bind = next(&mut c);
     // Until the binding is confirmed, indications continue.
     c.send_to(peer(), b"a").unwrap();
-    assert!(Msg::parse(&next(&mut c)).is_some());
+    assert!(wire::parse(&next(&mut c)).is_some());
     feed(&mut c, now, &ok(&bind));
     c.send_to(peer(), b"abc").unwrap();
     assert_eq!(next(&mut c), [0x40, 0, 0, 3, b'a', b'b', b'c']);
 
     let mut ind = Vec::new();
-    {
-        let mut b = Builder::new(&mut ind, method::DATA, Class::Indication, [9; 12]);
-        b.xor_addr(attr::XOR_PEER_ADDRESS, peer())
-            .attr(attr::DATA, b"in1");
-        b.finish();
-    }
+    let typ = floe_stun::MessageType::new(Method::DATA, Class::Indication);
+    let tid = TransactionId::from_bytes([9; 12]);
+    let mut b = MessageBuilder::new(&mut ind, typ, tid);
+    b.add(&XorPeerAddress(peer())).add(&Data(b"in1"));
+    b.finish().unwrap();
     feed(&mut c, now, &ind);
     let mut cd = Vec::new();
-    channel_data::encode(0x4000, b"in2", false, &mut cd);
+    ChannelData::new(0x4000, b"in2")
+        .unwrap()
+        .encode(&mut cd, false);
     feed(&mut c, now, &cd);
     let got: Vec<_> = events(&mut c)
         .into_iter()
@@ -445,7 +474,9 @@ fn send_switches_from_indication_to_channel_and_data_arrives_both_ways() {
         ]
     );
     let mut unbound = Vec::new();
-    channel_data::encode(0x4001, b"z", false, &mut unbound);
+    ChannelData::new(0x4001, b"z")
+        .unwrap()
+        .encode(&mut unbound, false);
     assert_eq!(
         c.handle_receive(now, server(), &unbound),
         Err(ReceiveError::UnknownChannel { channel: 0x4001 })
@@ -458,15 +489,15 @@ fn close_deletes_with_lifetime_zero() {
     events(&mut c);
     c.close(now).unwrap();
     let req = next(&mut c);
-    let m = Msg::parse(&req).unwrap();
-    assert_eq!(m.method, method::REFRESH);
-    assert_eq!(m.u32_attr(attr::LIFETIME), Some(0));
+    let m = parse(&req);
+    assert_eq!(m.method(), Method::REFRESH);
+    assert_eq!(get(&m), Some(Lifetime(0)));
     let r = reply(
         &req,
         Class::Success,
         Some((&md5_key(), Integrity::Sha1)),
         |b| {
-            b.u32(attr::LIFETIME, 0);
+            b.add(&Lifetime(0));
         },
     );
     feed(&mut c, now, &r);
@@ -483,19 +514,17 @@ fn forged_success_is_ignored_and_dual_stack_is_requested() {
     let mut c = Client::new(cfg);
     c.allocate(now).unwrap();
     let first = next(&mut c);
-    let m = Msg::parse(&first).unwrap();
-    assert_eq!(
-        m.attr(attr::ADDITIONAL_ADDRESS_FAMILY),
-        Some(&[2u8, 0, 0, 0][..])
-    );
+    let m = parse(&first);
+    assert_eq!(get(&m), Some(AdditionalAddressFamily(AddressFamily::IPV6)));
     feed(&mut c, now, &challenge(&first, 401, "n"));
     let second = next(&mut c);
-    let wrong = LongTermKey::derive_md5("alice", "example.org", "nope");
+    let wrong =
+        LongTermKey::derive(PasswordAlgorithm::MD5, "alice", "example.org", "nope").unwrap();
     let v6: SocketAddr = "[2001:db8::1]:49152".parse().unwrap();
-    let body = |b: &mut Builder<'_>| {
-        b.xor_addr(attr::XOR_RELAYED_ADDRESS, RELAYED.parse().unwrap())
-            .xor_addr(attr::XOR_RELAYED_ADDRESS, v6)
-            .u32(attr::LIFETIME, 600);
+    let body = |b: &mut MessageBuilder<'_>| {
+        b.add(&XorRelayedAddress(RELAYED.parse().unwrap()))
+            .add(&XorRelayedAddress(v6))
+            .add(&Lifetime(600));
     };
     let forged = reply(
         &second,

@@ -5,6 +5,8 @@ use core::net::{IpAddr, SocketAddr};
 use core::time::Duration;
 use std::time::Instant;
 
+use floe_stun::{ErrorCode, TransactionId};
+
 use super::{PendingAllocate, RelayGrant};
 use crate::auth::LongTermKey;
 use crate::wire::Integrity;
@@ -37,7 +39,7 @@ pub(super) struct Allocation {
     pub(super) channels: Vec<Channel>,
     /// The transaction id and response of the Allocate that created it, for retransmits
     /// (RFC 8656 §7.2).
-    pub(super) cached_allocate: Option<([u8; 12], Box<[u8]>)>,
+    pub(super) cached_allocate: Option<(TransactionId, Box<[u8]>)>,
 }
 
 /// A read-only view of an allocation.
@@ -126,26 +128,26 @@ impl Allocation {
     }
 
     /// Binds or refreshes a channel. RFC 8656 §12.2: a number bound to another peer, or a
-    /// peer bound to another number, is refused (`Err(400)`); a full table gives `Err(508)`.
+    /// peer bound to another number, is refused (400); a full table gives 508.
     pub(super) fn bind(
         &mut self,
         number: u16,
         peer: SocketAddr,
         until: Instant,
         max: u16,
-    ) -> Result<(), u16> {
+    ) -> Result<(), ErrorCode> {
         if let Some(c) = self.channels.iter_mut().find(|c| c.number == number) {
             if c.peer != peer {
-                return Err(400);
+                return Err(ErrorCode::BAD_REQUEST);
             }
             c.expires = until;
             return Ok(());
         }
         if self.channels.iter().any(|c| c.peer == peer) {
-            return Err(400);
+            return Err(ErrorCode::BAD_REQUEST);
         }
         if self.channels.len() >= usize::from(max) {
-            return Err(508);
+            return Err(ErrorCode::INSUFFICIENT_CAPACITY);
         }
         self.channels.push(Channel {
             number,

@@ -21,9 +21,11 @@ use rand::Rng as _;
 use self::allocation::Allocation;
 pub use self::allocation::AllocationInfo;
 pub use self::relay::{ClientTransmit, PeerTransmit};
-use crate::auth::{CredentialLookup, LongTermKey, NonceMinter, PasswordAlgorithm};
+use floe_stun::{AddressFamily, ErrorCode, PasswordAlgorithm, TransactionId};
+
+use crate::auth::{CredentialLookup, LongTermKey, NonceMinter};
 use crate::policy::{PeerPolicy, Quotas};
-use crate::types::{AddressFamily, FiveTuple, Transmit};
+use crate::types::{FiveTuple, Transmit};
 use crate::wire::Integrity;
 
 /// Default allocation lifetime (RFC 8656 §3.2: 10 minutes).
@@ -89,7 +91,7 @@ impl ServerConfig {
             nonce_lifetime: DEFAULT_NONCE_LIFETIME,
             default_lifetime: DEFAULT_ALLOCATION_LIFETIME,
             max_lifetime: MAX_ALLOCATION_LIFETIME,
-            password_algorithms: vec![PasswordAlgorithm::Sha256, PasswordAlgorithm::Md5],
+            password_algorithms: vec![PasswordAlgorithm::SHA256, PasswordAlgorithm::MD5],
             peer_policy: PeerPolicy::default(),
             quotas: Quotas::default(),
             unix_time: 0,
@@ -203,7 +205,7 @@ pub struct ServerStats {
 #[derive(Debug)]
 struct PendingAllocate {
     five_tuple: FiveTuple,
-    tid: [u8; 12],
+    tid: TransactionId,
     username: Box<str>,
     key: LongTermKey,
     integrity: Integrity,
@@ -405,22 +407,24 @@ impl<C: CredentialLookup> Server<C> {
             }
             Ok(_) | Err(RelayError::InsufficientCapacity) => {
                 self.release_user_slot(&p.username);
-                self.send_pending_error(&p, 508, "Insufficient Capacity");
+                self.send_pending_error(&p, ErrorCode::INSUFFICIENT_CAPACITY);
                 return false;
             }
             Err(RelayError::FamilyNotSupported) => {
                 self.release_user_slot(&p.username);
-                self.send_pending_error(&p, 440, "Address Family not Supported");
+                self.send_pending_error(&p, ErrorCode::ADDRESS_FAMILY_NOT_SUPPORTED);
                 return false;
             }
         };
-        let alloc = Allocation::new(&p, grant, now);
+        let mut alloc = Allocation::new(&p, grant, now);
+        let Some(response) = self.allocate_success(&p, grant, &alloc) else {
+            self.release_user_slot(&p.username);
+            return false;
+        };
         self.by_relay.insert(grant.relayed, p.five_tuple);
         if let Some(extra) = grant.additional {
             self.by_relay.insert(extra, p.five_tuple);
         }
-        let response = self.allocate_success(&p, grant, &alloc);
-        let mut alloc = alloc;
         alloc.cached_allocate = Some((p.tid, response.clone().into_boxed_slice()));
         self.allocations.insert(p.five_tuple, alloc);
         self.push_transmit(p.five_tuple, response);

@@ -5,10 +5,14 @@
 use core::net::SocketAddr;
 use std::time::Instant;
 
+use floe_stun::attributes::{Data, XorPeerAddress};
+use floe_stun::channel_data::ChannelData;
+use floe_stun::{Class, Message, MessageBuilder, MessageType, Method, TransactionId};
+
 use super::Server;
 use crate::auth::CredentialLookup;
 use crate::types::{FiveTuple, Transport};
-use crate::wire::{Builder, Class, Msg, attr, channel_data, method};
+use crate::wire::{self, get};
 
 /// A datagram the embedder sends from one of its relay sockets to a peer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,16 +49,16 @@ impl<C: CredentialLookup> Server<C> {
         if bytes.first().is_some_and(|b| b & 0xC0 == 0x40) {
             return self.channel_data_in(now, &five_tuple, bytes);
         }
-        let Some(msg) = Msg::parse(bytes) else {
+        let Some(msg) = wire::parse(bytes) else {
             self.stats.malformed += 1;
             return None;
         };
-        match msg.class {
+        match msg.class() {
             Class::Request => {
                 self.handle_request(now, five_tuple, &msg);
                 None
             }
-            Class::Indication if msg.method == method::SEND => {
+            Class::Indication if msg.method() == Method::SEND => {
                 self.send_indication(now, &five_tuple, &msg)
             }
             // Responses and other indications are not for a server (RFC 8489 §6.3).
@@ -69,16 +73,16 @@ impl<C: CredentialLookup> Server<C> {
         ft: &FiveTuple,
         bytes: &'a [u8],
     ) -> Option<PeerTransmit<'a>> {
-        let out = channel_data::parse(bytes).and_then(|(number, data)| {
+        let out = ChannelData::parse(bytes).ok().and_then(|cd| {
             let alloc = self.allocations.get(ft)?;
-            let ch = alloc.channel(number)?;
+            let ch = alloc.channel(cd.channel())?;
             if ch.expires <= now || !alloc.permits(&ch.peer.ip(), now) {
                 return None;
             }
             Some(PeerTransmit {
                 relay: alloc.relay_for(&ch.peer.ip())?,
                 peer: ch.peer,
-                data,
+                data: cd.data(),
             })
         });
         self.count_relay(out.is_some());
@@ -90,12 +94,12 @@ impl<C: CredentialLookup> Server<C> {
         &mut self,
         now: Instant,
         ft: &FiveTuple,
-        msg: &Msg<'a>,
+        msg: &Message<'a>,
     ) -> Option<PeerTransmit<'a>> {
         let out = (|| {
             let alloc = self.allocations.get(ft)?;
-            let peer = msg.xor_addr(attr::XOR_PEER_ADDRESS)?;
-            let data = msg.attr(attr::DATA)?;
+            let XorPeerAddress(peer) = get(msg)?;
+            let Data(data) = get(msg)?;
             if !alloc.permits(&peer.ip(), now) {
                 return None;
             }
@@ -142,13 +146,13 @@ impl<C: CredentialLookup> Server<C> {
             match alloc.channel_to(&peer).filter(|c| c.expires > now) {
                 Some(ch) => {
                     let pad = ft.transport == Transport::Stream;
-                    channel_data::encode(ch.number, data, pad, out);
+                    ChannelData::new(ch.number, data).ok()?.encode(out, pad);
                 }
                 None => {
-                    let mut b = Builder::new(out, method::DATA, Class::Indication, tid);
-                    b.xor_addr(attr::XOR_PEER_ADDRESS, peer)
-                        .attr(attr::DATA, data);
-                    b.finish();
+                    let typ = MessageType::new(Method::DATA, Class::Indication);
+                    let mut b = MessageBuilder::new(out, typ, tid);
+                    b.add(&XorPeerAddress(peer)).add(&Data(data));
+                    b.finish().ok()?;
                 }
             }
             Some(ClientTransmit { five_tuple: *ft })
@@ -164,9 +168,9 @@ impl<C: CredentialLookup> Server<C> {
 
 /// Transaction id of a Data indication: indications are never matched to anything, so a
 /// counter keeps this path free of the RNG.
-fn indication_tid(counter: &mut u64) -> [u8; 12] {
+fn indication_tid(counter: &mut u64) -> TransactionId {
     *counter = counter.wrapping_add(1);
     let mut tid = [0u8; 12];
     tid[4..].copy_from_slice(&counter.to_be_bytes());
-    tid
+    TransactionId::from_bytes(tid)
 }

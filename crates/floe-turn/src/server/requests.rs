@@ -5,17 +5,25 @@ use core::net::SocketAddr;
 use core::time::Duration;
 use std::time::Instant;
 
+use floe_stun::attributes::{
+    AdditionalAddressFamily, AddressErrorCode, ChannelNumber, ErrorCodeAttribute, Lifetime, Nonce,
+    PasswordAlgorithmAttribute, PasswordAlgorithms, Realm, RequestedAddressFamily,
+    RequestedTransport, UnknownAttributes, Username, XorMappedAddress, XorPeerAddress,
+    XorRelayedAddress,
+};
+use floe_stun::{
+    AddressFamily, AttributeType, Class, ErrorCode, Message, MessageBuilder, Method,
+    PasswordAlgorithm, TransactionId,
+};
+
 use super::{
     CHANNEL_LIFETIME, PERMISSION_LIFETIME, PendingAllocate, RelayGrant, RelayRequest,
     ReleaseReason, Server, ServerEvent,
 };
-use crate::auth::{CredentialLookup, LongTermKey, NonceCheck, PasswordAlgorithm};
+use crate::auth::{CredentialLookup, LongTermKey, NonceCheck};
 use crate::server::allocation::Allocation;
-use crate::types::{AddressFamily, FiveTuple, is_valid_channel};
-use crate::wire::{Builder, Class, Integrity, Msg, attr, method};
-
-/// REQUESTED-TRANSPORT value for UDP (RFC 8656 §18.7: the IANA protocol number).
-const PROTOCOL_UDP: u8 = 17;
+use crate::types::{FiveTuple, family_of, is_valid_channel};
+use crate::wire::{self, Integrity, Signer, get};
 
 /// A request that passed long-term authentication.
 #[derive(Debug)]
@@ -25,91 +33,88 @@ pub(super) struct Authed<'m> {
     pub(super) integrity: Integrity,
 }
 
-/// The signing context of a response: key and MAC.
-type Signer<'k> = Option<(&'k LongTermKey, Integrity)>;
+impl Authed<'_> {
+    fn signer(&self) -> Signer<'_> {
+        Some((self.key.integrity_key(), self.integrity))
+    }
+}
 
 impl<C: CredentialLookup> Server<C> {
     /// Builds a response to `tid` and queues it to the client of `ft`.
     pub(super) fn respond(
         &mut self,
         ft: FiveTuple,
-        method: u16,
+        method: Method,
         class: Class,
-        tid: [u8; 12],
+        tid: TransactionId,
         signer: Signer<'_>,
-        body: impl FnOnce(&mut Builder<'_>),
+        body: impl FnOnce(&mut MessageBuilder<'_>),
     ) {
-        let buf = self.build(method, class, tid, signer, body);
-        self.push_transmit(ft, buf);
+        if let Some(buf) = self.build(method, class, tid, signer, body) {
+            self.push_transmit(ft, buf);
+        }
     }
 
     pub(super) fn build(
         &self,
-        method: u16,
+        method: Method,
         class: Class,
-        tid: [u8; 12],
+        tid: TransactionId,
         signer: Signer<'_>,
-        body: impl FnOnce(&mut Builder<'_>),
-    ) -> Vec<u8> {
+        body: impl FnOnce(&mut MessageBuilder<'_>),
+    ) -> Option<Vec<u8>> {
         let mut buf = Vec::with_capacity(128);
-        let mut b = Builder::new(&mut buf, method, class, tid);
-        body(&mut b);
-        if let Some(s) = &self.config.software {
-            b.attr(attr::SOFTWARE, s.as_bytes());
-        }
-        if let Some((key, kind)) = signer {
-            b.integrity(key, kind);
-        }
-        if self.config.fingerprint {
-            b.finish_fingerprint();
-        } else {
-            b.finish();
-        }
-        buf
+        let software = self.config.software.as_deref();
+        let fingerprint = self.config.fingerprint;
+        wire::build(
+            &mut buf,
+            method,
+            class,
+            tid,
+            software,
+            signer,
+            fingerprint,
+            body,
+        )
+        .then_some(buf)
     }
 
-    /// Queues an error response.
-    fn reject(
-        &mut self,
-        ft: FiveTuple,
-        msg: &Msg<'_>,
-        code: u16,
-        reason: &str,
-        signer: Signer<'_>,
-    ) {
+    /// Queues an error response with the RFC reason phrase.
+    fn reject(&mut self, ft: FiveTuple, msg: &Message<'_>, code: ErrorCode, signer: Signer<'_>) {
         self.stats.rejected += 1;
-        self.respond(ft, msg.method, Class::Error, msg.tid, signer, |b| {
-            b.error_code(code, reason);
+        let tid = *msg.transaction_id();
+        self.respond(ft, msg.method(), Class::Error, tid, signer, |b| {
+            b.add(&ErrorCodeAttribute::new(code));
         });
     }
 
     /// Queues a 401 or 438 carrying REALM, a fresh NONCE and PASSWORD-ALGORITHMS.
-    fn challenge(&mut self, now: Instant, ft: FiveTuple, msg: &Msg<'_>, code: u16, reason: &str) {
+    fn challenge(&mut self, now: Instant, ft: FiveTuple, msg: &Message<'_>, code: ErrorCode) {
         self.stats.rejected += 1;
         let nonce = self.nonces.mint(self.stamp(now), ft.client);
         let realm = self.config.realm.clone();
-        let algorithms = self.algorithms_value();
-        self.respond(ft, msg.method, Class::Error, msg.tid, None, |b| {
-            b.error_code(code, reason)
-                .attr(attr::REALM, realm.as_bytes())
-                .attr(attr::NONCE, nonce.as_bytes());
-            if let Some(v) = &algorithms {
-                b.attr(attr::PASSWORD_ALGORITHMS, v);
+        let offer = self.offered_algorithms();
+        let tid = *msg.transaction_id();
+        self.respond(ft, msg.method(), Class::Error, tid, None, |b| {
+            b.add(&ErrorCodeAttribute::new(code))
+                .add(&Realm(&realm))
+                .add(&Nonce(&nonce));
+            if !offer.is_empty() {
+                b.add(&PasswordAlgorithms::from_entries(&offer));
             }
         });
     }
 
-    /// PASSWORD-ALGORITHMS value (RFC 8489 §14.11), when negotiation is on.
-    fn algorithms_value(&self) -> Option<Vec<u8>> {
+    /// PASSWORD-ALGORITHMS entries (RFC 8489 §14.11), empty when negotiation is off.
+    fn offered_algorithms(&self) -> Vec<PasswordAlgorithmAttribute<'static>> {
         if !self.nonces.has_cookie() {
-            return None;
+            return Vec::new();
         }
-        let mut v = Vec::with_capacity(4 * self.config.password_algorithms.len());
-        for a in &self.config.password_algorithms {
-            v.extend_from_slice(&a.number().to_be_bytes());
-            v.extend_from_slice(&[0, 0]);
-        }
-        Some(v)
+        self.config
+            .password_algorithms
+            .iter()
+            .map(|a| PasswordAlgorithmAttribute::new(*a))
+            .collect()
     }
 
     /// RFC 8489 §9.2.4. Answers the request itself (401, 438, 400) when it fails; no state is
@@ -118,26 +123,24 @@ impl<C: CredentialLookup> Server<C> {
         &mut self,
         now: Instant,
         ft: FiveTuple,
-        msg: &Msg<'m>,
+        msg: &Message<'m>,
     ) -> Option<Authed<'m>> {
-        let Some(integrity) = msg.integrity() else {
-            self.challenge(now, ft, msg, 401, "Unauthorized");
+        let Some(integrity) = wire::integrity(msg) else {
+            self.challenge(now, ft, msg, ErrorCode::UNAUTHENTICATED);
             return None;
         };
-        let (Some(username), Some(realm), Some(nonce)) = (
-            msg.str_attr(attr::USERNAME),
-            msg.str_attr(attr::REALM),
-            msg.str_attr(attr::NONCE),
-        ) else {
-            self.reject(ft, msg, 400, "Bad Request", None);
+        let (Some(Username(username)), Some(Realm(realm)), Some(Nonce(nonce))) =
+            (get(msg), get(msg), get(msg))
+        else {
+            self.reject(ft, msg, ErrorCode::BAD_REQUEST, None);
             return None;
         };
         if self.nonces.check(nonce, ft.client, self.stamp(now)) != NonceCheck::Valid {
-            self.challenge(now, ft, msg, 438, "Stale Nonce");
+            self.challenge(now, ft, msg, ErrorCode::STALE_NONCE);
             return None;
         }
         let Some(algorithm) = self.negotiated_algorithm(msg) else {
-            self.reject(ft, msg, 400, "Bad Request", None);
+            self.reject(ft, msg, ErrorCode::BAD_REQUEST, None);
             return None;
         };
         let secret = (realm == self.config.realm)
@@ -145,13 +148,13 @@ impl<C: CredentialLookup> Server<C> {
             .flatten();
         let key = secret.and_then(|s| s.key(algorithm, username, realm));
         match key {
-            Some(key) if msg.verify(key.as_bytes()) => Some(Authed {
+            Some(key) if wire::verify(msg, &key.integrity_key()) => Some(Authed {
                 username,
                 key,
                 integrity,
             }),
             _ => {
-                self.challenge(now, ft, msg, 401, "Unauthorized");
+                self.challenge(now, ft, msg, ErrorCode::UNAUTHENTICATED);
                 None
             }
         }
@@ -160,89 +163,82 @@ impl<C: CredentialLookup> Server<C> {
     /// The password algorithm of a request (RFC 8489 §9.2.4): MD5 when neither
     /// PASSWORD-ALGORITHMS nor PASSWORD-ALGORITHM is present; otherwise the list must be the
     /// one we sent and the choice one of it. `None` means 400.
-    fn negotiated_algorithm(&self, msg: &Msg<'_>) -> Option<PasswordAlgorithm> {
-        let list = msg.attr(attr::PASSWORD_ALGORITHMS);
-        let chosen = msg.attr(attr::PASSWORD_ALGORITHM);
+    fn negotiated_algorithm(&self, msg: &Message<'_>) -> Option<PasswordAlgorithm> {
+        let list = msg.get::<PasswordAlgorithms<'_>>();
+        let chosen = msg.get::<PasswordAlgorithmAttribute<'_>>();
         match (list, chosen) {
-            (None, None) => Some(PasswordAlgorithm::Md5),
-            (Some(list), Some(chosen)) if self.nonces.has_cookie() => {
-                if Some(list) != self.algorithms_value().as_deref() {
-                    return None;
-                }
-                let n = crate::wire::be16(chosen, 0)?;
-                let a = PasswordAlgorithm::from_number(n)?;
-                self.config.password_algorithms.contains(&a).then_some(a)
+            (Ok(None), Ok(None)) => Some(PasswordAlgorithm::MD5),
+            (Ok(Some(list)), Ok(Some(chosen))) if self.nonces.has_cookie() => {
+                let ours = self.config.password_algorithms.iter().map(|a| (*a, true));
+                let same = list
+                    .iter()
+                    .map(|e| (e.algorithm, e.params.is_empty()))
+                    .eq(ours);
+                (same && self.config.password_algorithms.contains(&chosen.algorithm))
+                    .then_some(chosen.algorithm)
             }
             _ => None,
         }
     }
 
     /// Dispatches a request.
-    pub(super) fn handle_request(&mut self, now: Instant, ft: FiveTuple, msg: &Msg<'_>) {
-        let (unknown, n) = msg.unknown_required();
-        if msg.method == method::BINDING {
-            if n > 0 {
-                self.unknown_attributes(ft, msg, &unknown[..n], None);
-                return;
+    pub(super) fn handle_request(&mut self, now: Instant, ft: FiveTuple, msg: &Message<'_>) {
+        let unknown: Vec<AttributeType> = msg
+            .unknown_comprehension_required(wire::is_known)
+            .take(16)
+            .collect();
+        let tid = *msg.transaction_id();
+        if msg.method() == Method::BINDING {
+            if !unknown.is_empty() {
+                return self.unknown_attributes(ft, msg, &unknown, None);
             }
-            self.respond(ft, msg.method, Class::Success, msg.tid, None, |b| {
-                b.xor_addr(attr::XOR_MAPPED_ADDRESS, ft.client);
+            self.respond(ft, msg.method(), Class::Success, tid, None, |b| {
+                b.add(&XorMappedAddress(ft.client));
             });
             return;
         }
         if !matches!(
-            msg.method,
-            method::ALLOCATE | method::REFRESH | method::CREATE_PERMISSION | method::CHANNEL_BIND
+            msg.method(),
+            Method::ALLOCATE | Method::REFRESH | Method::CREATE_PERMISSION | Method::CHANNEL_BIND
         ) {
-            self.reject(ft, msg, 400, "Bad Request", None);
-            return;
+            return self.reject(ft, msg, ErrorCode::BAD_REQUEST, None);
         }
         let Some(auth) = self.authenticate(now, ft, msg) else {
             return;
         };
-        if n > 0 {
-            self.unknown_attributes(ft, msg, &unknown[..n], Some((&auth.key, auth.integrity)));
-            return;
+        if !unknown.is_empty() {
+            return self.unknown_attributes(ft, msg, &unknown, auth.signer());
         }
-        if msg.method == method::ALLOCATE {
-            self.allocate(now, ft, msg, auth);
-            return;
+        if msg.method() == Method::ALLOCATE {
+            return self.allocate(now, ft, msg, auth);
         }
         // The other methods need the allocation, created by the same user (RFC 8656 §5).
         match self.allocations.get(&ft) {
-            None => {
-                return self.reject(
-                    ft,
-                    msg,
-                    437,
-                    "Allocation Mismatch",
-                    Some((&auth.key, auth.integrity)),
-                );
-            }
+            None => return self.reject(ft, msg, ErrorCode::ALLOCATION_MISMATCH, auth.signer()),
             Some(a) if *a.username != *auth.username => {
-                return self.reject(
-                    ft,
-                    msg,
-                    441,
-                    "Wrong Credentials",
-                    Some((&auth.key, auth.integrity)),
-                );
+                return self.reject(ft, msg, ErrorCode::WRONG_CREDENTIALS, auth.signer());
             }
             Some(_) => {}
         }
-        match msg.method {
-            method::REFRESH => self.refresh(now, ft, msg, &auth),
-            method::CREATE_PERMISSION => self.create_permission(now, ft, msg, &auth),
+        match msg.method() {
+            Method::REFRESH => self.refresh(now, ft, msg, &auth),
+            Method::CREATE_PERMISSION => self.create_permission(now, ft, msg, &auth),
             _ => self.channel_bind(now, ft, msg, &auth),
         }
     }
 
-    fn unknown_attributes(&mut self, ft: FiveTuple, msg: &Msg<'_>, types: &[u16], s: Signer<'_>) {
+    fn unknown_attributes(
+        &mut self,
+        ft: FiveTuple,
+        msg: &Message<'_>,
+        types: &[AttributeType],
+        signer: Signer<'_>,
+    ) {
         self.stats.rejected += 1;
-        let value: Vec<u8> = types.iter().flat_map(|t| t.to_be_bytes()).collect();
-        self.respond(ft, msg.method, Class::Error, msg.tid, s, |b| {
-            b.error_code(420, "Unknown Attribute")
-                .attr(attr::UNKNOWN_ATTRIBUTES, &value);
+        let tid = *msg.transaction_id();
+        self.respond(ft, msg.method(), Class::Error, tid, signer, |b| {
+            b.add(&ErrorCodeAttribute::new(ErrorCode::UNKNOWN_ATTRIBUTE))
+                .add(&UnknownAttributes::from_types(types));
         });
     }
 
@@ -257,66 +253,72 @@ impl<C: CredentialLookup> Server<C> {
             .max(self.config.default_lifetime)
     }
 
-    fn allocate(&mut self, now: Instant, ft: FiveTuple, msg: &Msg<'_>, auth: Authed<'_>) {
-        let signer = Some((&auth.key, auth.integrity));
+    fn allocate(&mut self, now: Instant, ft: FiveTuple, msg: &Message<'_>, auth: Authed<'_>) {
+        let signer = auth.signer();
         if let Some(a) = self.allocations.get(&ft) {
             // A retransmission gets the same answer; anything else is a mismatch (§7.2).
             if let Some((tid, response)) = &a.cached_allocate
-                && *tid == msg.tid
+                && tid == msg.transaction_id()
             {
                 let response = response.to_vec();
-                self.push_transmit(ft, response);
-                return;
+                return self.push_transmit(ft, response);
             }
-            return self.reject(ft, msg, 437, "Allocation Mismatch", signer);
+            return self.reject(ft, msg, ErrorCode::ALLOCATION_MISMATCH, signer);
         }
         if self.pending.values().any(|p| p.five_tuple == ft) {
             // The embedder is still opening the relay socket for this 5-tuple.
             return;
         }
-        match msg.attr(attr::REQUESTED_TRANSPORT) {
-            Some([PROTOCOL_UDP, ..]) => {}
-            Some([_, ..]) => {
-                return self.reject(ft, msg, 442, "Unsupported Transport Protocol", signer);
+        match msg.get::<RequestedTransport>() {
+            Ok(Some(RequestedTransport::UDP)) => {}
+            Ok(Some(_)) => {
+                return self.reject(ft, msg, ErrorCode::UNSUPPORTED_TRANSPORT_PROTOCOL, signer);
             }
-            _ => return self.reject(ft, msg, 400, "Bad Request", signer),
+            _ => return self.reject(ft, msg, ErrorCode::BAD_REQUEST, signer),
         }
-        let even_port = msg.has(attr::EVEN_PORT);
-        if msg.has(attr::RESERVATION_TOKEN) {
+        let even_port = msg.raw(AttributeType::EVEN_PORT).is_some();
+        if msg.raw(AttributeType::RESERVATION_TOKEN).is_some() {
             // Reservations are never handed out, so no token can be valid (§7.2 step 5).
-            let code = if even_port { 400 } else { 508 };
-            return self.reject(ft, msg, code, "Reservation Token not Valid", signer);
+            let code = if even_port {
+                ErrorCode::BAD_REQUEST
+            } else {
+                ErrorCode::INSUFFICIENT_CAPACITY
+            };
+            return self.reject(ft, msg, code, signer);
         }
-        let requested = msg.attr(attr::REQUESTED_ADDRESS_FAMILY);
-        let additional = msg.attr(attr::ADDITIONAL_ADDRESS_FAMILY);
+        let requested = msg.get::<RequestedAddressFamily>();
+        let additional = msg.get::<AdditionalAddressFamily>();
         let (family, additional_family) = match (requested, additional) {
-            (Some(_), Some(_)) => return self.reject(ft, msg, 400, "Bad Request", signer),
-            (None, Some([2, ..])) => (AddressFamily::V4, Some(AddressFamily::V6)),
-            (None, Some(_)) => return self.reject(ft, msg, 400, "Bad Request", signer),
-            (Some(v), None) => match v.first().and_then(|f| AddressFamily::from_wire(*f)) {
-                Some(f) => (f, None),
-                None => {
-                    return self.reject(ft, msg, 440, "Address Family not Supported", signer);
-                }
-            },
-            (None, None) => (AddressFamily::V4, None),
+            (Ok(None), Ok(None)) => (AddressFamily::IPV4, None),
+            (Ok(None), Ok(Some(AdditionalAddressFamily(AddressFamily::IPV6)))) => {
+                (AddressFamily::IPV4, Some(AddressFamily::IPV6))
+            }
+            (Ok(Some(RequestedAddressFamily(f))), Ok(None))
+                if f == AddressFamily::IPV4 || f == AddressFamily::IPV6 =>
+            {
+                (f, None)
+            }
+            (Ok(Some(_)), Ok(None)) => {
+                return self.reject(ft, msg, ErrorCode::ADDRESS_FAMILY_NOT_SUPPORTED, signer);
+            }
+            _ => return self.reject(ft, msg, ErrorCode::BAD_REQUEST, signer),
         };
         let held = self.per_user.get(auth.username).copied().unwrap_or(0);
         if held >= self.config.quotas.allocations_per_user {
-            return self.reject(ft, msg, 486, "Allocation Quota Reached", signer);
+            return self.reject(ft, msg, ErrorCode::ALLOCATION_QUOTA_REACHED, signer);
         }
         let total = self.allocations.len() + self.pending.len();
         if total >= self.config.quotas.allocations_total as usize {
-            return self.reject(ft, msg, 508, "Insufficient Capacity", signer);
+            return self.reject(ft, msg, ErrorCode::INSUFFICIENT_CAPACITY, signer);
         }
-        let lifetime = self.granted_lifetime(msg.u32_attr(attr::LIFETIME));
+        let lifetime = self.granted_lifetime(get::<Lifetime>(msg).map(|l| l.0));
         let id = self.new_request_id();
         *self.per_user.entry(auth.username.into()).or_insert(0) += 1;
         self.pending.insert(
             id,
             PendingAllocate {
                 five_tuple: ft,
-                tid: msg.tid,
+                tid: *msg.transaction_id(),
                 username: auth.username.into(),
                 key: auth.key,
                 integrity: auth.integrity,
@@ -332,7 +334,7 @@ impl<C: CredentialLookup> Server<C> {
                 family,
                 additional_family,
                 even_port,
-                dont_fragment: msg.has(attr::DONT_FRAGMENT),
+                dont_fragment: msg.raw(AttributeType::DONT_FRAGMENT).is_some(),
             }));
         self.schedule_sweep(now);
     }
@@ -343,62 +345,54 @@ impl<C: CredentialLookup> Server<C> {
         p: &PendingAllocate,
         grant: RelayGrant,
         alloc: &Allocation,
-    ) -> Vec<u8> {
+    ) -> Option<Vec<u8>> {
         let lifetime = u32::try_from(p.lifetime.as_secs()).unwrap_or(u32::MAX);
-        self.build(
-            method::ALLOCATE,
-            Class::Success,
-            p.tid,
-            Some((&alloc.key, alloc.integrity)),
-            |b| {
-                b.xor_addr(attr::XOR_RELAYED_ADDRESS, grant.relayed);
-                match (grant.additional, p.additional_family) {
-                    (Some(extra), _) => {
-                        b.xor_addr(attr::XOR_RELAYED_ADDRESS, extra);
-                    }
-                    (None, Some(f)) => {
-                        let mut v = vec![f.wire(), 0, 4, 40];
-                        v.extend_from_slice(b"Address Family not Supported");
-                        b.attr(attr::ADDRESS_ERROR_CODE, &v);
-                    }
-                    (None, None) => {}
+        let signer = Some((alloc.key.integrity_key(), alloc.integrity));
+        self.build(Method::ALLOCATE, Class::Success, p.tid, signer, |b| {
+            b.add(&XorRelayedAddress(grant.relayed));
+            match (grant.additional, p.additional_family) {
+                (Some(extra), _) => {
+                    b.add(&XorRelayedAddress(extra));
                 }
-                b.u32(attr::LIFETIME, lifetime)
-                    .xor_addr(attr::XOR_MAPPED_ADDRESS, p.five_tuple.client);
-            },
-        )
+                (None, Some(family)) => {
+                    let code = ErrorCode::ADDRESS_FAMILY_NOT_SUPPORTED;
+                    b.add(&AddressErrorCode {
+                        family,
+                        code,
+                        reason: code.reason().unwrap_or(""),
+                    });
+                }
+                (None, None) => {}
+            }
+            b.add(&Lifetime(lifetime))
+                .add(&XorMappedAddress(p.five_tuple.client));
+        })
     }
 
     /// Queues an error for a pending Allocate that could not get a relay socket.
-    pub(super) fn send_pending_error(&mut self, p: &PendingAllocate, code: u16, reason: &str) {
+    pub(super) fn send_pending_error(&mut self, p: &PendingAllocate, code: ErrorCode) {
         self.stats.rejected += 1;
-        let buf = self.build(
-            method::ALLOCATE,
-            Class::Error,
-            p.tid,
-            Some((&p.key, p.integrity)),
-            |b| {
-                b.error_code(code, reason);
-            },
-        );
-        self.push_transmit(p.five_tuple, buf);
+        let signer = Some((p.key.integrity_key(), p.integrity));
+        let built = self.build(Method::ALLOCATE, Class::Error, p.tid, signer, |b| {
+            b.add(&ErrorCodeAttribute::new(code));
+        });
+        if let Some(buf) = built {
+            self.push_transmit(p.five_tuple, buf);
+        }
     }
 
-    fn refresh(&mut self, now: Instant, ft: FiveTuple, msg: &Msg<'_>, auth: &Authed<'_>) {
-        let signer = Some((&auth.key, auth.integrity));
-        let requested = msg.u32_attr(attr::LIFETIME);
-        if let Some(v) = msg.attr(attr::REQUESTED_ADDRESS_FAMILY) {
-            let family = v.first().and_then(|f| AddressFamily::from_wire(*f));
+    fn refresh(&mut self, now: Instant, ft: FiveTuple, msg: &Message<'_>, auth: &Authed<'_>) {
+        let requested = get::<Lifetime>(msg).map(|l| l.0);
+        if let Ok(Some(RequestedAddressFamily(family))) = msg.get::<RequestedAddressFamily>() {
             let matches = self.allocations.get(&ft).is_some_and(|a| {
-                family.is_some_and(|f| {
-                    [Some(a.relayed), a.additional]
-                        .into_iter()
-                        .flatten()
-                        .any(|r| AddressFamily::of(&r.ip()) == f)
-                })
+                [Some(a.relayed), a.additional]
+                    .into_iter()
+                    .flatten()
+                    .any(|r| family_of(&r.ip()) == family)
             });
             if !matches {
-                return self.reject(ft, msg, 443, "Peer Address Family Mismatch", signer);
+                let code = ErrorCode::PEER_ADDRESS_FAMILY_MISMATCH;
+                return self.reject(ft, msg, code, auth.signer());
             }
         }
         let granted = if requested == Some(0) {
@@ -411,34 +405,43 @@ impl<C: CredentialLookup> Server<C> {
             }
             u32::try_from(lifetime.as_secs()).unwrap_or(u32::MAX)
         };
-        self.respond(ft, msg.method, Class::Success, msg.tid, signer, |b| {
-            b.u32(attr::LIFETIME, granted);
+        let tid = *msg.transaction_id();
+        self.respond(ft, msg.method(), Class::Success, tid, auth.signer(), |b| {
+            b.add(&Lifetime(granted));
         });
         self.schedule_sweep(now);
     }
 
     /// Checks a peer against the allocation's families and the policy: `Err` is the code.
-    fn check_peer(&self, ft: &FiveTuple, peer: &SocketAddr) -> Result<(), u16> {
-        let alloc = self.allocations.get(ft).ok_or(437u16)?;
+    fn check_peer(&self, ft: &FiveTuple, peer: &SocketAddr) -> Result<(), ErrorCode> {
+        let alloc = self
+            .allocations
+            .get(ft)
+            .ok_or(ErrorCode::ALLOCATION_MISMATCH)?;
         if alloc.relay_for(&peer.ip()).is_none() {
-            return Err(443);
+            return Err(ErrorCode::PEER_ADDRESS_FAMILY_MISMATCH);
         }
         if !self.config.peer_policy.allows(&peer.ip()) {
-            return Err(403);
+            return Err(ErrorCode::FORBIDDEN);
         }
         Ok(())
     }
 
-    fn create_permission(&mut self, now: Instant, ft: FiveTuple, msg: &Msg<'_>, auth: &Authed<'_>) {
-        let signer = Some((&auth.key, auth.integrity));
-        let mut peers = msg.xor_addrs(attr::XOR_PEER_ADDRESS).peekable();
-        if peers.peek().is_none() {
-            return self.reject(ft, msg, 400, "Bad Request", signer);
-        }
-        let peers: Vec<SocketAddr> = peers.collect();
-        for peer in &peers {
+    fn create_permission(
+        &mut self,
+        now: Instant,
+        ft: FiveTuple,
+        msg: &Message<'_>,
+        auth: &Authed<'_>,
+    ) {
+        let peers: Result<Vec<XorPeerAddress>, _> = msg.get_all::<XorPeerAddress>().collect();
+        let peers = match peers {
+            Ok(p) if !p.is_empty() => p,
+            _ => return self.reject(ft, msg, ErrorCode::BAD_REQUEST, auth.signer()),
+        };
+        for XorPeerAddress(peer) in &peers {
             if let Err(code) = self.check_peer(&ft, peer) {
-                return self.reject(ft, msg, code, reason(code), signer);
+                return self.reject(ft, msg, code, auth.signer());
             }
         }
         let max = self.config.quotas.permissions_per_allocation;
@@ -446,25 +449,23 @@ impl<C: CredentialLookup> Server<C> {
         let ok = self
             .allocations
             .get_mut(&ft)
-            .is_some_and(|a| peers.iter().all(|p| a.permit(p.ip(), until, max)));
+            .is_some_and(|a| peers.iter().all(|p| a.permit(p.0.ip(), until, max)));
         if !ok {
-            return self.reject(ft, msg, 508, "Insufficient Capacity", signer);
+            return self.reject(ft, msg, ErrorCode::INSUFFICIENT_CAPACITY, auth.signer());
         }
-        self.respond(ft, msg.method, Class::Success, msg.tid, signer, |_| {});
+        let tid = *msg.transaction_id();
+        self.respond(ft, msg.method(), Class::Success, tid, auth.signer(), |_| {});
     }
 
-    fn channel_bind(&mut self, now: Instant, ft: FiveTuple, msg: &Msg<'_>, auth: &Authed<'_>) {
-        let signer = Some((&auth.key, auth.integrity));
-        let number = msg
-            .attr(attr::CHANNEL_NUMBER)
-            .filter(|v| v.len() == 4)
-            .and_then(|v| crate::wire::be16(v, 0))
+    fn channel_bind(&mut self, now: Instant, ft: FiveTuple, msg: &Message<'_>, auth: &Authed<'_>) {
+        let number = get::<ChannelNumber>(msg)
+            .map(|c| c.0)
             .filter(|n| is_valid_channel(*n));
-        let (Some(number), Some(peer)) = (number, msg.xor_addr(attr::XOR_PEER_ADDRESS)) else {
-            return self.reject(ft, msg, 400, "Bad Request", signer);
+        let (Some(number), Some(XorPeerAddress(peer))) = (number, get(msg)) else {
+            return self.reject(ft, msg, ErrorCode::BAD_REQUEST, auth.signer());
         };
         if let Err(code) = self.check_peer(&ft, &peer) {
-            return self.reject(ft, msg, code, reason(code), signer);
+            return self.reject(ft, msg, code, auth.signer());
         }
         let quotas = self.config.quotas;
         let result = match self.allocations.get_mut(&ft) {
@@ -477,33 +478,19 @@ impl<C: CredentialLookup> Server<C> {
                 )
                 .and_then(|()| {
                     // A channel binding also installs or refreshes the permission (§12.2).
-                    if a.permit(
-                        peer.ip(),
-                        now + PERMISSION_LIFETIME,
-                        quotas.permissions_per_allocation,
-                    ) {
+                    let until = now + PERMISSION_LIFETIME;
+                    if a.permit(peer.ip(), until, quotas.permissions_per_allocation) {
                         Ok(())
                     } else {
-                        Err(508)
+                        Err(ErrorCode::INSUFFICIENT_CAPACITY)
                     }
                 }),
-            None => Err(437),
+            None => Err(ErrorCode::ALLOCATION_MISMATCH),
         };
+        let tid = *msg.transaction_id();
         match result {
-            Ok(()) => self.respond(ft, msg.method, Class::Success, msg.tid, signer, |_| {}),
-            Err(code) => self.reject(ft, msg, code, reason(code), signer),
+            Ok(()) => self.respond(ft, msg.method(), Class::Success, tid, auth.signer(), |_| {}),
+            Err(code) => self.reject(ft, msg, code, auth.signer()),
         }
-    }
-}
-
-/// The reason phrase of the error codes the server sends (RFC 8489 §14.8, RFC 8656 §19).
-const fn reason(code: u16) -> &'static str {
-    match code {
-        400 => "Bad Request",
-        403 => "Forbidden",
-        437 => "Allocation Mismatch",
-        443 => "Peer Address Family Mismatch",
-        508 => "Insufficient Capacity",
-        _ => "Error",
     }
 }
