@@ -61,6 +61,20 @@ pub enum ValueErrorKind {
         /// The candidate grammar field (RFC 8839 §5.1).
         field: &'static str,
     },
+    /// `floe-ice-candidate` accepted the candidate with a warning that breaks RFC 8839 or
+    /// RFC 6544 (e.g. a TCP candidate without `tcptype`).
+    #[error("{warning}")]
+    CandidateWarning {
+        /// What the candidate parser reported.
+        warning: &'static str,
+    },
+    /// An active TCP candidate whose port is not 9 (RFC 6544 §4.5: the port of an active
+    /// candidate is meaningless and set to the discard port).
+    #[error("active TCP candidate port is not 9 (RFC 6544 §4.5)")]
+    ActiveTcpPort,
+    /// A candidate on the unspecified address `0.0.0.0` or `::`, which no peer can reach.
+    #[error("candidate address is unspecified")]
+    UnspecifiedAddress,
 }
 
 /// A value that failed its grammar: what and where (byte offset inside the value).

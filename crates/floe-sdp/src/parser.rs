@@ -299,17 +299,17 @@ impl Checker {
             )?;
         }
         let value = attr.value.map(|v| v.trim_end_matches([' ', '\t']));
-        if let Some(e) = (known.check)(value) {
+        if let Some((e, strict)) = (known.check)(value) {
             let at = 3 + attr.name.len() + e.offset;
-            self.deviation(
-                n,
-                text,
-                at,
-                DiagnosticKind::InvalidAttribute {
-                    name: known.name,
-                    error: e.kind,
-                },
-            )?;
+            let kind = DiagnosticKind::InvalidAttribute {
+                name: known.name,
+                error: e.kind,
+            };
+            if strict {
+                self.deviation(n, text, at, kind)?;
+            } else {
+                self.note(n, text, at, kind);
+            }
         }
         Ok(())
     }

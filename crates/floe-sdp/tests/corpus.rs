@@ -104,7 +104,15 @@ const EDGE: &[Expectation] = &[
             )
         },
     ),
-    ("fixtures/sdp-transform-hacky.sdp", 0, |_| true),
+    ("fixtures/sdp-transform-hacky.sdp", 10, |k| {
+        matches!(
+            k,
+            DiagnosticKind::InvalidAttribute {
+                name: "candidate",
+                error: ValueErrorKind::UnspecifiedAddress
+            }
+        )
+    }),
 ];
 
 struct Entry {

@@ -5,6 +5,8 @@ use core::fmt;
 
 use super::{Placement, TypedAttribute, flag_attribute, number_attribute};
 use crate::error::{ValueError, ValueErrorKind};
+use floe_ice_candidate::{Candidate, ParseOptions, TcpType, Warnings};
+
 use crate::grammar::Cursor;
 
 /// RFC 8839 §5.4 `ice-char = ALPHA / DIGIT / "+" / "/"`.
@@ -155,31 +157,97 @@ number_attribute!(
     IcePacing(u32), "ice-pacing", "pacing-value", Session
 );
 
-/// `a=candidate:<...>` (RFC 8839 §5.1), kept as its text; the candidate grammar lives in
-/// `floe-ice-candidate`.
+/// `a=candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type>
+/// ...` (RFC 8839 §5.1), parsed by `floe-ice-candidate` (borrowed, byte-identical `Display`).
 ///
 /// RFC 8839 §5.1 defines it at media level; SIP stacks also write it at session level (pion's
-/// RFC 8866 fixture does), so both levels are accepted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CandidateAttribute<'a>(pub &'a str);
+/// RFC 8866 fixture does), so both levels are accepted. An active TCP candidate whose port is not
+/// 9 and a candidate on an unspecified address (`0.0.0.0`) are reported as warnings.
+/// What the candidate parser reports as an RFC violation (e.g. a TCP candidate without
+/// `tcptype`, RFC 6544 §4.5, which legacy Chrome and JsSIP send) is a warning in both modes;
+/// use `floe_ice_candidate::Candidate::parse_strict` on [`CandidateAttribute::candidate`]'s
+/// text to reject it.
+///
+/// ```
+/// use floe_sdp::{CandidateAttribute, TypedAttribute};
+/// let c = CandidateAttribute::parse_value("1 1 udp 2122260223 192.0.2.1 60672 typ host generation 0")?;
+/// assert_eq!(c.candidate.port(), 60672);
+/// assert_eq!(c.to_string(), "1 1 udp 2122260223 192.0.2.1 60672 typ host generation 0");
+/// # Ok::<(), floe_sdp::ValueError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CandidateAttribute<'a> {
+    /// The candidate.
+    pub candidate: Candidate<'a>,
+    /// What the candidate parser accepted it with.
+    pub warnings: Warnings,
+}
+
+impl<'a> From<Candidate<'a>> for CandidateAttribute<'a> {
+    fn from(candidate: Candidate<'a>) -> Self {
+        Self {
+            candidate,
+            warnings: Warnings::default(),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for CandidateAttribute<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.candidate)
+    }
+}
+
+/// Converts a 1-based column of the candidate parser to a value offset.
+fn offset(column: u32) -> usize {
+    usize::try_from(column.saturating_sub(1)).unwrap_or(0)
+}
 
 impl<'a> TypedAttribute<'a> for CandidateAttribute<'a> {
     const NAME: &'static str = "candidate";
     const PLACEMENT: Placement = Placement::Any;
     fn parse_value(value: &'a str) -> Result<Self, ValueError> {
-        let mut c = Cursor::new(value);
-        let foundation = c.field("foundation")?;
-        if foundation.len() > 32 || !foundation.bytes().all(is_ice_char) {
-            return Err(ValueError::invalid(0, "foundation"));
+        let parsed =
+            Candidate::parse_with(value, ParseOptions::lenient()).map_err(|e| ValueError {
+                offset: offset(e.column()),
+                kind: ValueErrorKind::Candidate {
+                    field: e.field().as_str(),
+                },
+            })?;
+        Ok(Self {
+            candidate: parsed.candidate,
+            warnings: parsed.warnings,
+        })
+    }
+
+    fn advisory(&self) -> Option<ValueError> {
+        if let Some(w) = self.warnings.iter().find(|w| w.kind.violates_rfc()) {
+            let kind = ValueErrorKind::CandidateWarning {
+                warning: w.kind.as_str(),
+            };
+            return Some(ValueError {
+                offset: offset(w.column),
+                kind,
+            });
         }
-        Ok(Self(value))
+        let c = &self.candidate;
+        if c.address().ip().is_some_and(|ip| ip.is_unspecified()) {
+            return Some(ValueError {
+                offset: 0,
+                kind: ValueErrorKind::UnspecifiedAddress,
+            });
+        }
+        (c.tcp_type() == Some(TcpType::Active) && c.port() != 9).then_some(ValueError {
+            offset: 0,
+            kind: ValueErrorKind::ActiveTcpPort,
+        })
     }
 }
 
 impl fmt::Display for CandidateAttribute<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
+        fmt::Display::fmt(&self.candidate, f)
     }
 }
 
@@ -221,5 +289,33 @@ mod tests {
         assert_eq!(IcePacing::parse_value("50"), Ok(IcePacing(50)));
         assert!(CandidateAttribute::parse_value("1 1 udp 1 1.2.3.4 5 typ host").is_ok());
         assert!(CandidateAttribute::parse_value("").is_err());
+        assert_eq!(
+            CandidateAttribute::parse_value("1 1 udp 1 1.2.3.4 70000 typ host"),
+            Err(ValueError {
+                offset: 18,
+                kind: ValueErrorKind::Candidate { field: "port" }
+            })
+        );
+        let legacy = CandidateAttribute::parse_value("1 1 tcp 1 1.2.3.4 9 typ host").unwrap();
+        assert_eq!(
+            legacy.advisory(),
+            Some(ValueError {
+                offset: 4,
+                kind: ValueErrorKind::CandidateWarning {
+                    warning: "TCP candidate without tcptype"
+                }
+            })
+        );
+        let active =
+            CandidateAttribute::parse_value("1 1 tcp 1 1.2.3.4 0 typ host tcptype active").unwrap();
+        assert_eq!(
+            active.advisory().map(|e| e.kind),
+            Some(ValueErrorKind::ActiveTcpPort)
+        );
+        let any = CandidateAttribute::parse_value("1 1 udp 1 0.0.0.0 5 typ host").unwrap();
+        assert_eq!(
+            any.advisory().map(|e| e.kind),
+            Some(ValueErrorKind::UnspecifiedAddress)
+        );
     }
 }

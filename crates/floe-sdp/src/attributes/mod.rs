@@ -106,6 +106,12 @@ pub trait TypedAttribute<'a>: Sized + fmt::Display {
         None
     }
 
+    /// Something worth a warning in both modes that the grammar allows (e.g. an active TCP
+    /// candidate whose port is not 9).
+    fn advisory(&self) -> Option<ValueError> {
+        None
+    }
+
     /// Parses the value of an attribute line (`None` when the line has no colon).
     ///
     /// # Errors
@@ -183,14 +189,18 @@ pub(crate) use number_attribute;
 pub(crate) struct Known {
     pub(crate) name: &'static str,
     pub(crate) placement: Placement,
-    /// Parses the value and returns the first problem (an error or an accepted deviation).
-    pub(crate) check: fn(Option<&str>) -> Option<ValueError>,
+    /// Parses the value and returns the first problem: an error or accepted deviation
+    /// (`true`: rejected in strict mode) or an advisory (`false`: a warning in both modes).
+    pub(crate) check: fn(Option<&str>) -> Option<(ValueError, bool)>,
 }
 
-fn check<'a, T: TypedAttribute<'a>>(value: Option<&'a str>) -> Option<ValueError> {
+fn check<'a, T: TypedAttribute<'a>>(value: Option<&'a str>) -> Option<(ValueError, bool)> {
     match T::from_value(value) {
-        Ok(t) => t.deviation(),
-        Err(e) => Some(e),
+        Ok(t) => t
+            .deviation()
+            .map(|e| (e, true))
+            .or_else(|| t.advisory().map(|e| (e, false))),
+        Err(e) => Some((e, true)),
     }
 }
 
@@ -251,10 +261,15 @@ pub(crate) fn lookup(name: &str) -> Option<Known> {
     })
 }
 
-fn check_flag(value: Option<&str>) -> Option<ValueError> {
-    value.map(|_| ValueError {
-        offset: 0,
-        kind: ValueErrorKind::UnexpectedValue,
+fn check_flag(value: Option<&str>) -> Option<(ValueError, bool)> {
+    value.map(|_| {
+        (
+            ValueError {
+                offset: 0,
+                kind: ValueErrorKind::UnexpectedValue,
+            },
+            true,
+        )
     })
 }
 
