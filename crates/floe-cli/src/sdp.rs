@@ -1,19 +1,283 @@
-//! `floe sdp`: placeholder until its issue lands; the owner of this module replaces it.
+//! `floe sdp`: check, format and show session descriptions (RFC 8866) with `floe-sdp`.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use floe_sdp::{
+    CandidateAttribute, Direction, ExtMap, Fingerprint, Fmtp, Group, IceLite, IcePwd, IceUfrag,
+    MediaSection, Mode, Msid, Rid, RtcpFb, RtpMap, SessionDescription, Setup, Simulcast,
+    SimulcastList, Ssrc, TypedAttribute, validate,
+};
+use serde_json::{Value, json};
+
+use crate::input::{EXIT_FAILED, read_text};
 
 /// Subcommands of `floe sdp`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Not built yet.
-    Pending,
+    /// Parse and validate descriptions; print `FILE:LINE:COLUMN: error|warning: message` on
+    /// stdout for each problem (parse warnings are warnings; parse errors and validation findings are
+    /// errors). Exits 0 when no file has an error, 1 otherwise.
+    Check {
+        /// SDP files (`-` for stdin).
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// RFC 8866 grammar and WebRTC placement rules instead of accepting what endpoints send.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Print the parsed description: byte for byte the input, or `--canonical` (CRLF line
+    /// endings, no trailing white space).
+    Fmt {
+        /// SDP file (`-` for stdin).
+        file: String,
+        /// Rewrite to the canonical CRLF form.
+        #[arg(long)]
+        canonical: bool,
+    },
+    /// Print the typed model as JSON: origin, session_name, groups, ice_lite, fingerprints and
+    /// media (kind, port, protocol, formats, mid, direction, ICE and DTLS parameters, codecs,
+    /// extmaps, ssrcs, msid, rids, simulcast, candidates, raw attributes).
+    Json {
+        /// SDP file (`-` for stdin).
+        file: String,
+    },
 }
 
 /// Runs a `floe sdp` subcommand.
 pub(crate) fn run(cmd: Command) -> ExitCode {
     match cmd {
-        Command::Pending => crate::input::usage_error("not built yet"),
+        Command::Check { files, strict } => {
+            check(&files, if strict { Mode::Strict } else { Mode::Lenient })
+        }
+        Command::Fmt { file, canonical } => fmt(&file, canonical),
+        Command::Json { file } => show_json(&file),
     }
+}
+
+fn check(files: &[String], mode: Mode) -> ExitCode {
+    let mut failed = false;
+    for file in files {
+        let text = match read_text(file) {
+            Ok(t) => t,
+            Err(code) => return code,
+        };
+        match SessionDescription::parse_with(&text, mode) {
+            Err(e) => {
+                failed = true;
+                println!("{file}:{}:{}: error: {}", e.line, e.column, e.kind);
+            }
+            Ok(parsed) => {
+                let mut out: Vec<(u32, u32, &str, String)> = parsed
+                    .warnings
+                    .iter()
+                    .map(|w| (w.line, w.column, "warning", w.kind.to_string()))
+                    .collect();
+                let findings = validate(&parsed.description);
+                failed |= !findings.is_empty();
+                out.extend(
+                    findings
+                        .iter()
+                        .map(|f| (f.line, f.column, "error", f.rule.to_string())),
+                );
+                out.sort_by_key(|(line, column, ..)| (*line, *column));
+                for (line, column, severity, message) in out {
+                    println!("{file}:{line}:{column}: {severity}: {message}");
+                }
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(EXIT_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Parses leniently, reporting a failure as `FILE:LINE:COLUMN: error: message`.
+fn parse<'a>(file: &str, text: &'a str) -> Result<SessionDescription<'a>, ExitCode> {
+    SessionDescription::parse(text).map_err(|e| {
+        eprintln!("{file}:{}:{}: error: {}", e.line, e.column, e.kind);
+        ExitCode::from(EXIT_FAILED)
+    })
+}
+
+fn fmt(file: &str, canonical: bool) -> ExitCode {
+    let text = match read_text(file) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let sdp = match parse(file, &text) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let out = if canonical {
+        sdp.to_canonical_string()
+    } else {
+        let mut s = String::with_capacity(text.len());
+        sdp.write_to(&mut s);
+        s
+    };
+    // A closed pipe (`floe sdp fmt x | head`) is not an error worth a panic.
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    ExitCode::SUCCESS
+}
+
+fn show_json(file: &str) -> ExitCode {
+    let text = match read_text(file) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let sdp = match parse(file, &text) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let value = description_json(&sdp);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    );
+    ExitCode::SUCCESS
+}
+
+/// Every parsable `T` at one level.
+fn all<'s, T: TypedAttribute<'s> + 's>(
+    attributes: impl Iterator<Item = floe_sdp::Attribute<'s>> + 's,
+) -> impl Iterator<Item = T> + 's {
+    attributes
+        .filter(|a| a.name == T::NAME)
+        .filter_map(|a| T::from_value(a.value).ok())
+}
+
+fn fingerprint_json(f: &Fingerprint<'_>, mid: Option<&str>) -> Value {
+    json!({ "hash": f.hash, "fingerprint": f.fingerprint, "mid": mid })
+}
+
+fn simulcast_list_json(list: Option<SimulcastList<'_>>) -> Value {
+    list.map_or(Value::Null, |l| {
+        l.streams()
+            .map(|s| {
+                s.alternatives()
+                    .map(|id| json!({ "rid": id.rid, "paused": id.paused }))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    })
+}
+
+/// The JSON model (field names are part of the CLI contract).
+fn description_json(sdp: &SessionDescription<'_>) -> Value {
+    let origin = sdp.origin().and_then(Result::ok).map_or(Value::Null, |o| {
+        json!({
+            "username": o.username, "session_id": o.session_id, "session_version": o.session_version,
+            "nettype": o.nettype, "addrtype": o.addrtype, "address": o.address,
+        })
+    });
+    let groups: Vec<Value> = all::<Group<'_>>(sdp.attributes())
+        .map(|g| json!({ "semantics": g.semantics, "mids": g.mids().collect::<Vec<_>>() }))
+        .collect();
+    let mut fingerprints: Vec<Value> = all::<Fingerprint<'_>>(sdp.attributes())
+        .map(|f| fingerprint_json(&f, None))
+        .collect();
+    for m in sdp.media() {
+        fingerprints
+            .extend(all::<Fingerprint<'_>>(m.attributes()).map(|f| fingerprint_json(&f, m.mid())));
+    }
+    let media: Vec<Value> = sdp.media().iter().map(|m| media_json(sdp, m)).collect();
+    json!({
+        "origin": origin,
+        "session_name": sdp.session_name(),
+        "groups": groups,
+        "ice_lite": sdp.get_attribute::<IceLite>().is_some(),
+        "fingerprints": fingerprints,
+        "media": media,
+    })
+}
+
+fn media_json(sdp: &SessionDescription<'_>, m: &MediaSection<'_>) -> Value {
+    let line = m.media_line().and_then(Result::ok);
+    let ufrag = m
+        .get_attribute::<IceUfrag<'_>>()
+        .or_else(|| sdp.get_attribute::<IceUfrag<'_>>());
+    let pwd = m
+        .get_attribute::<IcePwd<'_>>()
+        .or_else(|| sdp.get_attribute::<IcePwd<'_>>());
+    let setup = m
+        .get_attribute::<Setup>()
+        .or_else(|| sdp.get_attribute::<Setup>())
+        .and_then(Result::ok);
+    let direction = m
+        .direction()
+        .or_else(|| sdp.attributes().find_map(|a| Direction::from_name(a.name)))
+        .unwrap_or(Direction::SendRecv);
+    let codecs: Vec<Value> = all::<RtpMap<'_>>(m.attributes())
+        .map(|r| {
+            let pt = r.payload_type.to_string();
+            let fmtp = all::<Fmtp<'_>>(m.attributes())
+                .find(|f| f.format == pt)
+                .map(|f| f.params);
+            let fb: Vec<String> = all::<RtcpFb<'_>>(m.attributes())
+                .filter(|f| f.payload_type.is_none_or(|p| p == r.payload_type))
+                .map(|f| {
+                    f.parameter
+                        .map_or_else(|| f.feedback.to_owned(), |p| format!("{} {p}", f.feedback))
+                })
+                .collect();
+            json!({
+                "pt": r.payload_type, "name": r.encoding, "clock_rate": r.clock_rate,
+                "channels": r.channels, "fmtp": fmtp, "rtcp_fb": fb,
+            })
+        })
+        .collect();
+    let extmaps: Vec<Value> = all::<ExtMap<'_>>(m.attributes())
+        .map(|e| {
+            json!({
+                "id": e.id, "direction": e.direction.map(Direction::as_str), "uri": e.uri,
+                "attributes": e.attributes,
+            })
+        })
+        .collect();
+    let ssrcs: Vec<Value> = all::<Ssrc<'_>>(m.attributes())
+        .map(|s| json!({ "ssrc": s.ssrc, "attribute": s.attribute, "value": s.value }))
+        .collect();
+    let msid = all::<Msid<'_>>(m.attributes()).next().map_or(
+        Value::Null,
+        |x| json!({ "stream": x.stream, "track": x.track }),
+    );
+    let rids: Vec<Value> = all::<Rid<'_>>(m.attributes())
+        .map(|r| {
+            json!({
+                "id": r.id, "direction": r.direction.to_string(),
+                "payload_types": r.payload_types().collect::<Vec<_>>(),
+                "restrictions": r.restrictions().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let simulcast = all::<Simulcast<'_>>(m.attributes()).next().map_or(Value::Null, |s| {
+        json!({ "send": simulcast_list_json(s.send), "recv": simulcast_list_json(s.recv), "draft03": s.draft03 })
+    });
+    let candidates: Vec<Value> = all::<CandidateAttribute<'_>>(m.attributes())
+        .map(|c| crate::candidate::candidate_json(&c.candidate))
+        .collect();
+    let attributes: Vec<Value> = m.attributes().map(|a| json!([a.name, a.value])).collect();
+    json!({
+        "kind": line.map(|l| l.media),
+        "port": line.map(|l| l.port),
+        "protocol": line.map(|l| l.proto),
+        "formats": line.map(|l| l.formats.iter().collect::<Vec<_>>()).unwrap_or_default(),
+        "mid": m.mid(),
+        "direction": direction.as_str(),
+        "ice_ufrag": ufrag.and_then(Result::ok).map(|u| u.0),
+        "ice_pwd": pwd.and_then(Result::ok).map(|p| p.0),
+        "setup": setup.map(|s| s.to_string()),
+        "codecs": codecs,
+        "extmaps": extmaps,
+        "ssrcs": ssrcs,
+        "msid": msid,
+        "rids": rids,
+        "simulcast": simulcast,
+        "candidates": candidates,
+        "attributes": attributes,
+    })
 }

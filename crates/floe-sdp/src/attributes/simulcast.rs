@@ -237,7 +237,7 @@ impl serde::Serialize for SimulcastList<'_> {
         use serde::ser::SerializeSeq as _;
         let mut seq = s.serialize_seq(None)?;
         for stream in self.streams() {
-            let alts: std::vec::Vec<_> = stream.alternatives().collect();
+            let alts: Vec<_> = stream.alternatives().collect();
             seq.serialize_element(&alts)?;
         }
         seq.end()

@@ -1,0 +1,195 @@
+//! `floe sdp check|fmt|json`: diagnostics format, exit codes, byte-identical fmt, JSON fields.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+const OFFER: &str = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n\
+a=group:BUNDLE 0 1\r\na=extmap-allow-mixed\r\na=msid-semantic: WMS\r\n\
+m=audio 9 UDP/TLS/RTP/SAVPF 111 0\r\nc=IN IP4 0.0.0.0\r\na=rtcp:9 IN IP4 0.0.0.0\r\n\
+a=candidate:1 1 udp 2122260223 192.0.2.10 49203 typ host generation 0\r\n\
+a=ice-ufrag:4ZcD\r\na=ice-pwd:2/1muCWoOi3uLifh0NuRHlbO\r\na=ice-options:trickle\r\n\
+a=fingerprint:sha-256 AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB\r\n\
+a=setup:actpass\r\na=mid:0\r\na=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\na=sendrecv\r\n\
+a=msid:s1 t1\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\na=rtcp-fb:111 transport-cc\r\n\
+a=fmtp:111 minptime=10;useinbandfec=1\r\na=rtpmap:0 PCMU/8000\r\na=ssrc:1001 cname:x\r\na=x-vendor:kept\r\n\
+m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\na=recvonly\r\na=rtpmap:96 VP8/90000\r\n\
+a=rid:h recv\r\na=rid:l recv\r\na=simulcast:recv h;~l\r\n";
+
+fn floe(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_floe"))
+        .arg("sdp")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run floe");
+    let mut input = child.stdin.take().expect("stdin");
+    input
+        .write_all(stdin.unwrap_or("").as_bytes())
+        .expect("write stdin");
+    drop(input);
+    child.wait_with_output().expect("wait for floe")
+}
+
+fn text(bytes: &[u8]) -> &str {
+    core::str::from_utf8(bytes).expect("UTF-8 output")
+}
+
+fn temp(name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("floe-sdp-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[test]
+fn check_clean_offer_exits_zero_in_both_modes() {
+    let out = floe(&["check", "-"], Some(OFFER));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert_eq!(text(&out.stdout), "");
+    let out = floe(&["check", "--strict", "-"], Some(OFFER));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}
+
+#[test]
+fn check_prints_file_line_column_severity() {
+    let lf = temp("lf.sdp", &OFFER.replace("\r\n", "\n"));
+    let bad = temp("bad.sdp", &OFFER.replace("a=mid:1\r\n", "a=mid:0\r\n"));
+    let lf_name = lf.to_str().unwrap();
+    let bad_name = bad.to_str().unwrap();
+    let out = floe(&["check", lf_name, bad_name], None);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "{lf_name}:1:4: warning: line ends in LF, not CRLF\n"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "{bad_name}:5:18: error: group names a mid no media section has"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("{bad_name}:30:7: error: mid already used")),
+        "{stdout}"
+    );
+    // Strict mode turns a deviation into an error.
+    let late = temp(
+        "late.sdp",
+        &OFFER.replace(
+            "t=0 0\r\na=group:BUNDLE 0 1\r\n",
+            "a=group:BUNDLE 0 1\r\nt=0 0\r\n",
+        ),
+    );
+    let out = floe(&["check", "--strict", late.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains(":5:1: error: t= line out of order"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = floe(&["check", late.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains(":5:1: warning: t= line out of order"));
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    assert_eq!(floe(&["check"], None).status.code(), Some(2));
+    assert_eq!(
+        floe(&["check", "/nonexistent/floe.sdp"], None)
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(floe(&["fmt", "--bogus", "x"], None).status.code(), Some(2));
+}
+
+#[test]
+fn fmt_is_byte_identical_and_canonical_rewrites() {
+    let mixed = OFFER.replacen("\r\n", "\n", 3).trim_end().to_owned() + "  ";
+    let out = floe(&["fmt", "-"], Some(&mixed));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout), mixed);
+    let out = floe(&["fmt", "--canonical", "-"], Some(&mixed));
+    assert_eq!(text(&out.stdout), OFFER);
+    let out = floe(&["fmt", "-"], Some("not sdp"));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "-:1:1: error: the first line is not v=\n"
+    );
+}
+
+#[test]
+fn json_has_the_documented_fields() {
+    let out = floe(&["json", "-"], Some(OFFER));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_str(text(&out.stdout)).unwrap();
+    assert_eq!(v["origin"]["session_id"], 4_611_731_400_430_051_336_u64);
+    assert_eq!(v["session_name"], "-");
+    assert_eq!(
+        v["groups"],
+        serde_json::json!([{ "semantics": "BUNDLE", "mids": ["0", "1"] }])
+    );
+    assert_eq!(v["ice_lite"], false);
+    assert_eq!(v["fingerprints"][0]["hash"], "sha-256");
+    let audio = &v["media"][0];
+    assert_eq!(audio["kind"], "audio");
+    assert_eq!(audio["port"], 9);
+    assert_eq!(audio["protocol"], "UDP/TLS/RTP/SAVPF");
+    assert_eq!(audio["formats"], serde_json::json!(["111", "0"]));
+    assert_eq!(audio["mid"], "0");
+    assert_eq!(audio["direction"], "sendrecv");
+    assert_eq!(audio["ice_ufrag"], "4ZcD");
+    assert_eq!(audio["ice_pwd"], "2/1muCWoOi3uLifh0NuRHlbO");
+    assert_eq!(audio["setup"], "actpass");
+    assert_eq!(
+        audio["codecs"][0],
+        serde_json::json!({
+            "pt": 111, "name": "opus", "clock_rate": 48000, "channels": 2,
+            "fmtp": "minptime=10;useinbandfec=1", "rtcp_fb": ["transport-cc"],
+        })
+    );
+    assert_eq!(audio["codecs"][1]["fmtp"], serde_json::Value::Null);
+    assert_eq!(
+        audio["extmaps"][0]["uri"],
+        "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
+    );
+    assert_eq!(
+        audio["ssrcs"][0],
+        serde_json::json!({ "ssrc": 1001, "attribute": "cname", "value": "x" })
+    );
+    assert_eq!(
+        audio["msid"],
+        serde_json::json!({ "stream": "s1", "track": "t1" })
+    );
+    assert_eq!(audio["candidates"][0]["port"], 49203);
+    assert_eq!(audio["candidates"][0]["type"], "host");
+    let attrs = audio["attributes"].as_array().unwrap();
+    assert_eq!(
+        attrs.last().unwrap(),
+        &serde_json::json!(["x-vendor", "kept"])
+    );
+    assert!(attrs.contains(&serde_json::json!(["rtcp-mux", null])));
+    let video = &v["media"][1];
+    assert_eq!(video["direction"], "recvonly");
+    assert_eq!(video["rids"][0]["id"], "h");
+    assert_eq!(
+        video["simulcast"]["recv"],
+        serde_json::json!([[{ "rid": "h", "paused": false }], [{ "rid": "l", "paused": true }]])
+    );
+    assert_eq!(video["simulcast"]["send"], serde_json::Value::Null);
+}
