@@ -452,3 +452,6 @@ impl<C: CredentialLookup> Server<C> {
         RelayRequestId(self.next_request)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,6 @@
+//! Integration tests of floe-turn through its public API.
+
+#[path = "api/harness.rs"]
+mod harness;
+#[path = "api/in_process.rs"]
+mod in_process;

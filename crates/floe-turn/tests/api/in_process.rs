@@ -1,0 +1,324 @@
+//! Our client against our server, in process, on a virtual clock.
+
+use core::time::Duration;
+
+use floe_stun::attributes::XorMappedAddress;
+use floe_stun::{Class, Message, MessageBuilder, MessageType, Method, TransactionId};
+use floe_turn::{
+    ClientState, Failure, FiveTuple, PeerPolicy, RelayError, ReleaseReason, RestCredentials,
+    ServerEvent, Transport, TurnEvent,
+};
+
+use super::harness::{Net, RelayPolicy, config, peer, server_addr, users};
+
+fn full_session(transport: Transport) {
+    let mut net = Net::new();
+    let c = net.add_client("alice", "secret", transport);
+    let relayed = net.allocate(c);
+    assert_eq!(net.server.allocation_count(), 1);
+
+    // Permission, then a Send indication reaches the peer.
+    let now = net.now;
+    net.client(c).create_permission(now, peer().ip()).unwrap();
+    net.settle();
+    assert_eq!(
+        net.take_events(c),
+        [TurnEvent::PermissionCreated { peer: peer().ip() }]
+    );
+    net.client(c).send_to(peer(), b"via indication").unwrap();
+    net.settle();
+    assert_eq!(
+        net.at_peers.pop(),
+        Some((relayed, peer(), b"via indication".to_vec()))
+    );
+    // The peer answers; without a channel it arrives as a Data indication.
+    assert!(net.peer_sends(relayed, peer(), b"pong 1"));
+    assert_eq!(
+        net.take_events(c),
+        [TurnEvent::Data {
+            peer: peer(),
+            data: b"pong 1".to_vec(),
+            via_channel: false
+        }]
+    );
+
+    // Channel: both directions switch to ChannelData.
+    let ch = net.client(c).bind_channel(now, peer()).unwrap();
+    net.settle();
+    assert_eq!(
+        net.take_events(c),
+        [TurnEvent::ChannelBound {
+            peer: peer(),
+            channel: ch
+        }]
+    );
+    net.client(c).send_to(peer(), b"via channel").unwrap();
+    net.settle();
+    assert_eq!(
+        net.at_peers.pop(),
+        Some((relayed, peer(), b"via channel".to_vec()))
+    );
+    assert!(net.peer_sends(relayed, peer(), b"pong 2"));
+    assert_eq!(
+        net.take_events(c),
+        [TurnEvent::Data {
+            peer: peer(),
+            data: b"pong 2".to_vec(),
+            via_channel: true
+        }]
+    );
+
+    // Twenty minutes pass: allocation, permission and channel stay alive by themselves.
+    net.advance(Duration::from_secs(1200));
+    let refreshed = net
+        .take_events(c)
+        .iter()
+        .filter(|e| matches!(e, TurnEvent::Refreshed { .. }))
+        .count();
+    assert_eq!(refreshed, 2);
+    let ft = FiveTuple {
+        client: net.clients[c].0,
+        server: server_addr(),
+        transport,
+    };
+    let info = net.server.allocation(&ft).unwrap();
+    assert_eq!(info.permissions, [peer().ip()]);
+    assert_eq!(info.channels, [(ch, peer())]);
+    assert!(net.peer_sends(relayed, peer(), b"still there"));
+    net.take_events(c);
+
+    // Delete.
+    let now = net.now;
+    net.client(c).close(now).unwrap();
+    net.settle();
+    assert_eq!(net.take_events(c), [TurnEvent::Closed]);
+    assert_eq!(net.server.allocation_count(), 0);
+    assert!(net.server_events.iter().any(|e| matches!(
+        e,
+        ServerEvent::RelayReleased {
+            reason: ReleaseReason::Deleted,
+            ..
+        }
+    )));
+    assert!(!net.peer_sends(relayed, peer(), b"too late"));
+}
+
+#[test]
+fn full_session_over_udp() {
+    full_session(Transport::Udp);
+}
+
+#[test]
+fn full_session_over_a_stream() {
+    full_session(Transport::Stream);
+}
+
+#[test]
+fn wrong_password_fails_and_leaves_no_server_state() {
+    let mut net = Net::new();
+    let c = net.add_client("alice", "wrong", Transport::Udp);
+    let now = net.now;
+    net.client(c).allocate(now).unwrap();
+    net.settle();
+    assert_eq!(
+        net.take_events(c),
+        [TurnEvent::Failed {
+            reason: Failure::Unauthorized
+        }]
+    );
+    assert_eq!(net.server.allocation_count(), 0);
+    assert_eq!(net.server.pending_count(), 0);
+    assert!(net.server.poll_timeout().is_none());
+    assert_eq!(net.server.stats().rejected, 2);
+}
+
+#[test]
+fn stale_nonce_is_renewed_transparently() {
+    let mut cfg = config();
+    cfg.nonce_lifetime = Duration::from_secs(60);
+    let mut net = Net::with(cfg, users());
+    let c = net.add_client("alice", "secret", Transport::Udp);
+    net.allocate(c);
+    net.advance(Duration::from_secs(100));
+    let rejected = net.server.stats().rejected;
+    let now = net.now;
+    net.client(c).create_permission(now, peer().ip()).unwrap();
+    net.settle();
+    assert_eq!(
+        net.take_events(c),
+        [TurnEvent::PermissionCreated { peer: peer().ip() }]
+    );
+    assert_eq!(net.server.stats().rejected, rejected + 1, "one 438");
+}
+
+#[test]
+fn server_expires_an_allocation_nobody_refreshes() {
+    let mut net = Net::new();
+    let c = net.add_client("alice", "secret", Transport::Udp);
+    let relayed = net.allocate(c);
+    net.clients.clear();
+    net.advance(Duration::from_secs(599));
+    assert_eq!(net.server.allocation_count(), 1);
+    net.advance(Duration::from_secs(2));
+    assert_eq!(net.server.allocation_count(), 0);
+    assert!(net.server_events.iter().any(|e| matches!(
+        e,
+        ServerEvent::RelayReleased { relayed: r, reason: ReleaseReason::Expired, .. } if *r == relayed
+    )));
+    assert!(net.server.poll_timeout().is_none());
+}
+
+#[test]
+fn loopback_peers_are_forbidden_unless_allowed() {
+    let mut net = Net::new();
+    let c = net.add_client("alice", "secret", Transport::Udp);
+    net.allocate(c);
+    let lo: core::net::IpAddr = "127.0.0.1".parse().unwrap();
+    let now = net.now;
+    net.client(c).create_permission(now, lo).unwrap();
+    net.settle();
+    assert_eq!(
+        net.take_events(c),
+        [TurnEvent::PermissionFailed {
+            peer: lo,
+            reason: Failure::Forbidden
+        }]
+    );
+    let mut cfg = config();
+    cfg.peer_policy = PeerPolicy::default().allow_loopback(true);
+    let mut net = Net::with(cfg, users());
+    let c = net.add_client("alice", "secret", Transport::Udp);
+    net.allocate(c);
+    let now = net.now;
+    net.client(c).create_permission(now, lo).unwrap();
+    net.settle();
+    assert_eq!(
+        net.take_events(c),
+        [TurnEvent::PermissionCreated { peer: lo }]
+    );
+}
+
+#[test]
+fn quotas_per_user_and_in_total() {
+    let mut cfg = config();
+    cfg.quotas.allocations_per_user = 1;
+    cfg.quotas.allocations_total = 2;
+    let mut net = Net::with(cfg, users());
+    let a1 = net.add_client("alice", "secret", Transport::Udp);
+    let a2 = net.add_client("alice", "secret", Transport::Udp);
+    let b1 = net.add_client("bob", "hunter2", Transport::Udp);
+    let b2 = net.add_client("bob", "hunter2", Transport::Udp);
+    net.allocate(a1);
+    let now = net.now;
+    net.client(a2).allocate(now).unwrap();
+    net.settle();
+    assert_eq!(
+        net.take_events(a2),
+        [TurnEvent::Failed {
+            reason: Failure::QuotaReached
+        }]
+    );
+    net.allocate(b1);
+    // bob has no allocation quota left either, but the total is reached first for a third.
+    net.client(b2).allocate(now).unwrap();
+    net.settle();
+    let e = net.take_events(b2);
+    assert!(
+        matches!(
+            e.as_slice(),
+            [TurnEvent::Failed {
+                reason: Failure::QuotaReached | Failure::InsufficientCapacity
+            }]
+        ),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn md5_only_server_and_rest_credentials() {
+    let rest = RestCredentials::new(b"shared".to_vec());
+    let (user, pass) = rest.issue("carol", 1_700_000_600);
+    let mut cfg = config();
+    cfg.password_algorithms.clear();
+    let mut net = Net::with(cfg, rest);
+    let c = net.add_client(&user, &pass, Transport::Udp);
+    net.allocate(c);
+    // After the REST expiry the same credentials are refused.
+    net.clients.clear();
+    net.advance(Duration::from_secs(700));
+    let c = net.add_client(&user, &pass, Transport::Udp);
+    let now = net.now;
+    net.client(c).allocate(now).unwrap();
+    net.settle();
+    assert_eq!(
+        net.take_events(c),
+        [TurnEvent::Failed {
+            reason: Failure::Unauthorized
+        }]
+    );
+}
+
+#[test]
+fn dual_stack_allocation_gets_two_relayed_addresses() {
+    let mut net = Net::new();
+    net.relay_policy = RelayPolicy::GrantDualStack;
+    let c = net.add_client("alice", "secret", Transport::Udp);
+    // Rebuild the client with dual stack on.
+    let mut cfg = floe_turn::ClientConfig::new(server_addr(), "alice", "secret");
+    cfg.dual_stack = true;
+    cfg.rng_seed = Some([9; 32]);
+    net.clients[c].1 = floe_turn::Client::new(cfg);
+    net.allocate(c);
+    let additional = net.client(c).additional_relayed().unwrap();
+    assert!(additional.is_ipv6());
+}
+
+#[test]
+fn embedder_refusals_become_typed_failures() {
+    for (refusal, want) in [
+        (
+            RelayError::InsufficientCapacity,
+            Failure::InsufficientCapacity,
+        ),
+        (
+            RelayError::FamilyNotSupported,
+            Failure::AddressFamilyNotSupported,
+        ),
+    ] {
+        let mut net = Net::new();
+        net.relay_policy = RelayPolicy::Refuse(refusal);
+        let c = net.add_client("alice", "secret", Transport::Udp);
+        let now = net.now;
+        net.client(c).allocate(now).unwrap();
+        net.settle();
+        assert_eq!(net.take_events(c), [TurnEvent::Failed { reason: want }]);
+        assert_eq!(net.client(c).state(), ClientState::Done);
+        assert_eq!(net.server.allocation_count(), 0);
+    }
+}
+
+#[test]
+fn binding_requests_are_answered_without_authentication() {
+    let mut net = Net::new();
+    let client = "198.51.100.9:4000".parse().unwrap();
+    let ft = FiveTuple {
+        client,
+        server: server_addr(),
+        transport: Transport::Udp,
+    };
+    let mut req = Vec::new();
+    let typ = MessageType::new(Method::BINDING, Class::Request);
+    MessageBuilder::new(&mut req, typ, TransactionId::from_bytes([4; 12]))
+        .fingerprint()
+        .unwrap();
+    assert!(net.server.handle_receive(net.now, ft, &req).is_none());
+    let t = net.server.poll_transmit().unwrap();
+    assert_eq!(t.destination, client);
+    let m = Message::parse(&t.data).unwrap();
+    assert_eq!(m.class(), Class::Success);
+    assert_eq!(
+        m.get::<XorMappedAddress>(),
+        Ok(Some(XorMappedAddress(client)))
+    );
+    assert_eq!(net.server.allocation_count(), 0);
+}
