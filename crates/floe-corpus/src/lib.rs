@@ -43,7 +43,10 @@ pub fn corpus_dir(sub: &str) -> Option<PathBuf> {
         "corpus directory {} is missing and CI is set: clone the shared corpus beside the repository",
         dir.display()
     );
-    eprintln!("SKIPPED: corpus directory {} not found (set FLOE_CORPUS or clone ../shared)", dir.display());
+    eprintln!(
+        "SKIPPED: corpus directory {} not found (set FLOE_CORPUS or clone ../shared)",
+        dir.display()
+    );
     None
 }
 
@@ -51,14 +54,12 @@ pub fn corpus_dir(sub: &str) -> Option<PathBuf> {
 ///
 /// # Panics
 ///
-/// When the file cannot be read while the corpus directory exists, or when it is missing and `CI`
+/// When the corpus is present but the file cannot be read, or when the corpus is missing and `CI`
 /// is set.
 #[must_use]
 pub fn read(rel: &str) -> Option<Vec<u8>> {
-    let path = corpus_root().join(rel);
-    let parent = path.parent().map(PathBuf::from).unwrap_or_else(corpus_root);
-    if !parent.is_dir() {
-        corpus_dir(rel)?;
-    }
-    Some(std::fs::read(&path).unwrap_or_else(|e| panic!("reading corpus file {}: {e}", path.display())))
+    let path = corpus_dir("")?.join(rel);
+    let bytes = std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("reading corpus file {}: {e}", path.display()));
+    Some(bytes)
 }
