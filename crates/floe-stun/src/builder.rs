@@ -172,7 +172,7 @@ impl<'b> MessageBuilder<'b> {
             &[0; MESSAGE_INTEGRITY_LEN],
         );
         self.check()?;
-        let mac = hmac_sha1(key.as_bytes(), self.message(), offset);
+        let mac = hmac_sha1(key, self.message(), offset);
         let at = self.start + offset + 4;
         self.buf[at..at + MESSAGE_INTEGRITY_LEN].copy_from_slice(&mac);
         Ok(WithIntegrity { inner: self })
@@ -207,7 +207,7 @@ impl<'b> MessageBuilder<'b> {
         let offset = self.buf.len() - self.start;
         self.add_raw(AttributeType::MESSAGE_INTEGRITY_SHA256, &[0; 32][..len]);
         self.check()?;
-        let mac = hmac_sha256(key.as_bytes(), self.message(), offset, len);
+        let mac = hmac_sha256(key, self.message(), offset, len);
         let at = self.start + offset + 4;
         self.buf[at..at + len].copy_from_slice(&mac[..len]);
         Ok(Sealed { inner: self })

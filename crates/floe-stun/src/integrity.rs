@@ -24,6 +24,7 @@
 //! assert!(msg.verify_integrity(&IntegrityKey::short_term("wrong")).is_err());
 //! ```
 
+use alloc::boxed::Box;
 use core::fmt;
 
 use hmac::{Hmac, KeyInit, Mac};
@@ -54,10 +55,28 @@ pub const MESSAGE_INTEGRITY_SHA256_LEN: usize = 32;
 /// assert_eq!(k.as_bytes().len(), 16);
 /// assert_eq!(format!("{k:?}"), "IntegrityKey(<redacted 16 bytes>)");
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct IntegrityKey<'k> {
     repr: KeyRepr<'k>,
+    /// HMAC states with the key already absorbed ([`IntegrityKey::prepare`]).
+    prepared: Option<Box<Prepared>>,
 }
+
+/// HMAC-SHA1 and HMAC-SHA256 states after the key blocks: cloning one skips the two
+/// compressions that keying costs.
+#[derive(Clone)]
+struct Prepared {
+    sha1: Hmac<Sha1>,
+    sha256: Hmac<Sha256>,
+}
+
+impl PartialEq for IntegrityKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.repr == other.repr
+    }
+}
+
+impl Eq for IntegrityKey<'_> {}
 
 #[derive(Clone, PartialEq, Eq)]
 enum KeyRepr<'k> {
@@ -77,6 +96,51 @@ impl<'k> IntegrityKey<'k> {
     pub const fn from_bytes(key: &'k [u8]) -> Self {
         Self {
             repr: KeyRepr::Borrowed(key),
+            prepared: None,
+        }
+    }
+
+    /// Absorbs the key into HMAC-SHA1 and HMAC-SHA256 states once (one allocation, here), so
+    /// every later verification or signature with this key skips the two key-block
+    /// compressions: about 40 % less work for a typical message. Worth it whenever a key is used
+    /// for more than one message (an ICE session, a TURN allocation).
+    ///
+    /// ```
+    /// use floe_stun::IntegrityKey;
+    /// let key = IntegrityKey::short_term("VOkJxbRl1RmTxUk/WvJxBt").prepare();
+    /// assert!(key.is_prepared());
+    /// assert_eq!(key, IntegrityKey::short_term("VOkJxbRl1RmTxUk/WvJxBt"));
+    /// ```
+    #[must_use]
+    pub fn prepare(mut self) -> Self {
+        let bytes = self.as_bytes();
+        let prepared = Prepared {
+            sha1: new_mac(bytes),
+            sha256: new_mac(bytes),
+        };
+        self.prepared = Some(Box::new(prepared));
+        self
+    }
+
+    /// Whether [`prepare`](Self::prepare) was called.
+    #[must_use]
+    pub const fn is_prepared(&self) -> bool {
+        self.prepared.is_some()
+    }
+
+    /// A keyed HMAC-SHA1.
+    pub(crate) fn hmac_sha1(&self) -> Hmac<Sha1> {
+        match &self.prepared {
+            Some(p) => p.sha1.clone(),
+            None => new_mac(self.as_bytes()),
+        }
+    }
+
+    /// A keyed HMAC-SHA256.
+    pub(crate) fn hmac_sha256(&self) -> Hmac<Sha256> {
+        match &self.prepared {
+            Some(p) => p.sha256.clone(),
+            None => new_mac(self.as_bytes()),
         }
     }
 
@@ -139,6 +203,7 @@ impl IntegrityKey<'static> {
         bytes[..len].copy_from_slice(&digest[..len]);
         Self {
             repr: KeyRepr::Derived { bytes, len },
+            prepared: None,
         }
     }
 }
@@ -179,26 +244,31 @@ pub fn fingerprint(bytes: &[u8]) -> u32 {
 /// end after that attribute (value length `value_len`), as RFC 8489 §14.5/§14.6 require.
 pub(crate) fn mac_input<M: Mac>(mac: &mut M, bytes: &[u8], attr_offset: usize, value_len: usize) {
     let length = (attr_offset + 4 + value_len - HEADER_LEN) as u16;
-    mac.update(&bytes[..2]);
-    mac.update(&length.to_be_bytes());
-    mac.update(&bytes[4..attr_offset]);
+    // Copy the first hash block (64 bytes) to patch the length in it: the MAC then sees one
+    // full block and one contiguous tail, which is as fast as hashing the bytes in place.
+    let mut head = [0u8; 64];
+    let n = attr_offset.min(head.len());
+    head[..n].copy_from_slice(&bytes[..n]);
+    head[2..4].copy_from_slice(&length.to_be_bytes());
+    mac.update(&head[..n]);
+    mac.update(&bytes[n..attr_offset]);
 }
 
 /// HMAC-SHA1 MESSAGE-INTEGRITY value over `bytes[..attr_offset]` (length adjusted).
-pub(crate) fn hmac_sha1(key: &[u8], bytes: &[u8], attr_offset: usize) -> [u8; 20] {
-    let mut mac = new_mac::<Hmac<Sha1>>(key);
+pub(crate) fn hmac_sha1(key: &IntegrityKey<'_>, bytes: &[u8], attr_offset: usize) -> [u8; 20] {
+    let mut mac = key.hmac_sha1();
     mac_input(&mut mac, bytes, attr_offset, MESSAGE_INTEGRITY_LEN);
     mac.finalize().into_bytes().into()
 }
 
 /// HMAC-SHA256 over `bytes[..attr_offset]` for an attribute of `value_len` bytes.
 pub(crate) fn hmac_sha256(
-    key: &[u8],
+    key: &IntegrityKey<'_>,
     bytes: &[u8],
     attr_offset: usize,
     value_len: usize,
 ) -> [u8; 32] {
-    let mut mac = new_mac::<Hmac<Sha256>>(key);
+    let mut mac = key.hmac_sha256();
     mac_input(&mut mac, bytes, attr_offset, value_len);
     mac.finalize().into_bytes().into()
 }
@@ -270,7 +340,7 @@ impl Message<'_> {
                 len: attr.value.len(),
             });
         }
-        let mut mac = new_mac::<Hmac<Sha1>>(key.as_bytes());
+        let mut mac = key.hmac_sha1();
         mac_input(
             &mut mac,
             self.as_bytes(),
@@ -302,7 +372,7 @@ impl Message<'_> {
                 len,
             });
         }
-        let mut mac = new_mac::<Hmac<Sha256>>(key.as_bytes());
+        let mut mac = key.hmac_sha256();
         mac_input(&mut mac, self.as_bytes(), attr.offset, len);
         check(
             mac.verify_truncated_left(attr.value).is_ok(),
@@ -353,6 +423,30 @@ mod tests {
                 .unwrap()
         );
         assert!(IntegrityKey::long_term(PasswordAlgorithm(9), user, "r", "p").is_none());
+    }
+
+    #[test]
+    fn prepared_keys_sign_and_verify_alike() {
+        use crate::{Class, MessageBuilder, MessageType, Method, TransactionId};
+        let plain = IntegrityKey::long_term_md5("u", "r", "p");
+        let prepared = plain.clone().prepare();
+        let mut a = alloc::vec::Vec::new();
+        let mut b = alloc::vec::Vec::new();
+        for (buf, key) in [(&mut a, &plain), (&mut b, &prepared)] {
+            let typ = MessageType::new(Method::REFRESH, Class::Request);
+            let m = MessageBuilder::new(buf, typ, TransactionId::from_bytes([8; 12]));
+            m.message_integrity(key)
+                .unwrap()
+                .message_integrity_sha256(key)
+                .unwrap()
+                .finish()
+                .unwrap();
+        }
+        assert_eq!(a, b);
+        let msg = Message::parse(&a).unwrap();
+        msg.verify_message_integrity(&prepared).unwrap();
+        msg.verify_message_integrity_sha256(&prepared).unwrap();
+        assert!(alloc::format!("{prepared:?}").contains("redacted"));
     }
 
     #[test]

@@ -26,7 +26,7 @@ fn decode_and_verify_do_not_allocate() {
     // Keys are built outside the measured region (the MD5/SHA-256 derivations do not allocate
     // either, but a key is set up once per credential, not per message).
     let key = IntegrityKey::short_term("VOkJxbRl1RmTxUk/WvJxBt");
-    let long_term = IntegrityKey::long_term_sha256("user", "realm", "pass");
+    let long_term = IntegrityKey::long_term_sha256("user", "realm", "pass").prepare();
 
     let mut sha_msg = Vec::new();
     let typ = MessageType::new(Method::BINDING, Class::Success);

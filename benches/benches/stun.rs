@@ -1,0 +1,375 @@
+//! floe-stun benchmarks: decode of the RFC 5769 §2.1 request with its FINGERPRINT check, decode
+//! plus MESSAGE-INTEGRITY verification, encode with integrity and fingerprint, ChannelData
+//! decode/encode, and a bare HMAC-SHA1 over the same bytes as the verification baseline.
+//!
+//! With `--features peers` the same operations run through stun-types, stun_codec, stun-rs,
+//! rtc-stun and str0m's `is` in the same run (see docs/benchmarks.md for the results).
+#![allow(
+    missing_docs,
+    reason = "criterion's macros generate undocumented items"
+)]
+
+use core::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use floe_stun::attributes::{IceControlled, Priority, Software, Username};
+use floe_stun::channel_data::ChannelData;
+use floe_stun::{Class, IntegrityKey, Message, MessageBuilder, MessageType, Method, TransactionId};
+use hmac::{Hmac, KeyInit, Mac};
+use sha1::Sha1;
+
+/// RFC 5769 §2.1 sample request (a published test vector: a fact, typed in).
+const REQUEST_2_1: &str = concat!(
+    "000100582112a442b7e7a701bc34d686fa87dfae802200105354554e20746573",
+    "7420636c69656e74002400046e0001ff80290008932ff9b151263b3600060009",
+    "6576746a3a68367659202020000800149aeaa70cbfd8cb56781ef2b5b2d3f249",
+    "c1b571a280280004e57a3bcf",
+);
+const PASSWORD: &str = "VOkJxbRl1RmTxUk/WvJxBt";
+const TID: [u8; 12] = [
+    0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae,
+];
+/// Offset of MESSAGE-INTEGRITY in the request: the HMAC covers the 84 bytes before it.
+const MI_OFFSET: usize = 84;
+
+fn request() -> Vec<u8> {
+    let digit = |c: u8| (c as char).to_digit(16).expect("hex digit") as u8;
+    REQUEST_2_1
+        .as_bytes()
+        .chunks(2)
+        .map(|p| (digit(p[0]) << 4) | digit(p[1]))
+        .collect()
+}
+
+/// Encodes the §2.1 request (same attributes, MESSAGE-INTEGRITY, FINGERPRINT) into `buf`.
+fn floe_encode(buf: &mut Vec<u8>, key: &IntegrityKey<'_>) -> usize {
+    buf.clear();
+    let typ = MessageType::new(Method::BINDING, Class::Request);
+    let mut b = MessageBuilder::new(buf, typ, TransactionId::from_bytes(TID));
+    b.add(&Software("STUN test client"))
+        .add(&Priority(0x6e00_01ff))
+        .add(&IceControlled(0x932f_f9b1_5126_3b36))
+        .add(&Username("evtj:h6vY"));
+    b.message_integrity(key)
+        .unwrap()
+        .fingerprint()
+        .unwrap()
+        .len()
+}
+
+fn decode(c: &mut Criterion) {
+    let bytes = request();
+    let mut g = c.benchmark_group("stun_decode");
+    g.throughput(Throughput::Bytes(bytes.len() as u64));
+    g.bench_function("floe", |b| {
+        b.iter(|| {
+            let msg = Message::parse(black_box(&bytes)).unwrap();
+            msg.verify_fingerprint().unwrap();
+            msg
+        })
+    });
+    g.bench_function("floe_no_fingerprint", |b| {
+        b.iter(|| Message::parse(black_box(&bytes)).unwrap())
+    });
+    #[cfg(feature = "peers")]
+    peers::decode(&mut g, &bytes);
+    g.finish();
+}
+
+fn verify(c: &mut Criterion) {
+    let bytes = request();
+    let mut g = c.benchmark_group("stun_verify");
+    g.throughput(Throughput::Bytes(bytes.len() as u64));
+    g.bench_function("bare_hmac_sha1", |b| {
+        b.iter(|| {
+            let mut mac = Hmac::<Sha1>::new_from_slice(black_box(PASSWORD.as_bytes())).unwrap();
+            mac.update(black_box(&bytes[..MI_OFFSET]));
+            mac.finalize().into_bytes()
+        })
+    });
+    g.bench_function("floe_verify", |b| {
+        let msg = Message::parse(&bytes).unwrap();
+        b.iter(|| {
+            black_box(&msg)
+                .verify_integrity(&IntegrityKey::short_term(black_box(PASSWORD)))
+                .unwrap()
+        })
+    });
+    g.bench_function("floe_decode_verify", |b| {
+        b.iter(|| {
+            let msg = Message::parse(black_box(&bytes)).unwrap();
+            msg.verify_integrity(&IntegrityKey::short_term(black_box(PASSWORD)))
+                .unwrap();
+            msg
+        })
+    });
+    g.bench_function("floe_decode_verify_prepared_key", |b| {
+        // The key absorbed into the HMAC state once, as a server or ICE agent would keep it.
+        let key = IntegrityKey::short_term(PASSWORD).prepare();
+        b.iter(|| {
+            let msg = Message::parse(black_box(&bytes)).unwrap();
+            msg.verify_integrity(black_box(&key)).unwrap();
+            msg
+        })
+    });
+    #[cfg(feature = "peers")]
+    peers::verify(&mut g, &bytes);
+    g.finish();
+}
+
+fn encode(c: &mut Criterion) {
+    let mut g = c.benchmark_group("stun_encode");
+    let mut buf = Vec::with_capacity(256);
+    let key = IntegrityKey::short_term(PASSWORD);
+    assert_eq!(floe_encode(&mut buf, &key), 108);
+    assert_eq!(
+        buf[..104],
+        request()[..104],
+        "encode matches the vector up to FINGERPRINT"
+    );
+    g.throughput(Throughput::Bytes(108));
+    g.bench_function("floe", |b| {
+        b.iter(|| floe_encode(black_box(&mut buf), &key))
+    });
+    let prepared = IntegrityKey::short_term(PASSWORD).prepare();
+    g.bench_function("floe_prepared_key", |b| {
+        b.iter(|| floe_encode(black_box(&mut buf), &prepared))
+    });
+    #[cfg(feature = "peers")]
+    peers::encode(&mut g);
+    g.finish();
+}
+
+fn channel_data(c: &mut Criterion) {
+    let payload = vec![0x5a; 160];
+    let mut frame = Vec::new();
+    ChannelData::new(0x4000, &payload)
+        .unwrap()
+        .encode(&mut frame, false);
+    let mut g = c.benchmark_group("channel_data");
+    g.throughput(Throughput::Bytes(frame.len() as u64));
+    g.bench_function("floe_decode", |b| {
+        b.iter(|| ChannelData::parse(black_box(&frame)).unwrap())
+    });
+    let mut out = Vec::with_capacity(256);
+    g.bench_function("floe_encode", |b| {
+        b.iter(|| {
+            out.clear();
+            ChannelData::new(0x4000, black_box(&payload))
+                .unwrap()
+                .encode(&mut out, true)
+        })
+    });
+    g.finish();
+}
+
+#[cfg(feature = "peers")]
+mod peers {
+    //! The same operations through the peer crates.
+
+    use core::hint::black_box;
+
+    use criterion::BenchmarkGroup;
+    use criterion::measurement::WallTime;
+    use peer_hmac::{Hmac, Mac};
+    use peer_sha1::Sha1;
+
+    use super::{PASSWORD, TID};
+
+    fn is_hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 20] {
+        let mut mac = <Hmac<Sha1> as Mac>::new_from_slice(key).unwrap();
+        for p in parts {
+            mac.update(p);
+        }
+        mac.finalize().into_bytes().into()
+    }
+
+    fn rtc_provider() -> std::sync::Arc<dyn rtc_stun::crypto::RTCCryptoProvider> {
+        rtc_stun::crypto::default_provider().expect("rtc-stun crypto provider")
+    }
+
+    pub(super) fn decode(g: &mut BenchmarkGroup<'_, WallTime>, bytes: &[u8]) {
+        g.bench_function("stun-types", |b| {
+            // from_bytes checks FINGERPRINT when present.
+            b.iter(|| stun_types::message::Message::from_bytes(black_box(bytes)).unwrap())
+        });
+        g.bench_function("is_no_fingerprint", |b| {
+            b.iter(|| is::stun::StunMessage::parse(black_box(bytes)).unwrap())
+        });
+        g.bench_function("rtc-stun", |b| {
+            let mut m = rtc_stun::message::Message::new();
+            b.iter(|| {
+                m.reset();
+                m.raw.extend_from_slice(black_box(bytes));
+                m.decode().unwrap();
+                rtc_stun::fingerprint::FINGERPRINT.check(&m).unwrap();
+            })
+        });
+        g.bench_function("stun-rs_no_fingerprint", |b| {
+            let decoder = stun_rs::MessageDecoderBuilder::default().build();
+            b.iter(|| decoder.decode(black_box(bytes)).unwrap())
+        });
+        g.bench_function("stun_codec", |b| {
+            use bytecodec::DecodeExt;
+            let mut decoder = stun_codec::MessageDecoder::<stun_codec::rfc5389::Attribute>::new();
+            b.iter(|| {
+                decoder
+                    .decode_from_bytes(black_box(bytes))
+                    .unwrap()
+                    .unwrap()
+            })
+        });
+    }
+
+    pub(super) fn verify(g: &mut BenchmarkGroup<'_, WallTime>, bytes: &[u8]) {
+        g.bench_function("stun-types_decode_verify", |b| {
+            let creds: stun_types::message::MessageIntegrityCredentials =
+                stun_types::message::ShortTermCredentials::new(PASSWORD.to_owned()).into();
+            b.iter(|| {
+                let msg = stun_types::message::Message::from_bytes(black_box(bytes)).unwrap();
+                msg.validate_integrity(&creds).unwrap();
+            })
+        });
+        g.bench_function("is_decode_verify", |b| {
+            b.iter(|| {
+                let msg = is::stun::StunMessage::parse(black_box(bytes)).unwrap();
+                assert!(msg.verify(PASSWORD.as_bytes(), is_hmac));
+            })
+        });
+        g.bench_function("rtc-stun_decode_verify", |b| {
+            let provider = rtc_provider();
+            let mut m = rtc_stun::message::Message::new();
+            b.iter(|| {
+                m.reset();
+                m.raw.extend_from_slice(black_box(bytes));
+                m.decode().unwrap();
+                rtc_stun::integrity::MessageIntegrity::check(
+                    &mut m,
+                    PASSWORD.as_bytes(),
+                    provider.crypto(),
+                )
+                .unwrap();
+            })
+        });
+        g.bench_function("stun-rs_decode_verify", |b| {
+            let ctx = stun_rs::DecoderContextBuilder::default()
+                .with_key(stun_rs::HMACKey::new_short_term(PASSWORD).unwrap())
+                .with_validation()
+                .build();
+            let decoder = stun_rs::MessageDecoderBuilder::default()
+                .with_context(ctx)
+                .build();
+            b.iter(|| decoder.decode(black_box(bytes)).unwrap())
+        });
+        g.bench_function("stun_codec_decode_verify", |b| {
+            use bytecodec::DecodeExt;
+            use stun_codec::rfc5389::attributes::MessageIntegrity;
+            let mut decoder = stun_codec::MessageDecoder::<stun_codec::rfc5389::Attribute>::new();
+            b.iter(|| {
+                let msg = decoder
+                    .decode_from_bytes(black_box(bytes))
+                    .unwrap()
+                    .unwrap();
+                let mi = msg.get_attribute::<MessageIntegrity>().unwrap();
+                mi.check_short_term_credential(PASSWORD).unwrap();
+            })
+        });
+    }
+
+    pub(super) fn encode(g: &mut BenchmarkGroup<'_, WallTime>) {
+        const PRIORITY: [u8; 4] = 0x6e00_01ff_u32.to_be_bytes();
+        const CONTROLLED: [u8; 8] = 0x932f_f9b1_5126_3b36_u64.to_be_bytes();
+        g.bench_function("stun-types", |b| {
+            use stun_types::attribute::{AttributeType, RawAttribute, Software, Username};
+            use stun_types::message::{
+                BINDING, IntegrityAlgorithm, Message, MessageIntegrityCredentials, MessageWrite,
+                MessageWriteExt, MessageWriteVec, ShortTermCredentials,
+            };
+            let creds: MessageIntegrityCredentials =
+                ShortTermCredentials::new(PASSWORD.to_owned()).into();
+            b.iter(|| {
+                let mut m = Message::builder_request(BINDING, MessageWriteVec::new());
+                m.add_attribute(&Software::new("STUN test client").unwrap())
+                    .unwrap();
+                m.add_attribute(&RawAttribute::new(AttributeType::new(0x0024), &PRIORITY))
+                    .unwrap();
+                m.add_attribute(&RawAttribute::new(AttributeType::new(0x8029), &CONTROLLED))
+                    .unwrap();
+                m.add_attribute(&Username::new("evtj:h6vY").unwrap())
+                    .unwrap();
+                m.add_message_integrity(&creds, IntegrityAlgorithm::Sha1)
+                    .unwrap();
+                m.add_fingerprint().unwrap();
+                m.finish()
+            })
+        });
+        g.bench_function("is_no_software", |b| {
+            let mut buf = [0u8; 256];
+            b.iter(|| {
+                let msg = is::stun::StunMessage::binding_request(
+                    "evtj:h6vY",
+                    is::stun::TransId::new(),
+                    false,
+                    0x932f_f9b1_5126_3b36,
+                    0x6e00_01ff,
+                    false,
+                );
+                msg.to_bytes(Some(PASSWORD.as_bytes()), &mut buf, is_hmac)
+                    .unwrap()
+            })
+        });
+        g.bench_function("rtc-stun", |b| {
+            use rtc_stun::attributes::{ATTR_SOFTWARE, ATTR_USERNAME, AttrType};
+            use rtc_stun::message::{BINDING_REQUEST, Message, Setter, TransactionId};
+            use rtc_stun::textattrs::TextAttribute;
+            let provider = rtc_provider();
+            let integrity =
+                rtc_stun::integrity::MessageIntegrity::new_short_term_integrity_with_provider(
+                    PASSWORD.to_owned(),
+                    provider.crypto(),
+                );
+            let mut m = Message::new();
+            b.iter(|| {
+                m.reset();
+                m.set_type(BINDING_REQUEST);
+                m.transaction_id = TransactionId(TID);
+                m.write_header();
+                TextAttribute::new(ATTR_SOFTWARE, "STUN test client".to_owned())
+                    .add_to(&mut m)
+                    .unwrap();
+                m.add(AttrType(0x0024), &PRIORITY);
+                m.add(AttrType(0x8029), &CONTROLLED);
+                TextAttribute::new(ATTR_USERNAME, "evtj:h6vY".to_owned())
+                    .add_to(&mut m)
+                    .unwrap();
+                integrity.add_to(&mut m).unwrap();
+                rtc_stun::fingerprint::FINGERPRINT.add_to(&mut m).unwrap();
+                m.raw.len()
+            })
+        });
+        g.bench_function("stun-rs", |b| {
+            use stun_rs::attributes::ice::{IceControlled, Priority};
+            use stun_rs::attributes::stun::{Fingerprint, MessageIntegrity, Software, UserName};
+            let key = stun_rs::HMACKey::new_short_term(PASSWORD).unwrap();
+            let encoder = stun_rs::MessageEncoderBuilder::default().build();
+            let mut buf = [0u8; 256];
+            b.iter(|| {
+                let msg = stun_rs::StunMessageBuilder::new(
+                    stun_rs::methods::BINDING,
+                    stun_rs::MessageClass::Request,
+                )
+                .with_attribute(Software::new("STUN test client").unwrap())
+                .with_attribute(Priority::from(0x6e00_01ff))
+                .with_attribute(IceControlled::from(0x932f_f9b1_5126_3b36))
+                .with_attribute(UserName::new("evtj:h6vY").unwrap())
+                .with_attribute(MessageIntegrity::new(key.clone()))
+                .with_attribute(Fingerprint::default())
+                .build();
+                encoder.encode(&mut buf, &msg).unwrap()
+            })
+        });
+    }
+}
+
+criterion_group!(benches, decode, verify, encode, channel_data);
+criterion_main!(benches);
