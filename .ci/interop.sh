@@ -1,18 +1,74 @@
 #!/usr/bin/env bash
 # Interop suite: real peers from ../shared/peers on loopback only (127.0.0.1 / ::1).
-# Installs coturn and aioice, starts coturn, runs the live tests of crates/floe-interop, stops it.
+# Installs coturn and aioice, starts coturn, runs the live tests of crates/floe-interop, runs
+# coturn's turnutils_uclient and our own client against `floe turn serve`, stops everything.
+# Takes about a minute on 2 cores once the workspace is built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PEERS="$(cd .. && pwd)/shared/peers"
 export PEERS_HOME="${PEERS_HOME:-$(mktemp -d)}"
+export CI="${CI:-true}"
+COTURN_PORT=3478
+FLOE_PORT=3578
+ECHO_PORT=3580
 
 if [ "$(id -u)" = 0 ] && ! command -v turnserver >/dev/null 2>&1; then
   apt-get update -qq
 fi
 bash "$PEERS/install.sh"
 
-bash "$PEERS/start_coturn.sh" 3478
-trap 'bash "$PEERS/stop_coturn.sh" || true' EXIT
+cargo build -q -p floe-cli
+FLOE="$(pwd)/target/debug/floe"
 
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  bash "$PEERS/stop_coturn.sh" || true
+}
+trap cleanup EXIT
+
+bash "$PEERS/start_coturn.sh" "$COTURN_PORT"
+
+echo "--- floe-interop live tests (coturn on 127.0.0.1:$COTURN_PORT)"
 # The live tests are #[ignore]d in a plain `cargo test`; here the peers are up.
-FLOE_COTURN=127.0.0.1:3478 cargo test -p floe-interop -- --include-ignored
+FLOE_COTURN="127.0.0.1:$COTURN_PORT" cargo test -p floe-interop -- --include-ignored
+
+echo "--- floe turn serve on 127.0.0.1:$FLOE_PORT, echo peer (turnutils_peer) on 127.0.0.1:$ECHO_PORT"
+"$FLOE" turn serve --listen "127.0.0.1:$FLOE_PORT" --user alice:secret --realm example.org \
+  --allow-loopback-peers 2>"$PEERS_HOME/floe-serve.log" &
+pids+=($!)
+timeout 120 turnutils_peer -L 127.0.0.1 -p "$ECHO_PORT" >"$PEERS_HOME/echo-peer.log" 2>&1 </dev/null &
+pids+=($!)
+for _ in $(seq 1 50); do
+  grep -q "listening on" "$PEERS_HOME/floe-serve.log" 2>/dev/null && break
+  sleep 0.1
+done
+
+fail=0
+echo "--- turnutils_uclient against floe turn serve"
+out=$(timeout 30 turnutils_uclient -v -p "$FLOE_PORT" -u alice -w secret -e 127.0.0.1 -r "$ECHO_PORT" \
+      -n 20 -m 1 -c 127.0.0.1 2>&1 || true)
+grep -E 'Received relay addr|tot_recv_msgs=|lost packets' <<<"$out" || true
+grep -q 'Received relay addr: 127.0.0.1:' <<<"$out" || { echo "FAIL: uclient got no relay address"; fail=1; }
+grep -q 'tot_recv_msgs=20' <<<"$out" || { echo "FAIL: uclient did not get its 20 messages back"; fail=1; }
+grep -q 'Total lost packets 0 ' <<<"$out" || { echo "FAIL: uclient lost packets"; fail=1; }
+
+echo "--- turnutils_uclient with a wrong password against floe turn serve"
+out=$(timeout 30 turnutils_uclient -p "$FLOE_PORT" -u alice -w wrong -e 127.0.0.1 -r "$ECHO_PORT" \
+      -n 1 -m 1 -c 127.0.0.1 2>&1 || true)
+grep -q 'Cannot complete Allocation' <<<"$out" || { echo "FAIL: a wrong password was accepted"; fail=1; }
+
+for target in "$FLOE_PORT" "$COTURN_PORT"; do
+  for transport in "" "--tcp"; do
+    echo "--- floe turn allocate $transport against 127.0.0.1:$target"
+    timeout 60 "$FLOE" turn allocate --server "127.0.0.1:$target" --user alice --password secret \
+      --realm example.org --peer "127.0.0.1:$ECHO_PORT" $transport || { echo "FAIL: floe turn allocate"; fail=1; }
+  done
+done
+
+echo "--- floe turn serve stops on SIGTERM"
+kill -TERM "${pids[0]}"
+wait "${pids[0]}" || { echo "FAIL: floe turn serve did not exit cleanly"; fail=1; }
+tail -n 1 "$PEERS_HOME/floe-serve.log"
+
+[ "$fail" = 0 ] && echo "INTEROP: PASS" || { echo "INTEROP: FAIL (logs in $PEERS_HOME)"; exit 1; }

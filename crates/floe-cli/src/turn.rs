@@ -1,4 +1,9 @@
-//! `floe turn`: placeholder until its issue lands; the owner of this module replaces it.
+//! `floe turn`: a TURN client run against a real server, and a TURN server on real sockets,
+//! both driving the sans-I/O state machines of floe-turn.
+
+mod allocate;
+mod conn;
+pub(crate) mod serve;
 
 use std::process::ExitCode;
 
@@ -7,13 +12,17 @@ use clap::Subcommand;
 /// Subcommands of `floe turn`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Not built yet.
-    Pending,
+    /// Allocate a relayed address, exercise it (permission, channel, data both ways through an
+    /// echoing --peer), refresh and delete it. Exit 0 only when every step succeeded.
+    Allocate(allocate::AllocateArgs),
+    /// Run a TURN server (UDP and TCP on --listen) until SIGINT or SIGTERM.
+    Serve(serve::ServeArgs),
 }
 
 /// Runs a `floe turn` subcommand.
 pub(crate) fn run(cmd: Command) -> ExitCode {
     match cmd {
-        Command::Pending => crate::input::usage_error("not built yet"),
+        Command::Allocate(args) => allocate::run(&args),
+        Command::Serve(args) => serve::run(args),
     }
 }

@@ -95,4 +95,6 @@ pub use server::{
     RelayGrant, RelayRequest, RelayRequestId, ReleaseReason, Server, ServerConfig, ServerEvent,
     ServerStats,
 };
-pub use types::{CHANNEL_MAX, CHANNEL_MIN, FiveTuple, Transmit, Transport, is_valid_channel};
+pub use types::{
+    CHANNEL_MAX, CHANNEL_MIN, FiveTuple, RFC5766_CHANNEL_MAX, Transmit, Transport, is_valid_channel,
+};

@@ -42,6 +42,11 @@ pub const CHANNEL_MIN: u16 = 0x4000;
 /// The last channel number a client may bind (RFC 8656 §12).
 pub const CHANNEL_MAX: u16 = 0x4FFF;
 
+/// The last channel number RFC 5766 allowed (§11): RFC 8656 narrowed the range to
+/// 0x4000–0x4FFF, but RFC 5766 clients (coturn's own `turnutils_uclient` among them) still
+/// bind up to 0x7FFF.
+pub const RFC5766_CHANNEL_MAX: u16 = 0x7FFF;
+
 /// Bytes to send: one datagram (UDP) or a piece of the stream (stream transports).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transmit {

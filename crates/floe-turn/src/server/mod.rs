@@ -68,6 +68,9 @@ pub struct ServerConfig {
     pub password_algorithms: Vec<PasswordAlgorithm>,
     /// Which peers may be relayed to.
     pub peer_policy: PeerPolicy,
+    /// Accept channel numbers 0x5000–0x7FFF, which RFC 5766 allowed and RFC 8656 reserved
+    /// (coturn's `turnutils_uclient` uses them). On by default for compatibility.
+    pub rfc5766_channels: bool,
     /// Allocation, permission and channel limits.
     pub quotas: Quotas,
     /// Unix time in seconds at the `now` given to [`Server::new`]; used for REST credential
@@ -93,6 +96,7 @@ impl ServerConfig {
             max_lifetime: MAX_ALLOCATION_LIFETIME,
             password_algorithms: vec![PasswordAlgorithm::SHA256, PasswordAlgorithm::MD5],
             peer_policy: PeerPolicy::default(),
+            rfc5766_channels: true,
             quotas: Quotas::default(),
             unix_time: 0,
             relay_request_timeout: Duration::from_secs(5),
@@ -152,6 +156,8 @@ pub enum ReleaseReason {
     Deleted,
     /// Its lifetime ran out.
     Expired,
+    /// The stream (TCP/TLS) connection of its 5-tuple closed (RFC 8656 §5).
+    ConnectionClosed,
 }
 
 /// Something the embedder must act on.
@@ -341,6 +347,15 @@ impl<C: CredentialLookup> Server<C> {
             }
         }
         self.schedule_sweep(now);
+    }
+
+    /// Tells the server that the stream connection of `five_tuple` closed: its allocation
+    /// goes away with it (RFC 8656 §5). Returns whether there was one.
+    pub fn connection_closed(&mut self, now: Instant, five_tuple: &FiveTuple) -> bool {
+        let had = self.allocations.contains_key(five_tuple);
+        self.remove_allocation(five_tuple, ReleaseReason::ConnectionClosed);
+        self.schedule_sweep(now);
+        had
     }
 
     fn schedule_sweep(&mut self, now: Instant) {

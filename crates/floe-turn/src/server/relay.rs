@@ -6,7 +6,6 @@ use core::net::SocketAddr;
 use std::time::Instant;
 
 use floe_stun::attributes::{Data, XorPeerAddress};
-use floe_stun::channel_data::ChannelData;
 use floe_stun::{Class, Message, MessageBuilder, MessageType, Method, TransactionId};
 
 use super::Server;
@@ -73,16 +72,16 @@ impl<C: CredentialLookup> Server<C> {
         ft: &FiveTuple,
         bytes: &'a [u8],
     ) -> Option<PeerTransmit<'a>> {
-        let out = ChannelData::parse(bytes).ok().and_then(|cd| {
+        let out = wire::parse_channel_data(bytes).and_then(|(number, data)| {
             let alloc = self.allocations.get(ft)?;
-            let ch = alloc.channel(cd.channel())?;
+            let ch = alloc.channel(number)?;
             if ch.expires <= now || !alloc.permits(&ch.peer.ip(), now) {
                 return None;
             }
             Some(PeerTransmit {
                 relay: alloc.relay_for(&ch.peer.ip())?,
                 peer: ch.peer,
-                data: cd.data(),
+                data,
             })
         });
         self.count_relay(out.is_some());
@@ -146,7 +145,9 @@ impl<C: CredentialLookup> Server<C> {
             match alloc.channel_to(&peer).filter(|c| c.expires > now) {
                 Some(ch) => {
                     let pad = ft.transport == Transport::Stream;
-                    ChannelData::new(ch.number, data).ok()?.encode(out, pad);
+                    if !wire::encode_channel_data(ch.number, data, pad, out) {
+                        return None;
+                    }
                 }
                 None => {
                     let typ = MessageType::new(Method::DATA, Class::Indication);

@@ -22,7 +22,7 @@ use super::{
 };
 use crate::auth::{CredentialLookup, LongTermKey, NonceCheck};
 use crate::server::allocation::Allocation;
-use crate::types::{FiveTuple, family_of, is_valid_channel};
+use crate::types::{CHANNEL_MIN, FiveTuple, RFC5766_CHANNEL_MAX, family_of, is_valid_channel};
 use crate::wire::{self, Integrity, Signer, get};
 
 /// A request that passed long-term authentication.
@@ -458,9 +458,10 @@ impl<C: CredentialLookup> Server<C> {
     }
 
     fn channel_bind(&mut self, now: Instant, ft: FiveTuple, msg: &Message<'_>, auth: &Authed<'_>) {
-        let number = get::<ChannelNumber>(msg)
-            .map(|c| c.0)
-            .filter(|n| is_valid_channel(*n));
+        let number = get::<ChannelNumber>(msg).map(|c| c.0).filter(|n| {
+            is_valid_channel(*n)
+                || (self.config.rfc5766_channels && (CHANNEL_MIN..=RFC5766_CHANNEL_MAX).contains(n))
+        });
         let (Some(number), Some(XorPeerAddress(peer))) = (number, get(msg)) else {
             return self.reject(ft, msg, ErrorCode::BAD_REQUEST, auth.signer());
         };

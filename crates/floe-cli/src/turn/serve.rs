@@ -1,0 +1,474 @@
+//! `floe turn serve`: the floe-turn server core on real UDP and TCP sockets.
+//!
+//! Reader threads (the UDP listener, each TCP connection, each relay socket) turn what they
+//! receive into [`Input`]s on one channel; the main thread owns the [`Server`], feeds it, and
+//! writes everything it produces. Readers poll a stop flag every 200 ms.
+
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use core::sync::atomic::{AtomicBool, Ordering};
+use core::time::Duration;
+use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::process::ExitCode;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, OnceLock};
+use std::thread;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use clap::Args;
+use floe_turn::{
+    AddressFamily, FiveTuple, PeerPolicy, RelayError, RelayGrant, RelayRequest, Server,
+    ServerConfig, ServerEvent, StaticCredentials, StreamFramer, Transport,
+};
+
+use crate::input::usage_error;
+
+/// How often readers look at the stop flag.
+const POLL: Duration = Duration::from_millis(200);
+
+/// Arguments of `floe turn serve`.
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Address for UDP and TCP.
+    #[arg(long, default_value = "127.0.0.1:3478")]
+    listen: SocketAddr,
+    /// A user as NAME:PASSWORD (repeat for more).
+    #[arg(long = "user", value_name = "NAME:PASSWORD", required = true)]
+    users: Vec<String>,
+    /// The long-term credential realm.
+    #[arg(long, default_value = "floe")]
+    realm: String,
+    /// Relay to loopback peers (tests on one machine); refused by default.
+    #[arg(long)]
+    allow_loopback_peers: bool,
+    /// Relay to private (RFC 1918, fc00::/7) peers; refused by default.
+    #[arg(long)]
+    allow_private_peers: bool,
+}
+
+/// The process-wide stop flag, set by SIGINT or SIGTERM (installed once).
+pub(crate) fn stop_flag() -> Arc<AtomicBool> {
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let f = Arc::clone(&flag);
+        if let Err(e) = ctrlc::set_handler(move || f.store(true, Ordering::SeqCst)) {
+            eprintln!("floe: cannot install the SIGINT/SIGTERM handler: {e}");
+        }
+        flag
+    })
+    .clone()
+}
+
+/// What the reader threads report.
+#[derive(Debug)]
+enum Input {
+    Client {
+        ft: FiveTuple,
+        data: Vec<u8>,
+    },
+    Peer {
+        relay: SocketAddr,
+        peer: SocketAddr,
+        data: Vec<u8>,
+    },
+    TcpOpened {
+        client: SocketAddr,
+        stream: TcpStream,
+    },
+    TcpClosed {
+        client: SocketAddr,
+    },
+}
+
+/// A relay socket and the flag that stops its reader.
+#[derive(Debug)]
+struct Relay {
+    socket: UdpSocket,
+    stop: Arc<AtomicBool>,
+}
+
+/// Runs `floe turn serve`.
+pub(crate) fn run(args: ServeArgs) -> ExitCode {
+    let mut users = StaticCredentials::new();
+    for u in &args.users {
+        let Some((name, password)) = u.split_once(':') else {
+            return usage_error(&format!("--user {u}: expected NAME:PASSWORD"));
+        };
+        users = users.with_user(name, password);
+    }
+    let udp = match UdpSocket::bind(args.listen) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&format!("cannot bind UDP {}: {e}", args.listen)),
+    };
+    let tcp = match TcpListener::bind(args.listen) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&format!("cannot bind TCP {}: {e}", args.listen)),
+    };
+    let stop = stop_flag();
+    let mut config = ServerConfig::new(&args.realm);
+    config.software = Some(concat!("floe ", env!("CARGO_PKG_VERSION")).to_owned());
+    config.peer_policy = PeerPolicy::default()
+        .allow_loopback(args.allow_loopback_peers)
+        .allow_private(args.allow_private_peers);
+    config.unix_time = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (tx, rx) = mpsc::channel();
+    if let Err(e) = spawn_listeners(&udp, tcp, args.listen, &tx, &stop) {
+        return usage_error(&format!("cannot start the listeners: {e}"));
+    }
+    eprintln!(
+        "floe turn serve: listening on {} (udp+tcp), realm {}, {} user(s){}",
+        args.listen,
+        args.realm,
+        args.users.len(),
+        if args.allow_loopback_peers {
+            ", loopback peers allowed"
+        } else {
+            ""
+        }
+    );
+    let server = Server::new(config, users, Instant::now());
+    let mut node = Node {
+        server,
+        udp,
+        listen: args.listen,
+        tcp: HashMap::new(),
+        relays: HashMap::new(),
+        tx,
+        stop: Arc::clone(&stop),
+        out: Vec::with_capacity(2048),
+    };
+    node.run(&rx);
+    let stats = node.server.stats();
+    eprintln!(
+        "floe turn serve: stopped; {} allocation(s) live, relayed {} to peers and {} to clients, \
+         dropped {}, rejected {}",
+        node.server.allocation_count(),
+        stats.relayed_to_peer,
+        stats.relayed_to_client,
+        stats.relay_dropped,
+        stats.rejected
+    );
+    for relay in node.relays.values() {
+        relay.stop.store(true, Ordering::SeqCst);
+    }
+    ExitCode::SUCCESS
+}
+
+fn spawn_listeners(
+    udp: &UdpSocket,
+    tcp: TcpListener,
+    listen: SocketAddr,
+    tx: &Sender<Input>,
+    stop: &Arc<AtomicBool>,
+) -> io::Result<()> {
+    let sock = udp.try_clone()?;
+    sock.set_read_timeout(Some(POLL))?;
+    let (tx_udp, stop_udp) = (tx.clone(), Arc::clone(stop));
+    thread::spawn(move || {
+        let mut buf = vec![0u8; 65_536];
+        while !stop_udp.load(Ordering::Relaxed) {
+            if let Ok((n, from)) = sock.recv_from(&mut buf) {
+                let ft = FiveTuple {
+                    client: from,
+                    server: listen,
+                    transport: Transport::Udp,
+                };
+                let input = Input::Client {
+                    ft,
+                    data: buf[..n].to_vec(),
+                };
+                if tx_udp.send(input).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    tcp.set_nonblocking(true)?;
+    let (tx_tcp, stop_tcp) = (tx.clone(), Arc::clone(stop));
+    thread::spawn(move || {
+        while !stop_tcp.load(Ordering::Relaxed) {
+            match tcp.accept() {
+                Ok((stream, client)) => {
+                    spawn_connection(stream, client, listen, &tx_tcp, &stop_tcp);
+                }
+                Err(_) => thread::sleep(Duration::from_millis(20)),
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Reads one TCP connection, framing STUN and ChannelData messages.
+fn spawn_connection(
+    stream: TcpStream,
+    client: SocketAddr,
+    listen: SocketAddr,
+    tx: &Sender<Input>,
+    stop: &Arc<AtomicBool>,
+) {
+    let Ok(writer) = stream.try_clone() else {
+        return;
+    };
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_nodelay(true);
+    if stream.set_read_timeout(Some(POLL)).is_err()
+        || tx
+            .send(Input::TcpOpened {
+                client,
+                stream: writer,
+            })
+            .is_err()
+    {
+        return;
+    }
+    let (tx, stop) = (tx.clone(), Arc::clone(stop));
+    thread::spawn(move || {
+        let mut stream = stream;
+        let mut framer = StreamFramer::new();
+        let mut buf = vec![0u8; 65_536];
+        let ft = FiveTuple {
+            client,
+            server: listen,
+            transport: Transport::Stream,
+        };
+        while !stop.load(Ordering::Relaxed) {
+            match stream.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    framer.push(&buf[..n]);
+                    loop {
+                        match framer.pop() {
+                            Ok(Some((_, frame))) => {
+                                let data = frame.to_vec();
+                                if tx.send(Input::Client { ft, data }).is_err() {
+                                    return;
+                                }
+                            }
+                            Ok(None) => break,
+                            // Out of sync: the only cure is closing (RFC 8656 §12.5).
+                            Err(_) => {
+                                let _ = tx.send(Input::TcpClosed { client });
+                                return;
+                            }
+                        }
+                    }
+                }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) => {}
+                Err(_) => break,
+            }
+        }
+        let _ = tx.send(Input::TcpClosed { client });
+    });
+}
+
+/// The main thread's state.
+struct Node {
+    server: Server<StaticCredentials>,
+    udp: UdpSocket,
+    listen: SocketAddr,
+    tcp: HashMap<SocketAddr, TcpStream>,
+    relays: HashMap<SocketAddr, Relay>,
+    tx: Sender<Input>,
+    stop: Arc<AtomicBool>,
+    out: Vec<u8>,
+}
+
+impl Node {
+    fn run(&mut self, rx: &Receiver<Input>) {
+        while !self.stop.load(Ordering::Relaxed) {
+            let now = Instant::now();
+            let wait = self
+                .server
+                .poll_timeout()
+                .map_or(POLL, |t| t.saturating_duration_since(now).min(POLL));
+            match rx.recv_timeout(wait) {
+                Ok(input) => {
+                    self.handle(input);
+                    // Take whatever else is queued before looking at timers again.
+                    while let Ok(input) = rx.try_recv() {
+                        self.handle(input);
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+            let now = Instant::now();
+            if self.server.poll_timeout().is_some_and(|t| t <= now) {
+                self.server.handle_timeout(now);
+            }
+            self.drain();
+        }
+    }
+
+    fn handle(&mut self, input: Input) {
+        let now = Instant::now();
+        match input {
+            Input::Client { ft, data } => {
+                if let Some(out) = self.server.handle_receive(now, ft, &data)
+                    && let Some(relay) = self.relays.get(&out.relay)
+                {
+                    let _ = relay.socket.send_to(out.data, out.peer);
+                }
+            }
+            Input::Peer { relay, peer, data } => {
+                let mut out = core::mem::take(&mut self.out);
+                if let Some(t) = self
+                    .server
+                    .handle_peer_data(now, relay, peer, &data, &mut out)
+                {
+                    self.send_to_client(t.five_tuple, &out);
+                }
+                self.out = out;
+            }
+            Input::TcpOpened { client, stream } => {
+                self.tcp.insert(client, stream);
+            }
+            Input::TcpClosed { client } => {
+                self.tcp.remove(&client);
+                let ft = FiveTuple {
+                    client,
+                    server: self.listen,
+                    transport: Transport::Stream,
+                };
+                self.server.connection_closed(now, &ft);
+            }
+        }
+        self.drain();
+    }
+
+    fn send_to_client(&mut self, ft: FiveTuple, data: &[u8]) {
+        match ft.transport {
+            Transport::Udp => {
+                let _ = self.udp.send_to(data, ft.client);
+            }
+            _ => {
+                if let Some(s) = self.tcp.get_mut(&ft.client)
+                    && s.write_all(data).is_err()
+                {
+                    self.tcp.remove(&ft.client);
+                }
+            }
+        }
+    }
+
+    /// Sends queued responses and acts on events.
+    fn drain(&mut self) {
+        while let Some(t) = self.server.poll_transmit() {
+            let ft = FiveTuple {
+                client: t.destination,
+                server: t.source.unwrap_or(self.listen),
+                transport: t.transport,
+            };
+            self.send_to_client(ft, &t.data);
+        }
+        while let Some(event) = self.server.poll_event() {
+            match event {
+                ServerEvent::RelayRequested(req) => {
+                    let grant = self.open_relay(&req);
+                    if !self.server.provide_relay(Instant::now(), req.id, grant)
+                        && let Ok(g) = grant
+                    {
+                        self.close_relay(g.relayed);
+                    }
+                }
+                ServerEvent::AllocationCreated {
+                    five_tuple,
+                    relayed,
+                    username,
+                    ..
+                } => eprintln!(
+                    "allocation: {username} from {} ({:?}) relayed on {relayed}",
+                    five_tuple.client, five_tuple.transport
+                ),
+                ServerEvent::RelayReleased {
+                    relayed,
+                    additional,
+                    reason,
+                    ..
+                } => {
+                    eprintln!("released: {relayed} ({reason:?})");
+                    self.close_relay(relayed);
+                    if let Some(a) = additional {
+                        self.close_relay(a);
+                    }
+                }
+                _ => {}
+            }
+            // Answers produced by provide_relay.
+            while let Some(t) = self.server.poll_transmit() {
+                let ft = FiveTuple {
+                    client: t.destination,
+                    server: t.source.unwrap_or(self.listen),
+                    transport: t.transport,
+                };
+                self.send_to_client(ft, &t.data);
+            }
+        }
+    }
+
+    fn open_relay(&mut self, req: &RelayRequest) -> Result<RelayGrant, RelayError> {
+        let relayed = self.bind_relay(req.family)?;
+        let additional = req.additional_family.and_then(|f| self.bind_relay(f).ok());
+        Ok(RelayGrant {
+            relayed,
+            additional,
+        })
+    }
+
+    /// Binds a relay socket of `family` on the listening address (or the family's unspecified
+    /// address when the listener is of the other family) and starts its reader.
+    fn bind_relay(&mut self, family: AddressFamily) -> Result<SocketAddr, RelayError> {
+        let ip = match (family, self.listen.ip()) {
+            (AddressFamily::IPV4, ip @ IpAddr::V4(_))
+            | (AddressFamily::IPV6, ip @ IpAddr::V6(_)) => ip,
+            (AddressFamily::IPV4, _) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            (AddressFamily::IPV6, _) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+            _ => return Err(RelayError::FamilyNotSupported),
+        };
+        let socket = UdpSocket::bind(SocketAddr::new(ip, 0))
+            .map_err(|_| RelayError::InsufficientCapacity)?;
+        let addr = socket
+            .local_addr()
+            .map_err(|_| RelayError::InsufficientCapacity)?;
+        let reader = socket
+            .try_clone()
+            .map_err(|_| RelayError::InsufficientCapacity)?;
+        reader
+            .set_read_timeout(Some(POLL))
+            .map_err(|_| RelayError::InsufficientCapacity)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let (tx, stop_reader, global) =
+            (self.tx.clone(), Arc::clone(&stop), Arc::clone(&self.stop));
+        thread::spawn(move || {
+            let mut buf = vec![0u8; 65_536];
+            while !stop_reader.load(Ordering::Relaxed) && !global.load(Ordering::Relaxed) {
+                if let Ok((n, peer)) = reader.recv_from(&mut buf) {
+                    let input = Input::Peer {
+                        relay: addr,
+                        peer,
+                        data: buf[..n].to_vec(),
+                    };
+                    if tx.send(input).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        self.relays.insert(addr, Relay { socket, stop });
+        Ok(addr)
+    }
+
+    fn close_relay(&mut self, addr: SocketAddr) {
+        if let Some(r) = self.relays.remove(&addr) {
+            r.stop.store(true, Ordering::SeqCst);
+        }
+    }
+}

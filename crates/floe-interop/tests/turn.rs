@@ -1,0 +1,156 @@
+//! TURN interop on loopback: our client against coturn (live, `#[ignore]`d unless
+//! `.ci/interop.sh` runs them), our server against coturn's `turnutils_uclient` (live), and our
+//! client against our server over real sockets (always).
+
+use core::net::SocketAddr;
+use core::time::Duration;
+use std::process::Command;
+use std::time::Instant;
+
+use floe_interop::{ClientDriver, EchoPeer, ServerThread, coturn, have_turnutils};
+use floe_turn::{Failure, TurnEvent};
+
+const STEP: Duration = Duration::from_secs(10);
+
+/// The whole life of an allocation through `server`, with an echo peer: allocate, permission,
+/// a Send indication and its echo as a Data indication, ChannelBind, ChannelData both ways,
+/// refresh, delete.
+fn exercise(server: SocketAddr, tcp: bool) {
+    let echo = EchoPeer::start().unwrap();
+    let peer = echo.addr;
+    let mut d = ClientDriver::new(server, "alice", "secret", tcp).unwrap();
+    d.client.allocate(Instant::now()).unwrap();
+    let (relayed, mapped) = d
+        .wait_for(STEP, |e| match e {
+            TurnEvent::Allocated {
+                relayed, mapped, ..
+            } => Some((*relayed, *mapped)),
+            _ => None,
+        })
+        .expect("allocated");
+    assert!(relayed.ip().is_loopback(), "relayed {relayed}");
+    assert!(
+        mapped.is_some_and(|m| m.ip().is_loopback()),
+        "mapped {mapped:?}"
+    );
+
+    d.client
+        .create_permission(Instant::now(), peer.ip())
+        .unwrap();
+    d.wait_for(STEP, |e| {
+        matches!(e, TurnEvent::PermissionCreated { .. }).then_some(())
+    })
+    .expect("permission");
+
+    let via_indication = b"floe interop: send indication";
+    d.client.send_to(peer, via_indication).unwrap();
+    let back = d
+        .wait_for(STEP, |e| match e {
+            TurnEvent::Data {
+                peer: p,
+                data,
+                via_channel,
+            } if *p == peer => Some((data.clone(), *via_channel)),
+            _ => None,
+        })
+        .expect("echo through indications");
+    assert_eq!(back, (via_indication.to_vec(), false));
+
+    let ch = d.client.bind_channel(Instant::now(), peer).unwrap();
+    d.wait_for(STEP, |e| {
+        matches!(e, TurnEvent::ChannelBound { channel, .. } if *channel == ch).then_some(())
+    })
+    .expect("channel bound");
+    let via_channel = b"floe interop: channel data";
+    d.client.send_to(peer, via_channel).unwrap();
+    let back = d
+        .wait_for(STEP, |e| match e {
+            TurnEvent::Data {
+                peer: p,
+                data,
+                via_channel,
+            } if *p == peer => Some((data.clone(), *via_channel)),
+            _ => None,
+        })
+        .expect("echo through the channel");
+    assert_eq!(back, (via_channel.to_vec(), true));
+
+    d.client.refresh(Instant::now()).unwrap();
+    let lifetime = d
+        .wait_for(STEP, |e| match e {
+            TurnEvent::Refreshed { lifetime } => Some(*lifetime),
+            _ => None,
+        })
+        .expect("refreshed");
+    assert!(lifetime >= Duration::from_secs(60));
+
+    d.client.close(Instant::now()).unwrap();
+    d.wait_for(STEP, |e| matches!(e, TurnEvent::Closed).then_some(()))
+        .expect("deleted");
+}
+
+#[test]
+#[ignore = "needs coturn: run .ci/interop.sh"]
+fn our_client_against_coturn_over_udp() {
+    if let Some(server) = coturn() {
+        exercise(server, false);
+    }
+}
+
+#[test]
+#[ignore = "needs coturn: run .ci/interop.sh"]
+fn our_client_against_coturn_over_tcp() {
+    if let Some(server) = coturn() {
+        exercise(server, true);
+    }
+}
+
+#[test]
+#[ignore = "needs coturn: run .ci/interop.sh"]
+fn coturn_refuses_a_wrong_password() {
+    let Some(server) = coturn() else { return };
+    let mut d = ClientDriver::new(server, "alice", "not-the-password", false).unwrap();
+    d.client.allocate(Instant::now()).unwrap();
+    let reason = d
+        .wait_for(STEP, |e| match e {
+            TurnEvent::Failed { reason } => Some(reason.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(reason, Failure::Unauthorized);
+}
+
+#[test]
+fn our_client_against_our_server_on_real_sockets() {
+    let server = ServerThread::start(&[("alice", "secret")], "example.org").unwrap();
+    exercise(server.addr, false);
+}
+
+#[test]
+#[ignore = "needs coturn's turnutils: run .ci/interop.sh"]
+fn turnutils_uclient_against_our_server() {
+    if coturn().is_none() || !have_turnutils() {
+        return;
+    }
+    let server = ServerThread::start(&[("alice", "secret")], "example.org").unwrap();
+    let echo = EchoPeer::start().unwrap();
+    let out = Command::new("timeout")
+        .args(["30", "turnutils_uclient", "-v"])
+        .args(["-p", &server.addr.port().to_string()])
+        .args(["-u", "alice", "-w", "secret"])
+        .args(["-e", "127.0.0.1", "-r", &echo.addr.port().to_string()])
+        .args(["-n", "10", "-m", "1", "-c", "127.0.0.1"])
+        .output()
+        .expect("turnutils_uclient runs");
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("Received relay addr: 127.0.0.1:"),
+        "no relay address:\n{text}"
+    );
+    assert!(text.contains("tot_recv_msgs=10"), "messages lost:\n{text}");
+    assert!(
+        text.contains("Total lost packets 0 "),
+        "packets lost:\n{text}"
+    );
+}
