@@ -349,7 +349,7 @@ pub(crate) fn parse(input: &str, mode: Mode) -> Result<Parsed<'_>, Diagnostic> {
                 c.level = Level::Media;
                 c.rank = 0;
                 c.seen = 0;
-                media.push(MediaSection::from_lines(Vec::with_capacity(32)));
+                media.push(MediaSection::from_lines(Vec::new()));
             } else {
                 c.check_order(n, text, t)?;
             }

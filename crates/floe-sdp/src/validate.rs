@@ -6,7 +6,7 @@
 //! parser's business and are skipped here.
 
 use core::fmt;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::vec::Vec;
 
 use crate::attributes::{
@@ -166,26 +166,45 @@ impl<'s> At<'s, '_> {
         T::from_value(a.value.map(|v| v.trim_end_matches([' ', '\t']))).ok()
     }
 
-    /// Column of byte `offset` of the attribute value.
-    fn value_column(&self, offset: usize) -> u32 {
-        let name = self.attr().map_or(0, |a| a.name.len());
-        let at = 3 + name + offset;
-        let text = self.line.text();
-        u32::try_from(text.get(..at).map_or(at, |s| s.chars().count()) + 1).unwrap_or(u32::MAX)
+    /// Byte offset in the line of byte `offset` of the attribute value.
+    fn value_byte(&self, offset: usize) -> usize {
+        3 + self.attr().map_or(0, |a| a.name.len()) + offset
     }
 }
 
 struct Validator {
     findings: Vec<Finding>,
+    /// `(line, byte, chars)`: the last column computed, so that many findings on one long
+    /// non-ASCII line cost linear time, not quadratic.
+    column_cache: (u32, usize, usize),
 }
 
 impl Validator {
     fn push(&mut self, at: At<'_, '_>, offset: usize, rule: Rule) {
+        let column = self.column(at, at.value_byte(offset));
         self.findings.push(Finding {
             line: at.n,
-            column: at.value_column(offset),
+            column,
             rule,
         });
+    }
+
+    /// 1-based character column of byte `byte` of the line.
+    fn column(&mut self, at: At<'_, '_>, byte: usize) -> u32 {
+        let text = at.line.text();
+        let byte = byte.min(text.len());
+        let (line, from_byte, from_chars) = self.column_cache;
+        let (start, chars) = if line == at.n && from_byte <= byte {
+            (from_byte, from_chars)
+        } else {
+            (0, 0)
+        };
+        let chars = chars
+            + text
+                .get(start..byte)
+                .map_or(byte - start, |s| s.chars().count());
+        self.column_cache = (at.n, byte, chars);
+        u32::try_from(chars + 1).unwrap_or(u32::MAX)
     }
 
     fn ice_and_dtls(&mut self, at: At<'_, '_>) {
@@ -232,7 +251,7 @@ impl Validator {
         };
         let (port, formats) = (m.port, m.formats);
         let has_format = |f: &str| formats.contains(f);
-        let mut rids: Vec<(&str, RidDirection)> = Vec::new();
+        let mut rids: HashMap<&str, RidDirection> = HashMap::new();
         let mut bundle_only = None;
         let mut mid = None;
         for &at in section {
@@ -265,13 +284,14 @@ impl Validator {
                     );
                 }
             } else if let Some(r) = at.typed::<Rid<'_>>() {
-                if rids.iter().any(|(id, _)| *id == r.id) {
+                if rids.contains_key(r.id) {
                     self.push(at, 0, Rule::DuplicateRid);
+                } else {
+                    rids.insert(r.id, r.direction);
                 }
                 if r.payload_types().any(|pt| !has_format(pt)) {
                     self.push(at, r.id.len() + 6, Rule::RidPayloadTypeNotInFormats);
                 }
-                rids.push((r.id, r.direction));
             } else if at.typed::<IceLite>().is_some() {
                 self.push(at, 0, Rule::IceLiteAtMediaLevel);
             } else if at.typed::<BundleOnly>().is_some() {
@@ -298,22 +318,28 @@ impl Validator {
         }
     }
 
-    fn simulcast(&mut self, at: At<'_, '_>, s: &Simulcast<'_>, rids: &[(&str, RidDirection)]) {
-        let mut seen: Vec<&str> = Vec::new();
+    fn simulcast(&mut self, at: At<'_, '_>, s: &Simulcast<'_>, rids: &HashMap<&str, RidDirection>) {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let value_at = 3 + Simulcast::NAME.len();
+        let mut search_from = value_at;
         for (dir, list) in [(RidDirection::Send, s.send), (RidDirection::Recv, s.recv)] {
             for id in list.iter().flat_map(|l| l.ids()) {
-                let offset = at
-                    .line
-                    .text()
-                    .find(id.rid)
-                    .map_or(0, |i| i.saturating_sub(3 + Simulcast::NAME.len()));
-                if seen.contains(&id.rid) {
+                // Rids appear in order in the text: search forward from the previous one.
+                let text = at.line.text();
+                let found = text
+                    .get(search_from..)
+                    .and_then(|t| t.find(id.rid))
+                    .map(|i| search_from + i);
+                let offset = found.map_or(0, |i| i - value_at);
+                if let Some(i) = found {
+                    search_from = i + id.rid.len();
+                }
+                if !seen.insert(id.rid) {
                     self.push(at, offset, Rule::SimulcastRidRepeated);
                 }
-                seen.push(id.rid);
-                match rids.iter().find(|(r, _)| *r == id.rid) {
+                match rids.get(id.rid) {
                     None => self.push(at, offset, Rule::SimulcastRidUnknown),
-                    Some((_, d)) if *d != dir => self.push(at, offset, Rule::SimulcastRidDirection),
+                    Some(d) if *d != dir => self.push(at, offset, Rule::SimulcastRidDirection),
                     Some(_) => {}
                 }
             }
@@ -339,6 +365,7 @@ impl Validator {
 pub fn validate(sdp: &SessionDescription<'_>) -> Vec<Finding> {
     let mut v = Validator {
         findings: Vec::new(),
+        column_cache: (0, 0, 0),
     };
     let mut n = 0u32;
     let mut number = |line| {
@@ -378,6 +405,12 @@ pub fn validate(sdp: &SessionDescription<'_>) -> Vec<Finding> {
 
     // Media sections.
     let section_mids: Vec<Option<&str>> = sdp.media().iter().map(MediaSection::mid).collect();
+    let mid_index: HashMap<&str, usize> = section_mids
+        .iter()
+        .enumerate()
+        .rev()
+        .filter_map(|(i, m)| m.map(|m| (m, i)))
+        .collect();
     let bundled: HashSet<&str> = groups
         .iter()
         .filter(|(_, g)| g.semantics == "BUNDLE")
@@ -398,13 +431,13 @@ pub fn validate(sdp: &SessionDescription<'_>) -> Vec<Finding> {
             if !seen.insert(mid) {
                 v.push(*at, offset, Rule::GroupMidRepeated);
             }
-            if !section_mids.contains(&Some(mid)) {
+            if !mid_index.contains_key(mid) {
                 v.push(*at, offset, Rule::GroupMidUnknown);
             }
         }
         if g.semantics == "BUNDLE"
             && let Some(tag) = g.mids().next()
-            && let Some(i) = section_mids.iter().position(|m| *m == Some(tag))
+            && let Some(&i) = mid_index.get(tag)
         {
             let section = &sdp.media()[i];
             let port0 = section

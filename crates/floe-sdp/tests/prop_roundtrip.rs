@@ -1,0 +1,319 @@
+//! Property tests: built descriptions parse back equal; arbitrary text never panics; whatever
+//! is accepted is written back byte for byte.
+
+use floe_sdp::{
+    Direction, Fmtp, MediaBuilder, Mid, Mode, Origin, RtpMap, SdpBuilder, SessionDescription,
+    Setup, validate,
+};
+use proptest::prelude::*;
+
+fn token() -> impl Strategy<Value = String> {
+    "[A-Za-z0-9][A-Za-z0-9_.-]{0,11}"
+}
+
+fn ice_chars(min: usize, max: usize) -> impl Strategy<Value = String> {
+    proptest::string::string_regex(&format!("[A-Za-z0-9+/]{{{min},{max}}}")).unwrap()
+}
+
+#[derive(Debug, Clone)]
+struct Codec {
+    pt: u8,
+    name: String,
+    rate: u32,
+    channels: Option<u16>,
+    fmtp: Option<String>,
+}
+
+fn codec() -> impl Strategy<Value = Codec> {
+    (
+        96u8..128,
+        "[A-Za-z][A-Za-z0-9-]{0,9}",
+        prop_oneof![Just(8000u32), Just(48000), Just(90000), 1u32..200_000],
+        proptest::option::of(1u16..9),
+        proptest::option::of("[a-z-]{1,10}=[0-9]{1,4}(;[a-z-]{1,10}=[0-9a-f]{1,6}){0,3}"),
+    )
+        .prop_map(|(pt, name, rate, channels, fmtp)| Codec {
+            pt,
+            name,
+            rate,
+            channels,
+            fmtp,
+        })
+}
+
+#[derive(Debug, Clone)]
+struct Media {
+    kind: String,
+    port: u16,
+    codecs: Vec<Codec>,
+    direction: Direction,
+    ufrag: String,
+    pwd: String,
+    digest: Vec<u8>,
+    extra: Vec<(String, Option<String>)>,
+}
+
+fn media() -> impl Strategy<Value = Media> {
+    (
+        prop_oneof![Just("audio".to_owned()), Just("video".to_owned()), token()],
+        1u16..,
+        proptest::collection::vec(codec(), 1..5),
+        prop_oneof![
+            Just(Direction::SendRecv),
+            Just(Direction::SendOnly),
+            Just(Direction::RecvOnly),
+            Just(Direction::Inactive)
+        ],
+        ice_chars(4, 32),
+        ice_chars(22, 40),
+        proptest::collection::vec(any::<u8>(), 32),
+        proptest::collection::vec(
+            (
+                "x-[a-z]{1,8}",
+                proptest::option::of("([!-~][ -~]{0,18})?[!-~]"),
+            ),
+            0..4,
+        ),
+    )
+        .prop_map(
+            |(kind, port, mut codecs, direction, ufrag, pwd, digest, extra)| {
+                codecs.sort_by_key(|c| c.pt);
+                codecs.dedup_by_key(|c| c.pt);
+                Media {
+                    kind,
+                    port,
+                    codecs,
+                    direction,
+                    ufrag,
+                    pwd,
+                    digest,
+                    extra,
+                }
+            },
+        )
+}
+
+fn build(
+    session_id: u64,
+    version: u64,
+    name: &str,
+    media: &[Media],
+) -> SessionDescription<'static> {
+    let origin = Origin {
+        username: "-",
+        session_id,
+        session_version: version,
+        nettype: "IN",
+        addrtype: "IP4",
+        address: "127.0.0.1",
+    };
+    let mids: Vec<String> = (0..media.len()).map(|i| i.to_string()).collect();
+    let mid_refs: Vec<&str> = mids.iter().map(String::as_str).collect();
+    let mut b = SdpBuilder::new(&origin)
+        .session_name(name)
+        .group("BUNDLE", &mid_refs);
+    for (i, m) in media.iter().enumerate() {
+        let mut mb = MediaBuilder::new(&m.kind, m.port, "UDP/TLS/RTP/SAVPF")
+            .mid(&mids[i])
+            .ice_credentials(&m.ufrag, &m.pwd)
+            .fingerprint("sha-256", &m.digest)
+            .setup(Setup::ActPass)
+            .direction(m.direction)
+            .rtcp_mux();
+        for c in &m.codecs {
+            mb = mb.codec(c.pt, &c.name, c.rate, c.channels);
+            if let Some(f) = &c.fmtp {
+                mb = mb.fmtp(c.pt, f);
+            }
+            mb = mb.rtcp_fb(c.pt, "nack", Some("pli"));
+        }
+        for (name, value) in &m.extra {
+            mb = mb.raw_attribute(name, value.as_deref());
+        }
+        b = b.media(mb);
+    }
+    b.build()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Typed descriptions from the builder: canonical CRLF text that parses back equal, in
+    /// strict mode, without warnings, valid, with the typed values intact.
+    #[test]
+    fn built_descriptions_parse_back_equal(
+        session_id in any::<u64>(),
+        version in any::<u64>(),
+        name in "[ -~]{1,20}",
+        media in proptest::collection::vec(media(), 0..4),
+    ) {
+        let name = name.trim().to_owned();
+        let name = if name.is_empty() { "-".to_owned() } else { name };
+        let sdp = build(session_id, version, &name, &media);
+        let text = sdp.to_string();
+        prop_assert!(!text.contains('\n') || text.split("\r\n").all(|l| !l.contains('\n')));
+        let parsed = SessionDescription::parse_with(&text, Mode::Strict).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert!(parsed.warnings.is_empty(), "{:?}\n{}", parsed.warnings, text);
+        prop_assert_eq!(&parsed.description, &sdp);
+        prop_assert_eq!(validate(&sdp), vec![]);
+        prop_assert_eq!(sdp.origin().unwrap().unwrap().session_id, session_id);
+        for (section, m) in sdp.media().iter().zip(&media) {
+            let maps: Vec<RtpMap<'_>> = section.get_attributes::<RtpMap<'_>>().map(Result::unwrap).collect();
+            prop_assert_eq!(maps.len(), m.codecs.len());
+            for (r, c) in maps.iter().zip(&m.codecs) {
+                prop_assert_eq!((r.payload_type, r.encoding, r.clock_rate, r.channels), (c.pt, c.name.as_str(), c.rate, c.channels));
+            }
+            let fmtps: Vec<Fmtp<'_>> = section.get_attributes::<Fmtp<'_>>().map(Result::unwrap).collect();
+            prop_assert_eq!(fmtps.len(), m.codecs.iter().filter(|c| c.fmtp.is_some()).count());
+            prop_assert_eq!(section.direction(), Some(m.direction));
+            prop_assert!(section.get_attribute::<Mid<'_>>().unwrap().is_ok());
+        }
+    }
+
+    /// Arbitrary text never panics in either mode, nor do the typed views or validation.
+    #[test]
+    fn arbitrary_text_never_panics(s in "(?s).{0,400}") {
+        for mode in [Mode::Strict, Mode::Lenient] {
+            if let Ok(p) = SessionDescription::parse_with(&s, mode) {
+                prop_assert_eq!(p.description.to_string(), s.clone());
+                let _ = validate(&p.description);
+                exercise(&p.description);
+            }
+        }
+        let prefixed = format!("v=0\n{s}");
+        let p = SessionDescription::parse_with(&prefixed, Mode::Lenient).unwrap();
+        prop_assert_eq!(p.description.to_string(), prefixed.clone());
+        let _ = validate(&p.description);
+        exercise(&p.description);
+    }
+
+    /// Soups of SDP-looking lines with random endings: lenient mode accepts every one that
+    /// starts with `v=`, and writes it back byte for byte.
+    #[test]
+    fn line_soups_round_trip(
+        lines in proptest::collection::vec((line(), prop_oneof![Just("\r\n"), Just("\n"), Just("")]), 0..60),
+        last_newline in any::<bool>(),
+    ) {
+        let mut s = String::from("v=0\r\n");
+        for (l, end) in &lines {
+            s.push_str(l);
+            s.push_str(if end.is_empty() { "\r\n" } else { end });
+        }
+        if !last_newline {
+            while s.ends_with('\n') || s.ends_with('\r') {
+                s.pop();
+            }
+        }
+        let p = SessionDescription::parse_with(&s, Mode::Lenient).unwrap();
+        prop_assert_eq!(p.description.to_string(), s.clone());
+        let owned = p.description.clone().into_owned();
+        prop_assert_eq!(owned.to_string(), s.clone());
+        let canonical = p.description.to_canonical_string();
+        let again = SessionDescription::parse(&canonical).unwrap();
+        prop_assert_eq!(again.to_canonical_string(), canonical);
+        let _ = SessionDescription::parse_with(&s, Mode::Strict);
+        let _ = validate(&p.description);
+        exercise(&p.description);
+    }
+}
+
+/// SDP-ish lines: known and unknown types and attributes, good and bad values.
+fn line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("o=- 1 1 IN IP4 127.0.0.1".to_owned()),
+        Just("s=-".to_owned()),
+        Just("t=0 0".to_owned()),
+        Just("c=IN IP4 0.0.0.0".to_owned()),
+        Just("m=audio 9 UDP/TLS/RTP/SAVPF 111".to_owned()),
+        Just("m=video 0 RTP/AVP".to_owned()),
+        Just("a=rtcp-mux".to_owned()),
+        Just("a=group:BUNDLE 0 1".to_owned()),
+        Just("a=mid:0".to_owned()),
+        Just("a=simulcast: send rid=1,4;2 paused=4".to_owned()),
+        Just("a=candidate:1 1 udp 1 0.0.0.0 0 typ host".to_owned()),
+        Just("".to_owned()),
+        ("[a-z]", "[ -~]{0,40}").prop_map(|(t, v)| format!("{t}={v}")),
+        (
+            prop_oneof![
+                Just("rtpmap"),
+                Just("fmtp"),
+                Just("rtcp-fb"),
+                Just("extmap"),
+                Just("ssrc"),
+                Just("ssrc-group"),
+                Just("msid"),
+                Just("group"),
+                Just("mid"),
+                Just("fingerprint"),
+                Just("setup"),
+                Just("ice-ufrag"),
+                Just("ice-pwd"),
+                Just("ice-options"),
+                Just("ice-lite"),
+                Just("candidate"),
+                Just("rid"),
+                Just("simulcast"),
+                Just("sctp-port"),
+                Just("sctpmap"),
+                Just("rtcp"),
+                Just("ptime"),
+                Just("crypto"),
+                Just("x-unknown")
+            ],
+            proptest::option::of("[ -~]{0,60}"),
+        )
+            .prop_map(|(n, v)| match v {
+                Some(v) => format!("a={n}:{v}"),
+                None => format!("a={n}"),
+            }),
+        "[ -~\t\u{80}-\u{2FF}]{0,30}",
+    ]
+}
+
+/// Calls every typed accessor (none may panic).
+fn exercise(sdp: &SessionDescription<'_>) {
+    let _ = (
+        sdp.version(),
+        sdp.origin(),
+        sdp.session_name(),
+        sdp.uri(),
+        sdp.time_zones(),
+        sdp.key(),
+    );
+    let _ = (
+        sdp.timings().count(),
+        sdp.repeats().count(),
+        sdp.emails().count(),
+        sdp.phones().count(),
+    );
+    let _ = (
+        sdp.connection(),
+        sdp.bandwidths().count(),
+        sdp.information(),
+    );
+    for m in sdp.media() {
+        let _ = (
+            m.media_line(),
+            m.mid(),
+            m.direction(),
+            m.connection(),
+            m.bandwidths().count(),
+        );
+        for a in m.attributes() {
+            let _ = floe_sdp::Attribute::split(a.name);
+        }
+        let _ = m.get_attributes::<RtpMap<'_>>().count();
+        for s in m.get_attributes::<floe_sdp::Simulcast<'_>>().flatten() {
+            let _ = s.to_string();
+        }
+        for r in m.get_attributes::<floe_sdp::Rid<'_>>().flatten() {
+            let _ = r.restrictions().count() + r.payload_types().count();
+        }
+        let _ = m
+            .get_attributes::<floe_sdp::CandidateAttribute<'_>>()
+            .count();
+        for f in m.get_attributes::<floe_sdp::Fingerprint<'_>>().flatten() {
+            let _ = (f.bytes(), f.check_length());
+        }
+    }
+}
