@@ -2,14 +2,14 @@
 //! on the floe-stun codec. Binding requests get XOR-MAPPED-ADDRESS; other requests get
 //! 400 Bad Request; indications and responses are ignored. Stops on SIGINT or SIGTERM.
 
-use std::io::{self, Read, Write};
 use core::net::SocketAddr;
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use core::time::Duration;
+use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::process::ExitCode;
 use std::sync::Arc;
-use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
-use core::time::Duration;
 
 use clap::Args;
 use floe_stun::attributes::{ErrorCodeAttribute, Software, XorMappedAddress};
@@ -99,7 +99,9 @@ pub(crate) fn run_stun_serve(args: StunServeArgs) -> ExitCode {
             Err(e)
                 if matches!(
                     e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+                    io::ErrorKind::WouldBlock
+                        | io::ErrorKind::TimedOut
+                        | io::ErrorKind::Interrupted
                 ) => {}
             Err(e) => eprintln!("floe stun serve: recv: {e}"),
         }
@@ -124,7 +126,12 @@ fn serve_stream(mut stream: TcpStream, from: SocketAddr, stop: &AtomicBool, answ
         match stream.read(&mut buf) {
             Ok(0) => return,
             Ok(n) => framer.push(&buf[..n]),
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
                 continue;
             }
             Err(_) => return,

@@ -1,0 +1,160 @@
+//! `floe turn serve` and `floe turn allocate` against each other on 127.0.0.1, with an echo
+//! peer in this process.
+
+use core::net::SocketAddr;
+use core::time::Duration;
+use std::net::UdpSocket;
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::Instant;
+
+const FLOE: &str = env!("CARGO_BIN_EXE_floe");
+
+/// A free loopback port for UDP and TCP (bound then released; good enough on loopback).
+fn free_port() -> u16 {
+    let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+    s.local_addr().unwrap().port()
+}
+
+/// Echoes datagrams until the test process ends.
+fn echo_peer() -> SocketAddr {
+    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = sock.local_addr().unwrap();
+    thread::spawn(move || {
+        let mut buf = [0u8; 2048];
+        while let Ok((n, from)) = sock.recv_from(&mut buf) {
+            let _ = sock.send_to(&buf[..n], from);
+        }
+    });
+    addr
+}
+
+struct Serve(Child);
+
+impl Serve {
+    fn start(port: u16) -> Self {
+        let child = Command::new(FLOE)
+            .args(["turn", "serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(["--user", "alice:secret", "--realm", "example.org"])
+            .arg("--allow-loopback-peers")
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until it answers on UDP.
+        let probe = UdpSocket::bind("127.0.0.1:0").unwrap();
+        probe
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        let binding = [
+            0, 1, 0, 0, 0x21, 0x12, 0xA4, 0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+        ];
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            let _ = probe.send_to(&binding, ("127.0.0.1", port));
+            let mut buf = [0u8; 256];
+            if probe.recv_from(&mut buf).is_ok() {
+                return Self(child);
+            }
+        }
+        panic!("floe turn serve did not come up");
+    }
+
+    /// SIGTERM, then the exit status.
+    fn stop(mut self) -> std::process::ExitStatus {
+        let pid = self.0.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.0.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "floe turn serve ignored SIGTERM");
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn allocate(port: u16, extra: &[&str]) -> (i32, String) {
+    let out = Command::new(FLOE)
+        .args(["turn", "allocate", "--server", &format!("127.0.0.1:{port}")])
+        .args(["--user", "alice", "--password", "secret", "--timeout", "5"])
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn allocate_against_serve_over_udp_and_tcp_with_a_peer() {
+    let port = free_port();
+    let serve = Serve::start(port);
+    let peer = echo_peer().to_string();
+    for transport in [None, Some("--tcp")] {
+        let mut extra = vec!["--peer", peer.as_str(), "--json", "--realm", "example.org"];
+        extra.extend(transport);
+        let (code, out) = allocate(port, &extra);
+        assert_eq!(code, 0, "{out}");
+        let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        assert_eq!(v["ok"], true);
+        assert!(v["relayed"].as_str().unwrap().starts_with("127.0.0.1:"));
+        let steps: Vec<&str> = v["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["step"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                "allocate",
+                "permission",
+                "send-indication",
+                "channel-bind",
+                "channel-data",
+                "refresh",
+                "delete"
+            ]
+        );
+    }
+    // Without a peer: allocate, refresh, delete; text output.
+    let (code, out) = allocate(port, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("TURN ALLOCATE: PASS"), "{out}");
+    assert!(serve.stop().success());
+}
+
+#[test]
+fn failures_exit_1_and_usage_errors_exit_2() {
+    let port = free_port();
+    let serve = Serve::start(port);
+    let out = Command::new(FLOE)
+        .args(["turn", "allocate", "--server", &format!("127.0.0.1:{port}")])
+        .args(["--user", "alice", "--password", "wrong", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    let (code, _) = allocate(port, &["--realm", "other.realm"]);
+    assert_eq!(code, 1, "realm mismatch");
+    assert!(serve.stop().success());
+
+    let (code, _) = allocate(free_port(), &["--timeout", "0"]);
+    assert_eq!(code, 2);
+    let status = Command::new(FLOE)
+        .args([
+            "turn",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--user",
+            "nocolon",
+        ])
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+}
