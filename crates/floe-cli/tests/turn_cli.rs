@@ -31,9 +31,19 @@ fn echo_peer() -> SocketAddr {
 
 struct Serve(Child);
 
+impl Drop for Serve {
+    fn drop(&mut self) {
+        // A failed assertion must not leave the server running.
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
 impl Serve {
     fn start(port: u16) -> Self {
-        let child = Command::new(FLOE)
+        let mut child = Command::new(FLOE)
             .args(["turn", "serve", "--listen", &format!("127.0.0.1:{port}")])
             .args(["--user", "alice:secret", "--realm", "example.org"])
             .arg("--allow-loopback-peers")
@@ -56,6 +66,8 @@ impl Serve {
                 return Self(child);
             }
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("floe turn serve did not come up");
     }
 
