@@ -188,64 +188,78 @@ pub(crate) struct AddressNotes {
     pub(crate) non_canonical: bool,
 }
 
-/// Parses a `connection-address`: an IPv4 literal (digits and dots only), an IPv6 literal
-/// (anything with a `:`), optionally with `%zone`, or a host name.
+/// Parses a `connection-address`: a dotted-decimal IPv4 literal, an IPv6 literal (anything
+/// with a `:`), optionally with `%zone`, or a host name.
 pub(crate) fn parse_address(s: &str) -> Option<(Address<'_>, AddressNotes)> {
-    let mut notes = AddressNotes::default();
     let b = s.as_bytes();
-    if b.contains(&b':') {
-        let (lit, zone) = match s.split_once('%') {
-            Some((lit, zone)) => (lit, Some(zone)),
-            None => (s, None),
-        };
-        let ip: Ipv6Addr = lit.parse().ok()?;
-        notes.non_canonical = !ipv6_is_canonical(ip, lit);
-        let addr = match zone {
-            None => Address::Ip(IpAddr::V6(ip)),
-            Some(zone) if is_zone_id(zone) => {
-                notes.zone = true;
-                Address::ScopedIpv6 {
-                    ip,
-                    zone: Cow::Borrowed(zone),
-                }
-            }
-            Some(_) => return None,
-        };
-        return Some((addr, notes));
-    }
     if b.first().is_some_and(u8::is_ascii_digit)
-        && b.iter().all(|&c| c.is_ascii_digit() || c == b'.')
+        && let Some(v4) = parse_ipv4(b)
     {
-        return Some((Address::Ip(IpAddr::V4(parse_ipv4(b)?)), notes));
+        return Some((Address::Ip(IpAddr::V4(v4)), AddressNotes::default()));
     }
-    if is_host_name(s) {
-        let addr = if is_mdns_name(s) {
-            Address::Mdns(Cow::Borrowed(s))
-        } else {
-            Address::Name(Cow::Borrowed(s))
-        };
-        return Some((addr, notes));
+    if b.contains(&b':') {
+        return parse_ipv6(s);
     }
-    None
+    if !is_host_name(s) {
+        return None;
+    }
+    let addr = if is_mdns_name(s) {
+        Address::Mdns(Cow::Borrowed(s))
+    } else {
+        Address::Name(Cow::Borrowed(s))
+    };
+    Some((addr, AddressNotes::default()))
 }
 
-/// Dotted-decimal IPv4, four octets of 1 to 3 digits without leading zeros (as
-/// `core::net::Ipv4Addr` reads them), decoded in one pass.
+/// An IPv6 literal, optionally with `%zone`.
+fn parse_ipv6(s: &str) -> Option<(Address<'_>, AddressNotes)> {
+    let mut notes = AddressNotes::default();
+    let (lit, zone) = match s.split_once('%') {
+        Some((lit, zone)) => (lit, Some(zone)),
+        None => (s, None),
+    };
+    let ip: Ipv6Addr = lit.parse().ok()?;
+    notes.non_canonical = !ipv6_is_canonical(ip, lit);
+    let addr = match zone {
+        None => Address::Ip(IpAddr::V6(ip)),
+        Some(zone) if is_zone_id(zone) => {
+            notes.zone = true;
+            Address::ScopedIpv6 {
+                ip,
+                zone: Cow::Borrowed(zone),
+            }
+        }
+        Some(_) => return None,
+    };
+    Some((addr, notes))
+}
+
+/// Dotted-decimal IPv4: four octets of 1 to 3 digits, no leading zeros (as
+/// `core::net::Ipv4Addr` reads them, so output is byte-identical), in one pass.
 fn parse_ipv4(b: &[u8]) -> Option<Ipv4Addr> {
     let mut octets = [0u8; 4];
-    let mut i = 0usize;
-    for (n, part) in b.split(|&c| c == b'.').enumerate() {
-        if n >= 4 || part.is_empty() || part.len() > 3 || (part.len() > 1 && part[0] == b'0') {
-            return None;
+    let (mut n, mut value, mut digits) = (0usize, 0u16, 0u8);
+    for &c in b {
+        if c == b'.' {
+            if digits == 0 {
+                return None;
+            }
+            *octets.get_mut(n)? = u8::try_from(value).ok()?;
+            (n, value, digits) = (n + 1, 0, 0);
+        } else {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 || (digits == 1 && value == 0) || digits == 3 {
+                return None;
+            }
+            value = value * 10 + u16::from(d);
+            digits += 1;
         }
-        let mut v: u16 = 0;
-        for &d in part {
-            v = v * 10 + u16::from(d.wrapping_sub(b'0'));
-        }
-        octets[n] = u8::try_from(v).ok()?;
-        i = n + 1;
     }
-    (i == 4).then_some(Ipv4Addr::from(octets))
+    if n != 3 || digits == 0 {
+        return None;
+    }
+    octets[3] = u8::try_from(value).ok()?;
+    Some(Ipv4Addr::from(octets))
 }
 
 /// Whether `text` is exactly how `ip` is displayed (RFC 5952).

@@ -215,7 +215,10 @@ impl<'a> Candidate<'a> {
     /// # Ok::<(), floe_ice_candidate::ParseError>(())
     /// ```
     pub fn parse(line: &'a str) -> Result<Self, ParseError> {
-        crate::parse::parse(line, ParseOptions::lenient()).map(|p| p.candidate)
+        match crate::fast::parse(line) {
+            Some(c) => Ok(c),
+            None => crate::parse::parse_full(line, ParseOptions::lenient()).map(|p| p.candidate),
+        }
     }
 
     /// Parses a candidate line in strict mode.

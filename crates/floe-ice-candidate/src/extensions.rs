@@ -5,7 +5,7 @@ use alloc::borrow::Cow;
 use alloc::string::String;
 
 use crate::error::BuildError;
-use crate::grammar::{decimal, is_ice_char, is_token, is_value_char};
+use crate::grammar::{DIGIT, ICE, VALUE, classes, decimal, is_token};
 
 /// Longest `ufrag` extension value (RFC 8839 §5.4: `ice-ufrag = 4*256ice-char`). Shorter
 /// values than the 4 of `a=ice-ufrag` are accepted: the extension is libwebrtc's, not the
@@ -80,14 +80,15 @@ impl core::fmt::Display for ExtensionKind {
 /// Whether an extension value is well formed for its kind: no control characters or spaces;
 /// a decimal `u32` for the numeric extensions; 1 to 256 ice-chars for `ufrag`.
 pub(crate) fn check_value(kind: ExtensionKind, value: &str) -> bool {
-    if value.is_empty() || !value.bytes().all(is_value_char) {
+    let all = classes(value.as_bytes());
+    if value.is_empty() || all & VALUE == 0 {
         return false;
     }
     match kind {
         ExtensionKind::Generation | ExtensionKind::NetworkId | ExtensionKind::NetworkCost => {
-            decimal(value, 10).is_some()
+            all & DIGIT != 0 && decimal(value, 10).is_some()
         }
-        ExtensionKind::Ufrag => value.len() <= MAX_UFRAG_LEN && value.bytes().all(is_ice_char),
+        ExtensionKind::Ufrag => value.len() <= MAX_UFRAG_LEN && all & ICE != 0,
         ExtensionKind::Other => true,
     }
 }

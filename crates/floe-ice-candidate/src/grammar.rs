@@ -1,9 +1,17 @@
 //! Character classes and small lexical rules of RFC 8839 §5.1 and the grammars it imports
 //! (RFC 3261 `token`, RFC 4566 `byte-string`, RFC 1123 host names), as byte-class tables.
 
-const ICE: u8 = 1;
-const TOKEN: u8 = 2;
-const LDH: u8 = 4;
+/// `ice-char` (RFC 8839 §5.1).
+pub(crate) const ICE: u8 = 1;
+/// RFC 3261 `token` character.
+pub(crate) const TOKEN: u8 = 2;
+/// Letter, digit or hyphen (RFC 1123 host-name labels).
+pub(crate) const LDH: u8 = 4;
+/// Decimal digit.
+pub(crate) const DIGIT: u8 = 8;
+/// Extension-value byte: RFC 4566 `byte-string` without control characters (no NUL, CR,
+/// LF, TAB or DEL) and without the SP that separates fields.
+pub(crate) const VALUE: u8 = 16;
 
 /// Byte classes, one bit per rule.
 static CLASS: [u8; 256] = build_classes();
@@ -32,10 +40,51 @@ const fn build_classes() -> [u8; 256] {
         if alnum || c == b'-' {
             v |= LDH;
         }
+        if c.is_ascii_digit() {
+            v |= DIGIT;
+        }
+        if c > b' ' && c != 0x7f {
+            v |= VALUE;
+        }
         t[b] = v;
         b += 1;
     }
     t
+}
+
+/// The offset of the first SP in `b`, or `b.len()`: eight bytes at a time (SWAR: a byte of
+/// `w ^ 0x20..` is zero exactly where `w` has a space; the lowest such byte is found exactly).
+#[inline(always)]
+pub(crate) fn find_space(b: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let mut chunks = b.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ SPACES;
+        let zero = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zero != 0 {
+            return offset + (zero.trailing_zeros() / 8) as usize;
+        }
+        offset += 8;
+    }
+    let rest = chunks.remainder();
+    offset + rest.iter().position(|&c| c == b' ').unwrap_or(rest.len())
+}
+
+/// The class bits of a byte.
+#[inline]
+pub(crate) fn class(b: u8) -> u8 {
+    CLASS[usize::from(b)]
+}
+
+/// The classes shared by all bytes of `s`.
+#[inline]
+pub(crate) fn classes(s: &[u8]) -> u8 {
+    s.iter().fold(u8::MAX, |all, &b| all & class(b))
 }
 
 /// RFC 8839 §5.1 `ice-char`.
@@ -50,16 +99,9 @@ pub(crate) fn is_token(b: u8) -> bool {
     CLASS[usize::from(b)] & TOKEN != 0
 }
 
-/// A byte allowed in an extension value: RFC 4566 `byte-string` without control characters
-/// (no NUL, CR, LF, TAB or DEL) and without the SP that separates fields.
-#[inline]
-pub(crate) fn is_value_char(b: u8) -> bool {
-    b > b' ' && b != 0x7f
-}
-
 /// A decimal number of at most `max_digits` digits that fits in `u32`.
 /// Returns the value and whether it had a leading zero (`"007"`).
-#[inline]
+#[inline(always)]
 pub(crate) fn decimal(s: &str, max_digits: usize) -> Option<(u32, bool)> {
     let bytes = s.as_bytes();
     if bytes.is_empty() || bytes.len() > max_digits {
@@ -133,6 +175,23 @@ mod tests {
     fn tokens() {
         assert!(b"ssltcp-_.!%*+`'~".iter().all(|&b| is_token(b)));
         assert!(!b" \"(),/:;<=>?@[]{}\\".iter().any(|&b| is_token(b)));
+    }
+
+    #[test]
+    fn find_space_agrees_with_a_byte_loop() {
+        let text = b"a b  cdefghijklmnop qrstuvwxyz0123456789 \x80\xa0 \x20!";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let s = &text[start..end];
+                assert_eq!(
+                    find_space(s),
+                    s.iter().position(|&c| c == b' ').unwrap_or(s.len()),
+                    "{s:?}"
+                );
+            }
+        }
+        assert_eq!(find_space(&[0x21u8; 20]), 20);
+        assert_eq!(find_space(&[0xa0u8, 0x20]), 1);
     }
 
     #[test]

@@ -1,12 +1,12 @@
 //! The candidate-line parser (RFC 8839 §5.1 `candidate-attribute`, RFC 6544 §4.5
 //! `tcp-type-ext`).
 //!
-//! One left-to-right pass over the bytes: fields are split on SP and each is checked by the
+//! One left-to-right pass: [`Lexer`] splits fields on SP and each field is checked by the
 //! rule named after its ABNF production. Nothing is allocated unless the extension tail has to
 //! be rewritten (extra spaces, or `raddr`/`rport`/`tcptype` among the extensions).
 //!
 //! Contract: total. Any `&str` yields a candidate or a [`ParseError`] with a column; no panic,
-//! no unbounded work (linear in the line length).
+//! no unbounded work (linear in the line length). Errors are the leftmost problem found.
 
 use alloc::borrow::Cow;
 use alloc::string::String;
@@ -16,6 +16,7 @@ use crate::candidate::{Candidate, Mode, ParseOptions, Parsed, RelatedAddress};
 use crate::error::{Field, ParseError};
 use crate::extensions::{ExtensionKind, Extensions, check_value};
 use crate::grammar::{decimal, is_token};
+use crate::lexer::{Lexer, Tok, col};
 use crate::types::{
     CandidateType, Foundation, MAX_COMPONENT, Prefix, TcpType, Transport, is_foundation,
 };
@@ -29,104 +30,10 @@ pub(crate) const MAX_RFC_PRIORITY: u32 = 0x7fff_ffff;
 /// Meet/Hangouts candidates).
 const KNOWN_NONSTANDARD_TRANSPORTS: [&str; 1] = ["ssltcp"];
 
-/// A 1-based column from a 0-based byte offset.
-fn col(pos: usize) -> u32 {
-    u32::try_from(pos.saturating_add(1)).unwrap_or(u32::MAX)
-}
-
-/// Splits the line into SP-separated fields and collects warnings.
-struct Lexer<'a> {
-    line: &'a str,
-    pos: usize,
-    end: usize,
-    strict: bool,
-    warnings: Warnings,
-    /// Offset of the last run of extra spaces between fields, if any.
-    last_extra_space: Option<usize>,
-}
-
 impl<'a> Lexer<'a> {
-    /// Trims surrounding white space (lenient mode, with a warning).
-    fn new(line: &'a str, strict: bool) -> Result<Self, ParseError> {
-        let b = line.as_bytes();
-        let mut end = b.len();
-        while end > 0 && matches!(b[end - 1], b' ' | b'\t' | b'\r' | b'\n') {
-            end -= 1;
-        }
-        let mut start = 0;
-        while start < end && matches!(b[start], b' ' | b'\t') {
-            start += 1;
-        }
-        let mut lx = Self {
-            line,
-            pos: start,
-            end,
-            strict,
-            warnings: Warnings::default(),
-            last_extra_space: None,
-        };
-        if start > 0 {
-            lx.warn(WarningKind::ExtraWhitespace, 0)?;
-        }
-        if end < b.len() {
-            lx.warn(WarningKind::ExtraWhitespace, end)?;
-        }
-        Ok(lx)
-    }
-
-    /// Records a warning, or fails in strict mode when it is an RFC violation.
-    fn warn(&mut self, kind: WarningKind, pos: usize) -> Result<(), ParseError> {
-        if self.strict && kind.violates_rfc() {
-            return Err(ParseError::NotStrict {
-                warning: kind,
-                column: col(pos),
-            });
-        }
-        self.warnings.push(kind, col(pos));
-        Ok(())
-    }
-
-    fn at_end(&self) -> bool {
-        self.pos >= self.end
-    }
-
-    /// The next field and its offset, consuming the separator after it.
-    fn next(&mut self) -> Result<(&'a str, usize), ParseError> {
-        let b = self.line.as_bytes();
-        let start = self.pos;
-        let mut i = start;
-        while i < self.end && b[i] != b' ' {
-            i += 1;
-        }
-        let token = self.line.get(start..i).unwrap_or("");
-        if i < self.end {
-            i += 1;
-            if i < self.end && b[i] == b' ' {
-                self.warn(WarningKind::ExtraWhitespace, i)?;
-                self.last_extra_space = Some(i);
-                while i < self.end && b[i] == b' ' {
-                    i += 1;
-                }
-            }
-        }
-        self.pos = i;
-        Ok((token, start))
-    }
-
-    /// The next mandatory field, or [`ParseError::Missing`].
-    fn field(&mut self, field: Field) -> Result<(&'a str, usize), ParseError> {
-        if self.at_end() {
-            return Err(ParseError::Missing {
-                field,
-                column: col(self.end),
-            });
-        }
-        self.next()
-    }
-
-    /// Warns when a keyword matched case-insensitively is not in its canonical spelling.
-    fn check_case(&mut self, token: &str, canonical: &str, pos: usize) -> Result<(), ParseError> {
-        if token == canonical {
+    /// Warns when a keyword was matched case-insensitively rather than exactly.
+    fn case(&mut self, exact: bool, pos: usize) -> Result<(), ParseError> {
+        if exact {
             Ok(())
         } else {
             self.warn(WarningKind::NonCanonicalCase, pos)
@@ -134,25 +41,31 @@ impl<'a> Lexer<'a> {
     }
 
     /// A decimal field of at most `digits` digits and at most `max`.
-    fn number(&mut self, token: &str, pos: usize, digits: usize, max: u32) -> Option<u32> {
-        let (v, leading_zero) = decimal(token, digits).filter(|&(v, _)| v <= max)?;
+    fn number(&mut self, t: Tok<'_>, digits: usize, max: u32) -> Option<u32> {
+        let (v, leading_zero) = decimal(t.text, digits).filter(|&(v, _)| v <= max)?;
         if leading_zero {
             // NonCanonicalNumber does not violate the RFC, so this never fails.
-            self.warn(WarningKind::NonCanonicalNumber, pos).ok()?;
+            self.warn(WarningKind::NonCanonicalNumber, t.pos).ok()?;
         }
         Some(v)
     }
 
-    /// An address field (connection-address or rel-addr).
-    fn address(&mut self, token: &'a str, pos: usize) -> Result<Option<Address<'a>>, ParseError> {
-        let Some((addr, notes)) = parse_address(token) else {
+    /// A 16-bit port field (`port`, `rel-port`).
+    fn port(&mut self, t: Tok<'_>) -> Option<u16> {
+        self.number(t, 5, u16::MAX.into())
+            .and_then(|p| u16::try_from(p).ok())
+    }
+
+    /// An address field (`connection-address`, `rel-addr`); `Ok(None)` when malformed.
+    fn address(&mut self, t: Tok<'a>) -> Result<Option<Address<'a>>, ParseError> {
+        let Some((addr, notes)) = parse_address(t.text) else {
             return Ok(None);
         };
         if notes.zone {
-            self.warn(WarningKind::ZoneId, pos)?;
+            self.warn(WarningKind::ZoneId, t.pos)?;
         }
         if notes.non_canonical {
-            self.warn(WarningKind::NonCanonicalNumber, pos)?;
+            self.warn(WarningKind::NonCanonicalNumber, t.pos)?;
         }
         Ok(Some(addr))
     }
@@ -160,19 +73,17 @@ impl<'a> Lexer<'a> {
 
 /// `a=candidate:` / `candidate:` / nothing.
 fn prefix(lx: &mut Lexer<'_>) -> Result<Prefix, ParseError> {
-    let rest = &lx.line.as_bytes()[lx.pos..lx.end];
-    if rest.starts_with(b"a=") {
-        if rest.starts_with(Prefix::Attribute.as_str().as_bytes()) {
-            lx.pos += Prefix::Attribute.as_str().len();
-            return Ok(Prefix::Attribute);
+    let rest = lx.line.as_bytes().get(lx.pos..lx.end).unwrap_or_default();
+    for p in [Prefix::Attribute, Prefix::Candidate] {
+        if rest.starts_with(p.as_str().as_bytes()) {
+            lx.pos += p.as_str().len();
+            return Ok(p);
         }
+    }
+    if rest.starts_with(b"a=") {
         return Err(ParseError::BadPrefix {
             column: col(lx.pos),
         });
-    }
-    if rest.starts_with(Prefix::Candidate.as_str().as_bytes()) {
-        lx.pos += Prefix::Candidate.as_str().len();
-        return Ok(Prefix::Candidate);
     }
     Ok(Prefix::None)
 }
@@ -181,33 +92,34 @@ fn prefix(lx: &mut Lexer<'_>) -> Result<Prefix, ParseError> {
 /// Returns the transport and whether UDP/TCP was written in upper case.
 fn transport<'a>(
     lx: &mut Lexer<'a>,
+    t: Tok<'a>,
     opts: ParseOptions,
-) -> Result<(Transport<'a>, bool, usize), ParseError> {
-    let (t, pos) = lx.field(Field::Transport)?;
-    let parsed = match t.as_bytes() {
+) -> Result<(Transport<'a>, bool), ParseError> {
+    Ok(match t.text.as_bytes() {
         b"udp" => (Transport::Udp, false),
         b"UDP" => (Transport::Udp, true),
         b"tcp" => (Transport::Tcp, false),
         b"TCP" => (Transport::Tcp, true),
-        _ if t.eq_ignore_ascii_case("udp") => {
-            lx.warn(WarningKind::NonCanonicalCase, pos)?;
+        _ if t.text.eq_ignore_ascii_case("udp") => {
+            lx.warn(WarningKind::NonCanonicalCase, t.pos)?;
             (Transport::Udp, false)
         }
-        _ if t.eq_ignore_ascii_case("tcp") => {
-            lx.warn(WarningKind::NonCanonicalCase, pos)?;
+        _ if t.text.eq_ignore_ascii_case("tcp") => {
+            lx.warn(WarningKind::NonCanonicalCase, t.pos)?;
             (Transport::Tcp, false)
         }
         _ if KNOWN_NONSTANDARD_TRANSPORTS
             .iter()
-            .any(|k| t.eq_ignore_ascii_case(k))
-            || (opts.allow_unknown_transports && !t.is_empty() && t.bytes().all(is_token)) =>
+            .any(|k| t.text.eq_ignore_ascii_case(k))
+            || (opts.allow_unknown_transports
+                && !t.text.is_empty()
+                && t.text.bytes().all(is_token)) =>
         {
-            lx.warn(WarningKind::NonStandardTransport, pos)?;
-            (Transport::Other(Cow::Borrowed(t)), false)
+            lx.warn(WarningKind::NonStandardTransport, t.pos)?;
+            (Transport::Other(Cow::Borrowed(t.text)), false)
         }
-        _ => return Err(ParseError::BadTransport { column: col(pos) }),
-    };
-    Ok((parsed.0, parsed.1, pos))
+        _ => return Err(ParseError::BadTransport { column: col(t.pos) }),
+    })
 }
 
 /// The keywords that introduce fields after `cand-type`.
@@ -222,17 +134,22 @@ enum Keyword {
 impl Keyword {
     const ALL: [Self; 4] = [Self::Raddr, Self::Rport, Self::TcpType, Self::Typ];
 
-    /// The keyword `name` is (case-insensitive, exact spelling first).
-    fn of(name: &str) -> Option<Self> {
+    /// The keyword `name` is, and whether it is spelled exactly (lower case).
+    fn of(name: &str) -> Option<(Self, bool)> {
+        // Only names starting with r or t can be keywords: most extensions stop here.
+        if !matches!(name.as_bytes().first(), Some(b'r' | b'R' | b't' | b'T')) {
+            return None;
+        }
         match name.as_bytes() {
-            b"raddr" => Some(Self::Raddr),
-            b"rport" => Some(Self::Rport),
-            b"tcptype" => Some(Self::TcpType),
-            b"typ" => Some(Self::Typ),
+            b"raddr" => Some((Self::Raddr, true)),
+            b"rport" => Some((Self::Rport, true)),
+            b"tcptype" => Some((Self::TcpType, true)),
+            b"typ" => Some((Self::Typ, true)),
             _ if name.len() > 7 => None,
             _ => Self::ALL
                 .into_iter()
-                .find(|k| name.eq_ignore_ascii_case(k.as_str())),
+                .find(|k| name.eq_ignore_ascii_case(k.as_str()))
+                .map(|k| (k, false)),
         }
     }
 
@@ -270,44 +187,48 @@ struct Tail<'a> {
 fn tail<'a>(lx: &mut Lexer<'a>) -> Result<Tail<'a>, ParseError> {
     let mut t = Tail::default();
     while !lx.at_end() {
-        let (name, npos) = lx.next()?;
-        let keyword = Keyword::of(name);
+        let name = lx.next();
+        let keyword = Keyword::of(name.text);
         if lx.at_end() {
             return Err(match keyword {
-                Some(k) => ParseError::Missing {
+                Some((k, _)) => ParseError::Missing {
                     field: k.field(),
                     column: col(lx.end),
                 },
-                None if !name.bytes().all(is_token) => {
-                    ParseError::BadExtensionName { column: col(npos) }
-                }
-                None => ParseError::DanglingExtension { column: col(npos) },
+                None if !name.text.bytes().all(is_token) => ParseError::BadExtensionName {
+                    column: col(name.pos),
+                },
+                None => ParseError::DanglingExtension {
+                    column: col(name.pos),
+                },
             });
         }
-        let (value, vpos) = lx.next()?;
-        let Some(k) = keyword else {
-            if !name.bytes().all(is_token) {
-                return Err(ParseError::BadExtensionName { column: col(npos) });
-            }
-            let kind = ExtensionKind::from_name(name);
-            if !check_value(kind, value) {
-                return Err(ParseError::BadExtensionValue {
-                    extension: kind,
-                    column: col(vpos),
+        let value = lx.next();
+        let Some((k, exact)) = keyword else {
+            if !name.text.bytes().all(is_token) {
+                return Err(ParseError::BadExtensionName {
+                    column: col(name.pos),
                 });
             }
-            let start = t.ext.map_or(npos, |(s, _)| s);
-            t.ext = Some((start, vpos + value.len()));
+            let kind = ExtensionKind::from_name(name.text);
+            if !check_value(kind, value.text) {
+                return Err(ParseError::BadExtensionValue {
+                    extension: kind,
+                    column: col(value.pos),
+                });
+            }
+            let start = t.ext.map_or(name.pos, |(s, _)| s);
+            t.ext = Some((start, value.pos + value.text.len()));
             continue;
         };
-        lx.check_case(name, k.as_str(), npos)?;
+        lx.case(exact, name.pos)?;
         if t.ext.is_some() {
             t.ext_rewrite = true;
-            lx.warn(WarningKind::OutOfOrder, npos)?;
+            lx.warn(WarningKind::OutOfOrder, name.pos)?;
         }
         let duplicate = ParseError::Duplicate {
             field: k.field(),
-            column: col(npos),
+            column: col(name.pos),
         };
         match k {
             Keyword::Typ => return Err(duplicate),
@@ -316,35 +237,35 @@ fn tail<'a>(lx: &mut Lexer<'a>) -> Result<Tail<'a>, ParseError> {
                     return Err(duplicate);
                 }
                 if t.rport.is_some() || t.tcp_type.is_some() {
-                    lx.warn(WarningKind::OutOfOrder, npos)?;
+                    lx.warn(WarningKind::OutOfOrder, name.pos)?;
                 }
-                let addr = lx
-                    .address(value, vpos)?
-                    .ok_or(ParseError::BadRelatedAddress { column: col(vpos) })?;
-                t.raddr = Some((addr, npos));
+                let addr = lx.address(value)?.ok_or(ParseError::BadRelatedAddress {
+                    column: col(value.pos),
+                })?;
+                t.raddr = Some((addr, name.pos));
             }
             Keyword::Rport => {
                 if t.rport.is_some() {
                     return Err(duplicate);
                 }
                 if t.raddr.is_none() || t.tcp_type.is_some() {
-                    lx.warn(WarningKind::OutOfOrder, npos)?;
+                    lx.warn(WarningKind::OutOfOrder, name.pos)?;
                 }
-                let port = lx.number(value, vpos, 5, u16::MAX.into());
-                let port = port.and_then(|p| u16::try_from(p).ok());
-                t.rport = Some((
-                    port.ok_or(ParseError::BadRelatedPort { column: col(vpos) })?,
-                    npos,
-                ));
+                let port = lx.port(value).ok_or(ParseError::BadRelatedPort {
+                    column: col(value.pos),
+                })?;
+                t.rport = Some((port, name.pos));
             }
             Keyword::TcpType => {
                 if t.tcp_type.is_some() {
                     return Err(duplicate);
                 }
-                let tt = TcpType::from_token(value)
-                    .ok_or(ParseError::BadTcpType { column: col(vpos) })?;
-                lx.check_case(value, tt.as_str(), vpos)?;
-                t.tcp_type = Some((tt, npos));
+                let (tt, exact) =
+                    TcpType::from_token_exact(value.text).ok_or(ParseError::BadTcpType {
+                        column: col(value.pos),
+                    })?;
+                lx.case(exact, value.pos)?;
+                t.tcp_type = Some((tt, name.pos));
             }
         }
     }
@@ -373,57 +294,81 @@ fn canonical_extensions(text: &str) -> String {
     out
 }
 
-/// Parses one candidate line.
+/// Parses one candidate line: canonical lines through the fast path, the rest (and every
+/// error) through the full parser.
 pub(crate) fn parse(line: &str, opts: ParseOptions) -> Result<Parsed<'_>, ParseError> {
-    let mut lx = Lexer::new(line, opts.mode == Mode::Strict)?;
-    let prefix = prefix(&mut lx)?;
-
-    let (f, pos) = lx.field(Field::Foundation)?;
-    if !is_foundation(f) {
-        return Err(ParseError::BadFoundation { column: col(pos) });
+    match crate::fast::parse(line) {
+        Some(candidate) => Ok(Parsed {
+            candidate,
+            warnings: Warnings::default(),
+        }),
+        None => parse_full(line, opts),
     }
-    let foundation = Foundation::borrowed_unchecked(f);
+}
 
-    let (t, pos) = lx.field(Field::Component)?;
+/// The full parser: every form, every error, every warning.
+pub(crate) fn parse_full(line: &str, opts: ParseOptions) -> Result<Parsed<'_>, ParseError> {
+    let mut lx = Lexer::new(line, opts.mode == Mode::Strict)?;
+    let result = fields(&mut lx, opts);
+    let candidate = lx.finish(result)?;
+    Ok(Parsed {
+        candidate,
+        warnings: lx.warnings,
+    })
+}
+
+/// The fields, left to right.
+fn fields<'a>(lx: &mut Lexer<'a>, opts: ParseOptions) -> Result<Candidate<'a>, ParseError> {
+    let prefix = prefix(lx)?;
+
+    let f = lx.field(Field::Foundation)?;
+    if !is_foundation(f.text) {
+        return Err(ParseError::BadFoundation { column: col(f.pos) });
+    }
+    let foundation = Foundation::borrowed_unchecked(f.text);
+
+    let t = lx.field(Field::Component)?;
     let component = lx
-        .number(t, pos, 3, MAX_COMPONENT.into())
+        .number(t, 3, MAX_COMPONENT.into())
         .filter(|&c| c > 0)
         .and_then(|c| u16::try_from(c).ok())
-        .ok_or(ParseError::BadComponent { column: col(pos) })?;
+        .ok_or(ParseError::BadComponent { column: col(t.pos) })?;
 
-    let (transport, transport_upper, transport_pos) = transport(&mut lx, opts)?;
+    let transport_tok = lx.field(Field::Transport)?;
+    let (transport, transport_upper) = transport(lx, transport_tok, opts)?;
 
-    let (t, pos) = lx.field(Field::Priority)?;
+    let t = lx.field(Field::Priority)?;
     let priority = lx
-        .number(t, pos, 10, u32::MAX)
-        .ok_or(ParseError::BadPriority { column: col(pos) })?;
+        .number(t, 10, u32::MAX)
+        .ok_or(ParseError::BadPriority { column: col(t.pos) })?;
     if priority == 0 || priority > MAX_RFC_PRIORITY {
-        lx.warn(WarningKind::PriorityOutOfRange, pos)?;
+        lx.warn(WarningKind::PriorityOutOfRange, t.pos)?;
     }
 
-    let (t, pos) = lx.field(Field::Address)?;
+    let t = lx.field(Field::Address)?;
     let address = lx
-        .address(t, pos)?
-        .ok_or(ParseError::BadAddress { column: col(pos) })?;
+        .address(t)?
+        .ok_or(ParseError::BadAddress { column: col(t.pos) })?;
 
-    let (t, pos) = lx.field(Field::Port)?;
+    let t = lx.field(Field::Port)?;
     let port = lx
-        .number(t, pos, 5, u16::MAX.into())
-        .and_then(|p| u16::try_from(p).ok());
-    let port = port.ok_or(ParseError::BadPort { column: col(pos) })?;
+        .port(t)
+        .ok_or(ParseError::BadPort { column: col(t.pos) })?;
 
-    let (t, pos) = lx.field(Field::TypKeyword)?;
-    if !t.eq_ignore_ascii_case("typ") {
-        return Err(ParseError::BadTypKeyword { column: col(pos) });
+    let t = lx.field(Field::TypKeyword)?;
+    match t.text.as_bytes() {
+        b"typ" => {}
+        _ if t.text.eq_ignore_ascii_case("typ") => lx.case(false, t.pos)?,
+        _ => return Err(ParseError::BadTypKeyword { column: col(t.pos) }),
     }
-    lx.check_case(t, "typ", pos)?;
-    let (t, kind_pos) = lx.field(Field::CandidateType)?;
-    let kind = CandidateType::from_token(t).ok_or(ParseError::BadCandidateType {
-        column: col(kind_pos),
-    })?;
-    lx.check_case(t, kind.as_str(), kind_pos)?;
+    let kind_tok = lx.field(Field::CandidateType)?;
+    let (kind, exact) =
+        CandidateType::from_token_exact(kind_tok.text).ok_or(ParseError::BadCandidateType {
+            column: col(kind_tok.pos),
+        })?;
+    lx.case(exact, kind_tok.pos)?;
 
-    let tail = tail(&mut lx)?;
+    let tail = tail(lx)?;
     let related = match (tail.raddr, tail.rport) {
         (Some((address, apos)), Some((port, _))) => {
             if kind == CandidateType::Host {
@@ -445,26 +390,26 @@ pub(crate) fn parse(line: &str, opts: ParseOptions) -> Result<Parsed<'_>, ParseE
         }
         (None, None) => {
             if kind != CandidateType::Host {
-                lx.warn(WarningKind::MissingRelatedAddress, kind_pos)?;
+                lx.warn(WarningKind::MissingRelatedAddress, kind_tok.pos)?;
             }
             None
         }
     };
     match (transport.is_tcp(), tail.tcp_type) {
-        (true, None) => lx.warn(WarningKind::MissingTcpType, transport_pos)?,
+        (true, None) => lx.warn(WarningKind::MissingTcpType, transport_tok.pos)?,
         (false, Some((_, tpos))) => lx.warn(WarningKind::UnexpectedTcpType, tpos)?,
         _ => {}
     }
     let extensions = match tail.ext {
         None => Extensions::new(),
         Some((start, end)) if !tail.ext_rewrite => {
-            Extensions::from_canonical(Cow::Borrowed(&line[start..end]))
+            Extensions::from_canonical(Cow::Borrowed(lx.line.get(start..end).unwrap_or_default()))
         }
-        Some((start, _)) => {
-            Extensions::from_canonical(Cow::Owned(canonical_extensions(&line[start..lx.end])))
-        }
+        Some((start, _)) => Extensions::from_canonical(Cow::Owned(canonical_extensions(
+            lx.line.get(start..lx.end).unwrap_or_default(),
+        ))),
     };
-    let candidate = Candidate {
+    Ok(Candidate {
         prefix,
         foundation,
         component,
@@ -477,10 +422,6 @@ pub(crate) fn parse(line: &str, opts: ParseOptions) -> Result<Parsed<'_>, ParseE
         related,
         tcp_type: tail.tcp_type.map(|(t, _)| t),
         extensions,
-    };
-    Ok(Parsed {
-        candidate,
-        warnings: lx.warnings,
     })
 }
 

@@ -485,3 +485,107 @@ fn rewritten_extensions_are_owned_canonical_ones_borrowed() {
     let owned = c.into_owned();
     assert_eq!(owned.extensions().generation(), Some(0));
 }
+
+/// The fast path (`fast.rs`) must return exactly what the full parser returns, and only for
+/// lines the full parser accepts without warnings.
+fn assert_fast_path_agrees(line: &str) {
+    let full = super::parse_full(line, ParseOptions::lenient());
+    match crate::fast::parse(line) {
+        Some(fast) => {
+            let full =
+                full.unwrap_or_else(|e| panic!("fast path accepted {line:?}, full parser: {e:?}"));
+            assert!(
+                full.warnings.is_empty(),
+                "fast path accepted {line:?} despite {:?}",
+                full.warnings
+            );
+            assert_eq!(fast, full.candidate, "{line:?}");
+        }
+        None => {
+            if let Ok(p) = full {
+                // Canonical lines should not miss the fast path.
+                assert!(
+                    !p.warnings.is_empty(),
+                    "canonical line missed the fast path: {line:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn fast_path_agrees_with_the_full_parser_on_handwritten_lines() {
+    let lines = [
+        HOST,
+        "a=candidate:1 1 UDP 1 192.0.2.1 0 typ host",
+        "1 256 TCP 2147483647 ::1 65535 typ host tcptype so",
+        "candidate:1 1 udp 2147483648 192.0.2.1 9 typ host",
+        "candidate:1 1 udp 0 192.0.2.1 9 typ host",
+        "candidate:1 1 udp 1 01.2.3.4 9 typ host",
+        "candidate:1 1 udp 1 1.2.3.4.5 9 typ host",
+        "candidate:1 1 udp 1 255.255.255.256 9 typ host",
+        "candidate:1 1 udp 1 2001:db8::1 9 typ host",
+        "candidate:1 1 udp 1 2001:DB8::1 9 typ host",
+        "candidate:1 1 udp 1 fe80::1%1 9 typ host",
+        "candidate:1 1 udp 1 a.local 9 typ host ufrag abc",
+        "candidate:1 1 udp 1 198.51.100.1 9 typ srflx raddr 10.0.0.1 rport 1 generation 0",
+        "candidate:1 1 udp 1 198.51.100.1 9 typ srflx raddr a.local rport 1",
+        "candidate:1 1 udp 1 198.51.100.1 9 typ srflx",
+        "candidate:1 1 udp 1 192.0.2.1 9 typ host raddr 10.0.0.1 rport 1",
+        "candidate:1 1 tcp 1 192.0.2.1 9 typ host",
+        "candidate:1 1 udp 1 192.0.2.1 9 typ host tcptype so",
+        "candidate:1 1 udp 1 192.0.2.1 9 typ host RADDR 1",
+        "candidate:1 1 udp 1 192.0.2.1 9 typ host typ host",
+        "candidate:1 1 udp 1 192.0.2.1 9 typ host generation 01",
+        "candidate:1 1 udp 1 192.0.2.1 9 typ host generation 4294967296",
+        "candidate:1 1 udp 1 192.0.2.1 9 typ host x y ",
+        "candidate:1 1 udp 1 192.0.2.1 9 typ host x y\r",
+        "candidate:1 1 udp 1 192.0.2.1 9 typ host x",
+        "candidate:1 1 udp 1 192.0.2.1 9 typ host x\u{e9} y",
+        "candidate:1 1 udp 1 192.0.2.1 9 typ host x y\u{e9}",
+        "candidate:1  1 udp 1 192.0.2.1 9 typ host",
+        "candidate: 1 udp 1 192.0.2.1 9 typ host",
+        "candidate:1 1 udp 1 192.0.2.1 9 typ host ",
+        "candidate:1 01 udp 1 192.0.2.1 9 typ host",
+        "candidate:1 1 udp 1 192.0.2.1 09 typ host",
+        "candidate:1 1 Udp 1 192.0.2.1 9 typ host",
+        "candidate:1 1 ssltcp 1 192.0.2.1 9 typ host",
+        "candidate:1 1 udp 1 192.0.2.1 9 TYP host",
+        "candidate:1 1 udp 1 192.0.2.1 9 typ HOST",
+        "",
+        "candidate:",
+        "a=candidate:",
+    ];
+    for line in lines {
+        assert_fast_path_agrees(line);
+        // Every single-byte substitution with bytes that matter to the grammar.
+        for i in 0..line.len() {
+            for sub in [
+                " ", "0", "9", "a", "Z", ".", ":", "%", "\r", "-", "+", "/", "\u{e9}",
+            ] {
+                if line.is_char_boundary(i) && line.is_char_boundary(i + 1) {
+                    assert_fast_path_agrees(&format!("{}{sub}{}", &line[..i], &line[i + 1..]));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn fast_path_agrees_with_the_full_parser_on_the_corpus() {
+    for file in ["candidates.txt", "candidates-bad.txt"] {
+        let Some(bytes) = floe_corpus::read(file) else {
+            return;
+        };
+        let text = String::from_utf8(bytes).unwrap();
+        for line in text.lines() {
+            assert_fast_path_agrees(line);
+            // Every one-byte deletion of a corpus line, too.
+            for i in 0..line.len() {
+                if line.is_char_boundary(i) && line.is_char_boundary(i + 1) {
+                    assert_fast_path_agrees(&format!("{}{}", &line[..i], &line[i + 1..]));
+                }
+            }
+        }
+    }
+}

@@ -227,6 +227,20 @@ impl CandidateType {
         }
     }
 
+    /// [`CandidateType::from_token`], and whether the token was spelled exactly (lower case).
+    pub(crate) fn from_token_exact(token: &str) -> Option<(Self, bool)> {
+        match token.as_bytes() {
+            b"host" => Some((Self::Host, true)),
+            b"srflx" => Some((Self::ServerReflexive, true)),
+            b"prflx" => Some((Self::PeerReflexive, true)),
+            b"relay" => Some((Self::Relayed, true)),
+            _ => Self::ALL
+                .into_iter()
+                .find(|t| token.eq_ignore_ascii_case(t.as_str()))
+                .map(|t| (t, false)),
+        }
+    }
+
     /// Parses a `cand-type` token, case-insensitively.
     ///
     /// ```
@@ -235,15 +249,7 @@ impl CandidateType {
     /// ```
     #[must_use]
     pub fn from_token(token: &str) -> Option<Self> {
-        match token.as_bytes() {
-            b"host" => Some(Self::Host),
-            b"srflx" => Some(Self::ServerReflexive),
-            b"prflx" => Some(Self::PeerReflexive),
-            b"relay" => Some(Self::Relayed),
-            _ => Self::ALL
-                .into_iter()
-                .find(|t| token.eq_ignore_ascii_case(t.as_str())),
-        }
+        Self::from_token_exact(token).map(|(t, _)| t)
     }
 }
 
@@ -287,6 +293,16 @@ impl TcpType {
             Self::Active => "active",
             Self::Passive => "passive",
             Self::SimultaneousOpen => "so",
+        }
+    }
+
+    /// [`TcpType::from_token`], and whether the token was spelled exactly (lower case).
+    pub(crate) fn from_token_exact(token: &str) -> Option<(Self, bool)> {
+        match token.as_bytes() {
+            b"active" => Some((Self::Active, true)),
+            b"passive" => Some((Self::Passive, true)),
+            b"so" => Some((Self::SimultaneousOpen, true)),
+            _ => Self::from_token(token).map(|t| (t, false)),
         }
     }
 
