@@ -46,7 +46,9 @@ fn floe_encode(buf: &mut Vec<u8>, key: &IntegrityKey<'_>) -> usize {
     buf.clear();
     let typ = MessageType::new(Method::BINDING, Class::Request);
     let mut b = MessageBuilder::new(buf, typ, TransactionId::from_bytes(TID));
-    b.add(&Software("STUN test client"))
+    // RFC 5769 pads with spaces; with them the output is the vector, byte for byte.
+    b.padding_byte(b' ')
+        .add(&Software("STUN test client"))
         .add(&Priority(0x6e00_01ff))
         .add(&IceControlled(0x932f_f9b1_5126_3b36))
         .add(&Username("evtj:h6vY"));

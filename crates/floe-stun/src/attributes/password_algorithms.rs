@@ -15,7 +15,7 @@ use crate::{AttributeError, AttributeType, RawAttribute, TransactionId};
 /// assert_eq!(attr.iter().map(|a| a.algorithm).collect::<Vec<_>>(),
 ///            [PasswordAlgorithm::SHA256, PasswordAlgorithm::MD5]);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy)]
 pub struct PasswordAlgorithms<'a> {
     wire: &'a [u8],
     entries: &'a [PasswordAlgorithmAttribute<'a>],
@@ -56,6 +56,15 @@ impl<'a> Iterator for PasswordAlgorithmIter<'a> {
         self.entries.next().copied()
     }
 }
+
+/// Equal when the entries are, whether decoded or built.
+impl PartialEq for PasswordAlgorithms<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for PasswordAlgorithms<'_> {}
 
 impl<'a> Attribute<'a> for PasswordAlgorithms<'a> {
     const TYPE: AttributeType = AttributeType::PASSWORD_ALGORITHMS;

@@ -14,7 +14,7 @@ use crate::{AttributeError, AttributeType, RawAttribute, TransactionId};
 /// let u = UnknownAttributes::from_types(&types);
 /// assert_eq!(u.iter().collect::<Vec<_>>(), [AttributeType(0x00AA)]);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy)]
 pub struct UnknownAttributes<'a> {
     repr: Repr<'a>,
 }
@@ -45,6 +45,15 @@ impl<'a> UnknownAttributes<'a> {
             .chain(types.iter().copied())
     }
 }
+
+/// Equal when the entries are, whether decoded or built.
+impl PartialEq for UnknownAttributes<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for UnknownAttributes<'_> {}
 
 impl<'a> Attribute<'a> for UnknownAttributes<'a> {
     const TYPE: AttributeType = AttributeType::UNKNOWN_ATTRIBUTES;
