@@ -1,7 +1,7 @@
 //! ADDRESS-ERROR-CODE (RFC 8656 §18.12).
 
 use super::Attribute;
-use super::codec::decode_text;
+use super::codec::{decode_error_code, encode_error_code};
 use crate::{AddressFamily, AttributeError, AttributeType, ErrorCode, RawAttribute, TransactionId};
 
 /// ADDRESS-ERROR-CODE (RFC 8656 §18.12): why the server could not allocate a relayed address
@@ -28,27 +28,10 @@ impl<'a> Attribute<'a> for AddressErrorCode<'a> {
     const TYPE: AttributeType = AttributeType::ADDRESS_ERROR_CODE;
 
     fn decode(raw: RawAttribute<'a>, _tid: &TransactionId) -> Result<Self, AttributeError> {
-        let v = raw.value;
-        if v.len() < 4 || v.len() > 4 + 763 {
-            return Err(raw.invalid_length());
-        }
-        let class = u16::from(v[2] & 0x07);
-        let number = u16::from(v[3]);
-        if !(3..=6).contains(&class) || number > 99 {
-            return Err(AttributeError::OutOfRange {
-                typ: raw.typ,
-                offset: raw.value_offset() + 2,
-            });
-        }
-        let reason_raw = RawAttribute {
-            value: &v[4..],
-            offset: raw.offset + 4,
-            ..raw
-        };
-        let reason = decode_text(&reason_raw, 763)?;
+        let (code, reason) = decode_error_code(&raw)?;
         Ok(Self {
-            family: AddressFamily(v[0]),
-            code: ErrorCode(class * 100 + number),
+            family: AddressFamily(raw.value[0]),
+            code,
             reason,
         })
     }
@@ -60,9 +43,7 @@ impl<'a> Attribute<'a> for AddressErrorCode<'a> {
     fn encode(&self, _tid: &TransactionId, out: &mut [u8]) {
         out[0] = self.family.0;
         out[1] = 0;
-        out[2] = (self.code.0 / 100) as u8 & 0x07;
-        out[3] = (self.code.0 % 100) as u8;
-        out[4..].copy_from_slice(self.reason.as_bytes());
+        encode_error_code(self.code, self.reason, out);
     }
 }
 

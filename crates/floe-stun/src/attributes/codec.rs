@@ -6,7 +6,7 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use crate::error::AttributeError;
 use crate::header::MAGIC_COOKIE;
 use crate::message::RawAttribute;
-use crate::registry::AddressFamily;
+use crate::registry::{AddressFamily, ErrorCode};
 use crate::transaction_id::TransactionId;
 
 /// Decodes a (XOR-)MAPPED-ADDRESS-style value (RFC 8489 §14.1, §14.2). `xor` carries the
@@ -102,6 +102,39 @@ pub(crate) fn decode_text<'a>(
     })
 }
 
+/// Decodes the class/number pair at `v[2..4]` of an ERROR-CODE-shaped value and the reason
+/// phrase after it (RFC 8489 §14.8, RFC 8656 §18.12).
+pub(crate) fn decode_error_code<'a>(
+    raw: &RawAttribute<'a>,
+) -> Result<(ErrorCode, &'a str), AttributeError> {
+    let v = raw.value;
+    if v.len() < 4 || v.len() > 4 + 763 {
+        return Err(raw.invalid_length());
+    }
+    let class = u16::from(v[2] & 0x07);
+    let number = u16::from(v[3]);
+    if !(3..=6).contains(&class) || number > 99 {
+        return Err(AttributeError::OutOfRange {
+            typ: raw.typ,
+            offset: raw.value_offset() + 2,
+        });
+    }
+    let reason = RawAttribute {
+        value: &v[4..],
+        offset: raw.offset + 4,
+        ..*raw
+    };
+    Ok((ErrorCode(class * 100 + number), decode_text(&reason, 763)?))
+}
+
+/// Writes class, number and reason of an ERROR-CODE-shaped value; `out[..2]` is left to the
+/// caller.
+pub(crate) fn encode_error_code(code: ErrorCode, reason: &str, out: &mut [u8]) {
+    out[2] = (code.0 / 100) as u8 & 0x07;
+    out[3] = (code.0 % 100) as u8;
+    out[4..].copy_from_slice(reason.as_bytes());
+}
+
 /// The value as a fixed-size array.
 pub(crate) fn fixed<const N: usize>(raw: &RawAttribute<'_>) -> Result<[u8; N], AttributeError> {
     raw.value.try_into().map_err(|_| raw.invalid_length())
@@ -138,7 +171,7 @@ pub(crate) use address_attribute;
 
 /// Declares a UTF-8 text attribute `$name<'a>(pub &'a str)` of at most `$max` bytes.
 macro_rules! text_attribute {
-    ($(#[$meta:meta])* $name:ident, $typ:ident, max = $max:expr) => {
+    ($(#[$meta:meta])* $name:ident, $typ:ident, max = $max:expr, example = $example:literal) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $name<'a>(pub &'a str);
@@ -164,6 +197,27 @@ macro_rules! text_attribute {
 
             fn encode(&self, _tid: &$crate::TransactionId, out: &mut [u8]) {
                 out.copy_from_slice(self.0.as_bytes());
+            }
+        }
+
+        #[cfg(test)]
+        mod generated_tests {
+            use super::$name;
+            use $crate::attributes::Attribute;
+            use $crate::{AttributeError, RawAttribute, TransactionId};
+
+            #[test]
+            fn round_trips_and_rejects_bad_utf8() {
+                let mut buf = alloc::vec::Vec::new();
+                let value = $name($example);
+                assert_eq!($crate::attributes::codec::round_trip(&value, &mut buf), value);
+                let typ = $name::TYPE;
+                let raw = RawAttribute { typ, value: b"ab\xff", offset: 20, ignored: false };
+                let err = $name::decode(raw, &TransactionId::default()).unwrap_err();
+                assert_eq!(err, AttributeError::InvalidUtf8 { typ, offset: 26 });
+                let long = [b'a'; $max + 1];
+                let raw = RawAttribute { value: &long, ..raw };
+                assert_eq!($name::decode(raw, &TransactionId::default()), Err(raw.invalid_length()));
             }
         }
     };
@@ -222,6 +276,14 @@ macro_rules! flag_attribute {
 
             fn encode(&self, _tid: &$crate::TransactionId, _out: &mut [u8]) {}
         }
+
+        #[cfg(test)]
+        mod generated_tests {
+            #[test]
+            fn must_be_empty() {
+                $crate::attributes::codec::check_round_trip(&super::$name, &[0; 4]);
+            }
+        }
     };
 }
 pub(crate) use flag_attribute;
@@ -251,9 +313,88 @@ macro_rules! bytes_attribute {
                 out.copy_from_slice(self.0);
             }
         }
+
+        #[cfg(test)]
+        mod generated_tests {
+            #[test]
+            fn round_trips() {
+                let mut buf = alloc::vec::Vec::new();
+                let payload = [1u8, 2, 3, 4, 5];
+                let value = super::$name(&payload);
+                assert_eq!($crate::attributes::codec::round_trip(&value, &mut buf), value);
+            }
+        }
     };
 }
 pub(crate) use bytes_attribute;
+
+/// Declares a fixed-size opaque attribute `$name(pub [u8; $len])`.
+macro_rules! array_attribute {
+    ($(#[$meta:meta])* $name:ident, $typ:ident, $len:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name(pub [u8; $len]);
+
+        impl<'a> $crate::attributes::Attribute<'a> for $name {
+            const TYPE: $crate::AttributeType = $crate::AttributeType::$typ;
+
+            fn decode(
+                raw: $crate::RawAttribute<'a>,
+                _tid: &$crate::TransactionId,
+            ) -> Result<Self, $crate::AttributeError> {
+                $crate::attributes::codec::fixed(&raw).map(Self)
+            }
+
+            fn encoded_len(&self) -> usize {
+                $len
+            }
+
+            fn encode(&self, _tid: &$crate::TransactionId, out: &mut [u8]) {
+                out.copy_from_slice(&self.0);
+            }
+        }
+
+        #[cfg(test)]
+        mod generated_tests {
+            #[test]
+            fn round_trips_and_checks_length() {
+                $crate::attributes::codec::check_round_trip(&super::$name([7; $len]), &[0; 3]);
+            }
+        }
+    };
+}
+pub(crate) use array_attribute;
+
+/// Declares an address-family attribute `$name(pub AddressFamily)`: one family byte and 24
+/// reserved bits.
+macro_rules! family_attribute {
+    ($(#[$meta:meta])* $name:ident, $typ:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name(pub $crate::AddressFamily);
+
+        impl<'a> $crate::attributes::Attribute<'a> for $name {
+            const TYPE: $crate::AttributeType = $crate::AttributeType::$typ;
+
+            fn decode(
+                raw: $crate::RawAttribute<'a>,
+                _tid: &$crate::TransactionId,
+            ) -> Result<Self, $crate::AttributeError> {
+                $crate::attributes::codec::fixed::<4>(&raw).map(|b| Self($crate::AddressFamily(b[0])))
+            }
+
+            fn encoded_len(&self) -> usize {
+                4
+            }
+
+            fn encode(&self, _tid: &$crate::TransactionId, out: &mut [u8]) {
+                out[0] = self.0.0;
+                out[1..].fill(0);
+            }
+        }
+    };
+}
+pub(crate) use family_attribute;
 
 /// Test helper: encodes `attr`, decodes it back, and returns (decoded, value bytes).
 #[cfg(test)]
@@ -272,4 +413,25 @@ where
         ignored: false,
     };
     A::decode(raw, &tid).expect("round trip decodes")
+}
+
+/// Test helper: the value round-trips, and a value of the wrong length is rejected with
+/// [`AttributeError::InvalidLength`].
+#[cfg(test)]
+pub(crate) fn check_round_trip<A>(attr: &A, wrong_len: &'static [u8])
+where
+    A: for<'a> super::Attribute<'a> + PartialEq + core::fmt::Debug,
+{
+    let mut buf = alloc::vec::Vec::new();
+    assert_eq!(&round_trip(attr, &mut buf), attr);
+    let raw = RawAttribute {
+        typ: A::TYPE,
+        value: wrong_len,
+        offset: 20,
+        ignored: false,
+    };
+    assert_eq!(
+        A::decode(raw, &TransactionId::default()),
+        Err(raw.invalid_length())
+    );
 }

@@ -11,27 +11,3 @@ flag_attribute! {
     /// ```
     DontFragment, DONT_FRAGMENT
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::attributes::Attribute;
-    use crate::{RawAttribute, TransactionId};
-
-    #[test]
-    fn must_be_empty() {
-        let tid = TransactionId::default();
-        let raw = RawAttribute {
-            typ: DontFragment::TYPE,
-            value: &[],
-            offset: 20,
-            ignored: false,
-        };
-        assert_eq!(DontFragment::decode(raw, &tid), Ok(DontFragment));
-        let raw = RawAttribute {
-            value: &[0; 4],
-            ..raw
-        };
-        assert_eq!(DontFragment::decode(raw, &tid), Err(raw.invalid_length()));
-    }
-}

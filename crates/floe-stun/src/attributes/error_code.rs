@@ -1,7 +1,7 @@
 //! ERROR-CODE (RFC 8489 §14.8).
 
 use super::Attribute;
-use super::codec::decode_text;
+use super::codec::{decode_error_code, encode_error_code};
 use crate::{AttributeError, AttributeType, ErrorCode, RawAttribute, TransactionId};
 
 /// ERROR-CODE (RFC 8489 §14.8): an error code (300..=699) and its reason phrase.
@@ -41,28 +41,7 @@ impl<'a> Attribute<'a> for ErrorCodeAttribute<'a> {
     const TYPE: AttributeType = AttributeType::ERROR_CODE;
 
     fn decode(raw: RawAttribute<'a>, _tid: &TransactionId) -> Result<Self, AttributeError> {
-        let v = raw.value;
-        if v.len() < 4 || v.len() > 4 + 763 {
-            return Err(raw.invalid_length());
-        }
-        let class = u16::from(v[2] & 0x07);
-        let number = u16::from(v[3]);
-        if !(3..=6).contains(&class) || number > 99 {
-            return Err(AttributeError::OutOfRange {
-                typ: raw.typ,
-                offset: raw.value_offset() + 2,
-            });
-        }
-        let reason_raw = RawAttribute {
-            value: &v[4..],
-            offset: raw.offset + 4,
-            ..raw
-        };
-        let reason = decode_text(&reason_raw, 763)?;
-        Ok(Self {
-            code: ErrorCode(class * 100 + number),
-            reason,
-        })
+        decode_error_code(&raw).map(|(code, reason)| Self { code, reason })
     }
 
     fn encoded_len(&self) -> usize {
@@ -71,9 +50,7 @@ impl<'a> Attribute<'a> for ErrorCodeAttribute<'a> {
 
     fn encode(&self, _tid: &TransactionId, out: &mut [u8]) {
         out[..2].fill(0);
-        out[2] = (self.code.0 / 100) as u8 & 0x07;
-        out[3] = (self.code.0 % 100) as u8;
-        out[4..].copy_from_slice(self.reason.as_bytes());
+        encode_error_code(self.code, self.reason, out);
     }
 }
 

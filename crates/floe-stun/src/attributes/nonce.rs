@@ -13,7 +13,7 @@ text_attribute! {
     /// assert_eq!(n.security_features(), Some(0x000002));
     /// assert_eq!(Nonce("f//499k954d6OL34oL9FSTvy64sA").security_features(), None);
     /// ```
-    Nonce, NONCE, max = 763
+    Nonce, NONCE, max = 763, example = "f//499k954d6OL34oL9FSTvy64sA"
 }
 
 impl Nonce<'_> {

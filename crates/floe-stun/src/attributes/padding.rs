@@ -11,20 +11,3 @@ bytes_attribute! {
     /// ```
     Padding, PADDING
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::attributes::codec::round_trip;
-    use alloc::vec::Vec;
-
-    #[test]
-    fn round_trips() {
-        let mut buf = Vec::new();
-        let payload = [1u8, 2, 3, 4, 5];
-        assert_eq!(
-            round_trip(&Padding(&payload), &mut buf),
-            Padding(&payload[..])
-        );
-    }
-}

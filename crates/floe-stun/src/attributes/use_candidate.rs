@@ -11,27 +11,3 @@ flag_attribute! {
     /// ```
     UseCandidate, USE_CANDIDATE
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::attributes::Attribute;
-    use crate::{RawAttribute, TransactionId};
-
-    #[test]
-    fn must_be_empty() {
-        let tid = TransactionId::default();
-        let raw = RawAttribute {
-            typ: UseCandidate::TYPE,
-            value: &[],
-            offset: 20,
-            ignored: false,
-        };
-        assert_eq!(UseCandidate::decode(raw, &tid), Ok(UseCandidate));
-        let raw = RawAttribute {
-            value: &[0; 4],
-            ..raw
-        };
-        assert_eq!(UseCandidate::decode(raw, &tid), Err(raw.invalid_length()));
-    }
-}
