@@ -9,6 +9,7 @@ mod candidate;
 mod input;
 mod sdp;
 mod stun;
+mod stun_serve;
 mod turn;
 
 use std::process::ExitCode;

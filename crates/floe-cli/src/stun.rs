@@ -15,6 +15,8 @@ pub(crate) enum Command {
     /// Exit status: 0 when every message decoded and every check that could run passed, 1
     /// otherwise, 2 for usage errors.
     Decode(DecodeArgs),
+    /// Run a STUN server (Binding requests) on UDP and TCP until SIGINT/SIGTERM.
+    Serve(crate::stun_serve::StunServeArgs),
 }
 
 /// Arguments of `floe stun decode`.
@@ -46,5 +48,6 @@ pub(crate) struct DecodeArgs {
 pub(crate) fn run(cmd: Command) -> ExitCode {
     match cmd {
         Command::Decode(args) => decode::run(&args),
+        Command::Serve(args) => crate::stun_serve::run_stun_serve(args),
     }
 }
