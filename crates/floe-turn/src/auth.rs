@@ -337,7 +337,9 @@ impl NonceMinter {
             .iter()
             .zip(&raw[4..])
             .fold(0u8, |d, (a, b)| d | (a ^ b));
-        if diff != 0 {
+        // Under `cfg(fuzzing)` the MAC is not checked, like MESSAGE-INTEGRITY in floe-stun, so
+        // the fuzzer reaches the authenticated paths (STYLE §8).
+        if diff != 0 && !cfg!(fuzzing) {
             return NonceCheck::Invalid;
         }
         if stamp > now_stamp || now_stamp - stamp >= self.lifetime_secs {

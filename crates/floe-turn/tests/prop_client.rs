@@ -159,6 +159,11 @@ fn run(ops: &[Op], transport: Transport) {
             Op::Wait(ms) => {
                 now += Duration::from_millis(u64::from(*ms));
                 c.handle_timeout(now);
+                // Nothing may be due right after handle_timeout, or a caller would spin.
+                assert!(
+                    c.poll_timeout().is_none_or(|t| t > now),
+                    "timer in the past"
+                );
             }
             Op::Garbage(bytes) => {
                 let _ = c.handle_receive(now, server, bytes);

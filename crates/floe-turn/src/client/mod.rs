@@ -492,8 +492,19 @@ impl Client {
             .filter(|_| self.state == ClientState::Allocated)
             .into_iter()
             .flat_map(|a| [a.refresh_at, a.expires]);
-        let perms = self.permissions.values().filter_map(|p| p.refresh_at);
-        let chans = self.channels.values().filter_map(|c| c.refresh_at);
+        // Permissions and channels are only refreshed while the allocation lives.
+        let live = self.state == ClientState::Allocated;
+        // An entry with a request in flight is due again only when that request ends.
+        let perms = self
+            .permissions
+            .values()
+            .filter(|p| live && !p.in_flight)
+            .filter_map(|p| p.refresh_at);
+        let chans = self
+            .channels
+            .values()
+            .filter(|c| live && !c.in_flight)
+            .filter_map(|c| c.refresh_at);
         tx.into_iter().chain(alloc).chain(perms).chain(chans).min()
     }
 
@@ -556,6 +567,7 @@ impl Client {
             return Ok(());
         }
         p.in_flight = true;
+        p.refresh_at = None;
         self.start(
             now,
             transaction::Purpose::CreatePermission { peers: vec![peer] },

@@ -551,3 +551,23 @@ fn forged_success_is_ignored_and_dual_stack_is_requested() {
     assert_eq!(c.additional_relayed(), Some(v6));
     let _: IpAddr = v6.ip();
 }
+
+#[test]
+fn no_timer_is_left_in_the_past() {
+    // Found by fuzzing: a manual create_permission just before the automatic refresh, and a
+    // close with permissions alive, used to leave a due timer nobody handled.
+    let (mut c, now) = allocated(3600);
+    events(&mut c);
+    c.create_permission(now, peer().ip()).unwrap();
+    let perm = next(&mut c);
+    feed(&mut c, now, &ok(&perm));
+    let t = now + Duration::from_secs(230);
+    c.create_permission(t, peer().ip()).unwrap();
+    let t = now + Duration::from_secs(241);
+    c.handle_timeout(t);
+    assert!(c.poll_timeout().is_none_or(|x| x > t));
+    c.close(t).unwrap();
+    let t = now + Duration::from_secs(500);
+    c.handle_timeout(t);
+    assert!(c.poll_timeout().is_none_or(|x| x > t));
+}

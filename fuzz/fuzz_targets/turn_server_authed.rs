@@ -1,0 +1,46 @@
+//! An authenticated allocation with a permission and a channel, then arbitrary client
+//! messages on its 5-tuple, peer datagrams on its relay and timeouts.
+#![no_main]
+
+#[path = "turn_harness.rs"]
+mod turn_harness;
+
+use floe_turn::{RelayGrant, ServerEvent};
+use libfuzzer_sys::fuzz_target;
+use turn_harness::{Op, PEER, RELAY, ops, setup};
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&stage, rest)) = data.split_first() else {
+        return;
+    };
+    let mut s = setup(3 + stage % 3);
+    let mut out = Vec::new();
+    for op in ops(rest) {
+        match op {
+            Op::Message(b) => drop(s.server.handle_receive(s.now, s.ft, b)),
+            Op::Peer(b) => drop(s.server.handle_peer_data(
+                s.now,
+                RELAY.parse().unwrap(),
+                PEER.parse().unwrap(),
+                b,
+                &mut out,
+            )),
+            Op::Wait(d) => {
+                s.now += d * 10;
+                s.server.handle_timeout(s.now);
+            }
+            Op::Command(k) => drop(s.server.handle_receive(s.now, s.ft, &[k; 4])),
+        }
+        while s.server.poll_transmit().is_some() {}
+        while let Some(e) = s.server.poll_event() {
+            if let ServerEvent::RelayRequested(req) = e {
+                let grant = RelayGrant {
+                    relayed: "192.0.2.1:49154".parse().unwrap(),
+                    additional: None,
+                };
+                s.server.provide_relay(s.now, req.id, Ok(grant));
+            }
+        }
+        assert!(s.server.allocation_count() <= 1);
+    }
+});
