@@ -62,9 +62,14 @@ pub(crate) fn run_stun_serve(args: StunServeArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return usage_error(&format!("cannot bind UDP {}: {e}", args.listen)),
     };
-    let tcp = match TcpListener::bind(args.listen) {
+    // With port 0 the kernel picks the UDP port; TCP takes the same one.
+    let local = match udp.local_addr() {
+        Ok(addr) => addr,
+        Err(e) => return usage_error(&format!("UDP socket {}: {e}", args.listen)),
+    };
+    let tcp = match TcpListener::bind(local) {
         Ok(s) => s,
-        Err(e) => return usage_error(&format!("cannot bind TCP {}: {e}", args.listen)),
+        Err(e) => return usage_error(&format!("cannot bind TCP {local}: {e}")),
     };
     if let Err(e) = udp
         .set_read_timeout(Some(POLL))
@@ -74,7 +79,7 @@ pub(crate) fn run_stun_serve(args: StunServeArgs) -> ExitCode {
     }
     let stop = stop_flag();
     let answered = Arc::new(AtomicU64::new(0));
-    eprintln!("floe stun serve: listening on {} (udp+tcp)", args.listen);
+    eprintln!("floe stun serve: listening on {local} (udp+tcp)");
     let (stop_tcp, answered_tcp) = (Arc::clone(&stop), Arc::clone(&answered));
     let acceptor = thread::spawn(move || {
         while !stop_tcp.load(Ordering::Relaxed) {
