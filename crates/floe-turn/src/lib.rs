@@ -91,9 +91,9 @@ pub use floe_stun::{AddressFamily, PasswordAlgorithm};
 pub use policy::{IpPrefix, PeerPolicy, Quotas};
 pub use server::{
     AllocationInfo, CHANNEL_LIFETIME, ClientTransmit, DEFAULT_ALLOCATION_LIFETIME,
-    DEFAULT_NONCE_LIFETIME, MAX_ALLOCATION_LIFETIME, PERMISSION_LIFETIME, PeerTransmit, RelayError,
-    RelayGrant, RelayRequest, RelayRequestId, ReleaseReason, Server, ServerConfig, ServerEvent,
-    ServerStats,
+    DEFAULT_NONCE_LIFETIME, MAX_ALLOCATION_LIFETIME, MemoryUsage, PERMISSION_LIFETIME,
+    PeerTransmit, RelayError, RelayGrant, RelayRequest, RelayRequestId, ReleaseReason, Server,
+    ServerConfig, ServerEvent, ServerStats,
 };
 pub use types::{
     CHANNEL_MAX, CHANNEL_MIN, FiveTuple, RFC5766_CHANNEL_MAX, Transmit, Transport, is_valid_channel,

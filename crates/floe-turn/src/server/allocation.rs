@@ -86,6 +86,15 @@ impl Allocation {
         }
     }
 
+    /// Heap bytes owned by this allocation.
+    pub(super) fn heap_bytes(&self) -> usize {
+        use core::mem::size_of;
+        self.username.len()
+            + self.permissions.capacity() * size_of::<Permission>()
+            + self.channels.capacity() * size_of::<Channel>()
+            + self.cached_allocate.as_ref().map_or(0, |(_, r)| r.len())
+    }
+
     /// Whether a relayed address of `ip`'s family exists on this allocation.
     pub(super) fn relay_for(&self, ip: &IpAddr) -> Option<SocketAddr> {
         [Some(self.relayed), self.additional]
@@ -111,6 +120,9 @@ impl Allocation {
         if self.permissions.len() >= usize::from(max) {
             return false;
         }
+        // Grow one entry at a time: most allocations hold one or two permissions, and the
+        // quota bounds the copying.
+        self.permissions.reserve_exact(1);
         self.permissions.push(Permission { ip, expires: until });
         true
     }
@@ -149,6 +161,7 @@ impl Allocation {
         if self.channels.len() >= usize::from(max) {
             return Err(ErrorCode::INSUFFICIENT_CAPACITY);
         }
+        self.channels.reserve_exact(1);
         self.channels.push(Channel {
             number,
             peer,

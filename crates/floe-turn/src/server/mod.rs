@@ -207,6 +207,16 @@ pub struct ServerStats {
     pub relay_dropped: u64,
 }
 
+/// What the server's state costs in memory, counted from its tables' capacities.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MemoryUsage {
+    /// Live allocations.
+    pub allocations: usize,
+    /// Bytes held by all tables (inline entries, control bytes and per-entry heap).
+    pub bytes: usize,
+}
+
 /// A pending Allocate, waiting for the embedder's relay socket.
 #[derive(Debug)]
 struct PendingAllocate {
@@ -300,6 +310,36 @@ impl<C: CredentialLookup> Server<C> {
     /// A snapshot of the allocation on `five_tuple`.
     pub fn allocation(&self, five_tuple: &FiveTuple) -> Option<AllocationInfo> {
         self.allocations.get(five_tuple).map(Allocation::info)
+    }
+
+    /// The memory held by the server's tables: allocations with their permissions, channels
+    /// and cached responses, the relay index, per-user counters and pending Allocates.
+    pub fn memory_usage(&self) -> MemoryUsage {
+        use core::mem::size_of;
+        let table = |cap: usize, entry: usize| cap * (entry + 1);
+        let mut bytes = table(
+            self.allocations.capacity(),
+            size_of::<(FiveTuple, Allocation)>(),
+        );
+        bytes += self
+            .allocations
+            .values()
+            .map(Allocation::heap_bytes)
+            .sum::<usize>();
+        bytes += table(
+            self.by_relay.capacity(),
+            size_of::<(SocketAddr, FiveTuple)>(),
+        );
+        bytes += table(self.per_user.capacity(), size_of::<(Box<str>, u32)>());
+        bytes += self.per_user.keys().map(|k| k.len()).sum::<usize>();
+        bytes += table(
+            self.pending.capacity(),
+            size_of::<(RelayRequestId, PendingAllocate)>(),
+        );
+        MemoryUsage {
+            allocations: self.allocations.len(),
+            bytes,
+        }
     }
 
     /// What the server did with its input so far.

@@ -220,6 +220,10 @@ impl<C: CredentialLookup> Server<C> {
             }
             Some(_) => {}
         }
+        // The client got its Allocate response, so retransmissions of it are over.
+        if let Some(a) = self.allocations.get_mut(&ft) {
+            a.cached_allocate = None;
+        }
         match msg.method() {
             Method::REFRESH => self.refresh(now, ft, msg, &auth),
             Method::CREATE_PERMISSION => self.create_permission(now, ft, msg, &auth),
