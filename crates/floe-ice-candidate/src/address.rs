@@ -174,7 +174,7 @@ impl core::fmt::Display for Address<'_> {
 }
 
 /// Whether a (valid) host name is an mDNS name: its last label is `local` (RFC 6762 §3).
-fn is_mdns_name(name: &str) -> bool {
+pub(crate) fn is_mdns_name(name: &str) -> bool {
     let b = name.as_bytes();
     b.len() > 6 && b[b.len() - 6..].eq_ignore_ascii_case(b".local")
 }

@@ -215,10 +215,7 @@ impl<'a> Candidate<'a> {
     /// # Ok::<(), floe_ice_candidate::ParseError>(())
     /// ```
     pub fn parse(line: &'a str) -> Result<Self, ParseError> {
-        match crate::fast::parse(line) {
-            Some(c) => Ok(c),
-            None => crate::parse::parse_full(line, ParseOptions::lenient()).map(|p| p.candidate),
-        }
+        crate::fast::parse_or(line, parse_full_lenient)
     }
 
     /// Parses a candidate line in strict mode.
@@ -502,6 +499,13 @@ impl<'a> Candidate<'a> {
         self.component = component;
         Ok(())
     }
+}
+
+/// The full parser in lenient mode, out of line: the fast path's fallback.
+#[cold]
+#[inline(never)]
+fn parse_full_lenient(line: &str) -> Result<Candidate<'_>, ParseError> {
+    crate::parse::parse_full(line, ParseOptions::lenient()).map(|p| p.candidate)
 }
 
 impl core::fmt::Display for Candidate<'_> {

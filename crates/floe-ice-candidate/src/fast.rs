@@ -10,10 +10,11 @@
 use alloc::borrow::Cow;
 use core::net::{IpAddr, Ipv4Addr};
 
-use crate::address::{Address, parse_address};
+use crate::address::{Address, is_mdns_name, parse_address};
 use crate::candidate::{Candidate, RelatedAddress};
+use crate::error::{Field, ParseError};
 use crate::extensions::{ExtensionKind, Extensions, MAX_UFRAG_LEN};
-use crate::grammar::{ICE, TOKEN, VALUE, class, find_space};
+use crate::grammar::{ICE, TOKEN, VALUE, classes, find_space, is_host_name};
 use crate::types::{
     CandidateType, Foundation, MAX_COMPONENT, MAX_FOUNDATION_LEN, Prefix, TcpType, Transport,
 };
@@ -65,13 +66,14 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// `lit` (which ends with SP) at the cursor, and no second SP after it.
+    /// `lit` (which ends with SP) at the cursor, and no second SP after it. A fixed-size
+    /// compare, so no `memcmp` call.
     #[inline(always)]
-    fn literal(&mut self, lit: &[u8]) -> bool {
+    fn literal<const N: usize>(&mut self, lit: &[u8; N]) -> bool {
         let rest = self.rest();
-        let ok = rest.starts_with(lit) && rest.get(lit.len()).is_some_and(|&c| c != b' ');
+        let ok = rest.first_chunk::<N>() == Some(lit) && rest.get(N).is_some_and(|&c| c != b' ');
         if ok {
-            self.i += lit.len();
+            self.i += N;
         }
         ok
     }
@@ -80,15 +82,7 @@ impl<'a> Cursor<'a> {
     #[inline(always)]
     fn number(&mut self, max_digits: usize, max: u64) -> Option<u64> {
         let rest = self.rest();
-        let (mut v, mut n) = (0u64, 0usize);
-        for &c in rest.iter().take(max_digits + 1) {
-            let d = c.wrapping_sub(b'0');
-            if d > 9 {
-                break;
-            }
-            v = v * 10 + u64::from(d);
-            n += 1;
-        }
+        let (v, n) = digits_loop(rest);
         if n == 0 || n > max_digits || (n > 1 && rest.first() == Some(&b'0')) || v > max {
             return None;
         }
@@ -122,19 +116,10 @@ impl<'a> Cursor<'a> {
     #[inline(always)]
     fn token(&mut self) -> Option<(&'a [u8], u8)> {
         let rest = self.rest();
-        let (mut all, mut n) = (u8::MAX, rest.len());
-        for (k, &c) in rest.iter().enumerate() {
-            if c == b' ' {
-                n = k;
-                break;
-            }
-            all &= class(c);
-        }
-        if n == 0 {
-            return None;
-        }
+        let n = find_space(rest);
+        let token = rest.get(..n).filter(|t| !t.is_empty())?;
         self.i += n;
-        Some((rest.get(..n)?, all))
+        Some((token, classes(token)))
     }
 
     /// A `connection-address` or `rel-addr`: IPv4 decoded in place, other forms through the
@@ -149,6 +134,13 @@ impl<'a> Cursor<'a> {
         let len = find_space(self.rest());
         let text = self.line.get(start..start + len)?;
         self.i = start + len;
+        if is_host_name(text) {
+            return Some(if is_mdns_name(text) {
+                Address::Mdns(Cow::Borrowed(text))
+            } else {
+                Address::Name(Cow::Borrowed(text))
+            });
+        }
         match parse_address(text)? {
             (a, notes) if !notes.zone && !notes.non_canonical => Some(a),
             _ => None,
@@ -173,8 +165,32 @@ impl<'a> Cursor<'a> {
 }
 
 /// Parses `line` if it is canonical; `None` sends it to the full parser.
-#[inline]
 pub(crate) fn parse(line: &str) -> Option<Candidate<'_>> {
+    parse_or(line, |_| {
+        Err(ParseError::Missing {
+            field: Field::Line,
+            column: 0,
+        })
+    })
+    .ok()
+}
+
+/// Parses `line` if it is canonical, else returns `fallback(line)`. The candidate is built
+/// straight into the result (no `Option` to `Result` copy of the large struct).
+#[inline(always)]
+pub(crate) fn parse_or<'a>(
+    line: &'a str,
+    fallback: impl FnOnce(&'a str) -> Result<Candidate<'a>, ParseError>,
+) -> Result<Candidate<'a>, ParseError> {
+    /// `?` for the fast path: bail out to the full parser.
+    macro_rules! tri {
+        ($e:expr) => {
+            match $e {
+                Some(v) => v,
+                None => return fallback(line),
+            }
+        };
+    }
     let b = line.as_bytes();
     let mut c = Cursor { line, b, i: 0 };
     let prefix = if c.literal(b"candidate:") {
@@ -186,85 +202,93 @@ pub(crate) fn parse(line: &str) -> Option<Candidate<'_>> {
     };
 
     let f_start = c.i;
-    let (f, all) = c.token()?;
+    let (f, all) = tri!(c.token());
     if f.len() > MAX_FOUNDATION_LEN || all & ICE == 0 {
-        return None;
+        return fallback(line);
     }
-    let f = line.get(f_start..c.i)?;
-    c.sp()?;
-    let component = c.number(3, MAX_COMPONENT.into())?;
-    let component = u16::try_from(component).ok().filter(|&v| v > 0)?;
-    c.sp()?;
-    let (transport, transport_upper) = if c.literal(b"udp ") {
-        (Transport::Udp, false)
-    } else if c.literal(b"UDP ") {
-        (Transport::Udp, true)
-    } else if c.literal(b"tcp ") {
-        (Transport::Tcp, false)
-    } else if c.literal(b"TCP ") {
-        (Transport::Tcp, true)
-    } else {
-        return None;
+    let f = tri!(line.get(f_start..c.i));
+    tri!(c.sp());
+    let component = tri!(c.number(3, MAX_COMPONENT.into()));
+    let component = tri!(u16::try_from(component).ok().filter(|&v| v > 0));
+    tri!(c.sp());
+    let (transport, transport_upper) = match c.rest().first_chunk::<4>() {
+        Some(b"udp ") => (Transport::Udp, false),
+        Some(b"UDP ") => (Transport::Udp, true),
+        Some(b"tcp ") => (Transport::Tcp, false),
+        Some(b"TCP ") => (Transport::Tcp, true),
+        _ => return fallback(line),
     };
-    let priority = u32::try_from(c.number(10, MAX_PRIORITY)?)
-        .ok()
-        .filter(|&p| p > 0)?;
-    c.sp()?;
-    let address = c.address()?;
-    c.sp()?;
-    let port = u16::try_from(c.number(5, u16::MAX.into())?).ok()?;
-    c.sp()?;
-    if !c.literal(b"typ ") {
-        return None;
+    c.i += 4;
+    if c.peek() == Some(b' ') {
+        return fallback(line);
     }
-    let kind = match c.token()?.0 {
+    let priority = tri!(
+        c.number(10, MAX_PRIORITY)
+            .and_then(|p| u32::try_from(p).ok())
+            .filter(|&p| p > 0)
+    );
+    tri!(c.sp());
+    let address = tri!(c.address());
+    tri!(c.sp());
+    let port = tri!(
+        c.number(5, u16::MAX.into())
+            .and_then(|p| u16::try_from(p).ok())
+    );
+    tri!(c.sp());
+    if !c.literal(b"typ ") {
+        return fallback(line);
+    }
+    let kind = match tri!(c.token()).0 {
         b"host" => CandidateType::Host,
         b"srflx" => CandidateType::ServerReflexive,
         b"prflx" => CandidateType::PeerReflexive,
         b"relay" => CandidateType::Relayed,
-        _ => return None,
+        _ => return fallback(line),
     };
-    let mut end = c.sp_or_end()?;
+    let mut end = tri!(c.sp_or_end());
 
     let mut related = None;
     if !end && c.literal(b"raddr ") {
-        let address = c.address()?;
-        c.sp()?;
+        let address = tri!(c.address());
+        tri!(c.sp());
         if !c.literal(b"rport ") {
-            return None;
+            return fallback(line);
         }
-        let port = u16::try_from(c.number(5, u16::MAX.into())?).ok()?;
+        let port = tri!(
+            c.number(5, u16::MAX.into())
+                .and_then(|p| u16::try_from(p).ok())
+        );
         related = Some(RelatedAddress::new(address, port));
-        end = c.sp_or_end()?;
+        end = tri!(c.sp_or_end());
     }
     if related.is_some() == (kind == CandidateType::Host) {
-        return None;
+        return fallback(line);
     }
     let mut tcp_type = None;
     if !end && c.literal(b"tcptype ") {
-        tcp_type = Some(match c.token()?.0 {
+        tcp_type = Some(match tri!(c.token()).0 {
             b"active" => TcpType::Active,
             b"passive" => TcpType::Passive,
             b"so" => TcpType::SimultaneousOpen,
-            _ => return None,
+            _ => return fallback(line),
         });
-        end = c.sp_or_end()?;
+        end = tri!(c.sp_or_end());
     }
     if tcp_type.is_some() != transport.is_tcp() {
-        return None;
+        return fallback(line);
     }
 
     let mut extensions = Extensions::new();
     if !end {
         let start = c.i;
         while !end {
-            let (name, all) = c.token()?;
+            let (name, all) = tri!(c.token());
             if all & TOKEN == 0
                 || matches!(name.first(), Some(b'r' | b'R' | b't' | b'T')) && is_keyword(name)
             {
-                return None;
+                return fallback(line);
             }
-            c.sp()?;
+            tri!(c.sp());
             let ok = match extension_kind(name) {
                 ExtensionKind::Generation
                 | ExtensionKind::NetworkId
@@ -275,14 +299,14 @@ pub(crate) fn parse(line: &str) -> Option<Candidate<'_>> {
                 ExtensionKind::Other => c.token().is_some_and(|(_, all)| all & VALUE != 0),
             };
             if !ok {
-                return None;
+                return fallback(line);
             }
-            end = c.sp_or_end()?;
+            end = tri!(c.sp_or_end());
         }
-        extensions = Extensions::from_canonical(Cow::Borrowed(line.get(start..)?));
+        extensions = Extensions::from_canonical(Cow::Borrowed(tri!(line.get(start..))));
     }
 
-    Some(Candidate {
+    Ok(Candidate {
         prefix,
         foundation: Foundation::borrowed_unchecked(f),
         component,
@@ -296,6 +320,21 @@ pub(crate) fn parse(line: &str) -> Option<Candidate<'_>> {
         tcp_type,
         extensions,
     })
+}
+
+/// The leading decimal digits of `rest` (at most 11 are read) and how many there were.
+#[inline(always)]
+fn digits_loop(rest: &[u8]) -> (u64, usize) {
+    let (mut v, mut n) = (0u64, 0usize);
+    for &c in rest.iter().take(11) {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        v = v * 10 + u64::from(d);
+        n += 1;
+    }
+    (v, n)
 }
 
 /// `raddr`, `rport`, `tcptype` or `typ` in any case: not an extension name.

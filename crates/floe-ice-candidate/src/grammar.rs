@@ -129,25 +129,31 @@ const MAX_LABEL: usize = 63;
 /// one-letter top-level domain exists). Single-label names (`localhost`, `address`) and dotted
 /// placeholders such as `x.x.x.x` are refused: they cannot be resolved as candidate addresses.
 pub(crate) fn is_host_name(s: &str) -> bool {
-    if s.len() > MAX_HOST_NAME {
+    let b = s.as_bytes();
+    if b.len() > MAX_HOST_NAME {
         return false;
     }
-    let mut labels = 0usize;
-    let mut last = "";
-    for label in s.split('.') {
-        let b = label.as_bytes();
-        let ok = !b.is_empty()
-            && b.len() <= MAX_LABEL
-            && b[0] != b'-'
-            && b[b.len() - 1] != b'-'
-            && b.iter().all(|&c| CLASS[usize::from(c)] & LDH != 0);
-        if !ok {
+    // One pass: `label` is where the current label starts; `prev` the previous byte.
+    let (mut labels, mut label, mut prev) = (1usize, 0usize, b'.');
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'.' {
+            if prev == b'.' || prev == b'-' || i - label > MAX_LABEL {
+                return false;
+            }
+            labels += 1;
+            label = i + 1;
+        } else if CLASS[usize::from(c)] & LDH == 0 || (c == b'-' && prev == b'.') {
             return false;
         }
-        labels += 1;
-        last = label;
+        prev = c;
     }
-    labels >= 2 && last.len() >= 2 && last.as_bytes()[0].is_ascii_alphabetic()
+    let top = b.get(label..).unwrap_or_default();
+    labels >= 2
+        && prev != b'-'
+        && prev != b'.'
+        && b.len() - label <= MAX_LABEL
+        && top.len() >= 2
+        && top[0].is_ascii_alphabetic()
 }
 
 /// An RFC 6874 zone identifier as used after `%` in an IPv6 literal: unreserved characters.
