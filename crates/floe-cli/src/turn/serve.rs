@@ -102,9 +102,14 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return usage_error(&format!("cannot bind UDP {}: {e}", args.listen)),
     };
-    let tcp = match TcpListener::bind(args.listen) {
+    // With port 0 the kernel picks the UDP port; TCP takes the same one.
+    let listen = match udp.local_addr() {
+        Ok(addr) => addr,
+        Err(e) => return usage_error(&format!("UDP socket {}: {e}", args.listen)),
+    };
+    let tcp = match TcpListener::bind(listen) {
         Ok(s) => s,
-        Err(e) => return usage_error(&format!("cannot bind TCP {}: {e}", args.listen)),
+        Err(e) => return usage_error(&format!("cannot bind TCP {listen}: {e}")),
     };
     let stop = stop_flag();
     let mut config = ServerConfig::new(&args.realm);
@@ -116,12 +121,12 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let (tx, rx) = mpsc::channel();
-    if let Err(e) = spawn_listeners(&udp, tcp, args.listen, &tx, &stop) {
+    if let Err(e) = spawn_listeners(&udp, tcp, listen, &tx, &stop) {
         return usage_error(&format!("cannot start the listeners: {e}"));
     }
     eprintln!(
         "floe turn serve: listening on {} (udp+tcp), realm {}, {} user(s){}",
-        args.listen,
+        listen,
         args.realm,
         args.users.len(),
         if args.allow_loopback_peers {
@@ -134,7 +139,7 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
     let mut node = Node {
         server,
         udp,
-        listen: args.listen,
+        listen,
         tcp: HashMap::new(),
         relays: HashMap::new(),
         tx,
