@@ -41,7 +41,7 @@ fn answer(bytes: &[u8], from: SocketAddr, out: &mut Vec<u8>) -> bool {
     }
     let tid = *msg.transaction_id();
     let software = Software(concat!("floe ", env!("CARGO_PKG_VERSION")));
-    let built = if msg.method() == Method::BINDING {
+    if msg.method() == Method::BINDING {
         let typ = MessageType::new(Method::BINDING, Class::Success);
         let mut b = MessageBuilder::new(out, typ, tid);
         b.add(&XorMappedAddress(from)).add(&software);
@@ -52,8 +52,7 @@ fn answer(bytes: &[u8], from: SocketAddr, out: &mut Vec<u8>) -> bool {
         b.add(&ErrorCodeAttribute::new(ErrorCode::BAD_REQUEST))
             .add(&software);
         b.fingerprint().is_ok()
-    };
-    built
+    }
 }
 
 /// Runs `floe stun serve`.
