@@ -6,7 +6,7 @@ use core::net::SocketAddr;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use core::time::Duration;
 use std::io::{self, Read, Write};
-use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::net::TcpStream;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::thread;
@@ -17,7 +17,7 @@ use floe_stun::framing::{FrameKind, StreamFramer};
 use floe_stun::{Class, ErrorCode, Message, MessageBuilder, MessageType, Method};
 
 use crate::input::usage_error;
-use crate::turn::serve::stop_flag;
+use crate::turn::serve::{bind_listeners, stop_flag};
 
 /// How often the socket loops look at the stop flag.
 const POLL: Duration = Duration::from_millis(200);
@@ -57,18 +57,9 @@ fn answer(bytes: &[u8], from: SocketAddr, out: &mut Vec<u8>) -> bool {
 
 /// Runs `floe stun serve`.
 pub(crate) fn run_stun_serve(args: StunServeArgs) -> ExitCode {
-    let udp = match UdpSocket::bind(args.listen) {
-        Ok(s) => s,
-        Err(e) => return usage_error(&format!("cannot bind UDP {}: {e}", args.listen)),
-    };
-    // With port 0 the kernel picks the UDP port; TCP takes the same one.
-    let local = match udp.local_addr() {
-        Ok(addr) => addr,
-        Err(e) => return usage_error(&format!("UDP socket {}: {e}", args.listen)),
-    };
-    let tcp = match TcpListener::bind(local) {
-        Ok(s) => s,
-        Err(e) => return usage_error(&format!("cannot bind TCP {local}: {e}")),
+    let (udp, tcp, local) = match bind_listeners(args.listen) {
+        Ok(sockets) => sockets,
+        Err(code) => return code,
     };
     if let Err(e) = udp
         .set_read_timeout(Some(POLL))

@@ -12,6 +12,23 @@ use floe_turn::{Failure, TurnEvent};
 
 const STEP: Duration = Duration::from_secs(10);
 
+/// Sends `payload` to the echo `peer` and checks that it comes back unchanged, on a channel or
+/// in a Data indication as `channel` says.
+fn expect_echo(d: &mut ClientDriver, peer: SocketAddr, payload: &[u8], channel: bool) {
+    d.client.send_to(peer, payload).unwrap();
+    let back = d
+        .wait_for(STEP, |e| match e {
+            TurnEvent::Data {
+                peer: p,
+                data,
+                via_channel,
+            } if *p == peer => Some((data.clone(), *via_channel)),
+            _ => None,
+        })
+        .expect("the echo");
+    assert_eq!(back, (payload.to_vec(), channel));
+}
+
 /// The whole life of an allocation through `server`, with an echo peer: allocate, permission,
 /// a Send indication and its echo as a Data indication, ChannelBind, ChannelData both ways,
 /// refresh, delete.
@@ -42,38 +59,14 @@ fn exercise(server: SocketAddr, tcp: bool) {
     })
     .expect("permission");
 
-    let via_indication = b"floe interop: send indication";
-    d.client.send_to(peer, via_indication).unwrap();
-    let back = d
-        .wait_for(STEP, |e| match e {
-            TurnEvent::Data {
-                peer: p,
-                data,
-                via_channel,
-            } if *p == peer => Some((data.clone(), *via_channel)),
-            _ => None,
-        })
-        .expect("echo through indications");
-    assert_eq!(back, (via_indication.to_vec(), false));
+    expect_echo(&mut d, peer, b"floe interop: send indication", false);
 
     let ch = d.client.bind_channel(Instant::now(), peer).unwrap();
     d.wait_for(STEP, |e| {
         matches!(e, TurnEvent::ChannelBound { channel, .. } if *channel == ch).then_some(())
     })
     .expect("channel bound");
-    let via_channel = b"floe interop: channel data";
-    d.client.send_to(peer, via_channel).unwrap();
-    let back = d
-        .wait_for(STEP, |e| match e {
-            TurnEvent::Data {
-                peer: p,
-                data,
-                via_channel,
-            } if *p == peer => Some((data.clone(), *via_channel)),
-            _ => None,
-        })
-        .expect("echo through the channel");
-    assert_eq!(back, (via_channel.to_vec(), true));
+    expect_echo(&mut d, peer, b"floe interop: channel data", true);
 
     d.client.refresh(Instant::now()).unwrap();
     let lifetime = d

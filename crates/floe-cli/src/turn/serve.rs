@@ -98,18 +98,9 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         };
         users = users.with_user(name, password);
     }
-    let udp = match UdpSocket::bind(args.listen) {
-        Ok(s) => s,
-        Err(e) => return usage_error(&format!("cannot bind UDP {}: {e}", args.listen)),
-    };
-    // With port 0 the kernel picks the UDP port; TCP takes the same one.
-    let listen = match udp.local_addr() {
-        Ok(addr) => addr,
-        Err(e) => return usage_error(&format!("UDP socket {}: {e}", args.listen)),
-    };
-    let tcp = match TcpListener::bind(listen) {
-        Ok(s) => s,
-        Err(e) => return usage_error(&format!("cannot bind TCP {listen}: {e}")),
+    let (udp, tcp, listen) = match bind_listeners(args.listen) {
+        Ok(sockets) => sockets,
+        Err(code) => return code,
     };
     let stop = stop_flag();
     let mut config = ServerConfig::new(&args.realm);
@@ -161,6 +152,22 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         relay.stop.store(true, Ordering::SeqCst);
     }
     ExitCode::SUCCESS
+}
+
+/// Binds UDP on `listen` and TCP on the same address; with port 0 the kernel picks the UDP
+/// port and TCP takes the same one. Returns the sockets and the real address, or the usage
+/// error exit code (reported on stderr).
+pub(crate) fn bind_listeners(
+    listen: SocketAddr,
+) -> Result<(UdpSocket, TcpListener, SocketAddr), ExitCode> {
+    let udp = UdpSocket::bind(listen)
+        .map_err(|e| usage_error(&format!("cannot bind UDP {listen}: {e}")))?;
+    let local = udp
+        .local_addr()
+        .map_err(|e| usage_error(&format!("UDP socket {listen}: {e}")))?;
+    let tcp = TcpListener::bind(local)
+        .map_err(|e| usage_error(&format!("cannot bind TCP {local}: {e}")))?;
+    Ok((udp, tcp, local))
 }
 
 fn spawn_listeners(
@@ -364,8 +371,8 @@ impl Node {
         }
     }
 
-    /// Sends queued responses and acts on events.
-    fn drain(&mut self) {
+    /// Sends the server's queued responses.
+    fn send_transmits(&mut self) {
         while let Some(t) = self.server.poll_transmit() {
             let ft = FiveTuple {
                 client: t.destination,
@@ -374,6 +381,11 @@ impl Node {
             };
             self.send_to_client(ft, &t.data);
         }
+    }
+
+    /// Sends queued responses and acts on events.
+    fn drain(&mut self) {
+        self.send_transmits();
         while let Some(event) = self.server.poll_event() {
             match event {
                 ServerEvent::RelayRequested(req) => {
@@ -382,6 +394,9 @@ impl Node {
                         && let Ok(g) = grant
                     {
                         self.close_relay(g.relayed);
+                        if let Some(a) = g.additional {
+                            self.close_relay(a);
+                        }
                     }
                 }
                 ServerEvent::AllocationCreated {
@@ -408,14 +423,7 @@ impl Node {
                 _ => {}
             }
             // Answers produced by provide_relay.
-            while let Some(t) = self.server.poll_transmit() {
-                let ft = FiveTuple {
-                    client: t.destination,
-                    server: t.source.unwrap_or(self.listen),
-                    transport: t.transport,
-                };
-                self.send_to_client(ft, &t.data);
-            }
+            self.send_transmits();
         }
     }
 

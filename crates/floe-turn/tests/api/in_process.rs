@@ -11,6 +11,33 @@ use floe_turn::{
 
 use super::harness::{Net, RelayPolicy, config, peer, server_addr, users};
 
+/// Client `c` sends `payload` to the peer, which must see it come from `relayed`; the peer
+/// answers, and the answer must reach the client on a channel or not as `via_channel` says.
+fn round_trip(
+    net: &mut Net<floe_turn::StaticCredentials>,
+    c: usize,
+    relayed: core::net::SocketAddr,
+    payload: &[u8],
+    via_channel: bool,
+) {
+    net.client(c).send_to(peer(), payload).unwrap();
+    net.settle();
+    assert_eq!(
+        net.at_peers.pop(),
+        Some((relayed, peer(), payload.to_vec()))
+    );
+    let answer = [payload, b" (answer)"].concat();
+    assert!(net.peer_sends(relayed, peer(), &answer));
+    assert_eq!(
+        net.take_events(c),
+        [TurnEvent::Data {
+            peer: peer(),
+            data: answer,
+            via_channel
+        }]
+    );
+}
+
 fn full_session(transport: Transport) {
     let mut net = Net::new();
     let c = net.add_client("alice", "secret", transport);
@@ -25,22 +52,8 @@ fn full_session(transport: Transport) {
         net.take_events(c),
         [TurnEvent::PermissionCreated { peer: peer().ip() }]
     );
-    net.client(c).send_to(peer(), b"via indication").unwrap();
-    net.settle();
-    assert_eq!(
-        net.at_peers.pop(),
-        Some((relayed, peer(), b"via indication".to_vec()))
-    );
     // The peer answers; without a channel it arrives as a Data indication.
-    assert!(net.peer_sends(relayed, peer(), b"pong 1"));
-    assert_eq!(
-        net.take_events(c),
-        [TurnEvent::Data {
-            peer: peer(),
-            data: b"pong 1".to_vec(),
-            via_channel: false
-        }]
-    );
+    round_trip(&mut net, c, relayed, b"via indication", false);
 
     // Channel: both directions switch to ChannelData.
     let ch = net.client(c).bind_channel(now, peer()).unwrap();
@@ -52,21 +65,7 @@ fn full_session(transport: Transport) {
             channel: ch
         }]
     );
-    net.client(c).send_to(peer(), b"via channel").unwrap();
-    net.settle();
-    assert_eq!(
-        net.at_peers.pop(),
-        Some((relayed, peer(), b"via channel".to_vec()))
-    );
-    assert!(net.peer_sends(relayed, peer(), b"pong 2"));
-    assert_eq!(
-        net.take_events(c),
-        [TurnEvent::Data {
-            peer: peer(),
-            data: b"pong 2".to_vec(),
-            via_channel: true
-        }]
-    );
+    round_trip(&mut net, c, relayed, b"via channel", true);
 
     // Twenty minutes pass: allocation, permission and channel stay alive by themselves.
     net.advance(Duration::from_secs(1200));
