@@ -8,7 +8,7 @@ use core::net::{Ipv4Addr, Ipv6Addr};
 use std::vec::Vec;
 
 use crate::error::{ValueError, ValueErrorKind};
-use crate::grammar::{Cursor, is_token, number};
+use crate::grammar::{ByteSplit, Cursor, is_token, number};
 
 /// A line value with a typed view (the non-attribute counterpart of [`crate::TypedAttribute`]).
 pub trait FieldValue<'a>: Sized + fmt::Display {
@@ -171,7 +171,7 @@ impl<'a> FieldValue<'a> for Connection<'a> {
         let mut c = Cursor::new(value);
         let (nettype, addrtype, full, at) = net_address(&mut c, "connection-address")?;
         c.finish()?;
-        let mut parts = full.split('/');
+        let mut parts = full.split_b(b'/');
         let address = parts.next().unwrap_or_default();
         check_address_at(addrtype, address, at)?;
         let mut pos = at + address.len() + 1;
@@ -245,7 +245,7 @@ impl Bandwidth<'_> {
 impl<'a> FieldValue<'a> for Bandwidth<'a> {
     const TYPE: char = 'b';
     fn parse(value: &'a str) -> Result<Self, ValueError> {
-        let Some((bwtype, bw)) = value.split_once(':') else {
+        let Some((bwtype, bw)) = value.split_once_b(b':') else {
             return Err(ValueError::missing(value.len(), "bandwidth"));
         };
         if !is_token(bwtype) {
@@ -404,7 +404,7 @@ pub struct Key<'a> {
 impl<'a> FieldValue<'a> for Key<'a> {
     const TYPE: char = 'k';
     fn parse(value: &'a str) -> Result<Self, ValueError> {
-        let (method, key) = match value.split_once(':') {
+        let (method, key) = match value.split_once_b(b':') {
             Some((m, k)) => (m, Some(k)),
             None => (value, None),
         };
@@ -445,7 +445,7 @@ pub struct Formats<'a>(pub &'a str);
 impl<'a> Formats<'a> {
     /// The formats in order.
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + use<'a> {
-        self.0.split(' ').filter(|f| !f.is_empty())
+        self.0.split_b(b' ').filter(|f| !f.is_empty())
     }
 
     /// Whether `fmt` is listed.
@@ -475,7 +475,7 @@ impl<'a> MediaLine<'a> {
         let mut c = Cursor::new(value);
         let media = c.token("media")?;
         let (port, port_count) = c.field_with("port", |w| {
-            let (p, n) = match w.split_once('/') {
+            let (p, n) = match w.split_once_b(b'/') {
                 Some((p, n)) => (p, Some(number::<u32>(n, "port")?)),
                 None => (w, None),
             };
@@ -483,7 +483,7 @@ impl<'a> MediaLine<'a> {
         })?;
         let proto_at = c.offset();
         let proto = c.field("proto")?;
-        if !proto.split('/').all(is_token) {
+        if !proto.split_b(b'/').all(is_token) {
             return Err(ValueError::invalid(proto_at, "proto"));
         }
         let formats = if c.at_end() && !require_format {
@@ -492,7 +492,7 @@ impl<'a> MediaLine<'a> {
         } else {
             let (rest, at) = c.take_rest("fmt")?;
             let mut pos = at;
-            for f in rest.split(' ') {
+            for f in rest.split_b(b' ') {
                 if !is_token(f) {
                     return Err(ValueError::invalid(pos, "fmt"));
                 }

@@ -4,7 +4,7 @@
 
 use core::str::FromStr;
 
-use nom::{Parser, bytes::complete::take_while, character::complete::digit1};
+use nom::{Parser, character::complete::digit1};
 
 use crate::error::{ValueError, ValueErrorKind};
 
@@ -53,10 +53,78 @@ pub(crate) fn is_token(s: &str) -> bool {
 }
 
 /// Parses the whole of `s` as a decimal number of type `T` (digits only: no sign, no space).
-pub(crate) fn number<T: FromStr>(s: &str, field: &'static str) -> Result<T, ValueErrorKind> {
+///
+/// Up to 19 digits are read with a byte loop (the hot path: ports, payload types, SSRCs);
+/// longer ones go through nom and `FromStr` so the range check stays exact.
+pub(crate) fn number<T: FromStr + TryFrom<u64>>(
+    s: &str,
+    field: &'static str,
+) -> Result<T, ValueErrorKind> {
+    let bytes = s.as_bytes();
+    if !bytes.is_empty() && bytes.len() <= 19 {
+        let mut n: u64 = 0;
+        for &b in bytes {
+            if !b.is_ascii_digit() {
+                return Err(ValueErrorKind::Invalid { field });
+            }
+            n = n * 10 + u64::from(b - b'0');
+        }
+        return T::try_from(n).map_err(|_| ValueErrorKind::OutOfRange { field });
+    }
     match digit1::<&str, NomError<'_>>(s) {
         Ok(("", _)) => s.parse().map_err(|_| ValueErrorKind::OutOfRange { field }),
         _ => Err(ValueErrorKind::Invalid { field }),
+    }
+}
+
+/// Splitting on one ASCII byte with a plain loop: on the short fields of SDP this beats
+/// `str::split(char)`, whose searcher is built for long haystacks.
+pub(crate) trait ByteSplit {
+    /// Like `str::split` on an ASCII separator.
+    fn split_b(&self, sep: u8) -> SplitByte<'_>;
+    /// Like `str::split_once` on an ASCII separator.
+    fn split_once_b(&self, sep: u8) -> Option<(&str, &str)>;
+}
+
+impl ByteSplit for str {
+    #[inline]
+    fn split_b(&self, sep: u8) -> SplitByte<'_> {
+        SplitByte {
+            rest: Some(self),
+            sep,
+        }
+    }
+
+    #[inline]
+    fn split_once_b(&self, sep: u8) -> Option<(&str, &str)> {
+        let i = self.bytes().position(|b| b == sep)?;
+        Some((&self[..i], &self[i + 1..]))
+    }
+}
+
+/// Iterator of [`ByteSplit::split_b`].
+#[derive(Debug, Clone)]
+pub(crate) struct SplitByte<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Iterator for SplitByte<'a> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        let r = self.rest?;
+        match r.bytes().position(|b| b == self.sep) {
+            Some(i) => {
+                self.rest = Some(&r[i + 1..]);
+                Some(&r[..i])
+            }
+            None => {
+                self.rest = None;
+                Some(r)
+            }
+        }
     }
 }
 
@@ -109,9 +177,12 @@ impl<'a> Cursor<'a> {
         if self.rest.is_empty() {
             return Err(ValueError::missing(at, field));
         }
-        let (rest, word) = take_while::<_, &str, NomError<'_>>(|c: char| c != ' ')
-            .parse(self.rest)
-            .unwrap_or((self.rest, ""));
+        let end = self
+            .rest
+            .bytes()
+            .position(|b| b == b' ')
+            .unwrap_or(self.rest.len());
+        let (word, rest) = self.rest.split_at(end);
         if word.is_empty() {
             return Err(ValueError::invalid(at, field));
         }
@@ -136,7 +207,10 @@ impl<'a> Cursor<'a> {
     }
 
     /// Reads the next field as a decimal number.
-    pub(crate) fn number<T: FromStr>(&mut self, field: &'static str) -> Result<T, ValueError> {
+    pub(crate) fn number<T: FromStr + TryFrom<u64>>(
+        &mut self,
+        field: &'static str,
+    ) -> Result<T, ValueError> {
         self.field_with(field, |w| number(w, field))
     }
 

@@ -80,6 +80,15 @@ fn once_bit(t: char) -> u32 {
     }
 }
 
+/// `s` without trailing spaces and tabs (a byte check first: almost no line has any).
+fn trim_end_ws(s: &str) -> &str {
+    if matches!(s.as_bytes().last(), Some(b' ' | b'\t')) {
+        s.trim_end_matches([' ', '\t'])
+    } else {
+        s
+    }
+}
+
 /// 1-based character column of byte offset `at` in `text`.
 fn column(text: &str, at: usize) -> u32 {
     let chars = text.get(..at).map_or(at, |s| {
@@ -100,6 +109,10 @@ struct Checker {
     seen: u32,
     seen_types: u32,
     reported_lf: bool,
+    /// Scan each line for NUL and bare CR (the slow path; see [`parse`]).
+    scan_controls: bool,
+    /// CRLF line endings seen.
+    crlfs: usize,
 }
 
 impl Checker {
@@ -168,17 +181,20 @@ impl Checker {
                 self.note(n, text, text.len(), DiagnosticKind::LfLineEnding);
             }
             LineEnding::None => self.note(n, text, text.len(), DiagnosticKind::MissingFinalNewline),
+            LineEnding::CrLf => self.crlfs += 1,
             _ => {}
         }
-        if let Some(i) = memchr::memchr2(0, b'\r', text.as_bytes()) {
+        if self.scan_controls
+            && let Some(i) = memchr::memchr2(0, b'\r', text.as_bytes())
+        {
             self.deviation(n, text, i, DiagnosticKind::ControlCharacter)?;
         }
         let Some(t) = line_type(text) else {
             self.deviation(n, text, 0, DiagnosticKind::MalformedLine)?;
             return Ok(None);
         };
-        let trimmed = text.trim_end_matches([' ', '\t']);
-        if trimmed.len() < text.len() && !(t == 's' && text == "s= ") {
+        if matches!(text.as_bytes().last(), Some(b' ' | b'\t')) && !(t == 's' && text == "s= ") {
+            let trimmed = text.trim_end_matches([' ', '\t']);
             if t == 'a' {
                 self.note(n, text, trimmed.len(), DiagnosticKind::TrailingWhitespace);
             } else {
@@ -298,7 +314,7 @@ impl Checker {
                 },
             )?;
         }
-        let value = attr.value.map(|v| v.trim_end_matches([' ', '\t']));
+        let value = attr.value.map(trim_end_ws);
         if let Some((e, strict)) = (known.check)(value) {
             let at = 3 + attr.name.len() + e.offset;
             let kind = DiagnosticKind::InvalidAttribute {
@@ -316,7 +332,32 @@ impl Checker {
 }
 
 /// Parses `input` in `mode`. See [`SessionDescription::parse_with`].
+///
+/// NUL bytes and bare CRs are rare, so the first pass does not look for them line by line: it
+/// counts the CRLF endings, and when the input holds a NUL or more CRs than CRLF endings (or
+/// the pass failed on an input that has CRs), a second pass scans every line so the problem is
+/// reported, in line order, at its exact place.
 pub(crate) fn parse(input: &str, mode: Mode) -> Result<Parsed<'_>, Diagnostic> {
+    let bytes = input.as_bytes();
+    let nul = memchr::memchr(0, bytes).is_some();
+    let crs = if nul {
+        0
+    } else {
+        memchr::memchr_iter(b'\r', bytes).count()
+    };
+    match parse_pass(input, mode, nul) {
+        Ok((parsed, crlfs)) if nul || crs == crlfs => Ok(parsed),
+        Err(e) if nul || crs == 0 => Err(e),
+        _ => parse_pass(input, mode, true).map(|(parsed, _)| parsed),
+    }
+}
+
+/// One pass over the lines; returns the description and the number of CRLF endings.
+fn parse_pass(
+    input: &str,
+    mode: Mode,
+    scan_controls: bool,
+) -> Result<(Parsed<'_>, usize), Diagnostic> {
     let mut c = Checker {
         mode,
         warnings: Vec::new(),
@@ -325,6 +366,8 @@ pub(crate) fn parse(input: &str, mode: Mode) -> Result<Parsed<'_>, Diagnostic> {
         seen: 0,
         seen_types: 0,
         reported_lf: false,
+        scan_controls,
+        crlfs: 0,
     };
     let mut session: Vec<Line<'_>> = Vec::with_capacity(16);
     let mut media: Vec<MediaSection<'_>> = Vec::new();
@@ -371,10 +414,11 @@ pub(crate) fn parse(input: &str, mode: Mode) -> Result<Parsed<'_>, Diagnostic> {
     if c.level == Level::Session {
         c.check_required(n, last, last.len())?;
     }
-    Ok(Parsed {
+    let parsed = Parsed {
         description: SessionDescription::from_parts(session, media),
         warnings: c.warnings,
-    })
+    };
+    Ok((parsed, c.crlfs))
 }
 
 #[cfg(test)]
@@ -542,6 +586,27 @@ mod tests {
             strict_error(&input),
             (3, 3, DiagnosticKind::ControlCharacter)
         );
+    }
+
+    #[test]
+    fn bare_carriage_returns_are_found_in_line_order() {
+        let input = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=a\rb\r\nt=0 0\r\nf=x\r\n";
+        assert_eq!(
+            strict_error(input),
+            (3, 4, DiagnosticKind::ControlCharacter)
+        );
+        let w = kinds(input);
+        assert_eq!(w[0], (3, 4, DiagnosticKind::ControlCharacter));
+        assert_eq!(
+            w[1],
+            (5, 1, DiagnosticKind::UnknownLineType { line_type: 'f' })
+        );
+        assert_eq!(
+            parse(input, Mode::Lenient).unwrap().description.to_string(),
+            input
+        );
+        let lf = "v=0\no=- 1 2 IN IP4 127.0.0.1\ns=-\rx\nt=0 0\n";
+        assert_eq!(strict_error(lf), (3, 4, DiagnosticKind::ControlCharacter));
     }
 
     #[test]

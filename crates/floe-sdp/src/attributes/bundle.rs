@@ -5,7 +5,7 @@ use core::fmt;
 
 use super::{Placement, TypedAttribute, flag_attribute};
 use crate::error::ValueError;
-use crate::grammar::Cursor;
+use crate::grammar::{ByteSplit, Cursor};
 
 /// `a=group:<semantics> <mid>...` (RFC 5888 §5): `BUNDLE` (RFC 9143), `LS`, `FID`, `DUP`, ...
 ///
@@ -28,13 +28,13 @@ pub struct Group<'a> {
 impl<'a> Group<'a> {
     /// The identification tags in order.
     pub fn mids(&self) -> impl Iterator<Item = &'a str> + use<'a> {
-        self.mids.split(' ').filter(|m| !m.is_empty())
+        self.mids.split_b(b' ').filter(|m| !m.is_empty())
     }
 
     /// The identification tags with their byte offsets inside the value.
     pub(crate) fn mids_at(&self) -> impl Iterator<Item = (usize, &'a str)> + use<'a> {
         let base = self.semantics.len() + 1;
-        self.mids.split(' ').scan(base, |pos, m| {
+        self.mids.split_b(b' ').scan(base, |pos, m| {
             let at = *pos;
             *pos += m.len() + 1;
             Some((at, m))

@@ -4,7 +4,7 @@ use core::fmt;
 
 use super::{Direction, Placement, TypedAttribute, flag_attribute};
 use crate::error::{ValueError, ValueErrorKind};
-use crate::grammar::{Cursor, number};
+use crate::grammar::{ByteSplit, Cursor, number};
 
 /// `a=extmap:<id>[/<direction>] <URI> [<extension attributes>]` (RFC 8285 §7).
 ///
@@ -34,7 +34,7 @@ impl<'a> TypedAttribute<'a> for ExtMap<'a> {
     fn parse_value(value: &'a str) -> Result<Self, ValueError> {
         let mut c = Cursor::new(value);
         let (id, direction) = c.field_with("extmap-id", |w| {
-            let (id, dir) = match w.split_once('/') {
+            let (id, dir) = match w.split_once_b(b'/') {
                 Some((id, d)) => (
                     id,
                     Some(

@@ -7,7 +7,7 @@ use super::{Placement, TypedAttribute, flag_attribute, number_attribute};
 use crate::error::{ValueError, ValueErrorKind};
 use floe_ice_candidate::{Candidate, ParseOptions, TcpType, Warnings};
 
-use crate::grammar::Cursor;
+use crate::grammar::{ByteSplit, Cursor};
 
 /// RFC 8839 §5.4 `ice-char = ALPHA / DIGIT / "+" / "/"`.
 fn is_ice_char(b: u8) -> bool {
@@ -119,7 +119,7 @@ pub struct IceOptions<'a>(pub &'a str);
 impl<'a> IceOptions<'a> {
     /// The option tags in order.
     pub fn options(&self) -> impl Iterator<Item = &'a str> + use<'a> {
-        self.0.split(' ').filter(|o| !o.is_empty())
+        self.0.split_b(b' ').filter(|o| !o.is_empty())
     }
 }
 

@@ -6,7 +6,7 @@ use core::fmt;
 use super::{Placement, TypedAttribute, flag_attribute};
 use crate::error::{ValueError, ValueErrorKind};
 use crate::fields::{check_address_at, net_address};
-use crate::grammar::{Cursor, is_token, number};
+use crate::grammar::{ByteSplit, Cursor, is_token, number};
 
 /// Parses an RTP payload type (RFC 3551 §3: 0..=127).
 fn payload_type(s: &str, field: &'static str) -> Result<u8, ValueErrorKind> {
@@ -47,19 +47,23 @@ impl<'a> TypedAttribute<'a> for RtpMap<'a> {
         let mut c = Cursor::new(value);
         let payload_type = c.field_with("payload-type", |w| payload_type(w, "payload-type"))?;
         let (rest, at) = c.take_rest("encoding-name")?;
-        let mut parts = rest.splitn(3, '/');
-        let encoding = parts.next().unwrap_or_default();
+        let Some((encoding, rate_channels)) = rest.split_once_b(b'/') else {
+            if !is_token(rest) {
+                return Err(ValueError::invalid(at, "encoding-name"));
+            }
+            return Err(ValueError::missing(at + rest.len(), "clock-rate"));
+        };
         if !is_token(encoding) {
             return Err(ValueError::invalid(at, "encoding-name"));
         }
         let at = at + encoding.len() + 1;
-        let rate = parts
-            .next()
-            .ok_or(ValueError::missing(at - 1, "clock-rate"))?;
+        let (rate, channels) = match rate_channels.split_once_b(b'/') {
+            Some((r, c)) => (r, Some(c)),
+            None => (rate_channels, None),
+        };
         let clock_rate =
             number(rate, "clock-rate").map_err(|kind| ValueError { offset: at, kind })?;
-        let channels = parts
-            .next()
+        let channels = channels
             .map(|p| {
                 number(p, "encoding-params").map_err(|kind| ValueError {
                     offset: at + rate.len() + 1,
@@ -150,12 +154,12 @@ const NUMERIC_FMTP: &[&str] = &[
 impl<'a> Fmtp<'a> {
     /// The parameters in order, split on `;` (empty pieces skipped).
     pub fn parameters(&self) -> impl Iterator<Item = FmtpParameter<'a>> + use<'a> {
-        self.params.split(';').filter_map(|p| {
+        self.params.split_b(b';').filter_map(|p| {
             let p = p.trim_start_matches(' ');
             if p.is_empty() {
                 return None;
             }
-            Some(match p.split_once('=') {
+            Some(match p.split_once_b(b'=') {
                 Some((name, value)) => FmtpParameter {
                     name,
                     value: Some(value),
@@ -202,11 +206,11 @@ impl<'a> TypedAttribute<'a> for Fmtp<'a> {
     fn deviation(&self) -> Option<ValueError> {
         let base = self.format.len() + 1;
         let mut offset = 0;
-        for piece in self.params.split(';') {
+        for piece in self.params.split_b(b';') {
             let trimmed = piece.trim_start_matches(' ');
             let at = base + offset + (piece.len() - trimmed.len());
             offset += piece.len() + 1;
-            let Some((name, value)) = trimmed.split_once('=') else {
+            let Some((name, value)) = trimmed.split_once_b(b'=') else {
                 continue;
             };
             let value_at = at + name.len() + 1;
@@ -269,7 +273,7 @@ impl<'a> TypedAttribute<'a> for RtcpFb<'a> {
             None
         } else {
             let (rest, at) = c.take_rest("rtcp-fb-param")?;
-            if rest.split(' ').any(|t| !is_token(t)) {
+            if rest.split_b(b' ').any(|t| !is_token(t)) {
                 return Err(ValueError::invalid(at, "rtcp-fb-param"));
             }
             Some(rest)
@@ -294,7 +298,7 @@ impl fmt::Display for RtcpFb<'_> {
 
 /// RFC 8866 §9 `non-zero-int-or-real`-style decimal: digits with an optional fraction.
 fn decimal(value: &str, field: &'static str) -> Result<f64, ValueError> {
-    let (int, frac) = value.split_once('.').unwrap_or((value, "0"));
+    let (int, frac) = value.split_once_b(b'.').unwrap_or((value, "0"));
     number::<u64>(int, field).map_err(|kind| ValueError { offset: 0, kind })?;
     number::<u64>(frac, field).map_err(|kind| ValueError {
         offset: int.len() + 1,

@@ -6,12 +6,8 @@ use std::vec::Vec;
 
 use super::{Placement, TypedAttribute};
 use crate::error::{ValueError, ValueErrorKind};
-use nom::bytes::complete::take_while_m_n;
-use nom::character::complete::char;
-use nom::multi::many0_count;
-use nom::sequence::preceded;
 
-use crate::grammar::{Cursor, all, is_token, number};
+use crate::grammar::{ByteSplit, Cursor, is_token, number};
 
 /// Digest sizes of the hash functions in the RFC 8122 §5 / IANA "Hash Function Textual Names"
 /// registry, by their registered (lower-case) names.
@@ -48,7 +44,7 @@ impl Fingerprint<'_> {
     #[must_use]
     pub fn bytes(&self) -> Vec<u8> {
         self.fingerprint
-            .split(':')
+            .split_b(b':')
             .filter_map(|h| u8::from_str_radix(h, 16).ok())
             .collect()
     }
@@ -72,7 +68,7 @@ impl Fingerprint<'_> {
         let Some((hash, expected)) = self.expected_len() else {
             return Ok(());
         };
-        let found = self.fingerprint.split(':').count();
+        let found = self.fingerprint.split_b(b':').count();
         if found == expected {
             Ok(())
         } else {
@@ -98,13 +94,21 @@ impl<'a> TypedAttribute<'a> for Fingerprint<'a> {
         let fingerprint = c.field("fingerprint")?;
         c.finish()?;
         // RFC 8122 §5: fingerprint = 2UHEX *(":" 2UHEX); lower case accepted (browsers send it).
-        let hex2 = || take_while_m_n(2, 2, |c: char| c.is_ascii_hexdigit());
-        all(
-            fingerprint,
-            "fingerprint",
-            (hex2(), many0_count(preceded(char(':'), hex2()))),
-        )
-        .map_err(|e| ValueError::invalid(at + (e.offset + 1) / 3 * 3, "fingerprint"))?;
+        let b = fingerprint.as_bytes();
+        let mut pos = 0;
+        loop {
+            let pair = b
+                .get(pos..pos + 2)
+                .filter(|p| p.iter().all(u8::is_ascii_hexdigit));
+            if pair.is_none() {
+                return Err(ValueError::invalid(at + pos, "fingerprint"));
+            }
+            match b.get(pos + 2) {
+                None => break,
+                Some(b':') => pos += 3,
+                Some(_) => return Err(ValueError::invalid(at + pos + 2, "fingerprint")),
+            }
+        }
         Ok(Self { hash, fingerprint })
     }
 }
@@ -207,8 +211,8 @@ impl<'a> TypedAttribute<'a> for Crypto<'a> {
         let at = c.offset();
         let key_params = c.field("key-params")?;
         if !key_params
-            .split(';')
-            .all(|k| k.split_once(':').is_some_and(|(m, _)| is_token(m)))
+            .split_b(b';')
+            .all(|k| k.split_once_b(b':').is_some_and(|(m, _)| is_token(m)))
         {
             return Err(ValueError::invalid(at, "key-params"));
         }

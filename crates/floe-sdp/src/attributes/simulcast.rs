@@ -4,7 +4,13 @@ use core::fmt;
 
 use super::{Placement, TypedAttribute};
 use crate::error::{ValueError, ValueErrorKind};
-use crate::grammar::{Cursor, is_token};
+use nom::bytes::complete::take_while1;
+use nom::character::complete::char;
+use nom::combinator::opt;
+use nom::multi::many0_count;
+use nom::sequence::preceded;
+
+use crate::grammar::{ByteSplit, Cursor, all, is_token};
 
 /// RFC 8851 §10 `rid-id = 1*(alpha-numeric / "-" / "_")`.
 pub(crate) fn is_rid_id(s: &str) -> bool {
@@ -68,7 +74,7 @@ impl<'a> Rid<'a> {
     fn pieces(&self) -> impl Iterator<Item = &'a str> + use<'a> {
         self.params
             .unwrap_or_default()
-            .split(';')
+            .split_b(b';')
             .filter(|p| !p.is_empty())
     }
 
@@ -76,14 +82,14 @@ impl<'a> Rid<'a> {
     pub fn payload_types(&self) -> impl Iterator<Item = &'a str> + use<'a> {
         self.pieces()
             .filter_map(|p| p.strip_prefix("pt="))
-            .flat_map(|l| l.split(','))
+            .flat_map(|l| l.split_b(b','))
     }
 
     /// The restrictions (`max-width`, `max-fps`, `depend`, ...) in order.
     pub fn restrictions(&self) -> impl Iterator<Item = (&'a str, Option<&'a str>)> + use<'a> {
         self.pieces()
             .filter(|p| !p.starts_with("pt="))
-            .map(|p| match p.split_once('=') {
+            .map(|p| match p.split_once_b(b'=') {
                 Some((k, v)) => (k, Some(v)),
                 None => (p, None),
             })
@@ -111,11 +117,11 @@ impl<'a> TypedAttribute<'a> for Rid<'a> {
         } else {
             let (rest, at) = c.take_rest("rid-param")?;
             let mut pos = at;
-            for (i, p) in rest.split(';').enumerate() {
+            for (i, p) in rest.split_b(b';').enumerate() {
                 let ok = match p.strip_prefix("pt=") {
-                    Some(list) if i == 0 => list.split(',').all(is_token),
+                    Some(list) if i == 0 => list.split_b(b',').all(is_token),
                     _ => {
-                        let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                        let (k, v) = p.split_once_b(b'=').unwrap_or((p, ""));
                         is_rid_id(k)
                             && k != "pt"
                             && !k.contains('_')
@@ -166,12 +172,12 @@ impl<'a> SimulcastStream<'a> {
     pub fn alternatives(&self) -> impl Iterator<Item = SimulcastId<'a>> + use<'a> {
         let draft_paused = self.draft_paused;
         self.text
-            .split(',')
+            .split_b(b',')
             .map(move |id| match id.strip_prefix('~') {
                 Some(rid) => SimulcastId { rid, paused: true },
                 None => SimulcastId {
                     rid: id,
-                    paused: draft_paused.split(',').any(|p| p == id),
+                    paused: draft_paused.split_b(b',').any(|p| p == id),
                 },
             })
     }
@@ -189,7 +195,7 @@ impl<'a> SimulcastList<'a> {
     pub fn streams(&self) -> impl Iterator<Item = SimulcastStream<'a>> + use<'a> {
         let draft_paused = self.draft_paused;
         self.text
-            .split(';')
+            .split_b(b';')
             .map(move |text| SimulcastStream { text, draft_paused })
     }
 
@@ -199,15 +205,21 @@ impl<'a> SimulcastList<'a> {
     }
 
     fn parse(text: &'a str, at: usize) -> Result<Self, ValueError> {
-        let mut pos = at;
-        for stream in text.split(';') {
-            for id in stream.split(',') {
-                if !is_rid_id(id.strip_prefix('~').unwrap_or(id)) {
-                    return Err(ValueError::invalid(pos, "sc-id"));
-                }
-                pos += id.len() + 1;
-            }
-        }
+        // RFC 8853 §5.1: sc-str-list = sc-alt-list *(";" sc-alt-list);
+        // sc-alt-list = sc-id *("," sc-id); sc-id = ["~"] rid-id.
+        let sc_id = || {
+            preceded(
+                opt(char('~')),
+                take_while1(|c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+            )
+        };
+        let alt_list = || (sc_id(), many0_count(preceded(char(','), sc_id())));
+        all(
+            text,
+            "sc-id",
+            (alt_list(), many0_count(preceded(char(';'), alt_list()))),
+        )
+        .map_err(|e| ValueError::invalid(at + e.offset, "sc-id"))?;
         Ok(Self {
             text,
             draft_paused: "",
@@ -332,7 +344,7 @@ impl<'a> Simulcast<'a> {
             draft03: true,
             recv_first: false,
         };
-        let mut words = value.split(' ').filter(|w| !w.is_empty()).peekable();
+        let mut words = value.split_b(b' ').filter(|w| !w.is_empty()).peekable();
         let mut first = true;
         while let Some(dir) = words.next() {
             let dir = RidDirection::parse(dir)?;
@@ -435,7 +447,7 @@ mod tests {
         );
         assert_eq!(
             Simulcast::parse_value("send a.b"),
-            Err(ValueError::invalid(5, "sc-id"))
+            Err(ValueError::invalid(6, "sc-id"))
         );
         assert_eq!(
             Simulcast::parse_value("up a"),

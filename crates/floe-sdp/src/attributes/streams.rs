@@ -5,7 +5,7 @@ use core::fmt;
 
 use super::{Placement, TypedAttribute};
 use crate::error::ValueError;
-use crate::grammar::{Cursor, is_token, is_token_char};
+use crate::grammar::{ByteSplit, Cursor, is_token, is_token_char};
 
 /// `a=ssrc:<ssrc-id> <attribute>[:<value>]` (RFC 5576 §4.1).
 ///
@@ -33,7 +33,7 @@ impl<'a> TypedAttribute<'a> for Ssrc<'a> {
         let mut c = Cursor::new(value);
         let ssrc = c.number("ssrc-id")?;
         let (rest, at) = c.take_rest("attribute")?;
-        let (attribute, value) = match rest.split_once(':') {
+        let (attribute, value) = match rest.split_once_b(b':') {
             Some((a, v)) => (a, Some(v)),
             None => (rest, None),
         };
@@ -68,7 +68,7 @@ pub struct SsrcGroup<'a> {
 impl<'a> SsrcGroup<'a> {
     /// The SSRCs in order.
     pub fn ssrcs(&self) -> impl Iterator<Item = u32> + use<'a> {
-        self.ssrcs.split(' ').filter_map(|s| s.parse().ok())
+        self.ssrcs.split_b(b' ').filter_map(|s| s.parse().ok())
     }
 }
 
@@ -164,7 +164,7 @@ pub struct MsidSemantic<'a> {
 impl<'a> MsidSemantic<'a> {
     /// The ids in order.
     pub fn ids(&self) -> impl Iterator<Item = &'a str> + use<'a> {
-        self.ids.split(' ').filter(|s| !s.is_empty())
+        self.ids.split_b(b' ').filter(|s| !s.is_empty())
     }
 }
 
@@ -174,7 +174,7 @@ impl<'a> TypedAttribute<'a> for MsidSemantic<'a> {
     fn parse_value(value: &'a str) -> Result<Self, ValueError> {
         let trimmed = value.trim_start_matches(' ');
         let at = value.len() - trimmed.len();
-        let (semantic, ids) = trimmed.split_once(' ').unwrap_or((trimmed, ""));
+        let (semantic, ids) = trimmed.split_once_b(b' ').unwrap_or((trimmed, ""));
         if !is_token(semantic) {
             return Err(ValueError::invalid(at, "msid-semantic"));
         }

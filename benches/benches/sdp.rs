@@ -1,0 +1,124 @@
+//! SDP parse and serialize: floe-sdp, and with `--features peers` the same inputs through
+//! sdp-types, rtc-sdp (webrtc-rs), webrtc-sdp (Firefox) and str0m in the same run.
+//!
+//! Inputs (written for this bench, `benches/data/`): a 5.6 KB Chrome-style Unified Plan offer
+//! (audio, video with RTX/RED/ULPFEC and three simulcast rids, a data channel, BUNDLE, 15
+//! extmaps, 12 candidates) and a 0.6 KB audio-only answer. A peer that rejects an input is
+//! reported and skipped for it.
+#![allow(missing_docs, reason = "criterion macros generate undocumented items")]
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime};
+use floe_sdp::{Mode, SessionDescription, validate};
+
+const INPUTS: [(&str, &str); 2] = [
+    ("chrome-offer", include_str!("../data/chrome-offer.sdp")),
+    ("audio-answer", include_str!("../data/audio-answer.sdp")),
+];
+
+fn group<'c>(c: &'c mut Criterion, name: String, input: &str) -> BenchmarkGroup<'c, WallTime> {
+    let mut g = c.benchmark_group(name);
+    g.throughput(Throughput::Bytes(input.len() as u64));
+    g
+}
+
+fn sdp_parse(c: &mut Criterion) {
+    for (name, input) in INPUTS {
+        let mut g = group(c, format!("sdp_parse/{name}"), input);
+        g.bench_function("floe", |b| {
+            b.iter(|| SessionDescription::parse_with(black_box(input), Mode::Lenient).expect("valid input"))
+        });
+        g.bench_function("floe_strict", |b| {
+            b.iter(|| SessionDescription::parse_with(black_box(input), Mode::Strict).expect("valid input"))
+        });
+        g.bench_function("floe_owned", |b| {
+            b.iter(|| SessionDescription::parse(black_box(input)).expect("valid input").into_owned())
+        });
+        #[cfg(feature = "peers")]
+        peers::parse(&mut g, input);
+        g.finish();
+    }
+}
+
+fn sdp_serialize(c: &mut Criterion) {
+    for (name, input) in INPUTS {
+        let sdp = SessionDescription::parse(input).expect("valid input");
+        let mut g = group(c, format!("sdp_serialize/{name}"), input);
+        let mut out = String::with_capacity(input.len() * 2);
+        g.bench_function("floe", |b| {
+            b.iter(|| {
+                out.clear();
+                black_box(&sdp).write_to(&mut out);
+                black_box(out.len())
+            })
+        });
+        g.bench_function("floe_to_string", |b| b.iter(|| black_box(&sdp).to_string()));
+        #[cfg(feature = "peers")]
+        peers::serialize(&mut g, input);
+        g.finish();
+    }
+}
+
+fn sdp_validate(c: &mut Criterion) {
+    let (name, input) = INPUTS[0];
+    let sdp = SessionDescription::parse(input).expect("valid input");
+    assert!(validate(&sdp).is_empty());
+    let mut g = group(c, format!("sdp_validate/{name}"), input);
+    g.bench_function("floe", |b| b.iter(|| validate(black_box(&sdp))));
+    g.finish();
+}
+
+#[cfg(feature = "peers")]
+mod peers {
+    use std::hint::black_box;
+    use std::io::Cursor;
+
+    use criterion::{BenchmarkGroup, measurement::WallTime};
+
+    pub(crate) fn parse(g: &mut BenchmarkGroup<'_, WallTime>, input: &str) {
+        match sdp_types::Session::parse(input.as_bytes()) {
+            Ok(_) => g.bench_function("sdp-types", |b| b.iter(|| sdp_types::Session::parse(black_box(input.as_bytes())))),
+            Err(e) => eprintln!("sdp-types rejects the input: {e:?}"),
+        };
+        match rtc_sdp::SessionDescription::unmarshal(&mut Cursor::new(input.as_bytes())) {
+            Ok(_) => g.bench_function("rtc-sdp", |b| {
+                b.iter(|| rtc_sdp::SessionDescription::unmarshal(&mut Cursor::new(black_box(input.as_bytes()))))
+            }),
+            Err(e) => eprintln!("rtc-sdp rejects the input: {e:?}"),
+        };
+        match webrtc_sdp::parse_sdp(input, false) {
+            Ok(_) => g.bench_function("webrtc-sdp", |b| b.iter(|| webrtc_sdp::parse_sdp(black_box(input), false))),
+            Err(e) => eprintln!("webrtc-sdp rejects the input: {e:?}"),
+        };
+        match str0m::change::SdpOffer::from_sdp_string(input) {
+            Ok(_) => g.bench_function("str0m", |b| b.iter(|| str0m::change::SdpOffer::from_sdp_string(black_box(input)))),
+            Err(e) => eprintln!("str0m rejects the input: {e:?}"),
+        };
+    }
+
+    pub(crate) fn serialize(g: &mut BenchmarkGroup<'_, WallTime>, input: &str) {
+        if let Ok(s) = sdp_types::Session::parse(input.as_bytes()) {
+            let mut out = Vec::with_capacity(input.len() * 2);
+            g.bench_function("sdp-types", |b| {
+                b.iter(|| {
+                    out.clear();
+                    black_box(&s).write(&mut out).expect("write to a Vec");
+                    black_box(out.len())
+                })
+            });
+        }
+        if let Ok(s) = rtc_sdp::SessionDescription::unmarshal(&mut Cursor::new(input.as_bytes())) {
+            g.bench_function("rtc-sdp", |b| b.iter(|| black_box(&s).marshal()));
+        }
+        if let Ok(s) = webrtc_sdp::parse_sdp(input, false) {
+            g.bench_function("webrtc-sdp", |b| b.iter(|| black_box(&s).to_string()));
+        }
+        if let Ok(s) = str0m::change::SdpOffer::from_sdp_string(input) {
+            g.bench_function("str0m", |b| b.iter(|| black_box(&s).to_sdp_string()));
+        }
+    }
+}
+
+criterion_group!(benches, sdp_parse, sdp_serialize, sdp_validate);
+criterion_main!(benches);
