@@ -53,6 +53,13 @@ grep -q 'Received relay addr: 127.0.0.1:' <<<"$out" || { echo "FAIL: uclient got
 grep -q 'tot_recv_msgs=20' <<<"$out" || { echo "FAIL: uclient did not get its 20 messages back"; fail=1; }
 grep -q 'Total lost packets 0 ' <<<"$out" || { echo "FAIL: uclient lost packets"; fail=1; }
 
+echo "--- turnutils_uclient over TCP against floe turn serve"
+out=$(timeout 30 turnutils_uclient -t -v -p "$FLOE_PORT" -u alice -w secret -e 127.0.0.1 -r "$ECHO_PORT" \
+      -n 20 -m 1 -c 127.0.0.1 2>&1 || true)
+grep -E 'Received relay addr|tot_recv_msgs=|lost packets' <<<"$out" || true
+grep -q 'tot_recv_msgs=20' <<<"$out" || { echo "FAIL: uclient over TCP did not get its 20 messages back"; fail=1; }
+grep -q 'Total lost packets 0 ' <<<"$out" || { echo "FAIL: uclient over TCP lost packets"; fail=1; }
+
 echo "--- turnutils_uclient with a wrong password against floe turn serve"
 out=$(timeout 30 turnutils_uclient -p "$FLOE_PORT" -u alice -w wrong -e 127.0.0.1 -r "$ECHO_PORT" \
       -n 1 -m 1 -c 127.0.0.1 2>&1 || true)

@@ -132,7 +132,15 @@ impl ClientDriver {
     /// # Errors
     /// When the socket cannot be opened.
     pub fn new(server: SocketAddr, user: &str, password: &str, tcp: bool) -> io::Result<Self> {
-        let mut cfg = ClientConfig::new(server, user, password);
+        Self::with_config(ClientConfig::new(server, user, password), tcp)
+    }
+
+    /// Connects with a prepared configuration (its server, credentials and options).
+    ///
+    /// # Errors
+    /// When the socket cannot be opened.
+    pub fn with_config(mut cfg: ClientConfig, tcp: bool) -> io::Result<Self> {
+        let server = cfg.server;
         cfg.software = Some("floe-interop".into());
         let conn = if tcp {
             cfg.transport = Transport::Stream;

@@ -114,6 +114,31 @@ fn coturn_refuses_a_wrong_password() {
 }
 
 #[test]
+#[ignore = "needs coturn: run .ci/interop.sh"]
+fn dual_stack_request_against_an_ipv4_only_coturn_still_allocates() {
+    let Some(server) = coturn() else { return };
+    let mut cfg = floe_turn::ClientConfig::new(server, "alice", "secret");
+    cfg.dual_stack = true;
+    let mut d = ClientDriver::with_config(cfg, false).unwrap();
+    d.client.allocate(Instant::now()).unwrap();
+    let (relayed, additional) = d
+        .wait_for(STEP, |e| match e {
+            TurnEvent::Allocated {
+                relayed,
+                additional,
+                ..
+            } => Some((*relayed, *additional)),
+            _ => None,
+        })
+        .expect("allocated");
+    assert!(relayed.is_ipv4());
+    assert_eq!(additional, None, "coturn listens on 127.0.0.1 only");
+    d.client.close(Instant::now()).unwrap();
+    d.wait_for(STEP, |e| matches!(e, TurnEvent::Closed).then_some(()))
+        .expect("deleted");
+}
+
+#[test]
 fn our_client_against_our_server_on_real_sockets() {
     let server = ServerThread::start(&[("alice", "secret")], "example.org").unwrap();
     exercise(server.addr, false);

@@ -74,6 +74,7 @@
 
 mod auth;
 mod client;
+mod framing;
 mod policy;
 mod rng;
 mod server;
@@ -85,9 +86,9 @@ pub use client::{
     CHANNEL_REFRESH, Client, ClientConfig, ClientError, ClientState, DEFAULT_RC, DEFAULT_RTO,
     Failure, PERMISSION_REFRESH, ReceiveError, TurnEvent,
 };
-/// Stream framing for TCP/TLS transports, from floe-stun (RFC 8489 §6.2.2, RFC 8656 §12.5).
-pub use floe_stun::framing::{FrameKind, FramingError, StreamFramer};
+pub use floe_stun::framing::{FrameKind, FramingError};
 pub use floe_stun::{AddressFamily, PasswordAlgorithm};
+pub use framing::{StreamFramer, frame_len};
 pub use policy::{IpPrefix, PeerPolicy, Quotas};
 pub use server::{
     AllocationInfo, CHANNEL_LIFETIME, ClientTransmit, DEFAULT_ALLOCATION_LIFETIME,

@@ -19,13 +19,14 @@ use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
 use floe_stun::channel_data::ChannelData;
-use floe_stun::framing::{FramingError, StreamFramer};
+use floe_stun::framing::FramingError;
 use floe_stun::transaction::{ClientTransactions, TransactionConfig};
 use floe_stun::{AddressFamily, PasswordAlgorithm, TransactionId};
 use rand_chacha::ChaCha20Rng;
 
 use self::transaction::Outstanding;
 use crate::auth::LongTermKey;
+use crate::framing::StreamFramer;
 use crate::types::{Transmit, Transport};
 
 /// Initial retransmission timeout (RFC 8489 §6.2.1: 500 ms).
