@@ -32,7 +32,7 @@ pub const fn is_valid_channel(channel: u16) -> bool {
 #[non_exhaustive]
 pub enum ChannelDataError {
     /// Fewer than 4 header bytes.
-    #[error("truncated ChannelData header: {available} of 4 bytes")]
+    #[error("ChannelData ends at offset {available}, inside the 4-byte header")]
     TruncatedHeader {
         /// Bytes available.
         available: usize,

@@ -13,7 +13,7 @@ use crate::registry::AttributeType;
 #[non_exhaustive]
 pub enum ParseError {
     /// Fewer than the 20 header bytes are present.
-    #[error("truncated header: {available} of 20 bytes")]
+    #[error("message ends at offset {available}, inside the 20-byte header")]
     TruncatedHeader {
         /// Bytes available.
         available: usize,
