@@ -112,14 +112,20 @@ impl<'a> Cursor<'a> {
         ok
     }
 
-    /// The bytes up to the next SP (or the end), at least one, and the classes they all share.
+    /// The bytes up to the next SP (or the end), at least one.
     #[inline(always)]
-    fn token(&mut self) -> Option<(&'a [u8], u8)> {
+    fn word(&mut self) -> Option<&'a [u8]> {
         let rest = self.rest();
         let n = find_space(rest);
-        let token = rest.get(..n).filter(|t| !t.is_empty())?;
+        let word = rest.get(..n).filter(|t| !t.is_empty())?;
         self.i += n;
-        Some((token, classes(token)))
+        Some(word)
+    }
+
+    /// [`Cursor::word`] and the classes all its bytes share.
+    #[inline(always)]
+    fn token(&mut self) -> Option<(&'a [u8], u8)> {
+        self.word().map(|w| (w, classes(w)))
     }
 
     /// A `connection-address` or `rel-addr`: IPv4 decoded in place, other forms through the
@@ -238,7 +244,7 @@ pub(crate) fn parse_or<'a>(
     if !c.literal(b"typ ") {
         return fallback(line);
     }
-    let kind = match tri!(c.token()).0 {
+    let kind = match tri!(c.word()) {
         b"host" => CandidateType::Host,
         b"srflx" => CandidateType::ServerReflexive,
         b"prflx" => CandidateType::PeerReflexive,
@@ -266,7 +272,7 @@ pub(crate) fn parse_or<'a>(
     }
     let mut tcp_type = None;
     if !end && c.literal(b"tcptype ") {
-        tcp_type = Some(match tri!(c.token()).0 {
+        tcp_type = Some(match tri!(c.word()) {
             b"active" => TcpType::Active,
             b"passive" => TcpType::Passive,
             b"so" => TcpType::SimultaneousOpen,
@@ -282,14 +288,17 @@ pub(crate) fn parse_or<'a>(
     if !end {
         let start = c.i;
         while !end {
-            let (name, all) = tri!(c.token());
-            if all & TOKEN == 0
-                || matches!(name.first(), Some(b'r' | b'R' | b't' | b'T')) && is_keyword(name)
+            let name = tri!(c.word());
+            let kind = extension_kind(name);
+            // Known names are tokens; others are checked, and must not be keywords.
+            if kind == ExtensionKind::Other
+                && (classes(name) & TOKEN == 0
+                    || matches!(name.first(), Some(b'r' | b'R' | b't' | b'T')) && is_keyword(name))
             {
                 return fallback(line);
             }
             tri!(c.sp());
-            let ok = match extension_kind(name) {
+            let ok = match kind {
                 ExtensionKind::Generation
                 | ExtensionKind::NetworkId
                 | ExtensionKind::NetworkCost => c.u32_text(),
