@@ -167,6 +167,18 @@ impl core::fmt::Display for Address<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             Self::Ip(ip) => core::fmt::Display::fmt(ip, f),
+            _ => self.write(f),
+        }
+    }
+}
+
+impl Address<'_> {
+    /// Writes the address as a candidate line carries it (no width or padding handling, unlike
+    /// `Display`).
+    pub(crate) fn write(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Ip(IpAddr::V4(ip)) => crate::write::ipv4(f, *ip),
+            Self::Ip(ip) => core::fmt::Display::fmt(ip, f),
             Self::ScopedIpv6 { ip, zone } => write!(f, "{ip}%{zone}"),
             Self::Mdns(n) | Self::Name(n) => f.write_str(n),
         }

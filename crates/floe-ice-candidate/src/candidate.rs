@@ -1,5 +1,6 @@
 //! The [`Candidate`] model: fields, accessors, parse entry points and serialization.
 
+use core::fmt::Write as _;
 use core::net::SocketAddr;
 
 use crate::address::Address;
@@ -510,26 +511,34 @@ fn parse_full_lenient(line: &str) -> Result<Candidate<'_>, ParseError> {
 
 impl core::fmt::Display for Candidate<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(
-            f,
-            "{}{} {} {} {} {} {} typ {}",
-            self.prefix.as_str(),
-            self.foundation,
-            self.component,
-            self.transport_str(),
-            self.priority,
-            self.address,
-            self.port,
-            self.kind
-        )?;
+        use crate::write::decimal;
+        f.write_str(self.prefix.as_str())?;
+        f.write_str(self.foundation.as_str())?;
+        f.write_char(' ')?;
+        decimal(f, self.component.into())?;
+        f.write_char(' ')?;
+        f.write_str(self.transport_str())?;
+        f.write_char(' ')?;
+        decimal(f, self.priority)?;
+        f.write_char(' ')?;
+        self.address.write(f)?;
+        f.write_char(' ')?;
+        decimal(f, self.port.into())?;
+        f.write_str(" typ ")?;
+        f.write_str(self.kind.as_str())?;
         if let Some(r) = &self.related {
-            write!(f, " raddr {} rport {}", r.address, r.port)?;
+            f.write_str(" raddr ")?;
+            r.address.write(f)?;
+            f.write_str(" rport ")?;
+            decimal(f, r.port.into())?;
         }
         if let Some(t) = self.tcp_type {
-            write!(f, " tcptype {t}")?;
+            f.write_str(" tcptype ")?;
+            f.write_str(t.as_str())?;
         }
         if !self.extensions.is_empty() {
-            write!(f, " {}", self.extensions.as_str())?;
+            f.write_char(' ')?;
+            f.write_str(self.extensions.as_str())?;
         }
         Ok(())
     }

@@ -95,15 +95,7 @@ impl<'a> Cursor<'a> {
     #[inline(always)]
     fn u32_text(&mut self) -> bool {
         let rest = self.rest();
-        let (mut v, mut n) = (0u64, 0usize);
-        for &c in rest.iter().take(11) {
-            let d = c.wrapping_sub(b'0');
-            if d > 9 {
-                break;
-            }
-            v = v * 10 + u64::from(d);
-            n += 1;
-        }
+        let (v, n) = digits_loop(rest);
         let ok = n > 0
             && n <= 10
             && v <= u64::from(u32::MAX)

@@ -85,6 +85,7 @@ mod parse;
 mod priority;
 mod types;
 mod warning;
+mod write;
 
 pub use address::Address;
 pub use builder::CandidateBuilder;
