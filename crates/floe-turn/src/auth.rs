@@ -245,7 +245,7 @@ const FEATURES_PASSWORD_ALGORITHMS: &str = "gAAA";
 const NONCE_BODY_LEN: usize = 8 + 16;
 
 /// Mints and checks stateless nonces: a timestamp and a truncated HMAC over it and the client
-/// address, so no per-client state is kept before authentication (RFC 8489 §9.2.1).
+/// IP address, so no per-client state is kept before authentication (RFC 8489 §9.2.1).
 #[derive(Clone)]
 pub(crate) struct NonceMinter {
     key: [u8; 20],
@@ -290,11 +290,12 @@ impl NonceMinter {
         let mut h = <hmac::Hmac<sha1::Sha1> as KeyInit>::new_from_slice(&self.key)
             .unwrap_or_else(|_| unreachable!("HMAC accepts keys of every length"));
         h.update(&stamp.to_be_bytes());
+        // Bound to the client's IP, not its port: RFC 6062 data connections come from new
+        // ports and reuse the control connection's nonce.
         match client.ip() {
             IpAddr::V4(ip) => h.update(&ip.octets()),
             IpAddr::V6(ip) => h.update(&ip.octets()),
         }
-        h.update(&client.port().to_be_bytes());
         let full = h.finalize().into_bytes();
         let mut out = [0u8; 8];
         out.copy_from_slice(&full[..8]);
@@ -398,7 +399,7 @@ mod tests {
     fn nonce_valid_stale_forged_and_bound_to_client() {
         let m = NonceMinter::new([9; 20], 600, true);
         let a: SocketAddr = "127.0.0.1:5000".parse().unwrap();
-        let b: SocketAddr = "127.0.0.1:5001".parse().unwrap();
+        let b: SocketAddr = "127.0.0.2:5000".parse().unwrap();
         let n = m.mint(100, a);
         assert!(n.starts_with("obMatJos2gAAA"));
         assert_eq!(m.check(&n, a, 100), NonceCheck::Valid);

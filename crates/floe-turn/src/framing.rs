@@ -76,6 +76,16 @@ impl StreamFramer {
         self.buf.len() - self.read
     }
 
+    /// Takes every byte buffered and not yet framed: after a stream stops carrying TURN
+    /// messages (a bound RFC 6062 data connection), they belong to the application.
+    pub fn take_rest(&mut self) -> Vec<u8> {
+        let rest = self.buf.split_off(self.read);
+        self.base += self.buf.len() as u64;
+        self.buf.clear();
+        self.read = 0;
+        rest
+    }
+
     /// The next complete frame, `Ok(None)` when more bytes are needed.
     ///
     /// # Errors

@@ -84,18 +84,20 @@ mod wire;
 pub use auth::{CredentialLookup, LongTermKey, RestCredentials, Secret, StaticCredentials};
 pub use client::{
     CHANNEL_REFRESH, Client, ClientConfig, ClientError, ClientState, DEFAULT_RC, DEFAULT_RTO,
-    Failure, PERMISSION_REFRESH, ReceiveError, TurnEvent,
+    DataConnection, DataConnectionState, Failure, PERMISSION_REFRESH, ReceiveError, TurnEvent,
 };
+pub use floe_stun::attributes::ConnectionId;
 pub use floe_stun::framing::{FrameKind, FramingError};
 pub use floe_stun::{AddressFamily, PasswordAlgorithm};
 pub use framing::{StreamFramer, frame_len};
 pub use policy::{IpPrefix, PeerPolicy, Quotas};
 pub use server::{
-    AllocationInfo, CHANNEL_LIFETIME, ClientTransmit, DEFAULT_ALLOCATION_LIFETIME,
-    DEFAULT_NONCE_LIFETIME, MAX_ALLOCATION_LIFETIME, MemoryUsage, PERMISSION_LIFETIME,
-    PeerTransmit, RelayError, RelayGrant, RelayRequest, RelayRequestId, ReleaseReason, Server,
-    ServerConfig, ServerEvent, ServerStats,
+    AllocationInfo, CHANNEL_LIFETIME, CONNECTION_BIND_TIMEOUT, ClientTransmit,
+    DEFAULT_ALLOCATION_LIFETIME, DEFAULT_NONCE_LIFETIME, MAX_ALLOCATION_LIFETIME, MemoryUsage,
+    PERMISSION_LIFETIME, PeerTransmit, RelayError, RelayGrant, RelayRequest, RelayRequestId,
+    ReleaseReason, Server, ServerConfig, ServerEvent, ServerStats, TcpCloseReason,
 };
 pub use types::{
-    CHANNEL_MAX, CHANNEL_MIN, FiveTuple, RFC5766_CHANNEL_MAX, Transmit, Transport, is_valid_channel,
+    CHANNEL_MAX, CHANNEL_MIN, FiveTuple, RFC5766_CHANNEL_MAX, RelayTransport, Transmit, Transport,
+    is_valid_channel,
 };

@@ -17,6 +17,17 @@ pub enum Transport {
     Stream,
 }
 
+/// What a TURN allocation relays (REQUESTED-TRANSPORT, RFC 8656 §18.7, RFC 6062 §6.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum RelayTransport {
+    /// UDP datagrams (protocol 17).
+    #[default]
+    Udp,
+    /// TCP connections (protocol 6, RFC 6062).
+    Tcp,
+}
+
 /// The 5-tuple that names an allocation on the server (RFC 8656 §2): client address, server
 /// address and transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -4,3 +4,5 @@
 mod harness;
 #[path = "api/in_process.rs"]
 mod in_process;
+#[path = "api/tcp.rs"]
+mod tcp;

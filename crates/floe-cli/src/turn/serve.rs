@@ -108,6 +108,8 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
     config.peer_policy = PeerPolicy::default()
         .allow_loopback(args.allow_loopback_peers)
         .allow_private(args.allow_private_peers);
+    // This embedder relays UDP only; TCP allocations (RFC 6062) get 442.
+    config.tcp_allocations = false;
     config.unix_time = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -7,6 +7,7 @@
 
 mod requests;
 mod responses;
+mod tcp;
 mod transaction;
 
 #[cfg(test)]
@@ -24,10 +25,11 @@ use floe_stun::transaction::{ClientTransactions, TransactionConfig};
 use floe_stun::{AddressFamily, PasswordAlgorithm, TransactionId};
 use rand_chacha::ChaCha20Rng;
 
+pub use self::tcp::{DataConnection, DataConnectionState};
 use self::transaction::Outstanding;
 use crate::auth::LongTermKey;
 use crate::framing::StreamFramer;
-use crate::types::{Transmit, Transport};
+use crate::types::{RelayTransport, Transmit, Transport};
 
 /// Initial retransmission timeout (RFC 8489 §6.2.1: 500 ms).
 pub const DEFAULT_RTO: Duration = Duration::from_millis(500);
@@ -54,6 +56,8 @@ pub struct ClientConfig {
     pub server: SocketAddr,
     /// UDP, or a stream (TCP/TLS) owned by the caller.
     pub transport: Transport,
+    /// Relay UDP (the default) or get a TCP allocation (RFC 6062; needs a stream transport).
+    pub relay_transport: RelayTransport,
     /// Long-term credential username.
     pub username: String,
     /// Long-term credential password (never printed by Debug).
@@ -102,6 +106,7 @@ impl ClientConfig {
         Self {
             server,
             transport: Transport::Udp,
+            relay_transport: RelayTransport::Udp,
             username: username.to_owned(),
             password: password.to_owned(),
             realm: None,
@@ -155,6 +160,12 @@ pub enum Failure {
     /// 508 Insufficient Capacity.
     #[error("508 Insufficient Capacity")]
     InsufficientCapacity,
+    /// 446 Connection Already Exists (RFC 6062 §6.3).
+    #[error("446 Connection Already Exists")]
+    ConnectionAlreadyExists,
+    /// 447 Connection Timeout or Failure (RFC 6062 §6.3).
+    #[error("447 Connection Timeout or Failure")]
+    ConnectionFailed,
     /// 420 Unknown Attribute, with the types the server did not understand.
     #[error("420 Unknown Attribute {types:?}")]
     UnknownAttributes {
@@ -246,6 +257,29 @@ pub enum TurnEvent {
         /// The alternate server.
         server: SocketAddr,
     },
+    /// The server connected the TCP allocation to `peer` (RFC 6062 §4.3): bind a data
+    /// connection with [`Client::connection_bind`].
+    TcpConnected {
+        /// The peer.
+        peer: SocketAddr,
+        /// The connection to bind.
+        id: floe_stun::attributes::ConnectionId,
+    },
+    /// Connect failed.
+    TcpConnectFailed {
+        /// The peer.
+        peer: SocketAddr,
+        /// Why.
+        reason: Failure,
+    },
+    /// A peer connected to the TCP relayed address (RFC 6062 §4.5): bind a data connection
+    /// within 30 s with [`Client::connection_bind`] to accept it.
+    TcpConnectionAttempt {
+        /// The peer.
+        peer: SocketAddr,
+        /// The connection to bind.
+        id: floe_stun::attributes::ConnectionId,
+    },
     /// An allocation that existed is gone (refresh refused or timed out, or expired).
     AllocationLost {
         /// Why.
@@ -276,6 +310,9 @@ pub enum ClientError {
         /// The peer IP.
         peer: IpAddr,
     },
+    /// A TCP operation on a UDP allocation, or a TCP allocation over UDP (RFC 6062 §4.1).
+    #[error("needs a TCP allocation over a stream transport")]
+    NotTcpAllocation,
     /// All 4096 channel numbers are in use.
     #[error("no free channel number")]
     NoFreeChannel,
@@ -523,6 +560,7 @@ impl Client {
         if self.state != ClientState::Idle {
             return Err(ClientError::AlreadyStarted);
         }
+        self.check_relay_transport()?;
         self.state = ClientState::Allocating;
         self.start(now, transaction::Purpose::Allocate, 0);
         Ok(())

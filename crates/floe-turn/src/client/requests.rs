@@ -16,7 +16,7 @@ use floe_stun::{
 
 use super::Client;
 use super::transaction::{Outstanding, Purpose};
-use crate::types::Transport;
+use crate::types::{RelayTransport, Transport};
 use crate::wire::{self, Integrity};
 
 /// Appends a Send indication (RFC 8656 §10.1).
@@ -68,6 +68,7 @@ impl Client {
             Purpose::Refresh { .. } => Method::REFRESH,
             Purpose::CreatePermission { .. } => Method::CREATE_PERMISSION,
             Purpose::ChannelBind { .. } => Method::CHANNEL_BIND,
+            Purpose::Connect { .. } => Method::CONNECT,
         };
         let auth = self.auth.as_ref();
         let signer = auth.map(|a| {
@@ -90,7 +91,10 @@ impl Client {
             |b| {
                 match purpose {
                     Purpose::Allocate => {
-                        b.add(&RequestedTransport::UDP);
+                        b.add(&match self.config.relay_transport {
+                            RelayTransport::Tcp => RequestedTransport::TCP,
+                            _ => RequestedTransport::UDP,
+                        });
                         if let Some(l) = self.requested_lifetime_secs() {
                             b.add(&Lifetime(l));
                         }
@@ -113,6 +117,9 @@ impl Client {
                     }
                     Purpose::ChannelBind { number, peer } => {
                         b.add(&ChannelNumber(*number)).add(&XorPeerAddress(*peer));
+                    }
+                    Purpose::Connect { peer } => {
+                        b.add(&XorPeerAddress(*peer));
                     }
                 }
                 if let Some(a) = auth {

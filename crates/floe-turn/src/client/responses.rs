@@ -5,8 +5,8 @@ use core::time::Duration;
 use std::time::Instant;
 
 use floe_stun::attributes::{
-    AlternateServer, Data, ErrorCodeAttribute, Lifetime, Nonce, PasswordAlgorithms, Realm,
-    UnknownAttributes, XorMappedAddress, XorPeerAddress, XorRelayedAddress,
+    AlternateServer, ConnectionId, Data, ErrorCodeAttribute, Lifetime, Nonce, PasswordAlgorithms,
+    Realm, UnknownAttributes, XorMappedAddress, XorPeerAddress, XorRelayedAddress,
 };
 use floe_stun::channel_data::ChannelData;
 use floe_stun::transaction::TransactionEvent;
@@ -56,6 +56,15 @@ impl Client {
                     data: data.to_vec(),
                     via_channel: false,
                 });
+                Ok(())
+            }
+            Class::Indication if msg.method() == Method::CONNECTION_ATTEMPT => {
+                let (Some(XorPeerAddress(peer)), Some(id)) = (get(&msg), get::<ConnectionId>(&msg))
+                else {
+                    return Err(malformed);
+                };
+                self.events
+                    .push_back(TurnEvent::TcpConnectionAttempt { peer, id });
                 Ok(())
             }
             Class::Success | Class::Error => self.handle_response(now, &msg),
@@ -247,6 +256,16 @@ impl Client {
                     }
                 }
             }
+            Purpose::Connect { peer } => match get::<ConnectionId>(msg) {
+                Some(id) => self.events.push_back(TurnEvent::TcpConnected { peer, id }),
+                None => {
+                    let reason = Failure::MissingAttribute {
+                        attribute: AttributeType::CONNECTION_ID.0,
+                    };
+                    self.events
+                        .push_back(TurnEvent::TcpConnectFailed { peer, reason });
+                }
+            },
             Purpose::ChannelBind { number, peer } => {
                 let Some(c) = self.channels.get_mut(&peer).filter(|c| c.number == number) else {
                     return;
@@ -283,6 +302,10 @@ impl Client {
                     self.events
                         .push_back(TurnEvent::PermissionFailed { peer, reason });
                 }
+            }
+            Purpose::Connect { peer } => {
+                self.events
+                    .push_back(TurnEvent::TcpConnectFailed { peer, reason });
             }
             Purpose::ChannelBind { number, peer } => {
                 if let Some(c) = self.channels.get_mut(&peer).filter(|c| c.number == number) {
@@ -395,6 +418,8 @@ fn failure_for(code: ErrorCode, msg: &Message<'_>) -> Failure {
         ErrorCode::PEER_ADDRESS_FAMILY_MISMATCH => Failure::PeerAddressFamilyMismatch,
         ErrorCode::ALLOCATION_QUOTA_REACHED => Failure::QuotaReached,
         ErrorCode::INSUFFICIENT_CAPACITY => Failure::InsufficientCapacity,
+        ErrorCode::CONNECTION_ALREADY_EXISTS => Failure::ConnectionAlreadyExists,
+        ErrorCode::CONNECTION_TIMEOUT_OR_FAILURE => Failure::ConnectionFailed,
         ErrorCode(code) => Failure::ErrorResponse { code },
     }
 }

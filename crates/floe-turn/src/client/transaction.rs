@@ -11,6 +11,7 @@ pub(super) enum Purpose {
     Refresh { lifetime: Option<u32> },
     CreatePermission { peers: Vec<IpAddr> },
     ChannelBind { number: u16, peer: SocketAddr },
+    Connect { peer: SocketAddr },
 }
 
 /// One outstanding request.

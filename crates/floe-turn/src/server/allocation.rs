@@ -34,6 +34,8 @@ pub(super) struct Allocation {
     pub(super) username: Box<str>,
     pub(super) key: LongTermKey,
     pub(super) integrity: Integrity,
+    /// A TCP allocation (RFC 6062).
+    pub(super) tcp: bool,
     pub(super) expires: Instant,
     pub(super) permissions: Vec<Permission>,
     pub(super) channels: Vec<Channel>,
@@ -68,6 +70,7 @@ impl Allocation {
             username: p.username.clone(),
             key: p.key.clone(),
             integrity: p.integrity,
+            tcp: p.tcp,
             expires: now + p.lifetime,
             permissions: Vec::new(),
             channels: Vec::new(),

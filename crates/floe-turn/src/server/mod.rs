@@ -10,6 +10,7 @@
 mod allocation;
 mod relay;
 mod requests;
+mod tcp;
 
 use core::net::SocketAddr;
 use core::time::Duration;
@@ -21,11 +22,14 @@ use rand::Rng as _;
 use self::allocation::Allocation;
 pub use self::allocation::AllocationInfo;
 pub use self::relay::{ClientTransmit, PeerTransmit};
+use self::tcp::TcpConn;
+pub use self::tcp::{CONNECTION_BIND_TIMEOUT, TcpCloseReason};
+use floe_stun::attributes::ConnectionId;
 use floe_stun::{AddressFamily, ErrorCode, PasswordAlgorithm, TransactionId};
 
 use crate::auth::{CredentialLookup, LongTermKey, NonceMinter};
 use crate::policy::{PeerPolicy, Quotas};
-use crate::types::{FiveTuple, Transmit};
+use crate::types::{FiveTuple, RelayTransport, Transmit};
 use crate::wire::Integrity;
 
 /// Default allocation lifetime (RFC 8656 §3.2: 10 minutes).
@@ -71,6 +75,9 @@ pub struct ServerConfig {
     /// Accept channel numbers 0x5000–0x7FFF, which RFC 5766 allowed and RFC 8656 reserved
     /// (coturn's `turnutils_uclient` uses them). On by default for compatibility.
     pub rfc5766_channels: bool,
+    /// Accept TCP allocations (RFC 6062) over stream transports; the embedder then gets
+    /// [`RelayRequest`]s with [`RelayTransport::Tcp`] and the TCP events.
+    pub tcp_allocations: bool,
     /// Allocation, permission and channel limits.
     pub quotas: Quotas,
     /// Unix time in seconds at the `now` given to [`Server::new`]; used for REST credential
@@ -97,6 +104,7 @@ impl ServerConfig {
             password_algorithms: vec![PasswordAlgorithm::SHA256, PasswordAlgorithm::MD5],
             peer_policy: PeerPolicy::default(),
             rfc5766_channels: true,
+            tcp_allocations: true,
             quotas: Quotas::default(),
             unix_time: 0,
             relay_request_timeout: Duration::from_secs(5),
@@ -121,6 +129,8 @@ pub struct RelayRequest {
     pub family: AddressFamily,
     /// Also a relayed address of this family (ADDITIONAL-ADDRESS-FAMILY, RFC 8656 §7.2).
     pub additional_family: Option<AddressFamily>,
+    /// UDP relaying, or a TCP allocation (RFC 6062): a listening TCP socket.
+    pub transport: RelayTransport,
     /// EVEN-PORT was requested (RFC 8656 §14.6); reservations are not supported.
     pub even_port: bool,
     /// DONT-FRAGMENT was requested (RFC 8656 §14.8): set DF on the relay socket.
@@ -177,6 +187,37 @@ pub enum ServerEvent {
         /// The authenticated user.
         username: String,
     },
+    /// Connect to `peer` from the TCP relayed address `relayed` (RFC 6062 §5.2), then report
+    /// with [`Server::tcp_connect_result`].
+    TcpConnectRequested {
+        /// The connection's id.
+        id: ConnectionId,
+        /// The allocation's 5-tuple.
+        five_tuple: FiveTuple,
+        /// The relayed address to connect from.
+        relayed: SocketAddr,
+        /// The peer to connect to.
+        peer: SocketAddr,
+    },
+    /// The client bound its data connection `data` to the peer connection `id`: send the
+    /// queued response on `data`, then pipe bytes between it and the peer connection.
+    TcpConnectionBound {
+        /// The peer connection.
+        id: ConnectionId,
+        /// The client's data connection.
+        data: FiveTuple,
+        /// The peer.
+        peer: SocketAddr,
+        /// The relayed address the peer connection belongs to.
+        relayed: Option<SocketAddr>,
+    },
+    /// Close the peer connection `id`.
+    TcpConnectionClosed {
+        /// The peer connection.
+        id: ConnectionId,
+        /// Why.
+        reason: TcpCloseReason,
+    },
     /// An allocation ended: close its relay socket(s).
     RelayReleased {
         /// Its 5-tuple.
@@ -227,6 +268,7 @@ struct PendingAllocate {
     integrity: Integrity,
     lifetime: Duration,
     additional_family: Option<AddressFamily>,
+    tcp: bool,
     deadline: Instant,
 }
 
@@ -258,6 +300,9 @@ pub struct Server<C> {
     next_sweep: Option<Instant>,
     stats: ServerStats,
     indications: u64,
+    tcp_conns: HashMap<u32, TcpConn>,
+    next_connection: u32,
+    connection_salt: u32,
 }
 
 /// How often expiry is checked while anything can expire.
@@ -268,7 +313,9 @@ impl<C: CredentialLookup> Server<C> {
     /// at which `config.unix_time` holds.
     pub fn new(config: ServerConfig, credentials: C, now: Instant) -> Self {
         let mut key = [0u8; 20];
-        crate::rng::from_seed(config.rng_seed).fill_bytes(&mut key);
+        let mut rng = crate::rng::from_seed(config.rng_seed);
+        rng.fill_bytes(&mut key);
+        let connection_salt = rng.next_u32();
         let nonces = NonceMinter::new(
             key,
             u32::try_from(config.nonce_lifetime.as_secs()).unwrap_or(u32::MAX),
@@ -289,6 +336,9 @@ impl<C: CredentialLookup> Server<C> {
             next_sweep: None,
             stats: ServerStats::default(),
             indications: 0,
+            tcp_conns: HashMap::new(),
+            next_connection: 0,
+            connection_salt,
         }
     }
 
@@ -336,6 +386,7 @@ impl<C: CredentialLookup> Server<C> {
             self.pending.capacity(),
             size_of::<(RelayRequestId, PendingAllocate)>(),
         );
+        bytes += table(self.tcp_conns.capacity(), size_of::<(u32, TcpConn)>());
         MemoryUsage {
             allocations: self.allocations.len(),
             bytes,
@@ -386,6 +437,7 @@ impl<C: CredentialLookup> Server<C> {
                 self.release_user_slot(&p.username);
             }
         }
+        self.expire_tcp(now);
         self.schedule_sweep(now);
     }
 
@@ -399,8 +451,10 @@ impl<C: CredentialLookup> Server<C> {
     }
 
     fn schedule_sweep(&mut self, now: Instant) {
-        self.next_sweep = (!self.allocations.is_empty() || !self.pending.is_empty())
-            .then(|| now + SWEEP_INTERVAL);
+        self.next_sweep = (!self.allocations.is_empty()
+            || !self.pending.is_empty()
+            || !self.tcp_conns.is_empty())
+        .then(|| now + SWEEP_INTERVAL);
     }
 
     fn remove_allocation(&mut self, ft: &FiveTuple, reason: ReleaseReason) {
@@ -412,6 +466,7 @@ impl<C: CredentialLookup> Server<C> {
             self.by_relay.remove(&extra);
         }
         self.release_user_slot(&alloc.username);
+        self.drop_tcp_of(ft);
         self.events.push_back(ServerEvent::RelayReleased {
             five_tuple: *ft,
             relayed: alloc.relayed,

@@ -73,7 +73,7 @@ impl<C: CredentialLookup> Server<C> {
         bytes: &'a [u8],
     ) -> Option<PeerTransmit<'a>> {
         let out = wire::parse_channel_data(bytes).and_then(|(number, data)| {
-            let alloc = self.allocations.get(ft)?;
+            let alloc = self.allocations.get(ft).filter(|a| !a.tcp)?;
             let ch = alloc.channel(number)?;
             if ch.expires <= now || !alloc.permits(&ch.peer.ip(), now) {
                 return None;
@@ -96,7 +96,7 @@ impl<C: CredentialLookup> Server<C> {
         msg: &Message<'a>,
     ) -> Option<PeerTransmit<'a>> {
         let out = (|| {
-            let alloc = self.allocations.get(ft)?;
+            let alloc = self.allocations.get(ft).filter(|a| !a.tcp)?;
             let XorPeerAddress(peer) = get(msg)?;
             let Data(data) = get(msg)?;
             if !alloc.permits(&peer.ip(), now) {
@@ -137,7 +137,8 @@ impl<C: CredentialLookup> Server<C> {
     ) -> Option<ClientTransmit> {
         out.clear();
         let found = self.by_relay.get(&relay).and_then(|ft| {
-            let alloc = self.allocations.get(ft)?;
+            // TCP allocations carry peer data on the piped connections (RFC 6062 §5.5).
+            let alloc = self.allocations.get(ft).filter(|a| !a.tcp)?;
             if !alloc.permits(&peer.ip(), now) {
                 return None;
             }
@@ -169,7 +170,7 @@ impl<C: CredentialLookup> Server<C> {
 
 /// Transaction id of a Data indication: indications are never matched to anything, so a
 /// counter keeps this path free of the RNG.
-fn indication_tid(counter: &mut u64) -> TransactionId {
+pub(super) fn indication_tid(counter: &mut u64) -> TransactionId {
     *counter = counter.wrapping_add(1);
     let mut tid = [0u8; 12];
     tid[4..].copy_from_slice(&counter.to_be_bytes());

@@ -22,7 +22,10 @@ use super::{
 };
 use crate::auth::{CredentialLookup, LongTermKey, NonceCheck};
 use crate::server::allocation::Allocation;
-use crate::types::{CHANNEL_MIN, FiveTuple, RFC5766_CHANNEL_MAX, family_of, is_valid_channel};
+use crate::types::{
+    CHANNEL_MIN, FiveTuple, RFC5766_CHANNEL_MAX, RelayTransport, Transport, family_of,
+    is_valid_channel,
+};
 use crate::wire::{self, Integrity, Signer, get};
 
 /// A request that passed long-term authentication.
@@ -34,7 +37,7 @@ pub(super) struct Authed<'m> {
 }
 
 impl Authed<'_> {
-    fn signer(&self) -> Signer<'_> {
+    pub(super) fn signer(&self) -> Signer<'_> {
         Some((self.key.integrity_key(), self.integrity))
     }
 }
@@ -80,7 +83,13 @@ impl<C: CredentialLookup> Server<C> {
     }
 
     /// Queues an error response with the RFC reason phrase.
-    fn reject(&mut self, ft: FiveTuple, msg: &Message<'_>, code: ErrorCode, signer: Signer<'_>) {
+    pub(super) fn reject(
+        &mut self,
+        ft: FiveTuple,
+        msg: &Message<'_>,
+        code: ErrorCode,
+        signer: Signer<'_>,
+    ) {
         self.stats.rejected += 1;
         let tid = *msg.transaction_id();
         self.respond(ft, msg.method(), Class::Error, tid, signer, |b| {
@@ -199,7 +208,12 @@ impl<C: CredentialLookup> Server<C> {
         }
         if !matches!(
             msg.method(),
-            Method::ALLOCATE | Method::REFRESH | Method::CREATE_PERMISSION | Method::CHANNEL_BIND
+            Method::ALLOCATE
+                | Method::REFRESH
+                | Method::CREATE_PERMISSION
+                | Method::CHANNEL_BIND
+                | Method::CONNECT
+                | Method::CONNECTION_BIND
         ) {
             return self.reject(ft, msg, ErrorCode::BAD_REQUEST, None);
         }
@@ -211,6 +225,10 @@ impl<C: CredentialLookup> Server<C> {
         }
         if msg.method() == Method::ALLOCATE {
             return self.allocate(now, ft, msg, auth);
+        }
+        if msg.method() == Method::CONNECTION_BIND {
+            // On a new data connection, which has no allocation of its own (RFC 6062 §5.4).
+            return self.connection_bind(ft, msg, &auth);
         }
         // The other methods need the allocation, created by the same user (RFC 8656 §5).
         match self.allocations.get(&ft) {
@@ -227,6 +245,7 @@ impl<C: CredentialLookup> Server<C> {
         match msg.method() {
             Method::REFRESH => self.refresh(now, ft, msg, &auth),
             Method::CREATE_PERMISSION => self.create_permission(now, ft, msg, &auth),
+            Method::CONNECT => self.connect(now, ft, msg, &auth),
             _ => self.channel_bind(now, ft, msg, &auth),
         }
     }
@@ -273,13 +292,27 @@ impl<C: CredentialLookup> Server<C> {
             // The embedder is still opening the relay socket for this 5-tuple.
             return;
         }
-        match msg.get::<RequestedTransport>() {
-            Ok(Some(RequestedTransport::UDP)) => {}
+        let tcp = match msg.get::<RequestedTransport>() {
+            Ok(Some(RequestedTransport::UDP)) => false,
+            Ok(Some(RequestedTransport::TCP)) if self.config.tcp_allocations => {
+                // RFC 6062 §5.1: only over a stream, and without the UDP-only attributes.
+                let udp_only = [
+                    AttributeType::DONT_FRAGMENT,
+                    AttributeType::EVEN_PORT,
+                    AttributeType::RESERVATION_TOKEN,
+                ];
+                if ft.transport != Transport::Stream
+                    || udp_only.iter().any(|t| msg.raw(*t).is_some())
+                {
+                    return self.reject(ft, msg, ErrorCode::BAD_REQUEST, signer);
+                }
+                true
+            }
             Ok(Some(_)) => {
                 return self.reject(ft, msg, ErrorCode::UNSUPPORTED_TRANSPORT_PROTOCOL, signer);
             }
             _ => return self.reject(ft, msg, ErrorCode::BAD_REQUEST, signer),
-        }
+        };
         let even_port = msg.raw(AttributeType::EVEN_PORT).is_some();
         if msg.raw(AttributeType::RESERVATION_TOKEN).is_some() {
             // Reservations are never handed out, so no token can be valid (§7.2 step 5).
@@ -328,6 +361,7 @@ impl<C: CredentialLookup> Server<C> {
                 integrity: auth.integrity,
                 lifetime,
                 additional_family,
+                tcp,
                 deadline: now + self.config.relay_request_timeout,
             },
         );
@@ -337,6 +371,11 @@ impl<C: CredentialLookup> Server<C> {
                 five_tuple: ft,
                 family,
                 additional_family,
+                transport: if tcp {
+                    RelayTransport::Tcp
+                } else {
+                    RelayTransport::Udp
+                },
                 even_port,
                 dont_fragment: msg.raw(AttributeType::DONT_FRAGMENT).is_some(),
             }));
@@ -417,7 +456,7 @@ impl<C: CredentialLookup> Server<C> {
     }
 
     /// Checks a peer against the allocation's families and the policy: `Err` is the code.
-    fn check_peer(&self, ft: &FiveTuple, peer: &SocketAddr) -> Result<(), ErrorCode> {
+    pub(super) fn check_peer(&self, ft: &FiveTuple, peer: &SocketAddr) -> Result<(), ErrorCode> {
         let alloc = self
             .allocations
             .get(ft)
@@ -462,6 +501,10 @@ impl<C: CredentialLookup> Server<C> {
     }
 
     fn channel_bind(&mut self, now: Instant, ft: FiveTuple, msg: &Message<'_>, auth: &Authed<'_>) {
+        if self.allocations.get(&ft).is_some_and(|a| a.tcp) {
+            // Channels are for UDP relaying only (RFC 6062 §5.5).
+            return self.reject(ft, msg, ErrorCode::BAD_REQUEST, auth.signer());
+        }
         let number = get::<ChannelNumber>(msg).map(|c| c.0).filter(|n| {
             is_valid_channel(*n)
                 || (self.config.rfc5766_channels && (CHANNEL_MIN..=RFC5766_CHANNEL_MAX).contains(n))

@@ -155,10 +155,22 @@ fn reply_code(bytes: &[u8]) -> Option<u16> {
 fn allocate_errors() {
     let mut t = T::new();
     assert_eq!(reply_code(&t.allocate_request(|_| {})), Some(400));
+    // RFC 6062 §5.1: TCP allocations only over a stream; other protocols are 442.
+    let r = t.allocate_request(|b| {
+        b.add(&RequestedTransport::TCP);
+    });
+    assert_eq!(reply_code(&r), Some(400));
+    let r = t.allocate_request(|b| {
+        b.add(&RequestedTransport(99));
+    });
+    assert_eq!(reply_code(&r), Some(442));
+    t.server.config.tcp_allocations = false;
+    t.ft.transport = Transport::Stream;
     let r = t.allocate_request(|b| {
         b.add(&RequestedTransport::TCP);
     });
     assert_eq!(reply_code(&r), Some(442));
+    t.ft.transport = Transport::Udp;
     let r = t.allocate_request(|b| {
         b.add(&RequestedTransport::UDP)
             .add(&RequestedAddressFamily(AddressFamily(9)));

@@ -1,0 +1,253 @@
+//! The client side of TCP allocations (RFC 6062 §4): Connect on the control connection,
+//! ConnectionAttempt indications, and [`DataConnection`], which binds one new TCP connection to
+//! a peer connection with ConnectionBind and then hands the stream over to the caller.
+
+use core::net::SocketAddr;
+use core::time::Duration;
+use std::time::Instant;
+
+use floe_stun::attributes::{
+    ConnectionId, ErrorCodeAttribute, Nonce, PasswordAlgorithmAttribute, Realm, Username,
+};
+use floe_stun::{AttributeType, Class, ErrorCode, Method, PasswordAlgorithm, TransactionId};
+
+use super::transaction::Purpose;
+use super::{AuthState, Client, ClientError, ClientState, Failure, ReceiveError};
+use crate::auth::LongTermKey;
+use crate::framing::StreamFramer;
+use crate::types::{RelayTransport, Transport};
+use crate::wire::{self, Integrity, get};
+
+/// How long a ConnectionBind waits for its response (RFC 8489 §6.2.2: 39.5 s over streams).
+const BIND_TIMEOUT: Duration = Duration::from_millis(39_500);
+
+impl Client {
+    /// Asks the server to open a TCP connection to `peer` from the TCP relayed address
+    /// (RFC 6062 §4.3). A permission for the peer is created first when there is none.
+    /// [`super::TurnEvent::TcpConnected`] carries the connection id to bind with
+    /// [`Client::connection_bind`].
+    pub fn connect(&mut self, now: Instant, peer: SocketAddr) -> Result<(), ClientError> {
+        if self.state != ClientState::Allocated {
+            return Err(ClientError::NotAllocated);
+        }
+        if self.config.relay_transport != RelayTransport::Tcp {
+            return Err(ClientError::NotTcpAllocation);
+        }
+        if !self.permissions.contains_key(&peer.ip()) {
+            // The control connection is ordered: the server sees the permission first.
+            self.create_permission(now, peer.ip())?;
+        }
+        self.start(now, Purpose::Connect { peer }, 0);
+        Ok(())
+    }
+
+    /// Starts binding a new data connection (which the caller has opened to the server) to
+    /// the peer connection `id` (RFC 6062 §4.4): send [`DataConnection::poll_transmit`] on it
+    /// and feed what comes back to [`DataConnection::handle_receive`].
+    pub fn connection_bind(
+        &mut self,
+        now: Instant,
+        id: ConnectionId,
+    ) -> Result<DataConnection, ClientError> {
+        let Some(auth) = self.auth.clone() else {
+            return Err(ClientError::NotAllocated);
+        };
+        if self.config.relay_transport != RelayTransport::Tcp {
+            return Err(ClientError::NotTcpAllocation);
+        }
+        let mut dc = DataConnection {
+            id,
+            username: self.config.username.clone(),
+            password: self.config.password.clone(),
+            auth,
+            tid: self.new_tid(),
+            outgoing: None,
+            framer: StreamFramer::new(),
+            deadline: now + BIND_TIMEOUT,
+            retries: 0,
+            state: DataConnectionState::Binding,
+        };
+        dc.send_request();
+        Ok(dc)
+    }
+
+    /// Checks the requested relay transport against the connection to the server
+    /// (RFC 6062 §4.1: TCP allocations need a stream).
+    pub(super) fn check_relay_transport(&self) -> Result<(), ClientError> {
+        if self.config.relay_transport == RelayTransport::Tcp
+            && self.config.transport != Transport::Stream
+        {
+            return Err(ClientError::NotTcpAllocation);
+        }
+        Ok(())
+    }
+}
+
+/// Where a [`DataConnection`] is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DataConnectionState {
+    /// ConnectionBind sent, waiting for the response.
+    Binding,
+    /// Bound: from now on the stream carries the peer's bytes as they are.
+    Bound,
+    /// The binding failed; close the connection.
+    Failed(Failure),
+}
+
+/// One TCP data connection being bound to a peer connection (RFC 6062 §4.4). Sans-I/O: the
+/// caller owns the socket.
+///
+/// Once [`DataConnectionState::Bound`], [`DataConnection::handle_receive`] returns the
+/// application bytes that followed the response in the same read; everything after that is
+/// read straight from the socket.
+#[derive(Debug)]
+pub struct DataConnection {
+    id: ConnectionId,
+    username: String,
+    password: String,
+    auth: AuthState,
+    tid: TransactionId,
+    outgoing: Option<Vec<u8>>,
+    framer: StreamFramer,
+    deadline: Instant,
+    retries: u8,
+    state: DataConnectionState,
+}
+
+impl DataConnection {
+    /// The peer connection this binds.
+    pub fn id(&self) -> ConnectionId {
+        self.id
+    }
+
+    /// Where the binding is.
+    pub fn state(&self) -> &DataConnectionState {
+        &self.state
+    }
+
+    /// Bytes to write to the data connection.
+    pub fn poll_transmit(&mut self) -> Option<Vec<u8>> {
+        self.outgoing.take()
+    }
+
+    /// When [`DataConnection::handle_timeout`] is due.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        (self.state == DataConnectionState::Binding).then_some(self.deadline)
+    }
+
+    /// Gives up when no response came in time.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if self.state == DataConnectionState::Binding && now >= self.deadline {
+            self.state = DataConnectionState::Failed(Failure::Timeout);
+        }
+    }
+
+    fn send_request(&mut self) {
+        let kind = if self.auth.algorithm == PasswordAlgorithm::SHA256 {
+            Integrity::Sha256
+        } else {
+            Integrity::Sha1
+        };
+        let signer = Some((self.auth.key.integrity_key(), kind));
+        let mut buf = Vec::with_capacity(128);
+        let auth = &self.auth;
+        let built = wire::build(
+            &mut buf,
+            Method::CONNECTION_BIND,
+            Class::Request,
+            self.tid,
+            None,
+            signer,
+            true,
+            |b| {
+                b.add(&self.id)
+                    .add(&Username(&self.username))
+                    .add(&Realm(&auth.realm))
+                    .add(&Nonce(&auth.nonce));
+                if let Some(list) = &auth.offered {
+                    b.add_raw(AttributeType::PASSWORD_ALGORITHMS, list)
+                        .add(&PasswordAlgorithmAttribute::new(auth.algorithm));
+                }
+            },
+        );
+        if built {
+            self.outgoing = Some(buf);
+        } else {
+            self.state = DataConnectionState::Failed(Failure::ErrorResponse { code: 0 });
+        }
+    }
+
+    /// Handles bytes read from the data connection while binding. Returns the application
+    /// bytes that arrived after a successful response (possibly none).
+    ///
+    /// # Errors
+    /// [`ReceiveError`] when the bytes are not the expected response; the binding stays
+    /// pending unless the stream is out of sync.
+    pub fn handle_receive(&mut self, now: Instant, bytes: &[u8]) -> Result<Vec<u8>, ReceiveError> {
+        if self.state != DataConnectionState::Binding {
+            return Ok(bytes.to_vec());
+        }
+        self.framer.push(bytes);
+        let frame = match self.framer.pop() {
+            Ok(Some((_, f))) => f.to_vec(),
+            Ok(None) => return Ok(Vec::new()),
+            Err(e) => {
+                self.state = DataConnectionState::Failed(Failure::ErrorResponse { code: 0 });
+                return Err(e.into());
+            }
+        };
+        let rest = self.framer.take_rest();
+        let msg = wire::parse(&frame).ok_or(ReceiveError::Malformed { len: frame.len() })?;
+        if *msg.transaction_id() != self.tid || msg.method() != Method::CONNECTION_BIND {
+            return Err(ReceiveError::UnmatchedResponse);
+        }
+        match msg.class() {
+            Class::Success if wire::verify(&msg, &self.auth.key.integrity_key()) => {
+                self.state = DataConnectionState::Bound;
+                Ok(rest)
+            }
+            Class::Error => {
+                let code = get::<ErrorCodeAttribute<'_>>(&msg).map(|e| e.code);
+                if code == Some(ErrorCode::STALE_NONCE)
+                    && self.retries < 3
+                    && let Some(Nonce(nonce)) = get(&msg)
+                {
+                    self.retries += 1;
+                    self.auth.nonce = nonce.to_owned();
+                    if let Some(Realm(realm)) = get(&msg) {
+                        self.auth.realm = realm.to_owned();
+                        if let Some(k) = LongTermKey::derive(
+                            self.auth.algorithm,
+                            &self.username,
+                            realm,
+                            &self.password,
+                        ) {
+                            self.auth.key = k;
+                        }
+                    }
+                    self.tid = TransactionId::from_bytes(next_tid(self.tid.0));
+                    self.deadline = now + BIND_TIMEOUT;
+                    self.send_request();
+                    return Ok(Vec::new());
+                }
+                let code = code.map_or(0, |c| c.0);
+                self.state = DataConnectionState::Failed(Failure::ErrorResponse { code });
+                Ok(Vec::new())
+            }
+            _ => Err(ReceiveError::UnmatchedResponse),
+        }
+    }
+}
+
+/// A fresh transaction id for a retried ConnectionBind (ids only need to differ).
+fn next_tid(tid: [u8; 12]) -> [u8; 12] {
+    let mut t = tid;
+    for b in t.iter_mut().rev() {
+        *b = b.wrapping_add(1);
+        if *b != 0 {
+            break;
+        }
+    }
+    t
+}
