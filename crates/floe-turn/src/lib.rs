@@ -62,7 +62,8 @@
 //!   MESSAGE-INTEGRITY-SHA256, 438 Stale Nonce, 300 Try Alternate
 //! - [x] RFC 8489 §6.2 retransmissions (UDP) and stream framing (TCP/TLS owned by the caller)
 //! - [x] REST-style ephemeral credentials (coturn `use-auth-secret`)
-//! - [ ] RFC 6062 TCP allocations (Connect, ConnectionBind, ConnectionAttempt)
+//! - [x] RFC 6062 TCP allocations (Connect, ConnectionBind, ConnectionAttempt), client and
+//!   server, sockets owned by the caller
 //! - [ ] EVEN-PORT reservations (RESERVATION-TOKEN is refused)
 //!
 //! Design notes and the compliance matrix: `docs/rfc-compliance.md`; speed:
