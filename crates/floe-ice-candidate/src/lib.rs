@@ -42,7 +42,8 @@
 //! - [x] RFC 8839 §5.1 `candidate-attribute` grammar, with and without `a=` / `candidate:`
 //! - [x] RFC 6544 §4.5 `tcptype active|passive|so`; §4.2 TCP local preference
 //! - [x] RFC 8445 §5.1.2 candidate priority, §5.1.1.3 foundation, §6.1.2.3 pair priority
-//! - [x] RFC 8421 §3/§4 local preference for multihomed and dual-stack agents
+//! - [~] RFC 8421 §3/§4 local preference for multihomed and dual-stack agents (guidance, not a
+//!   normative formula: ours is RFC 6724 precedence + interface rank, families intermingled)
 //! - [x] RFC 6762 mDNS `.local` host names (browser host-candidate obfuscation)
 //! - [x] libwebrtc extensions `generation`, `ufrag`, `network-id`, `network-cost`; unknown
 //!   pairs kept in order
@@ -52,7 +53,7 @@
 //!
 //! | feature | default | effect |
 //! |---|---|---|
-//! | `std` | yes | `std::error::Error` for the error types via `core::error::Error` (the crate is `no_std` + `alloc` without it) |
+//! | `std` | yes | links `std`; the API is the same without it (the crate is `no_std` + `alloc`, and the error types implement `core::error::Error` either way) |
 //!
 //! # Design decisions
 //!
@@ -62,6 +63,10 @@
 //! - Errors name the field ([`ParseError::field`]) and the 1-based byte column.
 //! - Extensions are kept as one canonical string slice and iterated on demand, so a parse does
 //!   not allocate however many pairs a line has.
+//! - Two parsers, one meaning: canonical lines (what browsers send) take a straight-line fast
+//!   path; anything else, and every error and warning, comes from the full parser. The fast
+//!   path only accepts what the full parser accepts without warnings and returns the same value
+//!   (checked by differential unit tests over the corpus and mutations of it).
 //! - Normalisation on output is documented on [`Candidate`].
 //! - Measurements: `docs/benchmarks.md`; RFC coverage: `docs/rfc-compliance.md`.
 #![no_std]
