@@ -60,6 +60,29 @@ grep -E 'Received relay addr|tot_recv_msgs=|lost packets' <<<"$out" || true
 grep -q 'tot_recv_msgs=20' <<<"$out" || { echo "FAIL: uclient over TCP did not get its 20 messages back"; fail=1; }
 grep -q 'Total lost packets 0 ' <<<"$out" || { echo "FAIL: uclient over TCP lost packets"; fail=1; }
 
+echo "--- turnutils_uclient with TCP allocations (RFC 6062, -T) against floe turn serve, TCP echo peer"
+python3 -c '
+import socket, threading
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", '"$ECHO_PORT"')); s.listen(16); s.settimeout(60)
+def echo(c):
+    while True:
+        d = c.recv(4096)
+        if not d: return
+        c.sendall(d)
+while True:
+    try: c, _ = s.accept()
+    except OSError: break
+    threading.Thread(target=echo, args=(c,), daemon=True).start()
+' >"$PEERS_HOME/tcp-echo.log" 2>&1 &
+pids+=($!)
+sleep 0.3
+out=$(timeout 30 turnutils_uclient -T -v -p "$FLOE_PORT" -u alice -w secret -e 127.0.0.1 -r "$ECHO_PORT" \
+      -n 10 -m 1 -c 127.0.0.1 2>&1 || true)
+grep -E 'Received relay addr|tot_recv_msgs=|lost packets' <<<"$out" | tail -n 3 || true
+grep -q 'tot_send_msgs=20, tot_recv_msgs=20' <<<"$out" || { echo "FAIL: uclient -T did not get its messages back"; fail=1; }
+grep -q 'Total lost packets 0 ' <<<"$out" || { echo "FAIL: uclient -T lost packets"; fail=1; }
+
 echo "--- turnutils_uclient with a wrong password against floe turn serve"
 out=$(timeout 30 turnutils_uclient -p "$FLOE_PORT" -u alice -w wrong -e 127.0.0.1 -r "$ECHO_PORT" \
       -n 1 -m 1 -c 127.0.0.1 2>&1 || true)

@@ -4,6 +4,7 @@
 mod allocate;
 mod conn;
 pub(crate) mod serve;
+mod serve_tcp;
 
 use std::process::ExitCode;
 

@@ -9,23 +9,25 @@ use core::sync::atomic::{AtomicBool, Ordering};
 use core::time::Duration;
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
-use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::net::{Shutdown, TcpListener, TcpStream, UdpSocket};
 use std::process::ExitCode;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, PoisonError};
 use std::thread;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Args;
 use floe_turn::{
-    AddressFamily, FiveTuple, PeerPolicy, RelayError, RelayGrant, RelayRequest, Server,
-    ServerConfig, ServerEvent, StaticCredentials, StreamFramer, Transport,
+    AddressFamily, ConnectionId, FiveTuple, PeerPolicy, RelayError, RelayGrant, RelayRequest,
+    RelayTransport, Server, ServerConfig, ServerEvent, StaticCredentials, StreamFramer, Transport,
 };
+
+use super::serve_tcp::{self, Pipes, pipe_of};
 
 use crate::input::usage_error;
 
 /// How often readers look at the stop flag.
-const POLL: Duration = Duration::from_millis(200);
+pub(super) const POLL: Duration = Duration::from_millis(200);
 
 /// Arguments of `floe turn serve`.
 #[derive(Debug, Args)]
@@ -63,7 +65,7 @@ pub(crate) fn stop_flag() -> Arc<AtomicBool> {
 
 /// What the reader threads report.
 #[derive(Debug)]
-enum Input {
+pub(super) enum Input {
     Client {
         ft: FiveTuple,
         data: Vec<u8>,
@@ -80,12 +82,24 @@ enum Input {
     TcpClosed {
         client: SocketAddr,
     },
+    /// A peer connected to a relayed TCP address (RFC 6062).
+    PeerAccepted {
+        relay: SocketAddr,
+        peer: SocketAddr,
+        stream: TcpStream,
+    },
+    /// The connection for a Connect request was established (or not).
+    PeerConnected {
+        id: ConnectionId,
+        stream: Option<TcpStream>,
+    },
 }
 
 /// A relay socket and the flag that stops its reader.
 #[derive(Debug)]
 struct Relay {
-    socket: UdpSocket,
+    /// `None` for a TCP relay, whose listener lives in its accept thread.
+    socket: Option<UdpSocket>,
     stop: Arc<AtomicBool>,
 }
 
@@ -108,13 +122,12 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
     config.peer_policy = PeerPolicy::default()
         .allow_loopback(args.allow_loopback_peers)
         .allow_private(args.allow_private_peers);
-    // This embedder relays UDP only; TCP allocations (RFC 6062) get 442.
-    config.tcp_allocations = false;
     config.unix_time = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let (tx, rx) = mpsc::channel();
-    if let Err(e) = spawn_listeners(&udp, tcp, listen, &tx, &stop) {
+    let pipes = Pipes::default();
+    if let Err(e) = spawn_listeners(&udp, tcp, listen, &tx, &stop, &pipes) {
         return usage_error(&format!("cannot start the listeners: {e}"));
     }
     eprintln!(
@@ -135,6 +148,8 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         listen,
         tcp: HashMap::new(),
         relays: HashMap::new(),
+        peer_conns: HashMap::new(),
+        pipes,
         tx,
         stop: Arc::clone(&stop),
         out: Vec::with_capacity(2048),
@@ -178,6 +193,7 @@ fn spawn_listeners(
     listen: SocketAddr,
     tx: &Sender<Input>,
     stop: &Arc<AtomicBool>,
+    pipes: &Pipes,
 ) -> io::Result<()> {
     let sock = udp.try_clone()?;
     sock.set_read_timeout(Some(POLL))?;
@@ -202,12 +218,12 @@ fn spawn_listeners(
         }
     });
     tcp.set_nonblocking(true)?;
-    let (tx_tcp, stop_tcp) = (tx.clone(), Arc::clone(stop));
+    let (tx_tcp, stop_tcp, pipes) = (tx.clone(), Arc::clone(stop), Arc::clone(pipes));
     thread::spawn(move || {
         while !stop_tcp.load(Ordering::Relaxed) {
             match tcp.accept() {
                 Ok((stream, client)) => {
-                    spawn_connection(stream, client, listen, &tx_tcp, &stop_tcp);
+                    spawn_connection(stream, client, listen, &tx_tcp, &stop_tcp, &pipes);
                 }
                 Err(_) => thread::sleep(Duration::from_millis(20)),
             }
@@ -223,6 +239,7 @@ fn spawn_connection(
     listen: SocketAddr,
     tx: &Sender<Input>,
     stop: &Arc<AtomicBool>,
+    pipes: &Pipes,
 ) {
     let Ok(writer) = stream.try_clone() else {
         return;
@@ -239,10 +256,12 @@ fn spawn_connection(
     {
         return;
     }
-    let (tx, stop) = (tx.clone(), Arc::clone(stop));
+    let (tx, stop, pipes) = (tx.clone(), Arc::clone(stop), Arc::clone(pipes));
     thread::spawn(move || {
         let mut stream = stream;
         let mut framer = StreamFramer::new();
+        // Set once the connection is bound as an RFC 6062 data connection.
+        let mut piped: Option<TcpStream> = None;
         let mut buf = vec![0u8; 65_536];
         let ft = FiveTuple {
             client,
@@ -253,6 +272,19 @@ fn spawn_connection(
             match stream.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => {
+                    if piped.is_none() {
+                        piped = pipe_of(&pipes, client);
+                        if let Some(p) = &mut piped {
+                            // Bytes after ConnectionBind belong to the peer.
+                            let _ = p.write_all(&framer.take_rest());
+                        }
+                    }
+                    if let Some(p) = &mut piped {
+                        if p.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                        continue;
+                    }
                     framer.push(&buf[..n]);
                     loop {
                         match framer.pop() {
@@ -290,6 +322,9 @@ struct Node {
     listen: SocketAddr,
     tcp: HashMap<SocketAddr, TcpStream>,
     relays: HashMap<SocketAddr, Relay>,
+    /// Peer TCP connections waiting for their ConnectionBind (RFC 6062).
+    peer_conns: HashMap<u32, TcpStream>,
+    pipes: Pipes,
     tx: Sender<Input>,
     stop: Arc<AtomicBool>,
     out: Vec<u8>,
@@ -327,9 +362,10 @@ impl Node {
         match input {
             Input::Client { ft, data } => {
                 if let Some(out) = self.server.handle_receive(now, ft, &data)
-                    && let Some(relay) = self.relays.get(&out.relay)
+                    && let Some(socket) =
+                        self.relays.get(&out.relay).and_then(|r| r.socket.as_ref())
                 {
-                    let _ = relay.socket.send_to(out.data, out.peer);
+                    let _ = socket.send_to(out.data, out.peer);
                 }
             }
             Input::Peer { relay, peer, data } => {
@@ -345,8 +381,33 @@ impl Node {
             Input::TcpOpened { client, stream } => {
                 self.tcp.insert(client, stream);
             }
+            Input::PeerAccepted {
+                relay,
+                peer,
+                stream,
+            } => {
+                if let Some(id) = self.server.tcp_peer_accepted(now, relay, peer) {
+                    self.peer_conns.insert(id.0, stream);
+                }
+            }
+            Input::PeerConnected { id, stream } => {
+                let connected = stream.is_some();
+                if self.server.tcp_connect_result(now, id, connected)
+                    && let Some(s) = stream
+                {
+                    self.peer_conns.insert(id.0, s);
+                }
+            }
             Input::TcpClosed { client } => {
                 self.tcp.remove(&client);
+                let piped = self
+                    .pipes
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .remove(&client);
+                if let Some(peer) = piped {
+                    let _ = peer.shutdown(Shutdown::Both);
+                }
                 let ft = FiveTuple {
                     client,
                     server: self.listen,
@@ -410,6 +471,15 @@ impl Node {
                     "allocation: {username} from {} ({:?}) relayed on {relayed}",
                     five_tuple.client, five_tuple.transport
                 ),
+                ServerEvent::TcpConnectRequested { id, peer, .. } => {
+                    serve_tcp::connect(id, peer, &self.tx);
+                }
+                ServerEvent::TcpConnectionBound { id, data, .. } => self.bind_pipe(id, data),
+                ServerEvent::TcpConnectionClosed { id, .. } => {
+                    if let Some(s) = self.peer_conns.remove(&id.0) {
+                        let _ = s.shutdown(Shutdown::Both);
+                    }
+                }
                 ServerEvent::RelayReleased {
                     relayed,
                     additional,
@@ -429,7 +499,37 @@ impl Node {
         }
     }
 
+    /// Pipes the bound data connection `data` and the peer connection `id` both ways.
+    fn bind_pipe(&mut self, id: ConnectionId, data: FiveTuple) {
+        let Some(peer) = self.peer_conns.remove(&id.0) else {
+            return;
+        };
+        let (Some(client), Ok(peer_writer)) = (
+            self.tcp.get(&data.client).and_then(|s| s.try_clone().ok()),
+            peer.try_clone(),
+        ) else {
+            let _ = peer.shutdown(Shutdown::Both);
+            return;
+        };
+        self.pipes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(data.client, peer_writer);
+        serve_tcp::pipe_peer_to_client(peer, client, &self.stop);
+    }
+
     fn open_relay(&mut self, req: &RelayRequest) -> Result<RelayGrant, RelayError> {
+        if req.transport == RelayTransport::Tcp {
+            let ip = self.relay_ip(req.family)?;
+            let stop = Arc::new(AtomicBool::new(false));
+            let relayed = serve_tcp::listen(ip, &self.tx, &stop, &self.stop)
+                .map_err(|_| RelayError::InsufficientCapacity)?;
+            self.relays.insert(relayed, Relay { socket: None, stop });
+            return Ok(RelayGrant {
+                relayed,
+                additional: None,
+            });
+        }
         let relayed = self.bind_relay(req.family)?;
         let additional = req.additional_family.and_then(|f| self.bind_relay(f).ok());
         Ok(RelayGrant {
@@ -441,13 +541,7 @@ impl Node {
     /// Binds a relay socket of `family` on the listening address (or the family's unspecified
     /// address when the listener is of the other family) and starts its reader.
     fn bind_relay(&mut self, family: AddressFamily) -> Result<SocketAddr, RelayError> {
-        let ip = match (family, self.listen.ip()) {
-            (AddressFamily::IPV4, ip @ IpAddr::V4(_))
-            | (AddressFamily::IPV6, ip @ IpAddr::V6(_)) => ip,
-            (AddressFamily::IPV4, _) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-            (AddressFamily::IPV6, _) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
-            _ => return Err(RelayError::FamilyNotSupported),
-        };
+        let ip = self.relay_ip(family)?;
         let socket = UdpSocket::bind(SocketAddr::new(ip, 0))
             .map_err(|_| RelayError::InsufficientCapacity)?;
         let addr = socket
@@ -477,8 +571,26 @@ impl Node {
                 }
             }
         });
-        self.relays.insert(addr, Relay { socket, stop });
+        self.relays.insert(
+            addr,
+            Relay {
+                socket: Some(socket),
+                stop,
+            },
+        );
         Ok(addr)
+    }
+
+    /// The address relay sockets of `family` bind to: the listening address, or the family's
+    /// unspecified address when the listener is of the other family.
+    fn relay_ip(&self, family: AddressFamily) -> Result<IpAddr, RelayError> {
+        Ok(match (family, self.listen.ip()) {
+            (AddressFamily::IPV4, ip @ IpAddr::V4(_))
+            | (AddressFamily::IPV6, ip @ IpAddr::V6(_)) => ip,
+            (AddressFamily::IPV4, _) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            (AddressFamily::IPV6, _) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+            _ => return Err(RelayError::FamilyNotSupported),
+        })
     }
 
     fn close_relay(&mut self, addr: SocketAddr) {
