@@ -30,6 +30,13 @@ use crate::warning::Warnings;
 /// - component, priority, port and `rport` lose leading zeros; IPv6 addresses are written in
 ///   RFC 5952 form.
 ///
+/// # Equality
+///
+/// `==` compares every field and the spelling [`Display`](core::fmt::Display) will use (the
+/// prefix, `UDP` vs `udp`), so `a == b` implies `a.to_string() == b.to_string()`. An agent
+/// matching candidates should compare the fields it cares about (e.g.
+/// [`Candidate::socket_addr`], [`Candidate::transport`]).
+///
 /// ```
 /// use floe_ice_candidate::{Candidate, CandidateType, Transport};
 ///

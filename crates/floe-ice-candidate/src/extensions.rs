@@ -10,6 +10,12 @@ use crate::grammar::{DIGIT, ICE, VALUE, classes, decimal, is_token};
 /// Longest `ufrag` extension value (RFC 8839 §5.4: `ice-ufrag = 4*256ice-char`). Shorter
 /// values than the 4 of `a=ice-ufrag` are accepted: the extension is libwebrtc's, not the
 /// RFC's, and real stacks send 3-character ones.
+///
+/// ```
+/// let long = format!("candidate:1 1 udp 1 192.0.2.1 9 typ host ufrag {}", "a".repeat(257));
+/// assert!(floe_ice_candidate::Candidate::parse(&long).is_err());
+/// assert_eq!(floe_ice_candidate::MAX_UFRAG_LEN, 256);
+/// ```
 pub const MAX_UFRAG_LEN: usize = 256;
 
 /// Which extension a name/value pair is. The known ones have their value checked when parsed.

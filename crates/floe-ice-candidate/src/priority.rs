@@ -9,10 +9,20 @@ use crate::address::Address;
 use crate::types::{CandidateType, Foundation, MAX_COMPONENT, TcpType, Transport};
 
 /// Highest type preference (RFC 8445 §5.1.2.1: "an integer from 0 to 126").
+///
+/// ```
+/// use floe_ice_candidate::{candidate_priority, MAX_TYPE_PREFERENCE};
+/// assert_eq!(candidate_priority(u8::MAX, 0, 256), candidate_priority(MAX_TYPE_PREFERENCE, 0, 256));
+/// ```
 pub const MAX_TYPE_PREFERENCE: u8 = 126;
 
 /// The local preference of an agent with a single IP address (RFC 8445 §5.1.2.1: "it SHOULD
 /// be set to the maximum of 65535").
+///
+/// ```
+/// use floe_ice_candidate::{candidate_priority, DEFAULT_LOCAL_PREFERENCE};
+/// assert_eq!(candidate_priority(126, DEFAULT_LOCAL_PREFERENCE, 1), 2130706431);
+/// ```
 pub const DEFAULT_LOCAL_PREFERENCE: u16 = u16::MAX;
 
 impl CandidateType {

@@ -8,9 +8,22 @@ use crate::error::BuildError;
 use crate::grammar::{is_ice_char, is_token};
 
 /// Longest foundation, in ice-chars (RFC 8839 §5.1: `foundation = 1*32ice-char`).
+///
+/// ```
+/// use floe_ice_candidate::{Foundation, MAX_FOUNDATION_LEN};
+/// assert!(Foundation::new("7".repeat(MAX_FOUNDATION_LEN)).is_ok());
+/// assert!(Foundation::new("7".repeat(MAX_FOUNDATION_LEN + 1)).is_err());
+/// ```
 pub const MAX_FOUNDATION_LEN: usize = 32;
 
 /// Highest component id (RFC 8445 §5.1.2.1: "between 1 and 256").
+///
+/// ```
+/// use floe_ice_candidate::{Candidate, MAX_COMPONENT};
+/// let line = format!("candidate:1 {MAX_COMPONENT} udp 1 192.0.2.1 9 typ host");
+/// assert_eq!(Candidate::parse(&line)?.component(), MAX_COMPONENT);
+/// # Ok::<(), floe_ice_candidate::ParseError>(())
+/// ```
 pub const MAX_COMPONENT: u16 = 256;
 
 /// A candidate foundation (RFC 8445 §5.1.1.3): 1 to 32 ice-chars, compared case-sensitively.
@@ -205,6 +218,11 @@ pub enum CandidateType {
 
 impl CandidateType {
     /// The four types, most preferred first (RFC 8445 §5.1.2.2).
+    ///
+    /// ```
+    /// use floe_ice_candidate::CandidateType;
+    /// assert_eq!(CandidateType::ALL[0], CandidateType::Host);
+    /// ```
     pub const ALL: [Self; 4] = [
         Self::Host,
         Self::PeerReflexive,
