@@ -5,12 +5,18 @@
 //! (audio, video with RTX/RED/ULPFEC and three simulcast rids, a data channel, BUNDLE, 15
 //! extmaps, 12 candidates) and a 0.6 KB audio-only answer. A peer that rejects an input is
 //! reported and skipped for it.
+//!
+//! `floe` is the default parse (lenient, every known attribute's value checked, candidates
+//! through floe-ice-candidate); `floe_structural` leaves attribute values to the typed views,
+//! which is what the name/value peers (sdp-types, rtc-sdp) do.
 #![allow(missing_docs, reason = "criterion macros generate undocumented items")]
 
 use std::hint::black_box;
 
-use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime};
-use floe_sdp::{Mode, SessionDescription, validate};
+use criterion::{
+    BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime,
+};
+use floe_sdp::{Mode, ParseOptions, SessionDescription, validate};
 
 const INPUTS: [(&str, &str); 2] = [
     ("chrome-offer", include_str!("../data/chrome-offer.sdp")),
@@ -27,13 +33,28 @@ fn sdp_parse(c: &mut Criterion) {
     for (name, input) in INPUTS {
         let mut g = group(c, format!("sdp_parse/{name}"), input);
         g.bench_function("floe", |b| {
-            b.iter(|| SessionDescription::parse_with(black_box(input), Mode::Lenient).expect("valid input"))
+            b.iter(|| {
+                SessionDescription::parse_with(black_box(input), Mode::Lenient)
+                    .expect("valid input")
+            })
+        });
+        let structural = ParseOptions::new(Mode::Lenient).check_attribute_values(false);
+        g.bench_function("floe_structural", |b| {
+            b.iter(|| {
+                SessionDescription::parse_with(black_box(input), structural).expect("valid input")
+            })
         });
         g.bench_function("floe_strict", |b| {
-            b.iter(|| SessionDescription::parse_with(black_box(input), Mode::Strict).expect("valid input"))
+            b.iter(|| {
+                SessionDescription::parse_with(black_box(input), Mode::Strict).expect("valid input")
+            })
         });
         g.bench_function("floe_owned", |b| {
-            b.iter(|| SessionDescription::parse(black_box(input)).expect("valid input").into_owned())
+            b.iter(|| {
+                SessionDescription::parse(black_box(input))
+                    .expect("valid input")
+                    .into_owned()
+            })
         });
         #[cfg(feature = "peers")]
         peers::parse(&mut g, input);
@@ -77,24 +98,38 @@ mod peers {
     use criterion::{BenchmarkGroup, measurement::WallTime};
 
     pub(crate) fn parse(g: &mut BenchmarkGroup<'_, WallTime>, input: &str) {
-        match sdp_types::Session::parse(input.as_bytes()) {
-            Ok(_) => g.bench_function("sdp-types", |b| b.iter(|| sdp_types::Session::parse(black_box(input.as_bytes())))),
-            Err(e) => eprintln!("sdp-types rejects the input: {e:?}"),
-        };
-        match rtc_sdp::SessionDescription::unmarshal(&mut Cursor::new(input.as_bytes())) {
-            Ok(_) => g.bench_function("rtc-sdp", |b| {
-                b.iter(|| rtc_sdp::SessionDescription::unmarshal(&mut Cursor::new(black_box(input.as_bytes()))))
-            }),
-            Err(e) => eprintln!("rtc-sdp rejects the input: {e:?}"),
-        };
-        match webrtc_sdp::parse_sdp(input, false) {
-            Ok(_) => g.bench_function("webrtc-sdp", |b| b.iter(|| webrtc_sdp::parse_sdp(black_box(input), false))),
-            Err(e) => eprintln!("webrtc-sdp rejects the input: {e:?}"),
-        };
-        match str0m::change::SdpOffer::from_sdp_string(input) {
-            Ok(_) => g.bench_function("str0m", |b| b.iter(|| str0m::change::SdpOffer::from_sdp_string(black_box(input)))),
-            Err(e) => eprintln!("str0m rejects the input: {e:?}"),
-        };
+        if let Err(e) = sdp_types::Session::parse(input.as_bytes()) {
+            eprintln!("sdp-types rejects the input: {e:?}");
+        } else {
+            g.bench_function("sdp-types", |b| {
+                b.iter(|| sdp_types::Session::parse(black_box(input.as_bytes())))
+            });
+        }
+        if let Err(e) = rtc_sdp::SessionDescription::unmarshal(&mut Cursor::new(input.as_bytes())) {
+            eprintln!("rtc-sdp rejects the input: {e:?}");
+        } else {
+            g.bench_function("rtc-sdp", |b| {
+                b.iter(|| {
+                    rtc_sdp::SessionDescription::unmarshal(&mut Cursor::new(black_box(
+                        input.as_bytes(),
+                    )))
+                })
+            });
+        }
+        if let Err(e) = webrtc_sdp::parse_sdp(input, false) {
+            eprintln!("webrtc-sdp rejects the input: {e:?}");
+        } else {
+            g.bench_function("webrtc-sdp", |b| {
+                b.iter(|| webrtc_sdp::parse_sdp(black_box(input), false))
+            });
+        }
+        if let Err(e) = str0m::change::SdpOffer::from_sdp_string(input) {
+            eprintln!("str0m rejects the input: {e:?}");
+        } else {
+            g.bench_function("str0m", |b| {
+                b.iter(|| str0m::change::SdpOffer::from_sdp_string(black_box(input)))
+            });
+        }
     }
 
     pub(crate) fn serialize(g: &mut BenchmarkGroup<'_, WallTime>, input: &str) {

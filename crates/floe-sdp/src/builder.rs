@@ -375,7 +375,7 @@ mod tests {
              a=msid-semantic: WMS\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nb=TIAS:1\r\na=mid:d\r\n\
              a=sctp-port:5000\r\n"
         );
-        let back = parse(&text, Mode::Strict).unwrap();
+        let back = parse(&text, Mode::Strict.into()).unwrap();
         assert!(back.warnings.is_empty(), "{:?}", back.warnings);
         assert_eq!(back.description, sdp);
     }

@@ -11,7 +11,7 @@ use crate::fields::{
     Bandwidth, Connection, FieldValue, Key, MediaLine, Origin, Repeat, TimeZones, Timing, Version,
 };
 use crate::line::{Attribute, Line, LineEnding};
-use crate::parser::{self, Mode, Parsed};
+use crate::parser::{self, Mode, ParseOptions, Parsed};
 
 /// Typed access shared by the session part and media sections (inherent methods on both).
 macro_rules! section_access {
@@ -157,10 +157,11 @@ impl<'a> SessionDescription<'a> {
     ///
     /// When the input does not start with `v=` (nothing else is fatal in lenient mode).
     pub fn parse(input: &'a str) -> Result<Self, ParseError> {
-        parser::parse(input, Mode::Lenient).map(|p| p.description)
+        parser::parse(input, ParseOptions::new(Mode::Lenient)).map(|p| p.description)
     }
 
-    /// Parses in `mode`, returning the description and the warnings.
+    /// Parses with `options` (a [`Mode`] or [`ParseOptions`]), returning the description and
+    /// the warnings.
     ///
     /// ```
     /// use floe_sdp::{DiagnosticKind, Mode, SessionDescription};
@@ -175,8 +176,11 @@ impl<'a> SessionDescription<'a> {
     /// # Errors
     ///
     /// The first problem the mode rejects, with its line and column.
-    pub fn parse_with(input: &'a str, mode: Mode) -> Result<Parsed<'a>, ParseError> {
-        parser::parse(input, mode)
+    pub fn parse_with(
+        input: &'a str,
+        options: impl Into<ParseOptions>,
+    ) -> Result<Parsed<'a>, ParseError> {
+        parser::parse(input, options.into())
     }
 
     pub(crate) fn from_parts(session: Vec<Line<'a>>, media: Vec<MediaSection<'a>>) -> Self {

@@ -46,6 +46,12 @@ pub(crate) fn is_token_char(c: char) -> bool {
     c.is_ascii() && TOKEN[c as usize]
 }
 
+/// Whether `b` is an RFC 8866 `token-char`.
+#[inline]
+pub(crate) fn is_token_byte(b: u8) -> bool {
+    TOKEN[usize::from(b)]
+}
+
 /// Whether `s` is a non-empty RFC 8866 `token`.
 #[inline]
 pub(crate) fn is_token(s: &str) -> bool {

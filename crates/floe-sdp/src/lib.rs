@@ -95,5 +95,5 @@ pub use fields::{
     Version,
 };
 pub use line::{Attribute, Line, LineEnding};
-pub use parser::{Mode, Parsed};
+pub use parser::{Mode, ParseOptions, Parsed};
 pub use validate::{Finding, Rule, validate};

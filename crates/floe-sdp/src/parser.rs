@@ -14,7 +14,7 @@ use crate::error::{Diagnostic, DiagnosticKind, Level, ValueError, ValueErrorKind
 use crate::fields::{
     Bandwidth, Connection, FieldValue, Key, MediaLine, Origin, Repeat, TimeZones, Timing, Version,
 };
-use crate::grammar::is_token;
+use crate::grammar::is_token_byte;
 use crate::line::{Attribute, Line, LineEnding, line_type, split_lines};
 
 /// How strictly to parse.
@@ -27,6 +27,63 @@ pub enum Mode {
     /// `a=ice-lite`, trailing spaces, empty `fmtp`, unknown line types) and report warnings.
     #[default]
     Lenient,
+}
+
+/// Parser settings: the [`Mode`], and whether known attributes' values are checked while
+/// parsing.
+///
+/// With `check_attribute_values` off (the "structural" parse), the parser still checks the
+/// line order, every `v o s i u e p c b t r z k m` field, attribute names and the placement
+/// rules, but leaves attribute values to the typed views ([`crate::MediaSection::get_attribute`]
+/// returns their errors). That is the work a name/value SDP parser does; it runs about three
+/// times faster than the full check (`docs/benchmarks.md`).
+///
+/// ```
+/// use floe_sdp::{Mode, ParseOptions, RtpMap, SessionDescription};
+/// let input = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU\r\n";
+/// assert!(SessionDescription::parse_with(input, Mode::Strict).is_err());
+/// let structural = ParseOptions::new(Mode::Strict).check_attribute_values(false);
+/// let sdp = SessionDescription::parse_with(input, structural)?.description;
+/// assert!(sdp.media()[0].get_attribute::<RtpMap>().unwrap().is_err());
+/// # Ok::<(), floe_sdp::ParseError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct ParseOptions {
+    /// Strict or lenient.
+    pub mode: Mode,
+    /// Check the values of known attributes (default `true`).
+    pub check_attribute_values: bool,
+}
+
+impl ParseOptions {
+    /// `mode`, with attribute values checked.
+    #[must_use]
+    pub const fn new(mode: Mode) -> Self {
+        Self {
+            mode,
+            check_attribute_values: true,
+        }
+    }
+
+    /// Sets [`ParseOptions::check_attribute_values`].
+    #[must_use]
+    pub const fn check_attribute_values(mut self, check: bool) -> Self {
+        self.check_attribute_values = check;
+        self
+    }
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        Self::new(Mode::Lenient)
+    }
+}
+
+impl From<Mode> for ParseOptions {
+    fn from(mode: Mode) -> Self {
+        Self::new(mode)
+    }
 }
 
 /// A parsed description and the deviations it was accepted with.
@@ -80,6 +137,29 @@ fn once_bit(t: char) -> u32 {
     }
 }
 
+/// [`Attribute::split`] and the `token` check of the name in one pass over the name.
+fn split_attribute(rest: &str) -> (Attribute<'_>, bool) {
+    let bytes = rest.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && bytes[i] != b':' {
+        if !is_token_byte(bytes[i]) {
+            return (Attribute::split(rest), false);
+        }
+        i += 1;
+    }
+    let attr = match rest.get(i + 1..) {
+        Some(value) => Attribute {
+            name: &rest[..i],
+            value: Some(value),
+        },
+        None => Attribute {
+            name: rest,
+            value: None,
+        },
+    };
+    (attr, i > 0)
+}
+
 /// `s` without trailing spaces and tabs (a byte check first: almost no line has any).
 fn trim_end_ws(s: &str) -> &str {
     if matches!(s.as_bytes().last(), Some(b' ' | b'\t')) {
@@ -103,6 +183,7 @@ fn column(text: &str, at: usize) -> u32 {
 
 struct Checker {
     mode: Mode,
+    check_values: bool,
     warnings: Vec<Diagnostic>,
     level: Level,
     rank: u8,
@@ -296,8 +377,8 @@ impl Checker {
     }
 
     fn check_attribute(&mut self, n: u32, text: &str) -> Result<(), Diagnostic> {
-        let attr = Attribute::split(&text[2..]);
-        if !is_token(attr.name) {
+        let (attr, name_ok) = split_attribute(&text[2..]);
+        if !name_ok {
             return self.deviation(n, text, 2, DiagnosticKind::InvalidAttributeName);
         }
         let Some(known) = lookup(attr.name) else {
@@ -313,6 +394,9 @@ impl Checker {
                     found: self.level,
                 },
             )?;
+        }
+        if !self.check_values {
+            return Ok(());
         }
         let value = attr.value.map(trim_end_ws);
         if let Some((e, strict)) = (known.check)(value) {
@@ -337,7 +421,7 @@ impl Checker {
 /// counts the CRLF endings, and when the input holds a NUL or more CRs than CRLF endings (or
 /// the pass failed on an input that has CRs), a second pass scans every line so the problem is
 /// reported, in line order, at its exact place.
-pub(crate) fn parse(input: &str, mode: Mode) -> Result<Parsed<'_>, Diagnostic> {
+pub(crate) fn parse(input: &str, options: ParseOptions) -> Result<Parsed<'_>, Diagnostic> {
     let bytes = input.as_bytes();
     let nul = memchr::memchr(0, bytes).is_some();
     let crs = if nul {
@@ -345,21 +429,22 @@ pub(crate) fn parse(input: &str, mode: Mode) -> Result<Parsed<'_>, Diagnostic> {
     } else {
         memchr::memchr_iter(b'\r', bytes).count()
     };
-    match parse_pass(input, mode, nul) {
+    match parse_pass(input, options, nul) {
         Ok((parsed, crlfs)) if nul || crs == crlfs => Ok(parsed),
         Err(e) if nul || crs == 0 => Err(e),
-        _ => parse_pass(input, mode, true).map(|(parsed, _)| parsed),
+        _ => parse_pass(input, options, true).map(|(parsed, _)| parsed),
     }
 }
 
 /// One pass over the lines; returns the description and the number of CRLF endings.
 fn parse_pass(
     input: &str,
-    mode: Mode,
+    options: ParseOptions,
     scan_controls: bool,
 ) -> Result<(Parsed<'_>, usize), Diagnostic> {
     let mut c = Checker {
-        mode,
+        mode: options.mode,
+        check_values: options.check_attribute_values,
         warnings: Vec::new(),
         level: Level::Session,
         rank: 0,
@@ -429,7 +514,7 @@ mod tests {
         m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=rtpmap:111 opus/48000/2\r\n";
 
     fn kinds(input: &str) -> Vec<(u32, u32, DiagnosticKind)> {
-        parse(input, Mode::Lenient)
+        parse(input, Mode::Lenient.into())
             .unwrap()
             .warnings
             .iter()
@@ -438,14 +523,19 @@ mod tests {
     }
 
     fn strict_error(input: &str) -> (u32, u32, DiagnosticKind) {
-        let d = parse(input, Mode::Strict).unwrap_err();
+        let d = parse(input, Mode::Strict.into()).unwrap_err();
         (d.line, d.column, d.kind)
     }
 
     #[test]
     fn clean_offer_has_no_warnings_in_either_mode() {
-        assert!(parse(OFFER, Mode::Strict).unwrap().warnings.is_empty());
-        let p = parse(OFFER, Mode::Lenient).unwrap();
+        assert!(
+            parse(OFFER, Mode::Strict.into())
+                .unwrap()
+                .warnings
+                .is_empty()
+        );
+        let p = parse(OFFER, Mode::Lenient.into()).unwrap();
         assert!(p.warnings.is_empty());
         assert_eq!(p.description.media().len(), 1);
         assert_eq!(p.description.to_string(), OFFER);
@@ -455,10 +545,12 @@ mod tests {
     fn first_line_must_be_version_in_both_modes() {
         for mode in [Mode::Strict, Mode::Lenient] {
             assert_eq!(
-                parse("m=audio 9 RTP/AVP 0\n", mode).unwrap_err().kind,
+                parse("m=audio 9 RTP/AVP 0\n", mode.into())
+                    .unwrap_err()
+                    .kind,
                 DiagnosticKind::FirstLineNotVersion
             );
-            assert_eq!(parse("", mode).unwrap_err().line, 1);
+            assert_eq!(parse("", mode.into()).unwrap_err().line, 1);
         }
     }
 
@@ -505,7 +597,10 @@ mod tests {
             ]
         );
         assert_eq!(
-            parse(input, Mode::Lenient).unwrap().description.to_string(),
+            parse(input, Mode::Lenient.into())
+                .unwrap()
+                .description
+                .to_string(),
             input
         );
     }
@@ -602,7 +697,10 @@ mod tests {
             (5, 1, DiagnosticKind::UnknownLineType { line_type: 'f' })
         );
         assert_eq!(
-            parse(input, Mode::Lenient).unwrap().description.to_string(),
+            parse(input, Mode::Lenient.into())
+                .unwrap()
+                .description
+                .to_string(),
             input
         );
         let lf = "v=0\no=- 1 2 IN IP4 127.0.0.1\ns=-\rx\nt=0 0\n";
@@ -617,7 +715,7 @@ mod tests {
             (4, 1, DiagnosticKind::Duplicate { line_type: 's' })
         );
         let ok = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=1 2\r\nt=3 4\r\nr=7d 1h 0\r\nz=1 -1h\r\nk=prompt\r\n";
-        assert!(parse(ok, Mode::Strict).unwrap().warnings.is_empty());
+        assert!(parse(ok, Mode::Strict.into()).unwrap().warnings.is_empty());
         let bad = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nr=7d 1h 0\r\nt=1 2\r\n";
         assert_eq!(
             strict_error(bad).2,
