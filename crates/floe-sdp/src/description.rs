@@ -136,6 +136,7 @@ macro_rules! section_access {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SessionDescription<'a> {
     session: Vec<Line<'a>>,
     media: Vec<MediaSection<'a>>,
@@ -143,6 +144,7 @@ pub struct SessionDescription<'a> {
 
 /// A media section: its `m=` line and every line up to the next `m=`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct MediaSection<'a> {
     lines: Vec<Line<'a>>,
 }

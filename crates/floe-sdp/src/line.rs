@@ -42,6 +42,7 @@ impl LineEnding {
 /// assert_eq!(line.ending(), LineEnding::CrLf);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Line<'a> {
     text: Cow<'a, str>,
     ending: LineEnding,

@@ -88,6 +88,7 @@ impl From<Mode> for ParseOptions {
 
 /// A parsed description and the deviations it was accepted with.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Parsed<'a> {
     /// The description (every line, byte for byte).
