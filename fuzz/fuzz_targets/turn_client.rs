@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&stage, rest)) = data.split_first() else {
         return;
     };
-    let mut s = setup(stage % 7);
+    let mut s = setup(stage % 8);
     for op in ops(rest) {
         match op {
             Op::Message(b) => drop(s.client.handle_receive(s.now, SERVER.parse().unwrap(), b)),

@@ -9,8 +9,8 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use floe_turn::{
-    Client, ClientConfig, FiveTuple, IpPrefix, RelayGrant, Server, ServerConfig, ServerEvent,
-    StaticCredentials, Transport, TurnEvent,
+    Client, ClientConfig, FiveTuple, IpPrefix, RelayGrant, RelayTransport, Server, ServerConfig,
+    ServerEvent, StaticCredentials, Transport, TurnEvent,
 };
 
 pub const SERVER: &str = "192.0.2.1:3478";
@@ -33,12 +33,18 @@ pub fn shuttle(s: &mut Setup) {
             let _ = s.server.handle_receive(s.now, s.ft, &t.data);
         }
         while let Some(e) = s.server.poll_event() {
-            if let ServerEvent::RelayRequested(req) = e {
-                let grant = RelayGrant {
-                    relayed: RELAY.parse().unwrap(),
-                    additional: None,
-                };
-                s.server.provide_relay(s.now, req.id, Ok(grant));
+            match e {
+                ServerEvent::RelayRequested(req) => {
+                    let grant = RelayGrant {
+                        relayed: RELAY.parse().unwrap(),
+                        additional: None,
+                    };
+                    s.server.provide_relay(s.now, req.id, Ok(grant));
+                }
+                ServerEvent::TcpConnectRequested { id, .. } => {
+                    s.server.tcp_connect_result(s.now, id, true);
+                }
+                _ => {}
             }
         }
         while let Some(t) = s.server.poll_transmit() {
@@ -55,7 +61,8 @@ pub fn shuttle(s: &mut Setup) {
 }
 
 /// Stage 0 idle, 1 Allocate sent, 2 challenged (authenticated Allocate sent), 3 allocated,
-/// 4 with a permission, 5 with a channel, 6 closing.
+/// 4 with a permission, 5 with a channel, 6 closing, 7 a TCP allocation (RFC 6062) over a
+/// stream with a permission and a Connect the embedder accepted.
 pub fn setup(stage: u8) -> Setup {
     let now = Instant::now();
     let mut config = ServerConfig::new("example.org");
@@ -68,10 +75,19 @@ pub fn setup(stage: u8) -> Setup {
     let server = Server::new(config, users, now);
     let mut cfg = ClientConfig::new(SERVER.parse().unwrap(), "alice", "secret");
     cfg.rng_seed = Some([2; 32]);
+    let tcp = stage == 7;
+    if tcp {
+        cfg.transport = Transport::Stream;
+        cfg.relay_transport = RelayTransport::Tcp;
+    }
     let ft = FiveTuple {
         client: "198.51.100.1:50000".parse().unwrap(),
         server: SERVER.parse().unwrap(),
-        transport: Transport::Udp,
+        transport: if tcp {
+            Transport::Stream
+        } else {
+            Transport::Udp
+        },
     };
     let mut s = Setup {
         now,
@@ -97,6 +113,11 @@ pub fn setup(stage: u8) -> Setup {
         return s;
     }
     shuttle(&mut s);
+    if tcp {
+        let _ = s.client.connect(now, peer);
+        shuttle(&mut s);
+        return s;
+    }
     if stage >= 4 {
         let _ = s.client.create_permission(now, peer.ip());
         shuttle(&mut s);

@@ -13,7 +13,8 @@ fuzz_target!(|data: &[u8]| {
     let Some((&stage, rest)) = data.split_first() else {
         return;
     };
-    let mut s = setup(3 + stage % 3);
+    // Allocated, with a permission, with a channel, or a TCP allocation with a connection.
+    let mut s = setup([3, 4, 5, 7][usize::from(stage % 4)]);
     let mut out = Vec::new();
     for op in ops(rest) {
         match op {
@@ -29,7 +30,24 @@ fuzz_target!(|data: &[u8]| {
                 s.now += d * 10;
                 s.server.handle_timeout(s.now);
             }
-            Op::Command(k) => drop(s.server.handle_receive(s.now, s.ft, &[k; 4])),
+            // Embedder reports for TCP allocations, and a new data connection's 5-tuple.
+            Op::Command(k) => match k % 3 {
+                0 => drop(s.server.tcp_peer_accepted(
+                    s.now,
+                    RELAY.parse().unwrap(),
+                    PEER.parse().unwrap(),
+                )),
+                1 => drop(s.server.tcp_connect_result(
+                    s.now,
+                    floe_turn::ConnectionId(u32::from(k)),
+                    k & 4 == 0,
+                )),
+                _ => {
+                    let mut data = s.ft;
+                    data.client.set_port(60_000 + u16::from(k));
+                    drop(s.server.handle_receive(s.now, data, &[k; 4]));
+                }
+            },
         }
         while s.server.poll_transmit().is_some() {}
         while let Some(e) = s.server.poll_event() {
