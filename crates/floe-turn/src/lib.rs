@@ -66,7 +66,46 @@
 //!   server, sockets owned by the caller
 //! - [ ] EVEN-PORT reservations (RESERVATION-TOKEN is refused)
 //!
-//! Design notes and the compliance matrix: `docs/rfc-compliance.md`; speed:
+//! - [ ] ICMP relaying (RFC 8656 §11.5), the 5-minute channel reuse hold-down (§12)
+//!
+//! # Server relay path
+//!
+//! The hot path allocates nothing: client data comes back as a [`PeerTransmit`] borrowing
+//! the input, and peer data is framed into a buffer the caller reuses.
+//!
+//! ```
+//! # use std::time::Instant;
+//! # use floe_turn::*;
+//! # fn relay(server: &mut Server<StaticCredentials>, ft: FiveTuple, datagram: &[u8],
+//! #          relayed: std::net::SocketAddr, peer: std::net::SocketAddr, out: &mut Vec<u8>) {
+//! let now = Instant::now();
+//! if let Some(t) = server.handle_receive(now, ft, datagram) {
+//!     // send t.data from the relay socket t.relay to t.peer
+//! #   let _ = (t.relay, t.peer, t.data);
+//! }
+//! if let Some(to) = server.handle_peer_data(now, relayed, peer, b"from the peer", out) {
+//!     // send `out` to to.five_tuple.client from to.five_tuple.server
+//! #   let _ = to;
+//! }
+//! # }
+//! ```
+//!
+//! # Design
+//!
+//! - **The embedder owns every socket.** The server asks for relay sockets with
+//!   [`ServerEvent::RelayRequested`] and is answered with [`Server::provide_relay`]; RFC 6062
+//!   connections work the same way ([`ServerEvent::TcpConnectRequested`],
+//!   [`Server::tcp_peer_accepted`]). Nothing blocks inside the state machine.
+//! - **No state before authentication.** Challenges carry stateless nonces: a timestamp and
+//!   an HMAC over it and the client's IP under a key drawn from the seeded RNG. They expire
+//!   (438) and cannot be forged; a request that does not authenticate leaves nothing behind
+//!   (checked by `tests/prop_server.rs`).
+//! - **Compatibility with RFC 5766 peers.** The server accepts channel numbers up to 0x7FFF
+//!   (coturn's own client uses them), over UDP and streams; the client uses RFC 8656's range.
+//! - **Small allocations.** About 660 bytes of server state per allocation with one permission
+//!   and one channel ([`Server::memory_usage`]).
+//!
+//! The compliance matrix with the proving tests: `docs/rfc-compliance.md`; speed:
 //! `docs/benchmarks.md`.
 
 #![forbid(unsafe_code)]
