@@ -2,10 +2,9 @@
 //! through str0m's `is` (0.12, and 0.11 inside str0m 0.23), rice-proto, rtc-ice (webrtc-rs),
 //! sdp-types and webrtc-sdp in the same run. Each peer gets the prefix form it expects; a peer
 //! that rejects a line is reported and skipped for that line.
-#![allow(missing_docs, reason = "criterion macros generate undocumented items")]
 
-use std::fmt::Write as _;
-use std::hint::black_box;
+use core::fmt::Write as _;
+use core::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use floe_ice_candidate::Candidate;
@@ -68,14 +67,14 @@ fn candidate_write(c: &mut Criterion) {
 
 #[cfg(feature = "peers")]
 mod peers {
-    use std::hint::black_box;
-    use std::str::FromStr as _;
+    use core::hint::black_box;
+    use core::str::FromStr as _;
 
     use criterion::BenchmarkGroup;
     use criterion::measurement::WallTime;
 
     /// Benchmarks `parse` under `name` if it accepts the line, else says it rejects it.
-    fn run<T, E: std::fmt::Debug>(
+    fn run<T, E: core::fmt::Debug>(
         g: &mut BenchmarkGroup<'_, WallTime>,
         name: &str,
         line: &str,
