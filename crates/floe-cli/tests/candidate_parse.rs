@@ -26,7 +26,7 @@ fn floe(args: &[&str], stdin: Option<&str>) -> Output {
 }
 
 fn text(bytes: &[u8]) -> &str {
-    std::str::from_utf8(bytes).expect("UTF-8 output")
+    core::str::from_utf8(bytes).expect("UTF-8 output")
 }
 
 #[test]
