@@ -3,7 +3,7 @@
 
 use core::fmt;
 use core::net::{IpAddr, SocketAddr};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use base64::Engine as _;
 use floe_stun::{IntegrityKey, PasswordAlgorithm};
@@ -148,7 +148,7 @@ where
 /// ```
 #[derive(Clone, Default)]
 pub struct StaticCredentials {
-    users: HashMap<String, String>,
+    users: BTreeMap<String, String>,
 }
 
 impl fmt::Debug for StaticCredentials {

@@ -65,7 +65,6 @@
 //! - [x] RFC 6062 TCP allocations (Connect, ConnectionBind, ConnectionAttempt), client and
 //!   server, sockets owned by the caller
 //! - [ ] EVEN-PORT reservations (RESERVATION-TOKEN is refused)
-//!
 //! - [ ] ICMP relaying (RFC 8656 §11.5), the 5-minute channel reuse hold-down (§12)
 //!
 //! # Server relay path
@@ -115,6 +114,7 @@
 mod auth;
 mod client;
 mod framing;
+mod hash;
 mod policy;
 mod rng;
 mod server;

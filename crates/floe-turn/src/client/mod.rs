@@ -16,7 +16,7 @@ mod tests;
 use core::fmt;
 use core::net::{IpAddr, SocketAddr};
 use core::time::Duration;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::Instant;
 
 use floe_stun::channel_data::ChannelData;
@@ -29,6 +29,7 @@ pub use self::tcp::{DataConnection, DataConnectionState};
 use self::transaction::Outstanding;
 use crate::auth::LongTermKey;
 use crate::framing::StreamFramer;
+use crate::hash::{self, Map};
 use crate::types::{RelayTransport, Transmit, Transport};
 
 /// Initial retransmission timeout (RFC 8489 §6.2.1: 500 ms).
@@ -429,11 +430,11 @@ pub struct Client {
     state: ClientState,
     auth: Option<AuthState>,
     transactions: ClientTransactions,
-    outstanding: HashMap<TransactionId, Outstanding>,
+    outstanding: Map<TransactionId, Outstanding>,
     allocation: Option<Allocation>,
-    permissions: HashMap<IpAddr, PermissionState>,
-    channels: HashMap<SocketAddr, ChannelState>,
-    channel_peers: HashMap<u16, SocketAddr>,
+    permissions: Map<IpAddr, PermissionState>,
+    channels: Map<SocketAddr, ChannelState>,
+    channel_peers: Map<u16, SocketAddr>,
     next_channel: u16,
     redirects: u8,
     transmits: VecDeque<Transmit>,
@@ -449,7 +450,13 @@ impl Client {
     /// When `config.rng_seed` is `None` and the operating system has no random source.
     #[must_use]
     pub fn new(config: ClientConfig) -> Self {
-        let rng = crate::rng::from_seed(config.rng_seed);
+        let mut rng = crate::rng::from_seed(config.rng_seed);
+        let (outstanding, permissions, channels, channel_peers) = (
+            hash::map(&mut rng),
+            hash::map(&mut rng),
+            hash::map(&mut rng),
+            hash::map(&mut rng),
+        );
         let transactions = ClientTransactions::new(
             TransactionConfig::new()
                 .with_rto(config.rto)
@@ -462,11 +469,11 @@ impl Client {
             state: ClientState::Idle,
             auth: None,
             transactions,
-            outstanding: HashMap::new(),
+            outstanding,
             allocation: None,
-            permissions: HashMap::new(),
-            channels: HashMap::new(),
-            channel_peers: HashMap::new(),
+            permissions,
+            channels,
+            channel_peers,
             next_channel: crate::types::CHANNEL_MIN,
             redirects: 0,
             transmits: VecDeque::new(),

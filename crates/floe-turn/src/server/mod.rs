@@ -14,7 +14,7 @@ mod tcp;
 
 use core::net::SocketAddr;
 use core::time::Duration;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::Instant;
 
 use rand::Rng as _;
@@ -28,6 +28,7 @@ use floe_stun::attributes::ConnectionId;
 use floe_stun::{AddressFamily, ErrorCode, PasswordAlgorithm, TransactionId};
 
 use crate::auth::{CredentialLookup, LongTermKey, NonceMinter};
+use crate::hash::{self, AddrKey, Map};
 use crate::policy::{PeerPolicy, Quotas};
 use crate::types::{FiveTuple, RelayTransport, Transmit};
 use crate::wire::Integrity;
@@ -290,17 +291,17 @@ pub struct Server<C> {
     credentials: C,
     epoch: Instant,
     nonces: NonceMinter,
-    allocations: HashMap<FiveTuple, Allocation>,
-    by_relay: HashMap<SocketAddr, FiveTuple>,
-    per_user: HashMap<Box<str>, u32>,
-    pending: HashMap<RelayRequestId, PendingAllocate>,
+    allocations: Map<FiveTuple, Allocation>,
+    by_relay: Map<AddrKey, FiveTuple>,
+    per_user: Map<Box<str>, u32>,
+    pending: Map<RelayRequestId, PendingAllocate>,
     next_request: u64,
     transmits: VecDeque<Transmit>,
     events: VecDeque<ServerEvent>,
     next_sweep: Option<Instant>,
     stats: ServerStats,
     indications: u64,
-    tcp_conns: HashMap<u32, TcpConn>,
+    tcp_conns: Map<u32, TcpConn>,
     next_connection: u32,
     connection_salt: u32,
 }
@@ -326,17 +327,17 @@ impl<C: CredentialLookup> Server<C> {
             credentials,
             epoch: now,
             nonces,
-            allocations: HashMap::new(),
-            by_relay: HashMap::new(),
-            per_user: HashMap::new(),
-            pending: HashMap::new(),
+            allocations: hash::map(&mut rng),
+            by_relay: hash::map(&mut rng),
+            per_user: hash::map(&mut rng),
+            pending: hash::map(&mut rng),
             next_request: 0,
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             next_sweep: None,
             stats: ServerStats::default(),
             indications: 0,
-            tcp_conns: HashMap::new(),
+            tcp_conns: hash::map(&mut rng),
             next_connection: 0,
             connection_salt,
         }
@@ -376,10 +377,7 @@ impl<C: CredentialLookup> Server<C> {
             .values()
             .map(Allocation::heap_bytes)
             .sum::<usize>();
-        bytes += table(
-            self.by_relay.capacity(),
-            size_of::<(SocketAddr, FiveTuple)>(),
-        );
+        bytes += table(self.by_relay.capacity(), size_of::<(AddrKey, FiveTuple)>());
         bytes += table(self.per_user.capacity(), size_of::<(Box<str>, u32)>());
         bytes += self.per_user.keys().map(|k| k.len()).sum::<usize>();
         bytes += table(
@@ -461,9 +459,9 @@ impl<C: CredentialLookup> Server<C> {
         let Some(alloc) = self.allocations.remove(ft) else {
             return;
         };
-        self.by_relay.remove(&alloc.relayed);
+        self.by_relay.remove(&AddrKey(alloc.relayed));
         if let Some(extra) = alloc.additional {
-            self.by_relay.remove(&extra);
+            self.by_relay.remove(&AddrKey(extra));
         }
         self.release_user_slot(&alloc.username);
         self.drop_tcp_of(ft);
@@ -510,8 +508,9 @@ impl<C: CredentialLookup> Server<C> {
         };
         let grant = match grant {
             Ok(g)
-                if !self.by_relay.contains_key(&g.relayed)
-                    && g.additional.is_none_or(|a| !self.by_relay.contains_key(&a)) =>
+                if !self.by_relay.contains_key(&AddrKey(g.relayed))
+                    && g.additional
+                        .is_none_or(|a| !self.by_relay.contains_key(&AddrKey(a))) =>
             {
                 g
             }
@@ -531,9 +530,9 @@ impl<C: CredentialLookup> Server<C> {
             self.release_user_slot(&p.username);
             return false;
         };
-        self.by_relay.insert(grant.relayed, p.five_tuple);
+        self.by_relay.insert(AddrKey(grant.relayed), p.five_tuple);
         if let Some(extra) = grant.additional {
-            self.by_relay.insert(extra, p.five_tuple);
+            self.by_relay.insert(AddrKey(extra), p.five_tuple);
         }
         alloc.cached_allocate = Some((p.tid, response.clone().into_boxed_slice()));
         self.allocations.insert(p.five_tuple, alloc);

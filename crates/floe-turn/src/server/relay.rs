@@ -10,6 +10,7 @@ use floe_stun::{Class, Message, MessageBuilder, MessageType, Method, Transaction
 
 use super::Server;
 use crate::auth::CredentialLookup;
+use crate::hash::AddrKey;
 use crate::types::{FiveTuple, Transport};
 use crate::wire::{self, get};
 
@@ -136,7 +137,7 @@ impl<C: CredentialLookup> Server<C> {
         out: &mut Vec<u8>,
     ) -> Option<ClientTransmit> {
         out.clear();
-        let found = self.by_relay.get(&relay).and_then(|ft| {
+        let found = self.by_relay.get(&AddrKey(relay)).and_then(|ft| {
             // TCP allocations carry peer data on the piped connections (RFC 6062 §5.5).
             let alloc = self.allocations.get(ft).filter(|a| !a.tcp)?;
             if !alloc.permits(&peer.ip(), now) {

@@ -17,6 +17,7 @@ use floe_stun::{Class, ErrorCode, Message, Method, TransactionId};
 use super::requests::Authed;
 use super::{Server, ServerEvent};
 use crate::auth::{CredentialLookup, LongTermKey};
+use crate::hash::AddrKey;
 use crate::types::{FiveTuple, Transport};
 use crate::wire::{Integrity, get};
 
@@ -174,7 +175,7 @@ impl<C: CredentialLookup> Server<C> {
         relayed: SocketAddr,
         peer: SocketAddr,
     ) -> Option<ConnectionId> {
-        let ft = *self.by_relay.get(&relayed)?;
+        let ft = *self.by_relay.get(&AddrKey(relayed))?;
         let alloc = self.allocations.get(&ft)?;
         if !alloc.tcp || !alloc.permits(&peer.ip(), now) {
             return None;
