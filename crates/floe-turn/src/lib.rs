@@ -65,7 +65,7 @@
 //! - [x] RFC 6062 TCP allocations (Connect, ConnectionBind, ConnectionAttempt), client and
 //!   server, sockets owned by the caller
 //! - [ ] EVEN-PORT reservations (RESERVATION-TOKEN is refused)
-//! - [ ] ICMP relaying (RFC 8656 §11.5), the 5-minute channel reuse hold-down (§12)
+//! - [ ] ICMP relaying (RFC 8656 §11.5)
 //!
 //! # Server relay path
 //!
@@ -132,7 +132,7 @@ pub use floe_stun::{AddressFamily, PasswordAlgorithm};
 pub use framing::{StreamFramer, frame_len};
 pub use policy::{IpPrefix, PeerPolicy, Quotas};
 pub use server::{
-    AllocationInfo, CHANNEL_LIFETIME, CONNECTION_BIND_TIMEOUT, ClientTransmit,
+    AllocationInfo, CHANNEL_HOLD_DOWN, CHANNEL_LIFETIME, CONNECTION_BIND_TIMEOUT, ClientTransmit,
     DEFAULT_ALLOCATION_LIFETIME, DEFAULT_NONCE_LIFETIME, MAX_ALLOCATION_LIFETIME, MemoryUsage,
     PERMISSION_LIFETIME, PeerTransmit, RelayError, RelayGrant, RelayRequest, RelayRequestId,
     ReleaseReason, Server, ServerConfig, ServerEvent, ServerStats, TcpCloseReason,

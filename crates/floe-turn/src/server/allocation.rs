@@ -58,7 +58,7 @@ pub struct AllocationInfo {
     pub expires: Instant,
     /// Peer IPs with a live permission.
     pub permissions: Vec<IpAddr>,
-    /// Bound channels and their peers.
+    /// Channels and their peers, bound or held down after expiry.
     pub channels: Vec<(u16, SocketAddr)>,
 }
 
@@ -142,8 +142,9 @@ impl Allocation {
         self.channels.iter().find(|c| c.peer == *peer)
     }
 
-    /// Binds or refreshes a channel. RFC 8656 §12.2: a number bound to another peer, or a
-    /// peer bound to another number, is refused (400); a full table gives 508.
+    /// Binds or refreshes a channel. RFC 8656 §12.2: a number bound (or held down after
+    /// expiry) to another peer, or a peer bound to another number, is refused (400); a full
+    /// table gives 508. Rebinding the same pair revives a held-down channel.
     pub(super) fn bind(
         &mut self,
         number: u16,
@@ -173,10 +174,13 @@ impl Allocation {
         Ok(())
     }
 
-    /// Drops expired permissions and channels.
+    /// Drops expired permissions, and channels once their hold-down is over: for 5 minutes
+    /// after expiry neither the number nor the peer may be bound to anything else
+    /// (RFC 8656 §12), so an expired channel stays in the table, unusable, until then.
     pub(super) fn expire_children(&mut self, now: Instant) {
         self.permissions.retain(|p| p.expires > now);
-        self.channels.retain(|c| c.expires > now);
+        self.channels
+            .retain(|c| c.expires + super::CHANNEL_HOLD_DOWN > now);
     }
 
     /// Sets the lifetime from now.

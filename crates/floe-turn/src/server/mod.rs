@@ -41,6 +41,8 @@ pub const MAX_ALLOCATION_LIFETIME: Duration = Duration::from_secs(3600);
 pub const PERMISSION_LIFETIME: Duration = Duration::from_secs(300);
 /// Channel binding lifetime (RFC 8656 §12: 10 minutes).
 pub const CHANNEL_LIFETIME: Duration = Duration::from_secs(600);
+/// How long an expired channel's number and peer stay reserved (RFC 8656 §12: 5 minutes).
+pub const CHANNEL_HOLD_DOWN: Duration = Duration::from_secs(300);
 /// How long a nonce stays valid before 438 Stale Nonce (RFC 8489 §9.2 leaves it to the
 /// server; coturn also uses 600 s).
 pub const DEFAULT_NONCE_LIFETIME: Duration = Duration::from_secs(600);

@@ -55,11 +55,16 @@ impl T {
             key: key.unwrap(),
             next_tid: 0,
         };
-        let r = t.send(Method::ALLOCATE, false, |_| {});
-        let m = wire::parse(&r).unwrap();
-        assert_eq!(code(&m), Some(401));
-        t.nonce = get::<Nonce<'_>>(&m).unwrap().0.to_owned();
+        t.renew_nonce();
         t
+    }
+
+    /// Takes a fresh nonce from a 401 challenge (nonces expire after 600 s).
+    fn renew_nonce(&mut self) {
+        let r = self.send(Method::REFRESH, false, |_| {});
+        let m = wire::parse(&r).unwrap();
+        assert!(matches!(code(&m), Some(401 | 437)), "{:?}", code(&m));
+        self.nonce = get::<Nonce<'_>>(&m).unwrap().0.to_owned();
     }
 
     /// Sends a request (signed with alice's credentials when `signed`) and returns the reply.
@@ -384,4 +389,44 @@ fn another_user_on_the_same_five_tuple_gets_441() {
         },
     );
     assert_eq!(reply_code(&t.raw(&buf)), Some(441));
+}
+
+#[test]
+fn expired_channels_are_held_down_for_five_minutes() {
+    let mut t = T::new();
+    t.allocate();
+    let a: SocketAddr = PEER.parse().unwrap();
+    let b: SocketAddr = "1.2.3.5:7000".parse().unwrap();
+    let bind = |t: &mut T, n: u16, p: SocketAddr| {
+        let r = t.send(Method::CHANNEL_BIND, true, |m| {
+            m.add(&ChannelNumber(n)).add(&XorPeerAddress(p));
+        });
+        reply_code(&r)
+    };
+    // Keep the allocation alive past the channel's lifetime.
+    let refresh = |t: &mut T| {
+        let r = t.send(Method::REFRESH, true, |m| {
+            m.add(&Lifetime(3600));
+        });
+        assert_eq!(reply_code(&r), None);
+    };
+    refresh(&mut t);
+    assert_eq!(bind(&mut t, 0x4001, a), None);
+    t.now += CHANNEL_LIFETIME + Duration::from_secs(1);
+    t.server.handle_timeout(t.now);
+    t.renew_nonce();
+    // Expired: no relaying, but neither the number nor the peer can be rebound elsewhere.
+    let mut cd = Vec::new();
+    ChannelData::new(0x4001, b"x")
+        .unwrap()
+        .encode(&mut cd, false);
+    assert!(t.server.handle_receive(t.now, t.ft, &cd).is_none());
+    assert_eq!(bind(&mut t, 0x4001, b), Some(400));
+    assert_eq!(bind(&mut t, 0x4002, a), Some(400));
+    t.now += CHANNEL_HOLD_DOWN;
+    t.server.handle_timeout(t.now);
+    t.renew_nonce();
+    refresh(&mut t);
+    assert_eq!(bind(&mut t, 0x4001, b), None);
+    assert_eq!(bind(&mut t, 0x4002, a), None);
 }
