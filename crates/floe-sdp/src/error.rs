@@ -138,6 +138,12 @@ impl fmt::Display for Level {
 }
 
 /// What a [`Diagnostic`] reports.
+///
+/// Severity: lenient mode rejects only [`DiagnosticKind::FirstLineNotVersion`] and reports the
+/// rest as warnings. Strict mode rejects every kind except the ones RFC 8866 asks parsers to
+/// tolerate or that real, valid offers carry, which stay warnings: LF line endings, a missing
+/// final newline, trailing white space on an `a=` line, an empty `s=`, `c=`/`b=` right after
+/// `t=`, and the candidate advisories (see [`crate::CandidateAttribute`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -200,15 +206,6 @@ pub enum DiagnosticKind {
     ControlCharacter,
     /// The `m=` line has no format (RFC 8866 §5.14 requires at least one).
     MediaWithoutFormat,
-}
-
-impl DiagnosticKind {
-    /// Whether strict mode rejects a description with this problem. Lenient mode rejects only
-    /// [`DiagnosticKind::FirstLineNotVersion`].
-    #[must_use]
-    pub const fn is_strict_error(&self) -> bool {
-        !matches!(self, Self::LfLineEnding | Self::MissingFinalNewline)
-    }
 }
 
 impl fmt::Display for DiagnosticKind {
@@ -275,8 +272,6 @@ mod tests {
             d.to_string(),
             "line 3, column 7: a=rtpmap: invalid payload-type"
         );
-        assert!(d.kind.is_strict_error());
-        assert!(!DiagnosticKind::LfLineEnding.is_strict_error());
     }
 
     #[test]

@@ -153,16 +153,18 @@ pub struct Finding {
 struct At<'s, 'a> {
     n: u32,
     line: &'s Line<'a>,
+    /// The attribute view, split once.
+    attr: Option<Attribute<'s>>,
 }
 
 impl<'s> At<'s, '_> {
     fn attr(&self) -> Option<Attribute<'s>> {
-        self.line.attribute()
+        self.attr
     }
 
     /// The typed attribute on this line when its name matches and it parses.
     fn typed<T: TypedAttribute<'s>>(&self) -> Option<T> {
-        let a = self.attr().filter(|a| a.name == T::NAME)?;
+        let a = self.attr.filter(|a| a.name == T::NAME)?;
         T::from_value(a.value.map(|v| v.trim_end_matches([' ', '\t']))).ok()
     }
 
@@ -370,7 +372,11 @@ pub fn validate(sdp: &SessionDescription<'_>) -> Vec<Finding> {
     let mut n = 0u32;
     let mut number = |line| {
         n = n.saturating_add(1);
-        At { n, line }
+        At {
+            n,
+            line,
+            attr: line.attribute(),
+        }
     };
     let session: Vec<At<'_, '_>> = sdp.session_lines().iter().map(&mut number).collect();
     let media: Vec<Vec<At<'_, '_>>> = sdp
