@@ -478,7 +478,8 @@ fn parse_pass(
                 c.level = Level::Media;
                 c.rank = 0;
                 c.seen = 0;
-                media.push(MediaSection::from_lines(Vec::new()));
+                // A few lines' room up front; large sections grow by doubling.
+                media.push(MediaSection::from_lines(Vec::with_capacity(8)));
             } else {
                 c.check_order(n, text, t)?;
             }

@@ -95,21 +95,16 @@ impl<'a> TypedAttribute<'a> for Fingerprint<'a> {
         c.finish()?;
         // RFC 8122 §5: fingerprint = 2UHEX *(":" 2UHEX); lower case accepted (browsers send it).
         let b = fingerprint.as_bytes();
+        // Pairs of hex digits, each but the last followed by ':'; an error points at the pair.
         let mut pos = 0;
-        loop {
-            let pair = b
-                .get(pos..pos + 2)
-                .filter(|p| p.iter().all(u8::is_ascii_hexdigit));
-            if pair.is_none() {
-                return Err(ValueError::invalid(at + pos, "fingerprint"));
-            }
+        while pos + 2 <= b.len() && b[pos].is_ascii_hexdigit() && b[pos + 1].is_ascii_hexdigit() {
             match b.get(pos + 2) {
-                None => break,
+                None => return Ok(Self { hash, fingerprint }),
                 Some(b':') => pos += 3,
                 Some(_) => return Err(ValueError::invalid(at + pos + 2, "fingerprint")),
             }
         }
-        Ok(Self { hash, fingerprint })
+        Err(ValueError::invalid(at + pos, "fingerprint"))
     }
 }
 
