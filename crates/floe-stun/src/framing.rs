@@ -14,7 +14,7 @@
 
 use alloc::vec::Vec;
 
-use crate::channel_data::{CHANNEL_DATA_HEADER_LEN, is_valid_channel};
+use crate::channel_data::CHANNEL_DATA_HEADER_LEN;
 use crate::header::HEADER_LEN;
 
 /// What a frame holds.
@@ -51,7 +51,7 @@ pub enum FrameStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FramingError {
-    /// The first byte is neither STUN (top bits 00) nor a valid channel (0x40..=0x4F).
+    /// The first byte is neither STUN (top bits 00) nor a channel (0x40..=0x7F).
     #[error("byte {first_byte:#04x} at offset {offset} starts neither STUN nor ChannelData")]
     UnknownFrame {
         /// Stream offset of the frame (0 for [`next_frame`]).
@@ -71,10 +71,15 @@ pub enum FramingError {
 
 /// Length of the first frame in `buf`, or how many bytes are needed to know it.
 ///
+/// Channel frames are recognised over the whole RFC 5766 range 0x4000..=0x7FFF (first byte
+/// 0x40..=0x7F): RFC 8656 §12 narrowed valid channels to 0x4000..=0x4FFF, but older servers
+/// still bind the rest, and framing must not lose sync on them. Whether the channel is valid is
+/// for [`crate::channel_data::ChannelData::parse`] (or the TURN layer) to decide.
+///
 /// # Errors
 /// A [`FramingError`] when the bytes cannot start a STUN or ChannelData message.
 pub fn next_frame(buf: &[u8]) -> Result<FrameStatus, FramingError> {
-    let Some(&[b0, b1, l0, l1]) = buf.first_chunk::<4>() else {
+    let Some(&[b0, _, l0, l1]) = buf.first_chunk::<4>() else {
         return Ok(FrameStatus::NeedMore { at_least: 4 });
     };
     let length = u16::from_be_bytes([l0, l1]);
@@ -83,7 +88,7 @@ pub fn next_frame(buf: &[u8]) -> Result<FrameStatus, FramingError> {
             return Err(FramingError::UnalignedLength { offset: 0, length });
         }
         (FrameKind::Stun, HEADER_LEN + usize::from(length))
-    } else if is_valid_channel(u16::from_be_bytes([b0, b1])) {
+    } else if (0x40..=0x7F).contains(&b0) {
         let len = (CHANNEL_DATA_HEADER_LEN + usize::from(length) + 3) & !3;
         (FrameKind::ChannelData, len)
     } else {
@@ -231,5 +236,17 @@ mod tests {
                 length: 2
             })
         );
+        // RFC 5766 channels above 0x4FFF still frame (padded to 4).
+        assert_eq!(
+            next_frame(&[0x7F, 0xFF, 0, 1, 9, 0, 0, 0]),
+            Ok(FrameStatus::Ready {
+                kind: FrameKind::ChannelData,
+                len: 8
+            })
+        );
+        assert!(matches!(
+            next_frame(&[0x80, 0, 0, 0]),
+            Err(FramingError::UnknownFrame { .. })
+        ));
     }
 }
