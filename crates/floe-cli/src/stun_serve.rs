@@ -5,7 +5,7 @@
 use core::net::SocketAddr;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use core::time::Duration;
-use std::io::{self, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -17,6 +17,7 @@ use floe_stun::framing::{FrameKind, StreamFramer};
 use floe_stun::{Class, ErrorCode, Message, MessageBuilder, MessageType, Method};
 
 use crate::input::usage_error;
+use crate::turn::conn::is_timeout;
 use crate::turn::serve::{bind_listeners, stop_flag};
 
 /// How often the socket loops look at the stop flag.
@@ -91,13 +92,7 @@ pub(crate) fn run_stun_serve(args: StunServeArgs) -> ExitCode {
                     answered.fetch_add(1, Ordering::Relaxed);
                 }
             }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                ) => {}
+            Err(e) if is_timeout(&e) => {}
             Err(e) => eprintln!("floe stun serve: recv: {e}"),
         }
     }
@@ -121,12 +116,7 @@ fn serve_stream(mut stream: TcpStream, from: SocketAddr, stop: &AtomicBool, answ
         match stream.read(&mut buf) {
             Ok(0) => return,
             Ok(n) => framer.push(&buf[..n]),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
+            Err(e) if is_timeout(&e) => {
                 continue;
             }
             Err(_) => return,

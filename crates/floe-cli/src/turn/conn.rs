@@ -5,6 +5,14 @@ use core::time::Duration;
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, UdpSocket};
 
+/// Whether a read error only means that the read timeout passed.
+pub(crate) fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+    )
+}
+
 /// A socket to the server.
 #[derive(Debug)]
 pub(super) enum Conn {
@@ -67,14 +75,7 @@ impl Conn {
         };
         match got {
             Ok(r) => Ok(Some(r)),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                Ok(None)
-            }
+            Err(e) if is_timeout(&e) => Ok(None),
             Err(e) => Err(e),
         }
     }

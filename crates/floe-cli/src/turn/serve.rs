@@ -22,6 +22,7 @@ use floe_turn::{
     RelayTransport, Server, ServerConfig, ServerEvent, StaticCredentials, StreamFramer, Transport,
 };
 
+use super::conn::is_timeout;
 use super::serve_tcp::{self, Pipes, pipe_of};
 
 use crate::input::usage_error;
@@ -303,11 +304,7 @@ fn spawn_connection(
                         }
                     }
                 }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                    ) => {}
+                Err(e) if is_timeout(&e) => {}
                 Err(_) => break,
             }
         }

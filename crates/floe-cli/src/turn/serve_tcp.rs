@@ -16,6 +16,7 @@ use std::thread;
 
 use floe_turn::ConnectionId;
 
+use super::conn::is_timeout;
 use super::serve::{Input, POLL};
 
 /// Where the bytes of a bound data connection go: its client address → the peer socket.
@@ -88,11 +89,7 @@ pub(super) fn pipe_peer_to_client(
                         break;
                     }
                 }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                    ) => {}
+                Err(e) if is_timeout(&e) => {}
                 Err(_) => break,
             }
         }

@@ -66,6 +66,18 @@ impl<C: CredentialLookup> Server<C> {
         }
     }
 
+    /// Records a peer connection of the allocation `ft` under a fresh id.
+    fn open_conn(&mut self, ft: FiveTuple, peer: SocketAddr, state: TcpConnState) -> ConnectionId {
+        let id = self.new_connection_id();
+        let conn = TcpConn {
+            allocation: ft,
+            peer,
+            state,
+        };
+        self.tcp_conns.insert(id.0, conn);
+        id
+    }
+
     /// RFC 6062 §5.2: Connect on a TCP allocation.
     pub(super) fn connect(
         &mut self,
@@ -109,19 +121,12 @@ impl<C: CredentialLookup> Server<C> {
         else {
             return self.reject(ft, msg, ErrorCode::PEER_ADDRESS_FAMILY_MISMATCH, signer);
         };
-        let id = self.new_connection_id();
-        self.tcp_conns.insert(
-            id.0,
-            TcpConn {
-                allocation: ft,
-                peer,
-                state: TcpConnState::Connecting {
-                    tid: *msg.transaction_id(),
-                    key: auth.key.clone(),
-                    integrity: auth.integrity,
-                },
-            },
-        );
+        let state = TcpConnState::Connecting {
+            tid: *msg.transaction_id(),
+            key: auth.key.clone(),
+            integrity: auth.integrity,
+        };
+        let id = self.open_conn(ft, peer, state);
         self.events.push_back(ServerEvent::TcpConnectRequested {
             id,
             five_tuple: ft,
@@ -180,17 +185,10 @@ impl<C: CredentialLookup> Server<C> {
         if !alloc.tcp || !alloc.permits(&peer.ip(), now) {
             return None;
         }
-        let id = self.new_connection_id();
-        self.tcp_conns.insert(
-            id.0,
-            TcpConn {
-                allocation: ft,
-                peer,
-                state: TcpConnState::AwaitingBind {
-                    deadline: now + CONNECTION_BIND_TIMEOUT,
-                },
-            },
-        );
+        let state = TcpConnState::AwaitingBind {
+            deadline: now + CONNECTION_BIND_TIMEOUT,
+        };
+        let id = self.open_conn(ft, peer, state);
         let tid = super::relay::indication_tid(&mut self.indications);
         self.respond(
             ft,
