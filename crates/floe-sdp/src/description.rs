@@ -318,6 +318,12 @@ impl<'a> SessionDescription<'a> {
         s
     }
 
+    /// [`crate::validate`]: the cross-line rules this description breaks, in line order.
+    #[must_use]
+    pub fn validate(&self) -> Vec<crate::Finding> {
+        crate::validate(self)
+    }
+
     /// A copy that owns all its text (`'static`).
     #[must_use]
     pub fn into_owned(self) -> SessionDescription<'static> {
