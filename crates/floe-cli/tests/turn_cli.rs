@@ -16,9 +16,14 @@ fn free_port() -> u16 {
     s.local_addr().unwrap().port()
 }
 
-/// Echoes datagrams until the test process ends.
+/// Echoes datagrams on 127.0.0.1 until the test process ends.
 fn echo_peer() -> SocketAddr {
-    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    echo_peer_on("127.0.0.1:0")
+}
+
+/// Echoes datagrams on `bind` until the test process ends.
+fn echo_peer_on(bind: &str) -> SocketAddr {
+    let sock = UdpSocket::bind(bind).unwrap();
     let addr = sock.local_addr().unwrap();
     thread::spawn(move || {
         let mut buf = [0u8; 2048];
@@ -29,7 +34,7 @@ fn echo_peer() -> SocketAddr {
     addr
 }
 
-struct Serve(Child);
+struct Serve(Child, SocketAddr);
 
 impl Drop for Serve {
     fn drop(&mut self) {
@@ -43,15 +48,20 @@ impl Drop for Serve {
 
 impl Serve {
     fn start(port: u16) -> Self {
+        Self::start_on(SocketAddr::new("127.0.0.1".parse().unwrap(), port))
+    }
+
+    fn start_on(listen: SocketAddr) -> Self {
+        let port = listen.port();
         let mut child = Command::new(FLOE)
-            .args(["turn", "serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(["turn", "serve", "--listen", &listen.to_string()])
             .args(["--user", "alice:secret", "--realm", "example.org"])
             .arg("--allow-loopback-peers")
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
         // Wait until it answers on UDP.
-        let probe = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let probe = UdpSocket::bind(SocketAddr::new(listen.ip(), 0)).unwrap();
         probe
             .set_read_timeout(Some(Duration::from_millis(100)))
             .unwrap();
@@ -60,10 +70,10 @@ impl Serve {
         ];
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
-            let _ = probe.send_to(&binding, ("127.0.0.1", port));
+            let _ = probe.send_to(&binding, SocketAddr::new(listen.ip(), port));
             let mut buf = [0u8; 256];
             if probe.recv_from(&mut buf).is_ok() {
-                return Self(child);
+                return Self(child, listen);
             }
         }
         let _ = child.kill();
@@ -87,8 +97,12 @@ impl Serve {
 }
 
 fn allocate(port: u16, extra: &[&str]) -> (i32, String) {
+    allocate_at(SocketAddr::new("127.0.0.1".parse().unwrap(), port), extra)
+}
+
+fn allocate_at(server: SocketAddr, extra: &[&str]) -> (i32, String) {
     let out = Command::new(FLOE)
-        .args(["turn", "allocate", "--server", &format!("127.0.0.1:{port}")])
+        .args(["turn", "allocate", "--server", &server.to_string()])
         .args(["--user", "alice", "--password", "secret", "--timeout", "5"])
         .args(extra)
         .output()
@@ -169,4 +183,28 @@ fn failures_exit_1_and_usage_errors_exit_2() {
         .status()
         .unwrap();
     assert_eq!(status.code(), Some(2));
+}
+
+#[test]
+fn ipv6_loopback_server_relays_to_ipv6_and_ipv4_peers() {
+    if UdpSocket::bind("[::1]:0").is_err() {
+        eprintln!("SKIPPED: no IPv6 loopback");
+        return;
+    }
+    let listen = SocketAddr::new("::1".parse().unwrap(), free_port());
+    let serve = Serve::start_on(listen);
+    for peer in [echo_peer_on("[::1]:0"), echo_peer()] {
+        let peer = peer.to_string();
+        for transport in [None, Some("--tcp")] {
+            let mut extra = vec!["--peer", peer.as_str(), "--json"];
+            extra.extend(transport);
+            let (code, out) = allocate_at(serve.1, &extra);
+            assert_eq!(code, 0, "{out}");
+            let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+            let relayed: SocketAddr = v["relayed"].as_str().unwrap().parse().unwrap();
+            // The relayed address has the peer's family (REQUESTED-ADDRESS-FAMILY).
+            assert_eq!(relayed.is_ipv6(), peer.starts_with('['), "{out}");
+        }
+    }
+    assert!(serve.stop().success());
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
-use floe_turn::{Client, ClientConfig, Transport, TurnEvent};
+use floe_turn::{AddressFamily, Client, ClientConfig, Transport, TurnEvent};
 use serde_json::{Value, json};
 
 use super::conn::Conn;
@@ -182,6 +182,11 @@ pub(crate) fn run(args: &AllocateArgs) -> ExitCode {
     };
     let mut cfg = ClientConfig::new(args.server, &args.user, &args.password);
     cfg.realm.clone_from(&args.realm);
+    // The relayed address must be of the peer's family (RFC 8656 §7.1; IPv4 is the default).
+    let target = args.peer.unwrap_or(args.server);
+    if target.is_ipv6() {
+        cfg.family = Some(AddressFamily::IPV6);
+    }
     cfg.software = Some(concat!("floe ", env!("CARGO_PKG_VERSION")).to_owned());
     if args.tcp {
         cfg.transport = Transport::Stream;

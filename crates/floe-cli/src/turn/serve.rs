@@ -48,6 +48,11 @@ pub(crate) struct ServeArgs {
     /// Relay to private (RFC 1918, fc00::/7) peers; refused by default.
     #[arg(long)]
     allow_private_peers: bool,
+    /// Addresses to open relay sockets on, one per family (repeatable). By default the
+    /// listening address, or the loopback address of the other family when listening on
+    /// loopback; give one when listening on an unspecified address.
+    #[arg(long = "relay-ip", value_name = "IP")]
+    relay_ips: Vec<IpAddr>,
 }
 
 /// The process-wide stop flag, set by SIGINT or SIGTERM (installed once).
@@ -151,6 +156,7 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         relays: HashMap::new(),
         peer_conns: HashMap::new(),
         pipes,
+        relay_ips: args.relay_ips.clone(),
         tx,
         stop: Arc::clone(&stop),
         out: Vec::with_capacity(2048),
@@ -321,6 +327,8 @@ struct Node {
     relays: HashMap<SocketAddr, Relay>,
     /// Peer TCP connections waiting for their ConnectionBind (RFC 6062).
     peer_conns: HashMap<u32, TcpStream>,
+    /// `--relay-ip` addresses.
+    relay_ips: Vec<IpAddr>,
     pipes: Pipes,
     tx: Sender<Input>,
     stop: Arc<AtomicBool>,
@@ -581,13 +589,24 @@ impl Node {
     /// The address relay sockets of `family` bind to: the listening address, or the family's
     /// unspecified address when the listener is of the other family.
     fn relay_ip(&self, family: AddressFamily) -> Result<IpAddr, RelayError> {
-        Ok(match (family, self.listen.ip()) {
-            (AddressFamily::IPV4, ip @ IpAddr::V4(_))
-            | (AddressFamily::IPV6, ip @ IpAddr::V6(_)) => ip,
-            (AddressFamily::IPV4, _) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-            (AddressFamily::IPV6, _) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+        let v4 = match family {
+            AddressFamily::IPV4 => true,
+            AddressFamily::IPV6 => false,
             _ => return Err(RelayError::FamilyNotSupported),
-        })
+        };
+        if let Some(ip) = self.relay_ips.iter().find(|ip| ip.is_ipv4() == v4) {
+            return Ok(*ip);
+        }
+        let listen = self.listen.ip();
+        match (v4, listen) {
+            (true, IpAddr::V4(_)) | (false, IpAddr::V6(_)) if !listen.is_unspecified() => {
+                Ok(listen)
+            }
+            (true, _) if listen.is_loopback() => Ok(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+            (false, _) if listen.is_loopback() => Ok(IpAddr::V6(Ipv6Addr::LOCALHOST)),
+            // A relayed address must be one peers can reach: 0.0.0.0 is not (use --relay-ip).
+            _ => Err(RelayError::FamilyNotSupported),
+        }
     }
 
     fn close_relay(&mut self, addr: SocketAddr) {
