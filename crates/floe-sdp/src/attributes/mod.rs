@@ -325,6 +325,49 @@ mod tests {
     }
 
     #[test]
+    fn every_flag_attribute_parses_without_a_value_and_writes_none() {
+        fn flag<'a, T: TypedAttribute<'a> + PartialEq + fmt::Debug>(expected: T) {
+            assert!(!T::HAS_VALUE, "{}", T::NAME);
+            assert_eq!(T::from_value(None), Ok(expected), "{}", T::NAME);
+            assert_eq!(
+                T::from_value(Some("1")).unwrap_err().kind,
+                ValueErrorKind::UnexpectedValue
+            );
+            assert_eq!(
+                crate::Line::typed(&T::from_value(None).unwrap()).text(),
+                format!("a={}", T::NAME)
+            );
+            assert!(lookup(T::NAME).is_some());
+        }
+        flag(RtcpMux);
+        flag(RtcpMuxOnly);
+        flag(RtcpRsize);
+        flag(ExtmapAllowMixed);
+        flag(BundleOnly);
+        flag(IceLite);
+        flag(EndOfCandidates);
+        assert_eq!(
+            lookup("ice-lite").map(|k| k.placement),
+            Some(Placement::Session)
+        );
+        assert_eq!(
+            lookup("bundle-only").map(|k| k.placement),
+            Some(Placement::Media)
+        );
+        assert_eq!(
+            lookup("end-of-candidates").map(|k| k.placement),
+            Some(Placement::Any)
+        );
+        assert_eq!(
+            (
+                check_flag(None),
+                check_flag(Some("x")).map(|(e, _)| e.offset)
+            ),
+            (None, Some(0))
+        );
+    }
+
+    #[test]
     fn flags_reject_values_and_valued_attributes_need_one() {
         assert_eq!(RtcpMux::from_value(None), Ok(RtcpMux));
         assert_eq!(
