@@ -13,13 +13,16 @@ use floe_stun::{Class, Message, MessageBuilder, MessageType, Method, Transaction
 
 /// The server process, killed if a test fails before it is stopped, and its stderr, kept open so
 /// its last words do not meet a closed pipe.
-struct Server(Child, BufReader<ChildStderr>);
+struct Server {
+    child: Child,
+    _stderr: BufReader<ChildStderr>,
+}
 
 impl Drop for Server {
     fn drop(&mut self) {
-        if matches!(self.0.try_wait(), Ok(None)) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
         }
     }
 }
@@ -39,7 +42,13 @@ fn start() -> (Server, SocketAddr) {
         .split_whitespace()
         .find_map(|word| word.parse().ok())
         .unwrap_or_else(|| panic!("no address in {line:?}"));
-    (Server(child, stderr), addr)
+    (
+        Server {
+            child,
+            _stderr: stderr,
+        },
+        addr,
+    )
 }
 
 fn binding_request(id: u8) -> (TransactionId, Vec<u8>) {
@@ -91,7 +100,7 @@ fn answers_binding_over_udp_and_tcp_then_stops_on_sigterm() {
     tcp.read_exact(&mut response[20..]).unwrap();
     check_response(&response, tid, tcp.local_addr().unwrap());
 
-    let pid = server.0.id().to_string();
+    let pid = server.child.id().to_string();
     assert!(
         Command::new("kill")
             .args(["-TERM", &pid])
@@ -101,7 +110,7 @@ fn answers_binding_over_udp_and_tcp_then_stops_on_sigterm() {
     );
     let deadline = Instant::now() + Duration::from_secs(10);
     let status = loop {
-        if let Some(status) = server.0.try_wait().unwrap() {
+        if let Some(status) = server.child.try_wait().unwrap() {
             break status;
         }
         assert!(Instant::now() < deadline, "floe stun serve ignored SIGTERM");
