@@ -11,7 +11,7 @@
 //! which is what the name/value peers (sdp-types, rtc-sdp) do.
 #![allow(missing_docs, reason = "criterion macros generate undocumented items")]
 
-use std::hint::black_box;
+use core::hint::black_box;
 
 use criterion::{
     BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime,
@@ -92,7 +92,7 @@ fn sdp_validate(c: &mut Criterion) {
 
 #[cfg(feature = "peers")]
 mod peers {
-    use std::hint::black_box;
+    use core::hint::black_box;
     use std::io::Cursor;
 
     use criterion::{BenchmarkGroup, measurement::WallTime};
