@@ -49,7 +49,7 @@ macro_rules! section_access {
             ) -> impl Iterator<Item = Result<T, ValueError>> + 's {
                 self.attributes()
                     .filter(|a| a.name == T::NAME)
-                    .map(|a| T::from_value(a.value.map(|v| v.trim_end_matches([' ', '\t']))))
+                    .map(|a| T::from_value(a.value))
             }
 
             /// Appends a typed attribute (after the last line of this level).

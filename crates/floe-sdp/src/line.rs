@@ -50,6 +50,10 @@ pub struct Line<'a> {
 
 /// A view of an `a=` line: RFC 8866 §5.13 `attribute = (attribute-name ":" attribute-value) /
 /// attribute-name`. `value` is `None` for a flag (`a=rtcp-mux`) and `Some("")` for `a=name:`.
+///
+/// Trailing spaces and tabs (which the parser reports as
+/// [`DiagnosticKind::TrailingWhitespace`](crate::DiagnosticKind::TrailingWhitespace)) are not
+/// part of the view, so `a=sendrecv ` is the flag `sendrecv`; the line itself keeps them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Attribute<'a> {
@@ -60,9 +64,16 @@ pub struct Attribute<'a> {
 }
 
 impl<'a> Attribute<'a> {
-    /// Splits the text after `a=`.
+    /// Splits the text after `a=`, without its trailing white space.
+    ///
+    /// ```
+    /// use floe_sdp::Attribute;
+    /// assert_eq!(Attribute::split("sendrecv \t"), Attribute { name: "sendrecv", value: None });
+    /// assert_eq!(Attribute::split("mid:0 "), Attribute { name: "mid", value: Some("0") });
+    /// ```
     #[must_use]
     pub fn split(rest: &'a str) -> Self {
+        let rest = trim_end_ws(rest);
         // Names are short: a byte loop beats a SIMD search here.
         match rest.bytes().position(|b| b == b':') {
             Some(i) => Self {
@@ -187,6 +198,16 @@ impl fmt::Display for Line<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)?;
         f.write_str(self.ending.as_str())
+    }
+}
+
+/// `s` without trailing spaces and tabs (a byte check first: almost no line has any).
+#[inline]
+pub(crate) fn trim_end_ws(s: &str) -> &str {
+    if matches!(s.as_bytes().last(), Some(b' ' | b'\t')) {
+        s.trim_end_matches([' ', '\t'])
+    } else {
+        s
     }
 }
 

@@ -15,7 +15,7 @@ use crate::fields::{
     Bandwidth, Connection, FieldValue, Key, MediaLine, Origin, Repeat, TimeZones, Timing, Version,
 };
 use crate::grammar::is_token_byte;
-use crate::line::{Attribute, Line, LineEnding, line_type, split_lines};
+use crate::line::{Attribute, Line, LineEnding, line_type, split_lines, trim_end_ws};
 
 /// How strictly to parse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -159,15 +159,6 @@ fn split_attribute(rest: &str) -> (Attribute<'_>, bool) {
         },
     };
     (attr, i > 0)
-}
-
-/// `s` without trailing spaces and tabs (a byte check first: almost no line has any).
-fn trim_end_ws(s: &str) -> &str {
-    if matches!(s.as_bytes().last(), Some(b' ' | b'\t')) {
-        s.trim_end_matches([' ', '\t'])
-    } else {
-        s
-    }
 }
 
 /// 1-based character column of byte offset `at` in `text`.
@@ -378,7 +369,8 @@ impl Checker {
     }
 
     fn check_attribute(&mut self, n: u32, text: &str) -> Result<(), Diagnostic> {
-        let (attr, name_ok) = split_attribute(&text[2..]);
+        // Trailing white space was reported by `check_text`; it is not part of the name or value.
+        let (attr, name_ok) = split_attribute(trim_end_ws(&text[2..]));
         if !name_ok {
             return self.deviation(n, text, 2, DiagnosticKind::InvalidAttributeName);
         }
@@ -399,7 +391,7 @@ impl Checker {
         if !self.check_values {
             return Ok(());
         }
-        let value = attr.value.map(trim_end_ws);
+        let value = attr.value;
         if let Some((e, strict)) = (known.check)(value) {
             let at = 3 + attr.name.len() + e.offset;
             let kind = DiagnosticKind::InvalidAttribute {
@@ -624,6 +616,31 @@ mod tests {
         assert_eq!(w[3], (5, 7, DiagnosticKind::MissingFinalNewline));
         assert_eq!(w[4], (5, 6, DiagnosticKind::TrailingWhitespace));
         assert_eq!(w.len(), 5);
+    }
+
+    #[test]
+    fn trailing_whitespace_is_not_part_of_an_attribute_name_or_value() {
+        use crate::attributes::{Direction, Mid, RtcpMux};
+        let input = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n\
+                     m=audio 9 RTP/AVP 0\r\na=sendonly \r\na=rtcp-mux\t\r\na=mid:a0 \r\n";
+        let parsed = parse(input, Mode::Strict.into()).unwrap();
+        assert_eq!(
+            parsed
+                .warnings
+                .iter()
+                .map(|d| (d.line, d.column, d.kind))
+                .collect::<Vec<_>>(),
+            [
+                (6, 11, DiagnosticKind::TrailingWhitespace),
+                (7, 11, DiagnosticKind::TrailingWhitespace),
+                (8, 9, DiagnosticKind::TrailingWhitespace),
+            ]
+        );
+        let m = &parsed.description.media()[0];
+        assert_eq!(m.direction(), Some(Direction::SendOnly));
+        assert_eq!(m.get_attribute::<RtcpMux>(), Some(Ok(RtcpMux)));
+        assert_eq!(m.get_attribute::<Mid<'_>>(), Some(Ok(Mid("a0"))));
+        assert_eq!(parsed.description.to_string(), input);
     }
 
     #[test]

@@ -165,7 +165,7 @@ impl<'s> At<'s, '_> {
     /// The typed attribute on this line when its name matches and it parses.
     fn typed<T: TypedAttribute<'s>>(&self) -> Option<T> {
         let a = self.attr.filter(|a| a.name == T::NAME)?;
-        T::from_value(a.value.map(|v| v.trim_end_matches([' ', '\t']))).ok()
+        T::from_value(a.value).ok()
     }
 
     /// Byte offset in the line of byte `offset` of the attribute value.
