@@ -162,7 +162,9 @@ number_attribute!(
 ///
 /// RFC 8839 §5.1 defines it at media level; SIP stacks also write it at session level (pion's
 /// RFC 8866 fixture does), so both levels are accepted. An active TCP candidate whose port is not
-/// 9 and a candidate on an unspecified address (`0.0.0.0`) are reported as warnings.
+/// 9 and a candidate on an unspecified address (`0.0.0.0`) are reported as warnings (the
+/// parser's diagnostic points at the port or address; [`TypedAttribute::advisory`], which has no
+/// text at hand, gives offset 0).
 /// What the candidate parser reports as an RFC violation (e.g. a TCP candidate without
 /// `tcptype`, RFC 6544 §4.5, which legacy Chrome and JsSIP send) is a warning in both modes;
 /// use `floe_ice_candidate::Candidate::parse_strict` on [`CandidateAttribute::candidate`]'s
@@ -197,6 +199,32 @@ impl serde::Serialize for CandidateAttribute<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(&self.candidate)
     }
+}
+
+/// Index of `connection-address` among the SP-separated fields of RFC 8839 §5.1 (`port` is next).
+const ADDRESS_FIELD: usize = 4;
+
+/// Byte offset in `value` of its SP-separated field `index` (0-based), if it has that many.
+fn field_offset(value: &str, index: usize) -> Option<usize> {
+    let bytes = value.as_bytes();
+    (0..bytes.len())
+        .filter(|&i| bytes[i] != b' ' && (i == 0 || bytes[i - 1] == b' '))
+        .nth(index)
+}
+
+/// The parser's check of an `a=candidate` value: [`super::check`], with the advisories that
+/// concern the address or the port pointed at that field of the text.
+pub(crate) fn check_candidate(value: Option<&str>) -> Option<(ValueError, bool)> {
+    let (mut e, strict) = super::check::<CandidateAttribute<'_>>(value)?;
+    let field = match e.kind {
+        ValueErrorKind::UnspecifiedAddress => Some(ADDRESS_FIELD),
+        ValueErrorKind::ActiveTcpPort => Some(ADDRESS_FIELD + 1),
+        _ => None,
+    };
+    if let Some(offset) = field.and_then(|f| field_offset(value?, f)) {
+        e.offset = offset;
+    }
+    Some((e, strict))
 }
 
 /// Converts a 1-based column of the candidate parser to a value offset.
@@ -316,6 +344,16 @@ mod tests {
         assert_eq!(
             any.advisory().map(|e| e.kind),
             Some(ValueErrorKind::UnspecifiedAddress)
+        );
+        // The parser's check points at the field.
+        assert_eq!(
+            check_candidate(Some("1 1 udp 1 0.0.0.0 5 typ host")).map(|(e, s)| (e.offset, s)),
+            Some((10, false))
+        );
+        assert_eq!(
+            check_candidate(Some("1 1 tcp 1 192.0.2.10 0 typ host tcptype active"))
+                .map(|(e, s)| (e.offset, s)),
+            Some((21, false))
         );
     }
 }

@@ -194,7 +194,9 @@ pub(crate) struct Known {
     pub(crate) check: fn(Option<&str>) -> Option<(ValueError, bool)>,
 }
 
-fn check<'a, T: TypedAttribute<'a>>(value: Option<&'a str>) -> Option<(ValueError, bool)> {
+pub(crate) fn check<'a, T: TypedAttribute<'a>>(
+    value: Option<&'a str>,
+) -> Option<(ValueError, bool)> {
     match T::from_value(value) {
         Ok(t) => t
             .deviation()
@@ -236,7 +238,10 @@ pub(crate) fn lookup(name: &str) -> Option<Known> {
         "ice-options" => known!(IceOptions<'_>),
         "ice-lite" => known!(IceLite),
         "ice-pacing" => known!(IcePacing),
-        "candidate" => known!(CandidateAttribute<'_>),
+        "candidate" => Known {
+            check: ice::check_candidate,
+            ..known!(CandidateAttribute<'_>)
+        },
         "end-of-candidates" => known!(EndOfCandidates),
         "rid" => known!(Rid<'_>),
         "simulcast" => known!(Simulcast<'_>),
