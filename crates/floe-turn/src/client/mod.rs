@@ -83,6 +83,10 @@ pub struct ClientConfig {
     pub max_redirects: u8,
     /// Seed of the client's CSPRNG (transaction ids); `None` draws one from the OS.
     pub rng_seed: Option<[u8; 32]>,
+    /// Accept a success response to the unsigned first Allocate, for servers that run
+    /// without authentication. Off by default: such a response can come from anyone who sees
+    /// the request, so RFC 8656 §7.2 has the client discard it.
+    pub allow_unauthenticated_server: bool,
 }
 
 impl fmt::Debug for ClientConfig {
@@ -96,6 +100,10 @@ impl fmt::Debug for ClientConfig {
             .field("requested_lifetime", &self.requested_lifetime)
             .field("family", &self.family)
             .field("dual_stack", &self.dual_stack)
+            .field(
+                "allow_unauthenticated_server",
+                &self.allow_unauthenticated_server,
+            )
             .finish_non_exhaustive()
     }
 }
@@ -120,6 +128,7 @@ impl ClientConfig {
             max_sends: DEFAULT_RC,
             max_redirects: 3,
             rng_seed: None,
+            allow_unauthenticated_server: false,
         }
     }
 }
@@ -344,6 +353,11 @@ pub enum ReceiveError {
     /// A response to no outstanding request, or one whose MESSAGE-INTEGRITY is wrong.
     #[error("response to no outstanding request, or failing MESSAGE-INTEGRITY")]
     UnmatchedResponse,
+    /// A response without the integrity its request calls for: unsigned, other than 401 or
+    /// 438, to a signed request (RFC 8489 §9.2.5), or a success to the unsigned Allocate
+    /// (RFC 8656 §7.2). It is dropped; the request is still retransmitted.
+    #[error("response without the required MESSAGE-INTEGRITY")]
+    Unauthenticated,
     /// ChannelData on a channel that is not bound.
     #[error("ChannelData on unbound channel {channel:#06x}")]
     UnknownChannel {
@@ -380,6 +394,17 @@ pub(super) struct AuthState {
     algorithm: PasswordAlgorithm,
     /// The PASSWORD-ALGORITHMS value to echo, when the server offered negotiation.
     offered: Option<Vec<u8>>,
+}
+
+impl AuthState {
+    /// The MAC requests carry: SHA-256 with the SHA-256 password algorithm (RFC 8489 §9.2.4).
+    fn integrity(&self) -> crate::wire::Integrity {
+        if self.algorithm == PasswordAlgorithm::SHA256 {
+            crate::wire::Integrity::Sha256
+        } else {
+            crate::wire::Integrity::Sha1
+        }
+    }
 }
 
 /// The allocation as the client knows it.

@@ -10,14 +10,13 @@ use floe_stun::attributes::{
 };
 use floe_stun::transaction::Transport as TxTransport;
 use floe_stun::{
-    AddressFamily, AttributeType, Class, MessageBuilder, MessageType, Method, PasswordAlgorithm,
-    TransactionId,
+    AddressFamily, AttributeType, Class, MessageBuilder, MessageType, Method, TransactionId,
 };
 
 use super::Client;
 use super::transaction::{Outstanding, Purpose};
 use crate::types::{RelayTransport, Transport};
-use crate::wire::{self, Integrity};
+use crate::wire;
 
 /// Appends a Send indication (RFC 8656 §10.1).
 pub(super) fn encode_send_indication(
@@ -50,13 +49,13 @@ impl Client {
         // Ids come from a CSPRNG and the in-flight limit is far above what a client holds,
         // so starting cannot fail in practice; if it does, the request is simply not sent.
         if self.transactions.start(now, tid, bytes, transport).is_ok() {
-            let signed = self.auth.is_some();
+            let integrity = self.auth.as_ref().map(|a| a.integrity());
             self.outstanding.insert(
                 tid,
                 Outstanding {
                     purpose,
                     auth_retries,
-                    signed,
+                    integrity,
                 },
             );
         }
@@ -71,14 +70,7 @@ impl Client {
             Purpose::Connect { .. } => Method::CONNECT,
         };
         let auth = self.auth.as_ref();
-        let signer = auth.map(|a| {
-            let kind = if a.algorithm == PasswordAlgorithm::SHA256 {
-                Integrity::Sha256
-            } else {
-                Integrity::Sha1
-            };
-            (a.key.integrity_key(), kind)
-        });
+        let signer = auth.map(|a| (a.key.integrity_key(), a.integrity()));
         let mut buf = Vec::with_capacity(160);
         let ok = wire::build(
             &mut buf,

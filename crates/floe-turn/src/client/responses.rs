@@ -18,7 +18,7 @@ use super::{
     ReceiveError, TurnEvent,
 };
 use crate::auth::LongTermKey;
-use crate::wire::{self, get};
+use crate::wire::{self, Integrity, get};
 
 /// How often one request is re-sent after 401 or 438 before giving up.
 const MAX_AUTH_RETRIES: u8 = 3;
@@ -74,23 +74,12 @@ impl Client {
 
     fn handle_response(&mut self, now: Instant, msg: &Message<'_>) -> Result<(), ReceiveError> {
         let tid = *msg.transaction_id();
-        let signed = self
+        let sent = self
             .outstanding
             .get(&tid)
             .ok_or(ReceiveError::UnmatchedResponse)?
-            .signed;
-        // A response to a signed request must be signed with the same key when it is a
-        // success; a wrong MAC is an attack or corruption and is ignored (RFC 8489 §9.2.5).
-        if signed {
-            let ok = match (wire::integrity(msg), &self.auth) {
-                (Some(_), Some(auth)) => wire::verify(msg, &auth.key.integrity_key()),
-                (None, _) => msg.class() == Class::Error,
-                (Some(_), None) => false,
-            };
-            if !ok {
-                return Err(ReceiveError::UnmatchedResponse);
-            }
-        }
+            .integrity;
+        self.check_response_integrity(sent, msg)?;
         let Some(tx) = self.outstanding.remove(&tid) else {
             return Err(ReceiveError::UnmatchedResponse);
         };
@@ -101,6 +90,55 @@ impl Client {
             self.on_error(now, tx, msg);
         }
         Ok(())
+    }
+
+    /// Whether a response may be applied to a request signed with `sent` (`None`: unsigned).
+    /// A response that fails is dropped and its transaction keeps being retransmitted, so a
+    /// forged or stray answer cannot end a request.
+    ///
+    /// - Signed request (RFC 8489 §9.2.5): the response carries the same integrity attribute
+    ///   (MESSAGE-INTEGRITY-SHA256 for SHA-256, MESSAGE-INTEGRITY for MD5) and it verifies
+    ///   with the request's key; only 401 and 438 may come unsigned. This covers a 300 to a
+    ///   signed Allocate, which must be authenticated.
+    /// - Unsigned request (the first Allocate): a success is discarded (RFC 8656 §7.2) unless
+    ///   [`ClientConfig::allow_unauthenticated_server`](super::ClientConfig) is set; errors
+    ///   (the 401 challenge, 300, ...) are accepted as they are.
+    fn check_response_integrity(
+        &self,
+        sent: Option<Integrity>,
+        msg: &Message<'_>,
+    ) -> Result<(), ReceiveError> {
+        let Some(sent) = sent else {
+            let refused =
+                msg.class() == Class::Success && !self.config.allow_unauthenticated_server;
+            return if refused {
+                Err(ReceiveError::Unauthenticated)
+            } else {
+                Ok(())
+            };
+        };
+        let Some(found) = wire::integrity(msg) else {
+            let challenge = msg.class() == Class::Error
+                && matches!(
+                    get::<ErrorCodeAttribute<'_>>(msg).map(|e| e.code),
+                    Some(ErrorCode::UNAUTHENTICATED | ErrorCode::STALE_NONCE)
+                );
+            return if challenge {
+                Ok(())
+            } else {
+                Err(ReceiveError::Unauthenticated)
+            };
+        };
+        let verified = found == sent
+            && self
+                .auth
+                .as_ref()
+                .is_some_and(|auth| wire::verify(msg, &auth.key.integrity_key()));
+        if verified {
+            Ok(())
+        } else {
+            Err(ReceiveError::UnmatchedResponse)
+        }
     }
 
     fn on_error(&mut self, now: Instant, tx: Outstanding, msg: &Message<'_>) {
@@ -137,7 +175,7 @@ impl Client {
         // A 401 to credentials with a nonce the server still accepts means a wrong password;
         // a 401 with a new nonce may be a server that does not send 438.
         let same_nonce = self.auth.as_ref().is_some_and(|a| a.nonce == nonce);
-        let wrong_password = code == ErrorCode::UNAUTHENTICATED && tx.signed && same_nonce;
+        let wrong_password = code == ErrorCode::UNAUTHENTICATED && tx.signed() && same_nonce;
         if tx.auth_retries >= MAX_AUTH_RETRIES || wrong_password {
             return self.fail(tx.purpose, give_up);
         }

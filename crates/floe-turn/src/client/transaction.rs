@@ -4,6 +4,8 @@
 
 use core::net::{IpAddr, SocketAddr};
 
+use crate::wire::Integrity;
+
 /// What a request was for, so its response can be applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Purpose {
@@ -20,6 +22,14 @@ pub(super) struct Outstanding {
     pub(super) purpose: Purpose,
     /// How many times this request was re-sent after 401/438 (bounded).
     pub(super) auth_retries: u8,
-    /// Whether the request carried MESSAGE-INTEGRITY.
-    pub(super) signed: bool,
+    /// The integrity attribute the request carried, if it was signed; its response must
+    /// carry the same kind (RFC 8489 §9.2.5).
+    pub(super) integrity: Option<Integrity>,
+}
+
+impl Outstanding {
+    /// Whether the request carried MESSAGE-INTEGRITY(-SHA256).
+    pub(super) fn signed(&self) -> bool {
+        self.integrity.is_some()
+    }
 }
