@@ -11,14 +11,15 @@ use floe_sdp::{
 };
 use serde_json::{Value, json};
 
-use crate::input::{EXIT_FAILED, read_text};
+use crate::input::{EXIT_FAILED, EXIT_USAGE, read_source, read_text};
 
 /// Subcommands of `floe sdp`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Parse and validate descriptions; print `FILE:LINE:COLUMN: error|warning: message` on
     /// stdout for each problem (parse warnings are warnings; parse errors and validation findings are
-    /// errors). Exits 0 when no file has an error, 1 otherwise.
+    /// errors; content that is not UTF-8 is an error at its first bad byte). Exits 0 when no file
+    /// has an error, 1 otherwise, 2 when a file cannot be read (after checking the others).
     Check {
         /// SDP files (`-` for stdin).
         #[arg(required = true)]
@@ -56,12 +57,37 @@ pub(crate) fn run(cmd: Command) -> ExitCode {
     }
 }
 
+/// The 1-based line and character column of the first byte that is not UTF-8.
+fn utf8_error_position(bytes: &[u8], valid_up_to: usize) -> (usize, usize) {
+    let before = core::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + 1;
+    (line, before[line_start..].chars().count() + 1)
+}
+
 fn check(files: &[String], mode: Mode) -> ExitCode {
     let mut failed = false;
+    let mut unreadable = false;
     for file in files {
-        let text = match read_text(file) {
+        // An unreadable file is a usage error (exit 2), reported after checking the others.
+        let bytes = match read_source(file) {
+            Ok(b) => b,
+            Err(e) => {
+                unreadable = true;
+                eprintln!("floe: {file}: {e}");
+                continue;
+            }
+        };
+        // Content that is not UTF-8 is a defect of that description, located like the others.
+        let text = match String::from_utf8(bytes) {
             Ok(t) => t,
-            Err(code) => return code,
+            Err(e) => {
+                failed = true;
+                let (line, column) =
+                    utf8_error_position(e.as_bytes(), e.utf8_error().valid_up_to());
+                println!("{file}:{line}:{column}: error: invalid UTF-8");
+                continue;
+            }
         };
         match SessionDescription::parse_with(&text, mode) {
             Err(e) => {
@@ -88,7 +114,9 @@ fn check(files: &[String], mode: Mode) -> ExitCode {
             }
         }
     }
-    if failed {
+    if unreadable {
+        ExitCode::from(EXIT_USAGE)
+    } else if failed {
         ExitCode::from(EXIT_FAILED)
     } else {
         ExitCode::SUCCESS

@@ -115,6 +115,38 @@ fn usage_errors_exit_two() {
         Some(2)
     );
     assert_eq!(floe(&["fmt", "--bogus", "x"], None).status.code(), Some(2));
+    // The readable files are still checked.
+    let bad = temp("usage-bad.sdp", "v=0\r\nx\r\n");
+    let out = floe(
+        &["check", "/nonexistent/floe.sdp", bad.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stdout).contains("usage-bad.sdp:2:1: warning:"));
+}
+
+#[test]
+fn check_locates_invalid_utf8_and_goes_on() {
+    let dir = std::env::temp_dir().join(format!("floe-sdp-cli-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let latin1 = dir.join("latin1.sdp");
+    std::fs::write(
+        &latin1,
+        b"v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=caf\xe9\r\nt=0 0\r\n",
+    )
+    .unwrap();
+    let good = temp("utf8-good.sdp", OFFER);
+    let out = floe(
+        &["check", latin1.to_str().unwrap(), good.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("latin1.sdp:3:6: error: invalid UTF-8"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("utf8-good.sdp"), "{stdout}");
 }
 
 #[test]
