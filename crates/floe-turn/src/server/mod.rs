@@ -71,7 +71,8 @@ pub struct ServerConfig {
     pub max_lifetime: Duration,
     /// Password algorithms offered in PASSWORD-ALGORITHMS, in order of preference. Empty
     /// turns RFC 8489 algorithm negotiation off (nonces then carry no security-feature
-    /// cookie and MD5 is used, as with RFC 5389 clients).
+    /// cookie and MD5 is used, as with RFC 5389 clients). Without MD5 in a non-empty list,
+    /// a request naming no algorithm (which means MD5, RFC 8489 §9.2.4) gets 400.
     pub password_algorithms: Vec<PasswordAlgorithm>,
     /// Which peers may be relayed to.
     pub peer_policy: PeerPolicy,

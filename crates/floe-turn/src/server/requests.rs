@@ -170,13 +170,19 @@ impl<C: CredentialLookup> Server<C> {
     }
 
     /// The password algorithm of a request (RFC 8489 §9.2.4): MD5 when neither
-    /// PASSWORD-ALGORITHMS nor PASSWORD-ALGORITHM is present; otherwise the list must be the
+    /// PASSWORD-ALGORITHMS nor PASSWORD-ALGORITHM is present, provided the server allows MD5
+    /// (negotiation off, or MD5 among `password_algorithms`); otherwise the list must be the
     /// one we sent and the choice one of it. `None` means 400.
     fn negotiated_algorithm(&self, msg: &Message<'_>) -> Option<PasswordAlgorithm> {
         let list = msg.get::<PasswordAlgorithms<'_>>();
         let chosen = msg.get::<PasswordAlgorithmAttribute<'_>>();
         match (list, chosen) {
-            (Ok(None), Ok(None)) => Some(PasswordAlgorithm::MD5),
+            (Ok(None), Ok(None)) => {
+                let algorithms = &self.config.password_algorithms;
+                let md5_allowed =
+                    algorithms.is_empty() || algorithms.contains(&PasswordAlgorithm::MD5);
+                md5_allowed.then_some(PasswordAlgorithm::MD5)
+            }
             (Ok(Some(list)), Ok(Some(chosen))) if self.nonces.has_cookie() => {
                 let ours = self.config.password_algorithms.iter().map(|a| (*a, true));
                 let same = list

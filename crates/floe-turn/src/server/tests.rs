@@ -21,6 +21,8 @@ use crate::policy::IpPrefix;
 use crate::types::Transport;
 use crate::wire::{self, Integrity, get};
 
+mod security;
+
 const PEER: &str = "1.2.3.4:7000";
 
 struct T {
@@ -34,12 +36,19 @@ struct T {
 
 impl T {
     fn new() -> Self {
+        Self::with_config(|_| {})
+    }
+
+    /// Like [`T::new`], with `adjust` applied to the config (which has negotiation off and
+    /// 1.2.3.0/24 allowed).
+    fn with_config(adjust: impl FnOnce(&mut ServerConfig)) -> Self {
         let now = Instant::now();
         let mut cfg = ServerConfig::new("example.org");
         cfg.rng_seed = Some([3; 32]);
         cfg.password_algorithms.clear();
         cfg.peer_policy =
             PeerPolicy::default().allow(IpPrefix::new("1.2.3.0".parse().unwrap(), 24));
+        adjust(&mut cfg);
         let users = StaticCredentials::new().with_user("alice", "secret");
         let ft = FiveTuple {
             client: "198.51.100.1:4000".parse().unwrap(),
