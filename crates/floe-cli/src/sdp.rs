@@ -239,7 +239,25 @@ fn media_json(sdp: &SessionDescription<'_>, m: &MediaSection<'_>) -> Value {
         .direction()
         .or_else(|| sdp.attributes().find_map(|a| Direction::from_name(a.name)))
         .unwrap_or(Direction::SendRecv);
-    let codecs: Vec<Value> = all::<RtpMap<'_>>(m.attributes())
+    // In `m=` format order (the order of preference); a static payload type without an
+    // `a=rtpmap` line takes its RFC 3551 mapping; rtpmaps for formats the `m=` line lacks last.
+    let rtpmaps: Vec<RtpMap<'_>> = all::<RtpMap<'_>>(m.attributes()).collect();
+    let formats: Vec<u8> = line
+        .map(|l| l.formats.iter().filter_map(|f| f.parse().ok()).collect())
+        .unwrap_or_default();
+    let in_order = formats.iter().filter_map(|&pt| {
+        rtpmaps
+            .iter()
+            .find(|r| r.payload_type == pt)
+            .copied()
+            .or_else(|| RtpMap::static_payload_type(pt))
+    });
+    let others = rtpmaps
+        .iter()
+        .filter(|r| !formats.contains(&r.payload_type))
+        .copied();
+    let codecs: Vec<Value> = in_order
+        .chain(others)
         .map(|r| {
             let pt = r.payload_type.to_string();
             let fmtp = all::<Fmtp<'_>>(m.attributes())

@@ -126,6 +126,35 @@ fn usage_errors_exit_two() {
 }
 
 #[test]
+fn json_codecs_follow_the_format_list_with_static_payload_types() {
+    let sip = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n\
+               m=audio 49170 RTP/AVP 0 96 8\r\na=rtpmap:96 telephone-event/8000\r\n";
+    let path = temp("sip.sdp", sip);
+    let out = floe(&["json", path.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codecs = json["media"][0]["codecs"].as_array().unwrap();
+    let names: Vec<(u64, &str, u64)> = codecs
+        .iter()
+        .map(|c| {
+            (
+                c["pt"].as_u64().unwrap(),
+                c["name"].as_str().unwrap(),
+                c["clock_rate"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (0, "PCMU", 8000),
+            (96, "telephone-event", 8000),
+            (8, "PCMA", 8000)
+        ]
+    );
+}
+
+#[test]
 fn check_locates_invalid_utf8_and_goes_on() {
     let dir = std::env::temp_dir().join(format!("floe-sdp-cli-utf8-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -80,6 +80,57 @@ impl<'a> TypedAttribute<'a> for RtpMap<'a> {
     }
 }
 
+impl RtpMap<'static> {
+    /// The mapping of a static payload type from the RFC 3551 §6 tables (4 and 5), which a
+    /// section may use without an `a=rtpmap` line (`m=audio 49170 RTP/AVP 0`). Single-channel
+    /// audio has `channels: None`, as `rtpmap` writes it; `None` for dynamic, reserved and
+    /// unassigned types.
+    ///
+    /// ```
+    /// use floe_sdp::RtpMap;
+    /// let pcmu = RtpMap::static_payload_type(0).unwrap();
+    /// assert_eq!(pcmu.to_string(), "0 PCMU/8000");
+    /// assert_eq!(RtpMap::static_payload_type(10).unwrap().channels, Some(2));
+    /// assert!(RtpMap::static_payload_type(96).is_none());
+    /// ```
+    #[must_use]
+    pub const fn static_payload_type(payload_type: u8) -> Option<Self> {
+        let (encoding, clock_rate, channels) = match payload_type {
+            0 => ("PCMU", 8000, None),
+            3 => ("GSM", 8000, None),
+            4 => ("G723", 8000, None),
+            5 => ("DVI4", 8000, None),
+            6 => ("DVI4", 16000, None),
+            7 => ("LPC", 8000, None),
+            8 => ("PCMA", 8000, None),
+            9 => ("G722", 8000, None),
+            10 => ("L16", 44100, Some(2)),
+            11 => ("L16", 44100, None),
+            12 => ("QCELP", 8000, None),
+            13 => ("CN", 8000, None),
+            14 => ("MPA", 90000, None),
+            15 => ("G728", 8000, None),
+            16 => ("DVI4", 11025, None),
+            17 => ("DVI4", 22050, None),
+            18 => ("G729", 8000, None),
+            25 => ("CelB", 90000, None),
+            26 => ("JPEG", 90000, None),
+            28 => ("nv", 90000, None),
+            31 => ("H261", 90000, None),
+            32 => ("MPV", 90000, None),
+            33 => ("MP2T", 90000, None),
+            34 => ("H263", 90000, None),
+            _ => return None,
+        };
+        Some(Self {
+            payload_type,
+            encoding,
+            clock_rate,
+            channels,
+        })
+    }
+}
+
 impl fmt::Display for RtpMap<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
