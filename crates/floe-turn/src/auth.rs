@@ -2,12 +2,15 @@
 //! embedder, REST-style ephemeral credentials and stateless expiring nonces.
 
 use core::fmt;
-use core::net::{IpAddr, SocketAddr};
+use core::net::IpAddr;
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
 use floe_stun::{IntegrityKey, PasswordAlgorithm};
 use hmac::{KeyInit, Mac};
+use subtle::ConstantTimeEq as _;
+
+use crate::types::{FiveTuple, Transport};
 
 /// A long-term credential key (RFC 8489 §9.2.2), owned: the HMAC key of
 /// MESSAGE-INTEGRITY(-SHA256). Derived through floe-stun; Debug never shows the bytes.
@@ -241,11 +244,24 @@ impl CredentialLookup for RestCredentials {
 const NONCE_COOKIE: &str = floe_stun::attributes::Nonce::COOKIE;
 /// The security-feature set "password algorithms" (bit 0), base64-encoded (RFC 8489 §9.2).
 const FEATURES_PASSWORD_ALGORITHMS: &str = "gAAA";
-/// Hex digits of the timestamp and MAC in a nonce.
-const NONCE_BODY_LEN: usize = 8 + 16;
+/// Hex digits of the timestamp, client port and MAC in a nonce.
+const NONCE_BODY_LEN: usize = 8 + 4 + 16;
 
-/// Mints and checks stateless nonces: a timestamp and a truncated HMAC over it and the client
-/// IP address, so no per-client state is kept before authentication (RFC 8489 §9.2.1).
+/// Which client ports a nonce is good for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PortBinding {
+    /// Only the port it was minted for: the nonce is bound to the whole 5-tuple, so a request
+    /// captured on the wire cannot be replayed from another port (for instance to use up the
+    /// victim's allocation quota).
+    Exact,
+    /// Any port of the same IP address and server: RFC 6062 data connections come from new
+    /// ports and authenticate ConnectionBind with the control connection's nonce.
+    AnyPort,
+}
+
+/// Mints and checks stateless nonces: a timestamp, the client port and a truncated HMAC over
+/// them and the rest of the 5-tuple (client IP, server address, transport), so no per-client
+/// state is kept before authentication (RFC 8489 §9.2.1).
 #[derive(Clone)]
 pub(crate) struct NonceMinter {
     key: [u8; 20],
@@ -268,7 +284,8 @@ pub(crate) enum NonceCheck {
     Valid,
     /// Well-formed and ours but too old: 438.
     Stale,
-    /// Not ours or forged: also 438 (RFC 8489 §9.2.4 treats an invalid nonce as stale).
+    /// Not ours, forged, or minted for another 5-tuple: also 438 (RFC 8489 §9.2.4 treats an
+    /// invalid nonce as stale).
     Invalid,
 }
 
@@ -286,36 +303,51 @@ impl NonceMinter {
         self.cookie
     }
 
-    fn mac(&self, stamp: u32, client: SocketAddr) -> [u8; 8] {
+    /// The MAC of a nonce minted at `stamp` for `ft` with the client port `port`.
+    fn mac(&self, stamp: u32, ft: &FiveTuple, port: u16) -> [u8; 8] {
         let mut h = <hmac::Hmac<sha1::Sha1> as KeyInit>::new_from_slice(&self.key)
             .unwrap_or_else(|_| unreachable!("HMAC accepts keys of every length"));
         h.update(&stamp.to_be_bytes());
-        // Bound to the client's IP, not its port: RFC 6062 data connections come from new
-        // ports and reuse the control connection's nonce.
-        match client.ip() {
-            IpAddr::V4(ip) => h.update(&ip.octets()),
-            IpAddr::V6(ip) => h.update(&ip.octets()),
+        h.update(&port.to_be_bytes());
+        for addr in [ft.client, ft.server] {
+            match addr.ip() {
+                IpAddr::V4(ip) => h.update(&ip.octets()),
+                IpAddr::V6(ip) => h.update(&ip.octets()),
+            }
         }
+        h.update(&ft.server.port().to_be_bytes());
+        h.update(&[match ft.transport {
+            Transport::Udp => 0,
+            Transport::Stream => 1,
+        }]);
         let full = h.finalize().into_bytes();
         let mut out = [0u8; 8];
         out.copy_from_slice(&full[..8]);
         out
     }
 
-    /// A nonce for `client` minted at `stamp` seconds of server time.
-    pub(crate) fn mint(&self, stamp: u32, client: SocketAddr) -> String {
+    /// A nonce for the client of `ft` minted at `stamp` seconds of server time.
+    pub(crate) fn mint(&self, stamp: u32, ft: &FiveTuple) -> String {
         let mut s = String::with_capacity(NONCE_COOKIE.len() + 4 + NONCE_BODY_LEN);
         if self.cookie {
             s.push_str(NONCE_COOKIE);
             s.push_str(FEATURES_PASSWORD_ALGORITHMS);
         }
+        let port = ft.client.port();
         push_hex(&mut s, &stamp.to_be_bytes());
-        push_hex(&mut s, &self.mac(stamp, client));
+        push_hex(&mut s, &port.to_be_bytes());
+        push_hex(&mut s, &self.mac(stamp, ft, port));
         s
     }
 
-    /// Checks a nonce presented by `client` at server time `now_stamp`.
-    pub(crate) fn check(&self, nonce: &str, client: SocketAddr, now_stamp: u32) -> NonceCheck {
+    /// Checks a nonce presented by the client of `ft` at server time `now_stamp`.
+    pub(crate) fn check(
+        &self,
+        nonce: &str,
+        ft: &FiveTuple,
+        ports: PortBinding,
+        now_stamp: u32,
+    ) -> NonceCheck {
         let body = if self.cookie {
             match nonce
                 .strip_prefix(NONCE_COOKIE)
@@ -332,15 +364,15 @@ impl NonceMinter {
             return NonceCheck::Invalid;
         }
         let stamp = u32::from_be_bytes([raw[0], raw[1], raw[2], raw[3]]);
-        let want = self.mac(stamp, client);
-        // Constant-time comparison of the MAC.
-        let diff = want
-            .iter()
-            .zip(&raw[4..])
-            .fold(0u8, |d, (a, b)| d | (a ^ b));
+        let port = u16::from_be_bytes([raw[4], raw[5]]);
+        if ports == PortBinding::Exact && port != ft.client.port() {
+            return NonceCheck::Invalid;
+        }
+        let want = self.mac(stamp, ft, port);
+        let matches: bool = want.ct_eq(&raw[6..]).into();
         // Under `cfg(fuzzing)` the MAC is not checked, like MESSAGE-INTEGRITY in floe-stun, so
         // the fuzzer reaches the authenticated paths (STYLE §8).
-        if diff != 0 && !cfg!(fuzzing) {
+        if !matches && !cfg!(fuzzing) {
             return NonceCheck::Invalid;
         }
         if stamp > now_stamp || now_stamp - stamp >= self.lifetime_secs {
@@ -398,21 +430,65 @@ mod tests {
     #[test]
     fn nonce_valid_stale_forged_and_bound_to_client() {
         let m = NonceMinter::new([9; 20], 600, true);
-        let a: SocketAddr = "127.0.0.1:5000".parse().unwrap();
-        let b: SocketAddr = "127.0.0.2:5000".parse().unwrap();
-        let n = m.mint(100, a);
+        let ft = |client: &str| FiveTuple {
+            client: client.parse().unwrap(),
+            server: "192.0.2.1:3478".parse().unwrap(),
+            transport: Transport::Udp,
+        };
+        let a = ft("127.0.0.1:5000");
+        let b = ft("127.0.0.2:5000");
+        let exact = PortBinding::Exact;
+        let n = m.mint(100, &a);
         assert!(n.starts_with("obMatJos2gAAA"));
-        assert_eq!(m.check(&n, a, 100), NonceCheck::Valid);
-        assert_eq!(m.check(&n, a, 699), NonceCheck::Valid);
-        assert_eq!(m.check(&n, a, 700), NonceCheck::Stale);
-        assert_eq!(m.check(&n, b, 100), NonceCheck::Invalid);
+        assert_eq!(m.check(&n, &a, exact, 100), NonceCheck::Valid);
+        assert_eq!(m.check(&n, &a, exact, 699), NonceCheck::Valid);
+        assert_eq!(m.check(&n, &a, exact, 700), NonceCheck::Stale);
+        assert_eq!(m.check(&n, &b, exact, 100), NonceCheck::Invalid);
         let mut forged = n.clone();
         forged.pop();
-        forged.push('0');
-        assert_ne!(m.check(&forged, a, 100), NonceCheck::Valid);
-        assert_eq!(m.check("garbage", a, 100), NonceCheck::Invalid);
+        forged.push(if n.ends_with('0') { '1' } else { '0' });
+        assert_eq!(m.check(&forged, &a, exact, 100), NonceCheck::Invalid);
+        assert_eq!(m.check("garbage", &a, exact, 100), NonceCheck::Invalid);
         let plain = NonceMinter::new([9; 20], 600, false);
-        assert_eq!(plain.check(&plain.mint(5, a), a, 6), NonceCheck::Valid);
+        assert_eq!(
+            plain.check(&plain.mint(5, &a), &a, exact, 6),
+            NonceCheck::Valid
+        );
+    }
+
+    #[test]
+    fn nonce_is_bound_to_the_port_unless_any_port_is_asked_for() {
+        // Review finding 4: a nonce bound to the IP alone let a captured Allocate be replayed
+        // from other ports; only RFC 6062 ConnectionBind may come from a new port.
+        let m = NonceMinter::new([9; 20], 600, true);
+        let a = FiveTuple {
+            client: "198.51.100.1:4000".parse().unwrap(),
+            server: "192.0.2.1:3478".parse().unwrap(),
+            transport: Transport::Stream,
+        };
+        let n = m.mint(10, &a);
+        let mut other_port = a;
+        other_port.client.set_port(4001);
+        assert_eq!(
+            m.check(&n, &other_port, PortBinding::Exact, 10),
+            NonceCheck::Invalid
+        );
+        assert_eq!(
+            m.check(&n, &other_port, PortBinding::AnyPort, 10),
+            NonceCheck::Valid
+        );
+        let mut other_server = other_port;
+        other_server.server.set_port(3479);
+        assert_eq!(
+            m.check(&n, &other_server, PortBinding::AnyPort, 10),
+            NonceCheck::Invalid
+        );
+        let mut udp = a;
+        udp.transport = Transport::Udp;
+        assert_eq!(
+            m.check(&n, &udp, PortBinding::Exact, 10),
+            NonceCheck::Invalid
+        );
     }
 
     #[test]

@@ -183,6 +183,9 @@ impl PeerPolicy {
 pub struct Quotas {
     /// Allocations per username (486 Allocation Quota Reached beyond it, RFC 8656 §7.2).
     pub allocations_per_user: u32,
+    /// Allocations per client IP address, whatever the user (486 beyond it): bounds what one
+    /// host, or one attacker replaying or guessing credentials, can hold.
+    pub allocations_per_client_ip: u32,
     /// Allocations in total (508 Insufficient Capacity beyond it).
     pub allocations_total: u32,
     /// Permissions per allocation (508 beyond it).
@@ -195,6 +198,7 @@ impl Default for Quotas {
     fn default() -> Self {
         Self {
             allocations_per_user: 16,
+            allocations_per_client_ip: 32,
             allocations_total: 16_384,
             permissions_per_allocation: 64,
             channels_per_allocation: 64,

@@ -12,7 +12,7 @@ mod relay;
 mod requests;
 mod tcp;
 
-use core::net::SocketAddr;
+use core::net::{IpAddr, SocketAddr};
 use core::time::Duration;
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -297,6 +297,8 @@ pub struct Server<C> {
     allocations: Map<FiveTuple, Allocation>,
     by_relay: Map<AddrKey, FiveTuple>,
     per_user: Map<Box<str>, u32>,
+    /// Allocations (and pending Allocates) per client IP address.
+    per_ip: Map<IpAddr, u32>,
     pending: Map<RelayRequestId, PendingAllocate>,
     next_request: u64,
     transmits: VecDeque<Transmit>,
@@ -333,6 +335,7 @@ impl<C: CredentialLookup> Server<C> {
             allocations: hash::map(&mut rng),
             by_relay: hash::map(&mut rng),
             per_user: hash::map(&mut rng),
+            per_ip: hash::map(&mut rng),
             pending: hash::map(&mut rng),
             next_request: 0,
             transmits: VecDeque::new(),
@@ -383,6 +386,7 @@ impl<C: CredentialLookup> Server<C> {
         bytes += table(self.by_relay.capacity(), size_of::<(AddrKey, FiveTuple)>());
         bytes += table(self.per_user.capacity(), size_of::<(Box<str>, u32)>());
         bytes += self.per_user.keys().map(|k| k.len()).sum::<usize>();
+        bytes += table(self.per_ip.capacity(), size_of::<(IpAddr, u32)>());
         bytes += table(
             self.pending.capacity(),
             size_of::<(RelayRequestId, PendingAllocate)>(),
@@ -435,7 +439,7 @@ impl<C: CredentialLookup> Server<C> {
             .collect();
         for id in stale {
             if let Some(p) = self.pending.remove(&id) {
-                self.release_user_slot(&p.username);
+                self.release_slots(&p.username, p.five_tuple.client.ip());
             }
         }
         self.expire_tcp(now);
@@ -466,7 +470,7 @@ impl<C: CredentialLookup> Server<C> {
         if let Some(extra) = alloc.additional {
             self.by_relay.remove(&AddrKey(extra));
         }
-        self.release_user_slot(&alloc.username);
+        self.release_slots(&alloc.username, ft.client.ip());
         self.drop_tcp_of(ft);
         self.events.push_back(ServerEvent::RelayReleased {
             five_tuple: *ft,
@@ -476,11 +480,19 @@ impl<C: CredentialLookup> Server<C> {
         });
     }
 
-    fn release_user_slot(&mut self, username: &str) {
+    /// Gives back the quota slots (per user and per client IP) of an allocation or of a
+    /// pending Allocate.
+    fn release_slots(&mut self, username: &str, client_ip: IpAddr) {
         if let Some(n) = self.per_user.get_mut(username) {
             *n = n.saturating_sub(1);
             if *n == 0 {
                 self.per_user.remove(username);
+            }
+        }
+        if let Some(n) = self.per_ip.get_mut(&client_ip) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.per_ip.remove(&client_ip);
             }
         }
     }
@@ -518,19 +530,19 @@ impl<C: CredentialLookup> Server<C> {
                 g
             }
             Ok(_) | Err(RelayError::InsufficientCapacity) => {
-                self.release_user_slot(&p.username);
+                self.release_slots(&p.username, p.five_tuple.client.ip());
                 self.send_pending_error(&p, ErrorCode::INSUFFICIENT_CAPACITY);
                 return false;
             }
             Err(RelayError::FamilyNotSupported) => {
-                self.release_user_slot(&p.username);
+                self.release_slots(&p.username, p.five_tuple.client.ip());
                 self.send_pending_error(&p, ErrorCode::ADDRESS_FAMILY_NOT_SUPPORTED);
                 return false;
             }
         };
         let mut alloc = Allocation::new(&p, grant, now);
         let Some(response) = self.allocate_success(&p, grant, &alloc) else {
-            self.release_user_slot(&p.username);
+            self.release_slots(&p.username, p.five_tuple.client.ip());
             return false;
         };
         self.by_relay.insert(AddrKey(grant.relayed), p.five_tuple);

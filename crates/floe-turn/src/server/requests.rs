@@ -20,7 +20,7 @@ use super::{
     CHANNEL_LIFETIME, PERMISSION_LIFETIME, PendingAllocate, RelayGrant, RelayRequest,
     ReleaseReason, Server, ServerEvent,
 };
-use crate::auth::{CredentialLookup, LongTermKey, NonceCheck};
+use crate::auth::{CredentialLookup, LongTermKey, NonceCheck, PortBinding};
 use crate::server::allocation::Allocation;
 use crate::types::{
     CHANNEL_MIN, FiveTuple, RFC5766_CHANNEL_MAX, RelayTransport, Transport, family_of,
@@ -100,7 +100,7 @@ impl<C: CredentialLookup> Server<C> {
     /// Queues a 401 or 438 carrying REALM, a fresh NONCE and PASSWORD-ALGORITHMS.
     fn challenge(&mut self, now: Instant, ft: FiveTuple, msg: &Message<'_>, code: ErrorCode) {
         self.stats.rejected += 1;
-        let nonce = self.nonces.mint(self.stamp(now), ft.client);
+        let nonce = self.nonces.mint(self.stamp(now), &ft);
         let realm = self.config.realm.clone();
         let offer = self.offered_algorithms();
         let tid = *msg.transaction_id();
@@ -144,7 +144,13 @@ impl<C: CredentialLookup> Server<C> {
             self.reject(ft, msg, ErrorCode::BAD_REQUEST, None);
             return None;
         };
-        if self.nonces.check(nonce, ft.client, self.stamp(now)) != NonceCheck::Valid {
+        // Nonces are bound to the 5-tuple, except on RFC 6062 data connections (new ports).
+        let ports = if msg.method() == Method::CONNECTION_BIND {
+            PortBinding::AnyPort
+        } else {
+            PortBinding::Exact
+        };
+        if self.nonces.check(nonce, &ft, ports, self.stamp(now)) != NonceCheck::Valid {
             self.challenge(now, ft, msg, ErrorCode::STALE_NONCE);
             return None;
         }
@@ -350,6 +356,10 @@ impl<C: CredentialLookup> Server<C> {
         if held >= self.config.quotas.allocations_per_user {
             return self.reject(ft, msg, ErrorCode::ALLOCATION_QUOTA_REACHED, signer);
         }
+        let from_ip = self.per_ip.get(&ft.client.ip()).copied().unwrap_or(0);
+        if from_ip >= self.config.quotas.allocations_per_client_ip {
+            return self.reject(ft, msg, ErrorCode::ALLOCATION_QUOTA_REACHED, signer);
+        }
         let total = self.allocations.len() + self.pending.len();
         if total >= self.config.quotas.allocations_total as usize {
             return self.reject(ft, msg, ErrorCode::INSUFFICIENT_CAPACITY, signer);
@@ -357,6 +367,7 @@ impl<C: CredentialLookup> Server<C> {
         let lifetime = self.granted_lifetime(get::<Lifetime>(msg).map(|l| l.0));
         let id = self.new_request_id();
         *self.per_user.entry(auth.username.into()).or_insert(0) += 1;
+        *self.per_ip.entry(ft.client.ip()).or_insert(0) += 1;
         self.pending.insert(
             id,
             PendingAllocate {

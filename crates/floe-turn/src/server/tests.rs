@@ -147,7 +147,10 @@ impl T {
         while let Some(e) = self.server.poll_event() {
             if let ServerEvent::RelayRequested(req) = e {
                 let grant = RelayGrant {
-                    relayed: "192.0.2.1:50000".parse().unwrap(),
+                    relayed: SocketAddr::new(
+                        "192.0.2.1".parse().unwrap(),
+                        50000 + u16::from(self.next_tid),
+                    ),
                     additional: None,
                 };
                 self.server.provide_relay(self.now, req.id, Ok(grant));
@@ -179,12 +182,15 @@ fn allocate_errors() {
     });
     assert_eq!(reply_code(&r), Some(442));
     t.server.config.tcp_allocations = false;
+    // Nonces are bound to the 5-tuple, transport included.
     t.ft.transport = Transport::Stream;
+    t.renew_nonce();
     let r = t.allocate_request(|b| {
         b.add(&RequestedTransport::TCP);
     });
     assert_eq!(reply_code(&r), Some(442));
     t.ft.transport = Transport::Udp;
+    t.renew_nonce();
     let r = t.allocate_request(|b| {
         b.add(&RequestedTransport::UDP)
             .add(&RequestedAddressFamily(AddressFamily(9)));

@@ -20,3 +20,49 @@ fn sha256_only_server_refuses_the_implicit_md5_algorithm() {
     });
     t.allocate();
 }
+
+#[test]
+fn captured_allocate_replayed_from_other_ports_gets_438() {
+    // Review finding 4: the nonce was bound to the client IP only, so one captured signed
+    // Allocate, replayed from other ports of that IP, created one allocation per port.
+    let mut t = T::new();
+    let tid = TransactionId::from_bytes([0xEE; 12]);
+    let captured = t.request(Method::ALLOCATE, tid, true, |b| {
+        b.add(&RequestedTransport::UDP);
+    });
+    for port in 4001..4020 {
+        t.ft.client.set_port(port);
+        assert_eq!(reply_code(&t.raw(&captured)), Some(438), "port {port}");
+        assert!(t.server.poll_event().is_none(), "port {port} got a relay");
+    }
+    assert_eq!(t.server.pending_count(), 0);
+}
+
+#[test]
+fn allocations_per_client_ip_are_capped() {
+    let mut t = T::with_config(|c| {
+        c.quotas.allocations_per_user = 100;
+        c.quotas.allocations_per_client_ip = 2;
+    });
+    for port in [4001, 4002] {
+        t.ft.client.set_port(port);
+        t.renew_nonce();
+        let r = t.allocate_request(|b| {
+            b.add(&RequestedTransport::UDP);
+        });
+        assert_eq!(reply_code(&r), None, "port {port}");
+    }
+    t.ft.client.set_port(4003);
+    t.renew_nonce();
+    let r = t.allocate_request(|b| {
+        b.add(&RequestedTransport::UDP);
+    });
+    assert_eq!(reply_code(&r), Some(486));
+    // Another host is not affected, and a freed slot can be used again.
+    t.ft.client = "198.51.100.2:4003".parse().unwrap();
+    t.renew_nonce();
+    let r = t.allocate_request(|b| {
+        b.add(&RequestedTransport::UDP);
+    });
+    assert_eq!(reply_code(&r), None);
+}
