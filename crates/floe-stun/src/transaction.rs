@@ -177,9 +177,10 @@ pub struct ClientTransactions {
 }
 
 impl ClientTransactions {
-    /// No transaction yet.
+    /// No transaction yet. An RTO below 1 ms is raised to 1 ms, so timers always advance.
     #[must_use]
-    pub fn new(config: TransactionConfig) -> Self {
+    pub fn new(mut config: TransactionConfig) -> Self {
+        config.rto = config.rto.max(Duration::from_millis(1));
         Self {
             config,
             live: Vec::new(),
@@ -207,11 +208,11 @@ impl ClientTransactions {
         let reliable = transport == Transport::Reliable;
         let c = &self.config;
         let next = if reliable {
-            now + c.reliable_timeout
+            later(now, c.reliable_timeout)
         } else if c.rc <= 1 {
-            now + c.rto * c.rm
+            later(now, c.rto.saturating_mul(c.rm))
         } else {
-            now + c.rto
+            later(now, c.rto)
         };
         self.live.push(Transaction {
             tid,
@@ -265,9 +266,9 @@ impl ClientTransactions {
                 let sent_at = t.next;
                 t.interval = t.interval.saturating_mul(2);
                 t.next = if t.sends >= c.rc {
-                    sent_at + c.rto * c.rm
+                    later(sent_at, c.rto.saturating_mul(c.rm))
                 } else {
-                    sent_at + t.interval
+                    later(sent_at, t.interval)
                 };
             }
             true
@@ -294,6 +295,13 @@ impl ClientTransactions {
     pub fn poll_event(&mut self) -> Option<TransactionEvent> {
         self.events.pop_front()
     }
+}
+
+/// `t + d`, saturating far in the future instead of panicking when a configured duration is
+/// absurdly large.
+fn later(t: Instant, d: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+    t.checked_add(d.min(FAR)).unwrap_or(t)
 }
 
 #[cfg(test)]
@@ -349,6 +357,45 @@ mod tests {
         let ok = response(tid, Class::Error);
         assert!(tx.handle_response(&Message::parse(&ok).unwrap()));
         assert_eq!(tx.poll_timeout(), None);
+    }
+
+    #[test]
+    fn absurd_durations_do_not_panic() {
+        let t0 = Instant::now();
+        let config = TransactionConfig::default()
+            .with_rto(Duration::MAX)
+            .with_rm(u32::MAX);
+        let mut tx = ClientTransactions::new(config.with_reliable_timeout(Duration::MAX));
+        tx.start(
+            t0,
+            TransactionId::from_bytes([6; 12]),
+            alloc::vec![0],
+            Transport::Unreliable,
+        )
+        .unwrap();
+        tx.start(
+            t0,
+            TransactionId::from_bytes([7; 12]),
+            alloc::vec![0],
+            Transport::Reliable,
+        )
+        .unwrap();
+        tx.handle_timeout(t0 + Duration::from_secs(3600));
+        assert!(tx.poll_timeout().unwrap() > t0);
+        // A zero RTO with an enormous Rc must not spin.
+        let config = TransactionConfig::default()
+            .with_rto(Duration::ZERO)
+            .with_rc(u32::MAX);
+        let mut tx = ClientTransactions::new(config);
+        tx.start(
+            t0,
+            TransactionId::from_bytes([8; 12]),
+            alloc::vec![0],
+            Transport::Unreliable,
+        )
+        .unwrap();
+        tx.handle_timeout(t0 + Duration::from_secs(24 * 3600));
+        assert_eq!(tx.in_flight(), 1);
     }
 
     #[test]

@@ -49,17 +49,14 @@ impl<'a> Attribute<'a> for Icmp {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attributes::codec::round_trip;
-    use alloc::vec::Vec;
 
     #[test]
     fn round_trips() {
-        let mut buf = Vec::new();
         let i = Icmp {
             icmp_type: 3,
             code: 4,
             error_data: 0x0102_0304,
         };
-        assert_eq!(round_trip(&i, &mut buf), i);
+        crate::attributes::codec::check_round_trip(&i, &[0; 4]);
     }
 }
