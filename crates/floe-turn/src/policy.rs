@@ -53,25 +53,68 @@ const fn v6(hi: u16, second: u16, len: u8) -> IpPrefix {
     IpPrefix::new(IpAddr::V6(Ipv6Addr::new(hi, second, 0, 0, 0, 0, 0, 0)), len)
 }
 
+impl IpPrefix {
+    /// The same IPv6 prefix with its third 16-bit group set (for the constants above).
+    const fn with_third(self, third: u16) -> Self {
+        match self.addr {
+            IpAddr::V6(a) => {
+                let s = a.segments();
+                let addr = Ipv6Addr::new(s[0], s[1], third, s[3], s[4], s[5], s[6], s[7]);
+                Self::new(IpAddr::V6(addr), self.len)
+            }
+            IpAddr::V4(_) => self,
+        }
+    }
+}
+
+/// The NAT64 well-known prefix 64:ff9b::/96 (RFC 6052 §2.1).
+const NAT64_WELL_KNOWN: IpPrefix = v6(0x0064, 0xff9b, 96);
+/// SIIT IPv4-translated addresses ::ffff:0:a.b.c.d (RFC 2765 §2.1).
+const SIIT_TRANSLATED: IpPrefix =
+    IpPrefix::new(IpAddr::V6(Ipv6Addr::new(0, 0, 0, 0, 0xffff, 0, 0, 0)), 96);
+/// 6to4 (RFC 3056 §2): 2002:a.b.c.d::/48 reaches the IPv4 address a.b.c.d.
+const SIX_TO_FOUR: IpPrefix = v6(0x2002, 0, 16);
+
+/// The IPv4 address a translated IPv6 address reaches (NAT64 well-known prefix, SIIT or
+/// 6to4), which is what the policy must judge.
+fn embedded_ipv4(ip: &Ipv6Addr) -> Option<Ipv4Addr> {
+    let ip6 = IpAddr::V6(*ip);
+    let bits = u128::from(*ip);
+    if NAT64_WELL_KNOWN.contains(&ip6) || SIIT_TRANSLATED.contains(&ip6) {
+        // The low 32 bits, by construction of the /96 prefixes.
+        Some(Ipv4Addr::from_bits((bits & 0xffff_ffff) as u32))
+    } else if SIX_TO_FOUR.contains(&ip6) {
+        Some(Ipv4Addr::from_bits(((bits >> 80) & 0xffff_ffff) as u32))
+    } else {
+        None
+    }
+}
+
 /// Loopback (RFC 6890: 127/8, ::1).
 const LOOPBACK: [IpPrefix; 2] = [
     v4(127, 0, 0, 0, 8),
     IpPrefix::new(IpAddr::V6(Ipv6Addr::LOCALHOST), 128),
 ];
-/// Private and unique-local ranges (RFC 1918, RFC 6598 shared space, RFC 4193).
-const PRIVATE: [IpPrefix; 5] = [
+/// Private, unique-local and site-local ranges (RFC 1918, RFC 6598 shared space, RFC 4193,
+/// and fec0::/10, deprecated by RFC 3879 but still routed inside some sites).
+const PRIVATE: [IpPrefix; 6] = [
     v4(10, 0, 0, 0, 8),
     v4(172, 16, 0, 0, 12),
     v4(192, 168, 0, 0, 16),
     v4(100, 64, 0, 0, 10),
     v6(0xfc00, 0, 7),
+    v6(0xfec0, 0, 10),
 ];
 /// Link-local (169.254/16, fe80::/10).
 const LINK_LOCAL: [IpPrefix; 2] = [v4(169, 254, 0, 0, 16), v6(0xfe80, 0, 10)];
 /// Never relayed: unspecified, "this network", multicast, broadcast, reserved,
-/// documentation, benchmarking, IETF protocol assignments, discard-only, Teredo, ORCHID.
-const ALWAYS_DENIED: [IpPrefix; 16] = [
+/// documentation, benchmarking, IETF protocol assignments, 6to4 relay anycast (RFC 7526),
+/// discard-only, Teredo, ORCHID, the local-use NAT64 prefix 64:ff9b:1::/48 (RFC 8215, whose
+/// mapping only the operator knows) and IPv4-compatible addresses.
+const ALWAYS_DENIED: [IpPrefix; 18] = [
     v4(0, 0, 0, 0, 8),
+    v4(192, 88, 99, 0, 24),
+    v6(0x0064, 0xff9b, 48).with_third(1),
     v4(192, 0, 0, 0, 24),
     v4(192, 0, 2, 0, 24),
     v4(198, 18, 0, 0, 15),
@@ -146,19 +189,22 @@ impl PeerPolicy {
         self
     }
 
-    /// Whether the server may relay to `ip`. IPv4-mapped IPv6 addresses are judged by their
-    /// IPv4 address.
+    /// Whether the server may relay to `ip`. The explicit allow and deny lists see the
+    /// address as given (IPv4-mapped IPv6 as IPv4); otherwise addresses that translate to IPv4
+    /// (IPv4-mapped, NAT64 64:ff9b::/96, SIIT, 6to4) are judged by the IPv4 address they reach.
     #[must_use]
     pub fn allows(&self, ip: &IpAddr) -> bool {
-        let ip = match ip {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(*ip, IpAddr::V4),
-            IpAddr::V4(_) => *ip,
-        };
+        let ip = ip.to_canonical();
         if self.allowed.iter().any(|p| p.contains(&ip)) {
             return true;
         }
         if self.denied.iter().any(|p| p.contains(&ip)) {
             return false;
+        }
+        if let IpAddr::V6(v6) = ip
+            && let Some(v4) = embedded_ipv4(&v6)
+        {
+            return self.allows(&IpAddr::V4(v4));
         }
         let hit = |set: &[IpPrefix]| set.iter().any(|p| p.contains(&ip));
         if hit(&LOOPBACK) {
@@ -209,6 +255,40 @@ impl Default for Quotas {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn translated_and_deprecated_ranges() {
+        // Review finding 5: NAT64, 6to4 and SIIT addresses reach the IPv4 address they
+        // embed, so they are judged by it; the local-use NAT64 prefix, site-local and the
+        // 6to4 relay anycast range are special.
+        let p = PeerPolicy::default();
+        for bad in [
+            "64:ff9b::a00:1",
+            "64:ff9b::7f00:1",
+            "64:ff9b:1::808:808",
+            "2002:a00:1::1",
+            "2002:7f00:1::1",
+            "::ffff:0:a00:1",
+            "::ffff:0:7f00:1",
+            "fec0::1",
+            "192.88.99.1",
+            "100::1",
+            "::127.0.0.1",
+            "ff02::1",
+            "0.1.2.3",
+        ] {
+            assert!(!p.allows(&bad.parse().unwrap()), "{bad} allowed");
+        }
+        for good in ["64:ff9b::808:808", "2002:808:808::1", "::ffff:0:808:808"] {
+            assert!(p.allows(&good.parse().unwrap()), "{good} denied");
+        }
+        let lo = PeerPolicy::default().allow_loopback(true);
+        assert!(lo.allows(&"64:ff9b::7f00:1".parse().unwrap()));
+        let site = PeerPolicy::default().allow_private(true);
+        assert!(site.allows(&"fec0::1".parse().unwrap()));
+        let explicit = PeerPolicy::default().allow(IpPrefix::new("2002::".parse().unwrap(), 16));
+        assert!(explicit.allows(&"2002:a00:1::1".parse().unwrap()));
+    }
 
     #[test]
     fn special_ranges() {

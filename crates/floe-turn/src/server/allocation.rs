@@ -106,16 +106,19 @@ impl Allocation {
             .find(|r| r.is_ipv4() == ip.is_ipv4())
     }
 
-    /// Whether `ip` has a live permission.
+    /// Whether `ip` has a live permission. An IPv4-mapped IPv6 address is its IPv4 address.
     #[inline]
     pub(super) fn permits(&self, ip: &IpAddr, now: Instant) -> bool {
+        let ip = ip.to_canonical();
         self.permissions
             .iter()
-            .any(|p| p.ip == *ip && p.expires > now)
+            .any(|p| p.ip == ip && p.expires > now)
     }
 
-    /// Installs or refreshes a permission; `false` when the quota is full.
+    /// Installs or refreshes a permission; `false` when the quota is full. Permissions are
+    /// stored canonical, so an IPv4 peer and its IPv4-mapped form share one.
     pub(super) fn permit(&mut self, ip: IpAddr, until: Instant, max: u16) -> bool {
+        let ip = ip.to_canonical();
         if let Some(p) = self.permissions.iter_mut().find(|p| p.ip == ip) {
             p.expires = until;
             return true;

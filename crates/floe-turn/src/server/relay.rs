@@ -137,6 +137,8 @@ impl<C: CredentialLookup> Server<C> {
         out: &mut Vec<u8>,
     ) -> Option<ClientTransmit> {
         out.clear();
+        // A dual-stack relay socket reports IPv4 peers as IPv4-mapped IPv6 addresses.
+        let peer = SocketAddr::new(peer.ip().to_canonical(), peer.port());
         let found = self.by_relay.get(&AddrKey(relay)).and_then(|ft| {
             // TCP allocations carry peer data on the piped connections (RFC 6062 §5.5).
             let alloc = self.allocations.get(ft).filter(|a| !a.tcp)?;

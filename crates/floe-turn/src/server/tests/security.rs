@@ -66,3 +66,31 @@ fn allocations_per_client_ip_are_capped() {
     });
     assert_eq!(reply_code(&r), None);
 }
+
+#[test]
+fn ipv4_mapped_peer_shares_the_ipv4_permission_and_channel() {
+    // Review finding 5: a dual-stack relay socket reports IPv4 peers as ::ffff:a.b.c.d;
+    // permissions and channels are kept canonical so both forms are one peer.
+    let mut t = T::new();
+    let relay = t.allocate();
+    let r = t.send(Method::CREATE_PERMISSION, true, |b| {
+        b.add(&XorPeerAddress(PEER.parse().unwrap()));
+    });
+    assert_eq!(reply_code(&r), None);
+    let mapped: SocketAddr = "[::ffff:1.2.3.4]:7000".parse().unwrap();
+    let mut buf = Vec::new();
+    let out = t
+        .server
+        .handle_peer_data(t.now, relay, mapped, b"yo", &mut buf);
+    assert_eq!(out, Some(ClientTransmit { five_tuple: t.ft }));
+    let m = wire::parse(&buf).unwrap();
+    assert_eq!(get(&m), Some(XorPeerAddress(PEER.parse().unwrap())));
+    let r = t.send(Method::CHANNEL_BIND, true, |b| {
+        b.add(&ChannelNumber(0x4001))
+            .add(&XorPeerAddress(PEER.parse().unwrap()));
+    });
+    assert_eq!(reply_code(&r), None);
+    t.server
+        .handle_peer_data(t.now, relay, mapped, b"yo", &mut buf);
+    assert_eq!(buf, [0x40, 0x01, 0, 2, b'y', b'o']);
+}
