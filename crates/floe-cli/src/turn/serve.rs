@@ -53,6 +53,10 @@ pub(crate) struct ServeArgs {
     /// loopback; give one when listening on an unspecified address.
     #[arg(long = "relay-ip", value_name = "IP")]
     relay_ips: Vec<IpAddr>,
+    /// Accept RFC 5766 channel numbers 0x5000-0x7FFF (old clients such as coturn's
+    /// turnutils_uclient); RFC 8656 refuses them, and so does the server by default.
+    #[arg(long)]
+    rfc5766_channels: bool,
 }
 
 /// The process-wide stop flag, set by SIGINT or SIGTERM (installed once).
@@ -128,6 +132,7 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
     config.peer_policy = PeerPolicy::default()
         .allow_loopback(args.allow_loopback_peers)
         .allow_private(args.allow_private_peers);
+    config.rfc5766_channels = args.rfc5766_channels;
     config.unix_time = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -76,8 +76,10 @@ pub struct ServerConfig {
     pub password_algorithms: Vec<PasswordAlgorithm>,
     /// Which peers may be relayed to.
     pub peer_policy: PeerPolicy,
-    /// Accept channel numbers 0x5000–0x7FFF, which RFC 5766 allowed and RFC 8656 reserved
-    /// (coturn's `turnutils_uclient` uses them). On by default for compatibility.
+    /// Accept channel numbers 0x5000–0x7FFF, which RFC 5766 allowed and RFC 8656 §12.2
+    /// refuses with 400 (their first bytes 0x50–0x7F collide with other protocols
+    /// multiplexed on the port, RFC 9443). Off by default; turn it on for old clients such as
+    /// coturn's `turnutils_uclient`.
     pub rfc5766_channels: bool,
     /// Accept TCP allocations (RFC 6062) over stream transports; the embedder then gets
     /// [`RelayRequest`]s with [`RelayTransport::Tcp`] and the TCP events.
@@ -107,7 +109,7 @@ impl ServerConfig {
             max_lifetime: MAX_ALLOCATION_LIFETIME,
             password_algorithms: vec![PasswordAlgorithm::SHA256, PasswordAlgorithm::MD5],
             peer_policy: PeerPolicy::default(),
-            rfc5766_channels: true,
+            rfc5766_channels: false,
             tcp_allocations: true,
             quotas: Quotas::default(),
             unix_time: 0,

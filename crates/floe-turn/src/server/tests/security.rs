@@ -94,3 +94,24 @@ fn ipv4_mapped_peer_shares_the_ipv4_permission_and_channel() {
         .handle_peer_data(t.now, relay, mapped, b"yo", &mut buf);
     assert_eq!(buf, [0x40, 0x01, 0, 2, b'y', b'o']);
 }
+
+#[test]
+fn rfc5766_channel_numbers_are_opt_in() {
+    // Review finding 6 (RFC 8656 §12.2): channels outside 0x4000–0x4FFF get 400 unless the
+    // operator turns RFC 5766 compatibility on (first bytes 0x50–0x7F collide with other
+    // protocols, RFC 9443).
+    for (compat, want) in [(false, Some(400)), (true, None)] {
+        let mut t = T::with_config(|c| {
+            if compat {
+                c.rfc5766_channels = true;
+            }
+        });
+        assert!(!ServerConfig::new("r").rfc5766_channels);
+        t.allocate();
+        let r = t.send(Method::CHANNEL_BIND, true, |b| {
+            b.add(&ChannelNumber(0x5000))
+                .add(&XorPeerAddress(PEER.parse().unwrap()));
+        });
+        assert_eq!(reply_code(&r), want, "rfc5766_channels = {compat}");
+    }
+}
