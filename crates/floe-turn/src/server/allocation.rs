@@ -133,6 +133,30 @@ impl Allocation {
         true
     }
 
+    /// Whether `ip` has a permission (live or not) or one more fits in `max`.
+    pub(super) fn permits_or_fits(&self, ip: &IpAddr, max: u16) -> bool {
+        let ip = ip.to_canonical();
+        self.permissions.len() < usize::from(max) || self.permissions.iter().any(|p| p.ip == ip)
+    }
+
+    /// Installs or refreshes permissions for all of `ips`, or, when they would not fit in
+    /// `max`, for none of them (RFC 8656 §9.2 handles the request as a whole).
+    pub(super) fn permit_all(&mut self, ips: &[IpAddr], until: Instant, max: u16) -> bool {
+        let mut new: Vec<IpAddr> = Vec::new();
+        for ip in ips.iter().map(IpAddr::to_canonical) {
+            if !self.permissions.iter().any(|p| p.ip == ip) && !new.contains(&ip) {
+                new.push(ip);
+            }
+        }
+        if self.permissions.len() + new.len() > usize::from(max) {
+            return false;
+        }
+        for ip in ips {
+            self.permit(*ip, until, max);
+        }
+        true
+    }
+
     /// The channel bound to `number`, if live.
     #[inline]
     pub(super) fn channel(&self, number: u16) -> Option<&Channel> {

@@ -506,10 +506,11 @@ impl<C: CredentialLookup> Server<C> {
         }
         let max = self.config.quotas.permissions_per_allocation;
         let until = now + PERMISSION_LIFETIME;
+        let ips: Vec<_> = peers.iter().map(|p| p.0.ip()).collect();
         let ok = self
             .allocations
             .get_mut(&ft)
-            .is_some_and(|a| peers.iter().all(|p| a.permit(p.0.ip(), until, max)));
+            .is_some_and(|a| a.permit_all(&ips, until, max));
         if !ok {
             return self.reject(ft, msg, ErrorCode::INSUFFICIENT_CAPACITY, auth.signer());
         }
@@ -534,22 +535,26 @@ impl<C: CredentialLookup> Server<C> {
         }
         let quotas = self.config.quotas;
         let result = match self.allocations.get_mut(&ft) {
-            Some(a) => a
-                .bind(
-                    number,
-                    peer,
-                    now + CHANNEL_LIFETIME,
-                    quotas.channels_per_allocation,
-                )
-                .and_then(|()| {
-                    // A channel binding also installs or refreshes the permission (§12.2).
-                    let until = now + PERMISSION_LIFETIME;
-                    if a.permit(peer.ip(), until, quotas.permissions_per_allocation) {
-                        Ok(())
-                    } else {
-                        Err(ErrorCode::INSUFFICIENT_CAPACITY)
-                    }
-                }),
+            Some(a) => {
+                // A channel binding also installs or refreshes the permission (§12.2); check
+                // that it fits before binding, so a refusal leaves nothing behind.
+                let until = now + PERMISSION_LIFETIME;
+                let max = quotas.permissions_per_allocation;
+                let fits = a.permits_or_fits(&peer.ip(), max);
+                if fits {
+                    a.bind(
+                        number,
+                        peer,
+                        now + CHANNEL_LIFETIME,
+                        quotas.channels_per_allocation,
+                    )
+                    .map(|()| {
+                        a.permit(peer.ip(), until, max);
+                    })
+                } else {
+                    Err(ErrorCode::INSUFFICIENT_CAPACITY)
+                }
+            }
             None => Err(ErrorCode::ALLOCATION_MISMATCH),
         };
         let tid = *msg.transaction_id();

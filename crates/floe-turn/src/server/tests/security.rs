@@ -115,3 +115,48 @@ fn rfc5766_channel_numbers_are_opt_in() {
         assert_eq!(reply_code(&r), want, "rfc5766_channels = {compat}");
     }
 }
+
+#[test]
+fn create_permission_over_quota_installs_nothing() {
+    // Review finding 7: with several XOR-PEER-ADDRESS, the earlier ones were installed before
+    // the quota answered 508 (RFC 8656 §9.2 processes the request as a whole).
+    let mut t = T::with_config(|c| c.quotas.permissions_per_allocation = 2);
+    let relay = t.allocate();
+    let peer = |last: u8| SocketAddr::from(([1, 2, 3, last], 7000));
+    let r = t.send(Method::CREATE_PERMISSION, true, |b| {
+        b.add(&XorPeerAddress(peer(4)));
+    });
+    assert_eq!(reply_code(&r), None);
+    let r = t.send(Method::CREATE_PERMISSION, true, |b| {
+        b.add(&XorPeerAddress(peer(5)))
+            .add(&XorPeerAddress(peer(6)));
+    });
+    assert_eq!(reply_code(&r), Some(508));
+    let mut buf = Vec::new();
+    for last in [5, 6] {
+        let out = t
+            .server
+            .handle_peer_data(t.now, relay, peer(last), b"x", &mut buf);
+        assert_eq!(out, None, "1.2.3.{last} got a permission");
+    }
+    // Refreshing what exists and adding one more fits, and counts the repeated peer once.
+    let r = t.send(Method::CREATE_PERMISSION, true, |b| {
+        b.add(&XorPeerAddress(peer(4)))
+            .add(&XorPeerAddress(peer(5)))
+            .add(&XorPeerAddress(peer(5)));
+    });
+    assert_eq!(reply_code(&r), None);
+    // A channel to a new peer needs a permission slot too: 508, and no channel is bound.
+    let r = t.send(Method::CHANNEL_BIND, true, |b| {
+        b.add(&ChannelNumber(0x4001)).add(&XorPeerAddress(peer(7)));
+    });
+    assert_eq!(reply_code(&r), Some(508));
+    let r = t.send(Method::CHANNEL_BIND, true, |b| {
+        b.add(&ChannelNumber(0x4001)).add(&XorPeerAddress(peer(4)));
+    });
+    assert_eq!(
+        reply_code(&r),
+        None,
+        "0x4001 was left bound to the refused peer"
+    );
+}
