@@ -238,6 +238,10 @@ pub struct Quotas {
     pub permissions_per_allocation: u16,
     /// Channels per allocation (508 beyond it).
     pub channels_per_allocation: u16,
+    /// Peer TCP connections of a TCP allocation (RFC 6062) that wait to be bound, whether
+    /// the client asked for them with Connect (508 beyond it) or a peer opened them to the
+    /// relayed address (refused beyond it: the embedder closes the socket).
+    pub tcp_connections_per_allocation: u16,
 }
 
 impl Default for Quotas {
@@ -248,6 +252,7 @@ impl Default for Quotas {
             allocations_total: 16_384,
             permissions_per_allocation: 64,
             channels_per_allocation: 64,
+            tcp_connections_per_allocation: 32,
         }
     }
 }

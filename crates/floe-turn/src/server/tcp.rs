@@ -66,6 +66,18 @@ impl<C: CredentialLookup> Server<C> {
         }
     }
 
+    /// Whether the allocation `ft` may have one more peer connection waiting to be bound
+    /// ([`Quotas::tcp_connections_per_allocation`](crate::Quotas)).
+    fn tcp_room(&self, ft: &FiveTuple) -> bool {
+        let max = usize::from(self.config.quotas.tcp_connections_per_allocation);
+        self.tcp_conns
+            .values()
+            .filter(|c| c.allocation == *ft)
+            .take(max)
+            .count()
+            < max
+    }
+
     /// Records a peer connection of the allocation `ft` under a fresh id.
     fn open_conn(&mut self, ft: FiveTuple, peer: SocketAddr, state: TcpConnState) -> ConnectionId {
         let id = self.new_connection_id();
@@ -103,15 +115,14 @@ impl<C: CredentialLookup> Server<C> {
         if !now_permits {
             return self.reject(ft, msg, ErrorCode::FORBIDDEN, signer);
         }
-        let held = self
+        if self
             .tcp_conns
             .values()
-            .filter(|c| c.allocation == ft)
-            .collect::<Vec<_>>();
-        if held.iter().any(|c| c.peer == peer) {
+            .any(|c| c.allocation == ft && c.peer == peer)
+        {
             return self.reject(ft, msg, ErrorCode::CONNECTION_ALREADY_EXISTS, signer);
         }
-        if held.len() >= usize::from(self.config.quotas.channels_per_allocation) {
+        if !self.tcp_room(&ft) {
             return self.reject(ft, msg, ErrorCode::INSUFFICIENT_CAPACITY, signer);
         }
         let Some(relayed) = self
@@ -172,8 +183,10 @@ impl<C: CredentialLookup> Server<C> {
     }
 
     /// A peer connected to the relayed TCP address `relayed` (RFC 6062 §5.3). With a
-    /// permission for the peer, the client gets a ConnectionAttempt indication and the
-    /// connection waits 30 s for its ConnectionBind; otherwise `None`: close the connection.
+    /// permission for the peer and room under
+    /// [`Quotas::tcp_connections_per_allocation`](crate::Quotas), the client gets a
+    /// ConnectionAttempt indication and the connection waits 30 s for its ConnectionBind;
+    /// otherwise `None`: close the connection.
     pub fn tcp_peer_accepted(
         &mut self,
         now: Instant,
@@ -182,7 +195,7 @@ impl<C: CredentialLookup> Server<C> {
     ) -> Option<ConnectionId> {
         let ft = *self.by_relay.get(&AddrKey(relayed))?;
         let alloc = self.allocations.get(&ft)?;
-        if !alloc.tcp || !alloc.permits(&peer.ip(), now) {
+        if !alloc.tcp || !alloc.permits(&peer.ip(), now) || !self.tcp_room(&ft) {
             return None;
         }
         let state = TcpConnState::AwaitingBind {

@@ -160,3 +160,36 @@ fn create_permission_over_quota_installs_nothing() {
         "0x4001 was left bound to the refused peer"
     );
 }
+
+#[test]
+fn peer_initiated_tcp_connections_are_capped() {
+    // Review finding 8: every connection a permitted peer opened to a TCP relayed address
+    // (RFC 6062 §5.3) created state and a ConnectionAttempt, without limit.
+    let mut t = T::with_config(|c| c.quotas.tcp_connections_per_allocation = 3);
+    t.ft.transport = Transport::Stream;
+    t.renew_nonce();
+    let r = t.allocate_request(|b| {
+        b.add(&RequestedTransport::TCP);
+    });
+    let m = wire::parse(&r).unwrap();
+    let relay = get::<XorRelayedAddress>(&m).unwrap().0;
+    let r = t.send(Method::CREATE_PERMISSION, true, |b| {
+        b.add(&XorPeerAddress(PEER.parse().unwrap()));
+    });
+    assert_eq!(reply_code(&r), None);
+    let mut accepted = Vec::new();
+    for port in 9000..9010 {
+        let peer = SocketAddr::from(([1, 2, 3, 4], port));
+        if let Some(id) = t.server.tcp_peer_accepted(t.now, relay, peer) {
+            accepted.push(id);
+        }
+    }
+    assert_eq!(accepted.len(), 3);
+    let attempts = core::iter::from_fn(|| t.server.poll_transmit()).count();
+    assert_eq!(attempts, 3, "one ConnectionAttempt per accepted connection");
+    // Connect shares the cap.
+    let r = t.send(Method::CONNECT, true, |b| {
+        b.add(&XorPeerAddress("1.2.3.4:9999".parse().unwrap()));
+    });
+    assert_eq!(reply_code(&r), Some(508));
+}
