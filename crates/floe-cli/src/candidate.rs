@@ -8,7 +8,7 @@ use clap::Subcommand;
 use floe_ice_candidate::{Candidate, ParseOptions, Parsed};
 use serde_json::{Value, json};
 
-use crate::input::{EXIT_FAILED, content_lines, read_text};
+use crate::input::{EXIT_FAILED, content_lines, read_source, usage_error};
 
 /// Subcommands of `floe candidate`.
 #[derive(Debug, Subcommand)]
@@ -61,14 +61,30 @@ pub(crate) fn candidate_json(c: &Candidate<'_>) -> Value {
     })
 }
 
+/// The stdin lines to parse: `(number, Ok(line))`, or `Err(column)` of the first byte of a line
+/// that is not UTF-8 (that line is reported; the others are still parsed).
+fn stdin_lines(bytes: &[u8]) -> Vec<(usize, Result<&str, usize>)> {
+    let mut lines = Vec::new();
+    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        match core::str::from_utf8(raw) {
+            Ok(text) => lines.extend(content_lines(text).map(|(_, l)| (i + 1, Ok(l)))),
+            Err(e) => {
+                let valid = core::str::from_utf8(&raw[..e.valid_up_to()]).unwrap_or_default();
+                lines.push((i + 1, Err(valid.chars().count() + 1)));
+            }
+        }
+    }
+    lines
+}
+
 fn parse(args: &[String], json: bool, strict: bool) -> ExitCode {
     let stdin;
-    let lines: Vec<(usize, &str)> = if args.is_empty() {
-        stdin = match read_text("-") {
-            Ok(text) => text,
-            Err(code) => return code,
+    let lines: Vec<(usize, Result<&str, usize>)> = if args.is_empty() {
+        stdin = match read_source("-") {
+            Ok(bytes) => bytes,
+            Err(e) => return usage_error(&format!("stdin: {e}")),
         };
-        content_lines(&stdin).collect()
+        stdin_lines(&stdin)
     } else {
         args.iter()
             .enumerate()
@@ -77,6 +93,7 @@ fn parse(args: &[String], json: bool, strict: bool) -> ExitCode {
                 let t = l.trim_start();
                 !t.is_empty() && !t.starts_with('#')
             })
+            .map(|(i, l)| (i, Ok(l)))
             .collect()
     };
     let options = if strict {
@@ -86,6 +103,14 @@ fn parse(args: &[String], json: bool, strict: bool) -> ExitCode {
     };
     let mut failed = false;
     for (number, line) in lines {
+        let line = match line {
+            Ok(line) => line,
+            Err(column) => {
+                failed = true;
+                eprintln!("{number}:{column}: invalid UTF-8");
+                continue;
+            }
+        };
         match Candidate::parse_with(line, options) {
             Ok(parsed) if json => println!("{}", candidate_json(&parsed.candidate)),
             Ok(parsed) => print!("{}", readable(number, &parsed)),

@@ -8,6 +8,10 @@ const SRFLX: &str = "candidate:842163049 1 udp 1677729535 203.0.113.7 46154 typ 
 const LEGACY_TCP: &str = "a=candidate:1 1 TCP 1518283007 192.0.2.9 9 typ host";
 
 fn floe(args: &[&str], stdin: Option<&str>) -> Output {
+    floe_bytes(args, stdin.unwrap_or("").as_bytes())
+}
+
+fn floe_bytes(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_floe"))
         .arg("candidate")
         .arg("parse")
@@ -18,9 +22,7 @@ fn floe(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("run floe");
     let mut input = child.stdin.take().expect("stdin");
-    input
-        .write_all(stdin.unwrap_or("").as_bytes())
-        .expect("write stdin");
+    input.write_all(stdin).expect("write stdin");
     drop(input);
     child.wait_with_output().expect("wait for floe")
 }
@@ -124,4 +126,18 @@ fn arguments_are_numbered_in_order_and_all_errors_reported() {
 fn usage_errors_exit_2() {
     let out = floe(&["--no-such-flag"], None);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_an_invalid_line_and_the_others_are_parsed() {
+    let input = [
+        SRFLX.as_bytes(),
+        b"\ncandidate:1 1 udp 1 caf\xe9 9 typ host\n",
+        SRFLX.as_bytes(),
+    ]
+    .concat();
+    let out = floe_bytes(&["--json"], &input);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stderr), "2:24: invalid UTF-8\n");
+    assert_eq!(text(&out.stdout).lines().count(), 2);
 }
