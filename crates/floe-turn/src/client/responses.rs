@@ -359,6 +359,50 @@ impl Client {
         }
     }
 
+    /// A request got no answer. Refreshes of what still lives are sent again at once (the
+    /// next one may get through; RFC 8656 §7.3 keeps an allocation until its lifetime ends);
+    /// anything else fails with [`Failure::Timeout`].
+    fn timed_out(&mut self, now: Instant, purpose: Purpose) {
+        let live = self.state == ClientState::Allocated;
+        match purpose {
+            Purpose::Refresh { lifetime } if lifetime != Some(0) && live => {
+                if let Some(a) = &mut self.allocation
+                    && now < a.expires
+                {
+                    a.refresh_at = now;
+                    return;
+                }
+                self.fail(Purpose::Refresh { lifetime }, Failure::Timeout);
+            }
+            Purpose::CreatePermission { peers } if live => {
+                let mut failed = Vec::new();
+                for peer in peers {
+                    match self.permissions.get_mut(&peer) {
+                        Some(p) if p.installed => {
+                            p.in_flight = false;
+                            p.refresh_at = Some(now);
+                        }
+                        _ => failed.push(peer),
+                    }
+                }
+                if !failed.is_empty() {
+                    let purpose = Purpose::CreatePermission { peers: failed };
+                    self.fail(purpose, Failure::Timeout);
+                }
+            }
+            Purpose::ChannelBind { number, peer } if live => {
+                match self.channels.get_mut(&peer).filter(|c| c.number == number) {
+                    Some(c) if c.bound => {
+                        c.in_flight = false;
+                        c.refresh_at = Some(now);
+                    }
+                    _ => self.fail(Purpose::ChannelBind { number, peer }, Failure::Timeout),
+                }
+            }
+            purpose => self.fail(purpose, Failure::Timeout),
+        }
+    }
+
     fn lose(&mut self, reason: Failure) {
         self.finish(TurnEvent::AllocationLost { reason });
     }
@@ -383,7 +427,7 @@ impl Client {
             self.transactions.poll_event()
         {
             if let Some(tx) = self.outstanding.remove(&transaction_id) {
-                self.fail(tx.purpose, Failure::Timeout);
+                self.timed_out(now, tx.purpose);
             }
         }
         if self.state != ClientState::Allocated {
