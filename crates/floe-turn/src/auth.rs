@@ -9,6 +9,7 @@ use base64::Engine as _;
 use floe_stun::{IntegrityKey, PasswordAlgorithm};
 use hmac::{KeyInit, Mac};
 use subtle::ConstantTimeEq as _;
+use zeroize::Zeroize as _;
 
 use crate::types::{FiveTuple, Transport};
 
@@ -18,6 +19,13 @@ use crate::types::{FiveTuple, Transport};
 pub struct LongTermKey {
     bytes: [u8; 32],
     len: u8,
+}
+
+impl Drop for LongTermKey {
+    /// Wipes the key bytes, so a freed key does not linger in memory.
+    fn drop(&mut self) {
+        self.bytes.zeroize();
+    }
 }
 
 impl fmt::Debug for LongTermKey {
@@ -267,6 +275,12 @@ pub(crate) struct NonceMinter {
     key: [u8; 20],
     lifetime_secs: u32,
     cookie: bool,
+}
+
+impl Drop for NonceMinter {
+    fn drop(&mut self) {
+        self.key.zeroize();
+    }
 }
 
 impl fmt::Debug for NonceMinter {
