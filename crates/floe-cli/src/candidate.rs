@@ -26,6 +26,10 @@ pub(crate) enum Command {
         /// Follow RFC 8839 / RFC 6544 strictly instead of accepting what browsers send.
         #[arg(long)]
         strict: bool,
+        /// Lenient mode: accept any token as transport (kept as written, with a warning), not
+        /// only UDP, TCP and `ssltcp`.
+        #[arg(long)]
+        allow_unknown_transports: bool,
     },
 }
 
@@ -36,7 +40,19 @@ pub(crate) fn run(cmd: Command) -> ExitCode {
             lines,
             json,
             strict,
-        } => parse(&lines, json, strict),
+            allow_unknown_transports,
+        } => {
+            let options = if strict {
+                ParseOptions::strict()
+            } else {
+                ParseOptions::lenient()
+            };
+            parse(
+                &lines,
+                json,
+                options.allow_unknown_transports(allow_unknown_transports),
+            )
+        }
     }
 }
 
@@ -77,7 +93,7 @@ fn stdin_lines(bytes: &[u8]) -> Vec<(usize, Result<&str, usize>)> {
     lines
 }
 
-fn parse(args: &[String], json: bool, strict: bool) -> ExitCode {
+fn parse(args: &[String], json: bool, options: ParseOptions) -> ExitCode {
     let stdin;
     let lines: Vec<(usize, Result<&str, usize>)> = if args.is_empty() {
         stdin = match read_source("-") {
@@ -95,11 +111,6 @@ fn parse(args: &[String], json: bool, strict: bool) -> ExitCode {
             })
             .map(|(i, l)| (i, Ok(l)))
             .collect()
-    };
-    let options = if strict {
-        ParseOptions::strict()
-    } else {
-        ParseOptions::lenient()
     };
     let mut failed = false;
     for (number, line) in lines {

@@ -141,3 +141,18 @@ fn a_line_that_is_not_utf8_is_an_invalid_line_and_the_others_are_parsed() {
     assert_eq!(text(&out.stderr), "2:24: invalid UTF-8\n");
     assert_eq!(text(&out.stdout).lines().count(), 2);
 }
+
+#[test]
+fn unknown_transports_are_refused_unless_allowed() {
+    let quic = "candidate:1 1 quic 2122260223 192.0.2.1 443 typ host";
+    let out = floe(&[quic], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "1:15: bad transport: expected UDP or TCP\n"
+    );
+    let out = floe(&["--json", "--allow-unknown-transports", quic], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["transport"], "quic");
+}

@@ -60,6 +60,12 @@
 //! - Strict vs lenient: lenient (the default) accepts what real stacks emit and reports each
 //!   departure as a typed [`Warning`]; strict turns every RFC-violating warning into
 //!   [`ParseError::NotStrict`]. See [`WarningKind`] for the list.
+//! - Transports: lenient mode keeps the non-standard tokens real stacks send (`ssltcp`) as
+//!   written, with a warning; any other unknown token is rejected as [`ParseError::BadTransport`]
+//!   unless [`ParseOptions::allow_unknown_transports`] is set. WebRTC parsers (webrtc-sdp,
+//!   librice) reject `FOO`-style transports and the shared corpus lists them as bad lines, so an
+//!   arbitrary token is treated as a corrupted line by default; a caller that speaks a new
+//!   transport opts in.
 //! - Errors name the field ([`ParseError::field`]) and the 1-based byte column.
 //! - Extensions are kept as one canonical string slice and iterated on demand, so a parse does
 //!   not allocate however many pairs a line has.
