@@ -249,6 +249,18 @@ impl ServerThread {
     /// # Errors
     /// When the listening socket cannot be bound.
     pub fn start(users: &[(&str, &str)], realm: &str) -> io::Result<Self> {
+        Self::start_with(users, realm, |_| {})
+    }
+
+    /// Like [`ServerThread::start`], with `adjust` applied to the server's configuration.
+    ///
+    /// # Errors
+    /// When the listening socket cannot be bound.
+    pub fn start_with(
+        users: &[(&str, &str)],
+        realm: &str,
+        adjust: impl FnOnce(&mut ServerConfig),
+    ) -> io::Result<Self> {
         let listen = UdpSocket::bind("127.0.0.1:0")?;
         listen.set_nonblocking(true)?;
         let addr = listen.local_addr()?;
@@ -258,6 +270,7 @@ impl ServerThread {
         }
         let mut config = ServerConfig::new(realm);
         config.peer_policy = PeerPolicy::default().allow_loopback(true);
+        adjust(&mut config);
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
         let thread = thread::spawn(move || {

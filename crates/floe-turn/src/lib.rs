@@ -95,12 +95,20 @@
 //!   [`ServerEvent::RelayRequested`] and is answered with [`Server::provide_relay`]; RFC 6062
 //!   connections work the same way ([`ServerEvent::TcpConnectRequested`],
 //!   [`Server::tcp_peer_accepted`]). Nothing blocks inside the state machine.
-//! - **No state before authentication.** Challenges carry stateless nonces: a timestamp and
-//!   an HMAC over it and the client's IP under a key drawn from the seeded RNG. They expire
-//!   (438) and cannot be forged; a request that does not authenticate leaves nothing behind
-//!   (checked by `tests/prop_server.rs`).
-//! - **Compatibility with RFC 5766 peers.** The server accepts channel numbers up to 0x7FFF
-//!   (coturn's own client uses them), over UDP and streams; the client uses RFC 8656's range.
+//! - **No state before authentication.** Challenges carry stateless nonces: a timestamp, the
+//!   client port and an HMAC over them and the whole 5-tuple under a key drawn from the seeded
+//!   RNG. They expire (438), cannot be forged, and cannot be replayed from another port (only
+//!   RFC 6062 ConnectionBind, which comes from a new port, may); a request that does not
+//!   authenticate leaves nothing behind (checked by `tests/prop_server.rs`). Quotas bound
+//!   allocations per user, per client IP and in total.
+//! - **Responses must be authenticated.** The client applies a response to a signed request
+//!   only when it carries the request's kind of MESSAGE-INTEGRITY and verifies (401 and 438
+//!   excepted, RFC 8489 §9.2.5), and ignores a success to the unsigned first Allocate unless
+//!   [`ClientConfig::allow_unauthenticated_server`] is set (RFC 8656 §7.2).
+//! - **Compatibility with RFC 5766 peers.** With [`ServerConfig::rfc5766_channels`] the server
+//!   accepts channel numbers up to 0x7FFF (coturn's own client may use them), over UDP and
+//!   streams; by default it follows RFC 8656 §12.2 and refuses them. The client uses RFC
+//!   8656's range.
 //! - **Small allocations.** About 660 bytes of server state per allocation with one permission
 //!   and one channel ([`Server::memory_usage`]).
 //!
