@@ -143,7 +143,8 @@ impl fmt::Display for Level {
 /// rest as warnings. Strict mode rejects every kind except the ones RFC 8866 asks parsers to
 /// tolerate or that real, valid offers carry, which stay warnings: LF line endings, a missing
 /// final newline, trailing white space on an `a=` line, an empty `s=`, `c=`/`b=` right after
-/// `t=`, and the candidate advisories (see [`crate::CandidateAttribute`]).
+/// `t=`, and the candidate advisories (see [`crate::CandidateAttribute`]; the candidate
+/// parser's RFC violations become errors with [`crate::ParseOptions::strict_candidates`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]

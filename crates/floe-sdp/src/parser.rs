@@ -54,6 +54,11 @@ pub struct ParseOptions {
     pub mode: Mode,
     /// Check the values of known attributes (default `true`).
     pub check_attribute_values: bool,
+    /// In [`Mode::Strict`], reject an `a=candidate` that breaks RFC 8839 §5.1 or RFC 6544 §4.5
+    /// (what `floe_ice_candidate`'s strict mode rejects: a TCP candidate without `tcptype`, a
+    /// zone id, a priority above 2^31-1, ...). Default `false`: real offers carry such
+    /// candidates (legacy Chrome and JsSIP TCP candidates), so they are warnings in both modes.
+    pub strict_candidates: bool,
 }
 
 impl ParseOptions {
@@ -63,7 +68,26 @@ impl ParseOptions {
         Self {
             mode,
             check_attribute_values: true,
+            strict_candidates: false,
         }
+    }
+
+    /// Sets [`ParseOptions::strict_candidates`].
+    ///
+    /// ```
+    /// use floe_sdp::{Mode, ParseOptions, SessionDescription};
+    /// let input = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n\
+    ///              a=candidate:1 1 tcp 1518280447 192.0.2.7 9 typ host\r\n";
+    /// assert!(SessionDescription::parse_with(input, Mode::Strict).is_ok());
+    /// let err = SessionDescription::parse_with(input, ParseOptions::new(Mode::Strict).strict_candidates(true))
+    ///     .unwrap_err();
+    /// assert_eq!((err.line, err.column), (6, 17)); // the transport without tcptype
+    /// # Ok::<(), floe_sdp::ParseError>(())
+    /// ```
+    #[must_use]
+    pub const fn strict_candidates(mut self, strict: bool) -> Self {
+        self.strict_candidates = strict;
+        self
     }
 
     /// Sets [`ParseOptions::check_attribute_values`].
@@ -176,6 +200,7 @@ fn column(text: &str, at: usize) -> u32 {
 struct Checker {
     mode: Mode,
     check_values: bool,
+    strict_candidates: bool,
     warnings: Vec<Diagnostic>,
     level: Level,
     rank: u8,
@@ -398,7 +423,9 @@ impl Checker {
                 name: known.name,
                 error: e.kind,
             };
-            if strict {
+            let strict_candidate =
+                self.strict_candidates && matches!(e.kind, ValueErrorKind::CandidateWarning { .. });
+            if strict || strict_candidate {
                 self.deviation(n, text, at, kind)?;
             } else {
                 self.note(n, text, at, kind);
@@ -438,6 +465,7 @@ fn parse_pass(
     let mut c = Checker {
         mode: options.mode,
         check_values: options.check_attribute_values,
+        strict_candidates: options.strict_candidates,
         warnings: Vec::new(),
         level: Level::Session,
         rank: 0,

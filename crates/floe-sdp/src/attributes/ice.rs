@@ -166,9 +166,9 @@ number_attribute!(
 /// parser's diagnostic points at the port or address; [`TypedAttribute::advisory`], which has no
 /// text at hand, gives offset 0).
 /// What the candidate parser reports as an RFC violation (e.g. a TCP candidate without
-/// `tcptype`, RFC 6544 §4.5, which legacy Chrome and JsSIP send) is a warning in both modes;
-/// use `floe_ice_candidate::Candidate::parse_strict` on [`CandidateAttribute::candidate`]'s
-/// text to reject it.
+/// `tcptype`, RFC 6544 §4.5, which legacy Chrome and JsSIP send) is a warning in both modes
+/// unless [`ParseOptions::strict_candidates`](crate::ParseOptions::strict_candidates) makes it a
+/// strict-mode error.
 ///
 /// ```
 /// use floe_sdp::{CandidateAttribute, TypedAttribute};
