@@ -1,5 +1,6 @@
 //! floe-turn benchmarks: ChannelData decode and encode, the server's relay path per packet in
-//! both directions, an authenticated Allocate handled by the server (and the 401 challenge),
+//! both directions and the client's data path (send into a reused buffer, receive borrowed),
+//! an authenticated Allocate handled by the server (and the 401 challenge),
 //! and the server's memory per allocation with one permission and one channel (printed, from
 //! `Server::memory_usage`).
 #![allow(
@@ -38,6 +39,7 @@ fn server(now: Instant) -> Server<StaticCredentials> {
     let mut config = ServerConfig::new("example.org");
     config.rng_seed = Some([1; 32]);
     config.quotas.allocations_per_user = u32::MAX;
+    config.quotas.allocations_per_client_ip = u32::MAX;
     config.quotas.allocations_total = u32::MAX;
     config.peer_policy = config
         .peer_policy
@@ -51,13 +53,13 @@ fn server(now: Instant) -> Server<StaticCredentials> {
 }
 
 /// Runs our client against `server` on `ft` until it has an allocation with a permission
-/// and a channel to [`PEER`]; returns the relayed address and the channel.
+/// and a channel to [`PEER`]; returns the client and the channel.
 fn allocate_with_channel(
     server: &mut Server<StaticCredentials>,
     now: Instant,
     ft: FiveTuple,
     relayed: SocketAddr,
-) -> u16 {
+) -> (Client, u16) {
     let mut cfg = ClientConfig::new(SERVER.parse().unwrap(), "alice", "secret");
     cfg.rng_seed = Some([ft.client.port() as u8; 32]);
     let mut client = Client::new(cfg);
@@ -88,7 +90,7 @@ fn allocate_with_channel(
                     client.create_permission(now, peer.ip()).unwrap();
                     channel = client.bind_channel(now, peer).unwrap();
                 }
-                TurnEvent::ChannelBound { channel: c, .. } => return c,
+                TurnEvent::ChannelBound { channel: c, .. } => return (client, c),
                 _ => {}
             }
         }
@@ -135,7 +137,7 @@ fn relay_path(c: &mut Criterion) {
     }
     let ft = five_tuple(50_000);
     let relayed: SocketAddr = "192.0.2.1:49152".parse().unwrap();
-    let channel = allocate_with_channel(&mut server, now, ft, relayed);
+    let (mut client, channel) = allocate_with_channel(&mut server, now, ft, relayed);
     let peer: SocketAddr = PEER.parse().unwrap();
     let mut g = c.benchmark_group("turn/relay");
     g.throughput(Throughput::Elements(1));
@@ -160,6 +162,24 @@ fn relay_path(c: &mut Criterion) {
                     .handle_peer_data(now, relayed, peer, black_box(&payload), &mut out)
                     .unwrap();
                 black_box((t.five_tuple.client, out.len()))
+            });
+        });
+        // The client's side of the same path: ChannelData written into a reused buffer,
+        // and peer data handed back borrowed from the datagram.
+        g.bench_function(format!("client_send/{size}"), |b| {
+            b.iter(|| {
+                client.send_to(peer, black_box(&payload), &mut out).unwrap();
+                black_box(out.len())
+            });
+        });
+        let server_addr: SocketAddr = SERVER.parse().unwrap();
+        g.bench_function(format!("client_receive/{size}"), |b| {
+            b.iter(|| {
+                let r = client
+                    .handle_receive(now, server_addr, black_box(&inbound))
+                    .unwrap()
+                    .unwrap();
+                black_box((r.peer, r.data.len()))
             });
         });
     }

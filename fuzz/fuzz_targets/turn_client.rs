@@ -27,6 +27,6 @@ fuzz_target!(|data: &[u8]| {
             }
             Op::Command(k) => command(&mut s.client, s.now, k),
         }
-        drain_client(&mut s.client);
+        drain_client(&mut s.client, s.now);
     }
 });

@@ -53,6 +53,7 @@ pub fn shuttle(s: &mut Setup) {
                 .client
                 .handle_receive(s.now, SERVER.parse().unwrap(), &t.data);
         }
+        drain_received(&mut s.client, s.now);
         while s.client.poll_event().is_some() {}
         if !moved {
             return;
@@ -169,21 +170,33 @@ pub fn ops(mut data: &[u8]) -> impl Iterator<Item = Op<'_>> {
 }
 
 /// Runs a client command (the API-misuse paths included).
+#[allow(dead_code)]
 pub fn command(c: &mut Client, now: Instant, k: u8) {
     let peer: SocketAddr = PEER.parse().unwrap();
     let _ = match k % 7 {
         0 => c.allocate(now),
         1 => c.create_permission(now, peer.ip()),
         2 => c.bind_channel(now, peer).map(drop),
-        3 => c.send_to(peer, b"fuzz"),
+        3 => c.send_to(peer, b"fuzz", &mut Vec::new()),
         4 => c.refresh(now),
         5 => c.close(now),
-        _ => c.send_to(peer, &[0; 1200]),
+        _ => c.send_to(peer, &[0; 1200], &mut Vec::new()),
     };
 }
 
+/// The rest of a stream's frames; a framing error leaves the stream out of sync for good.
+pub fn drain_received(c: &mut Client, now: Instant) {
+    loop {
+        match c.poll_received(now) {
+            Ok(None) | Err(floe_turn::ReceiveError::Framing(_)) => break,
+            Ok(Some(_)) | Err(_) => {}
+        }
+    }
+}
+
 #[allow(dead_code)]
-pub fn drain_client(c: &mut Client) {
+pub fn drain_client(c: &mut Client, now: Instant) {
+    drain_received(c, now);
     while c.poll_transmit().is_some() {}
     while let Some(e) = c.poll_event() {
         let _: TurnEvent = e;

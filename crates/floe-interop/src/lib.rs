@@ -18,8 +18,8 @@ use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
 use floe_turn::{
-    Client, ClientConfig, FiveTuple, PeerPolicy, RelayGrant, Server, ServerConfig, ServerEvent,
-    StaticCredentials, Transport, TurnEvent,
+    Client, ClientConfig, FiveTuple, PeerPolicy, ReceiveError, Received, RelayGrant, Server,
+    ServerConfig, ServerEvent, StaticCredentials, Transport, TurnEvent,
 };
 
 /// The coturn under test, from `FLOE_COTURN` (set by `.ci/interop.sh`). Without it the test
@@ -116,6 +116,16 @@ enum Conn {
     Tcp(TcpStream),
 }
 
+/// What [`ClientDriver::wait_for_seen`] shows its picker.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Seen<'a> {
+    /// An event of the client.
+    Event(&'a TurnEvent),
+    /// Peer data, borrowed from the receive buffer.
+    Data(Received<'a>),
+}
+
 /// Runs a [`Client`] over a real UDP socket or TCP stream.
 #[derive(Debug)]
 pub struct ClientDriver {
@@ -170,6 +180,23 @@ impl ClientDriver {
         Ok(())
     }
 
+    /// Sends `data` to `peer` through the relay (Send indication or ChannelData).
+    ///
+    /// # Errors
+    /// A description of the client's refusal or the socket failure.
+    pub fn send_to(&mut self, peer: SocketAddr, data: &[u8]) -> Result<(), String> {
+        let mut out = Vec::new();
+        self.client
+            .send_to(peer, data, &mut out)
+            .map_err(|e| e.to_string())?;
+        let server = self.client.server();
+        match &mut self.conn {
+            Conn::Udp(s) => s.send_to(&out, server).map(drop),
+            Conn::Tcp(s) => s.write_all(&out),
+        }
+        .map_err(|e| format!("send: {e}"))
+    }
+
     /// Drives the client until `pick` accepts an event; every event seen is returned in the
     /// error when the deadline passes first.
     ///
@@ -180,12 +207,27 @@ impl ClientDriver {
         timeout: Duration,
         mut pick: impl FnMut(&TurnEvent) -> Option<T>,
     ) -> Result<T, String> {
+        self.wait_for_seen(timeout, |seen| match seen {
+            Seen::Event(e) => pick(e),
+            Seen::Data(_) => None,
+        })
+    }
+
+    /// Drives the client until `pick` accepts an event or peer data.
+    ///
+    /// # Errors
+    /// A description of what happened instead, on timeout or socket failure.
+    pub fn wait_for_seen<T>(
+        &mut self,
+        timeout: Duration,
+        mut pick: impl FnMut(Seen<'_>) -> Option<T>,
+    ) -> Result<T, String> {
         let deadline = Instant::now() + timeout;
         let mut seen = Vec::new();
         loop {
             self.flush().map_err(|e| format!("send: {e}"))?;
             while let Some(e) = self.client.poll_event() {
-                if let Some(t) = pick(&e) {
+                if let Some(t) = pick(Seen::Event(&e)) {
                     self.flush().map_err(|e| format!("send: {e}"))?;
                     return Ok(t);
                 }
@@ -217,9 +259,23 @@ impl ClientDriver {
                     return Err("the server closed the connection".into());
                 }
                 Ok((n, from)) => {
-                    let _ = self
-                        .client
-                        .handle_receive(Instant::now(), from, &self.buf[..n]);
+                    let now = Instant::now();
+                    let mut got = match self.client.handle_receive(now, from, &self.buf[..n]) {
+                        Ok(Some(r)) => pick(Seen::Data(r)),
+                        _ => None,
+                    };
+                    while got.is_none() {
+                        match self.client.poll_received(now) {
+                            Ok(Some(r)) => got = pick(Seen::Data(r)),
+                            Ok(None) => break,
+                            Err(ReceiveError::Framing(e)) => return Err(format!("stream: {e}")),
+                            Err(_) => {}
+                        }
+                    }
+                    if let Some(t) = got {
+                        self.flush().map_err(|e| format!("send: {e}"))?;
+                        return Ok(t);
+                    }
                 }
                 Err(e)
                     if matches!(

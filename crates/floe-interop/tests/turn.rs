@@ -7,7 +7,7 @@ use core::time::Duration;
 use std::process::Command;
 use std::time::Instant;
 
-use floe_interop::{ClientDriver, EchoPeer, ServerThread, coturn, have_turnutils};
+use floe_interop::{ClientDriver, EchoPeer, Seen, ServerThread, coturn, have_turnutils};
 use floe_turn::{Failure, TurnEvent};
 
 const STEP: Duration = Duration::from_secs(10);
@@ -15,14 +15,10 @@ const STEP: Duration = Duration::from_secs(10);
 /// Sends `payload` to the echo `peer` and checks that it comes back unchanged, on a channel or
 /// in a Data indication as `channel` says.
 fn expect_echo(d: &mut ClientDriver, peer: SocketAddr, payload: &[u8], channel: bool) {
-    d.client.send_to(peer, payload).unwrap();
+    d.send_to(peer, payload).unwrap();
     let back = d
-        .wait_for(STEP, |e| match e {
-            TurnEvent::Data {
-                peer: p,
-                data,
-                via_channel,
-            } if *p == peer => Some((data.clone(), *via_channel)),
+        .wait_for_seen(STEP, |seen| match seen {
+            Seen::Data(r) if r.peer == peer => Some((r.data.to_vec(), r.via_channel)),
             _ => None,
         })
         .expect("the echo");

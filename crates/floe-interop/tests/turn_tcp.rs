@@ -50,7 +50,10 @@ fn bind_data_connection(
     while let Some(req) = dc.poll_transmit() {
         data.write_all(&req).unwrap();
         let n = data.read(&mut buf).unwrap();
-        rest = dc.handle_receive(Instant::now(), &buf[..n]).unwrap();
+        rest = dc
+            .handle_receive(Instant::now(), &buf[..n])
+            .unwrap()
+            .into_owned();
     }
     assert_eq!(dc.state(), &DataConnectionState::Bound);
     (data, rest)

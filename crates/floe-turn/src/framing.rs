@@ -60,6 +60,11 @@ impl StreamFramer {
         Self::default()
     }
 
+    /// A frame returned by [`StreamFramer::pop_range`] since the last `push`.
+    pub(crate) fn frame(&self, range: core::ops::Range<usize>) -> &[u8] {
+        self.buf.get(range).unwrap_or_default()
+    }
+
     /// Appends bytes read from the stream.
     pub fn push(&mut self, bytes: &[u8]) {
         if self.read > 0 {
@@ -91,12 +96,22 @@ impl StreamFramer {
     /// # Errors
     /// A [`FramingError`] carrying the stream offset of the bad frame.
     pub fn pop(&mut self) -> Result<Option<(FrameKind, &[u8])>, FramingError> {
+        Ok(self
+            .pop_range()?
+            .map(|(kind, range)| (kind, &self.buf[range])))
+    }
+
+    /// Like [`StreamFramer::pop`], but returns where the frame lies; read it with
+    /// [`StreamFramer::frame`] until the next `push`.
+    pub(crate) fn pop_range(
+        &mut self,
+    ) -> Result<Option<(FrameKind, core::ops::Range<usize>)>, FramingError> {
         let offset = self.base + self.read as u64;
         match frame_len(&self.buf[self.read..]) {
             Ok(Some((kind, len))) => {
                 let start = self.read;
                 self.read += len;
-                Ok(Some((kind, &self.buf[start..start + len])))
+                Ok(Some((kind, start..start + len)))
             }
             Ok(None) => Ok(None),
             Err(FramingError::UnknownFrame { first_byte, .. }) => {

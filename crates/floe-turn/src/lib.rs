@@ -6,8 +6,12 @@
 //! Nothing here touches a socket, a clock or global randomness. Both sides are driven the
 //! same way:
 //!
-//! 1. feed input: `handle_receive(now, ...)` (and on the server `handle_peer_data`);
-//! 2. drain `poll_transmit()` and send each [`Transmit`];
+//! 1. feed input: `handle_receive(now, ...)` (and on the server `handle_peer_data`); data
+//!    for the application comes back from it borrowed, never copied (the client's
+//!    [`Received`], the server's [`PeerTransmit`]); a stream client then drains
+//!    `poll_received(now)`;
+//! 2. drain `poll_transmit()` and send each [`Transmit`] (the client writes application data
+//!    into the caller's buffer with `send_to` instead);
 //! 3. drain `poll_event()`;
 //! 4. call `handle_timeout(now)` when `poll_timeout()` is reached.
 //!
@@ -52,6 +56,12 @@
 //!     }
 //! };
 //! assert_eq!(relayed, "192.0.2.1:49152".parse().unwrap());
+//!
+//! // Data path: the client writes into a buffer it reuses; peer data comes back borrowed.
+//! let peer: std::net::SocketAddr = "203.0.113.5:7000".parse().unwrap();
+//! let mut out = Vec::new();
+//! assert!(client.send_to(peer, b"hi", &mut out).is_err()); // no permission yet
+//! # let _ = out;
 //! ```
 //!
 //! # RFC checklist
@@ -132,7 +142,8 @@ mod wire;
 pub use auth::{CredentialLookup, LongTermKey, RestCredentials, Secret, StaticCredentials};
 pub use client::{
     CHANNEL_REFRESH, Client, ClientConfig, ClientError, ClientState, DEFAULT_RC, DEFAULT_RTO,
-    DataConnection, DataConnectionState, Failure, PERMISSION_REFRESH, ReceiveError, TurnEvent,
+    DataConnection, DataConnectionState, Failure, PERMISSION_REFRESH, ReceiveError, Received,
+    TurnEvent,
 };
 pub use floe_stun::attributes::ConnectionId;
 pub use floe_stun::framing::{FrameKind, FramingError};

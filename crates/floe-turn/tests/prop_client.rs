@@ -197,11 +197,20 @@ fn run(ops: &[Op], transport: Transport) {
                 let _ = match k {
                     0 => c.create_permission(now, peer.ip()).map(drop),
                     1 => c.bind_channel(now, peer).map(drop),
-                    2 => c.send_to(peer, b"x"),
+                    2 => c.send_to(peer, b"x", &mut Vec::new()),
                     3 => c.refresh(now),
                     4 => c.close(now),
                     _ => c.allocate(now),
                 };
+            }
+        }
+        // On streams, the rest of what was received (bounded: every frame is consumed or the
+        // stream is out of sync).
+        loop {
+            match c.poll_received(now) {
+                Ok(Some(_)) => {}
+                Ok(None) | Err(floe_turn::ReceiveError::Framing(_)) => break,
+                Err(_) => {}
             }
         }
         while c.poll_event().is_some() {}

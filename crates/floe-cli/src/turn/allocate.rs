@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
-use floe_turn::{AddressFamily, Client, ClientConfig, Transport, TurnEvent};
+use floe_turn::{
+    AddressFamily, Client, ClientConfig, ReceiveError, Received, Transport, TurnEvent,
+};
 use serde_json::{Value, json};
 
 use super::conn::Conn;
@@ -77,13 +79,13 @@ impl Session {
     fn wait_for<T>(
         &mut self,
         what: &str,
-        mut pick: impl FnMut(&TurnEvent) -> Option<T>,
+        mut pick: impl FnMut(Seen<'_>) -> Option<T>,
     ) -> Result<T, String> {
         let deadline = Instant::now() + self.step_timeout;
         loop {
             self.flush()?;
             while let Some(e) = self.client.poll_event() {
-                if let Some(t) = pick(&e) {
+                if let Some(t) = pick(Seen::Event(&e)) {
                     self.flush()?;
                     return Ok(t);
                 }
@@ -109,16 +111,43 @@ impl Session {
             let wait = wake.saturating_duration_since(now);
             match self.conn.recv(&mut self.buf, wait, self.server) {
                 Ok(Some((n, from))) => {
-                    // Stray datagrams (from elsewhere, or stale) are not fatal.
-                    let _ = self
-                        .client
-                        .handle_receive(Instant::now(), from, &self.buf[..n]);
+                    // Stray datagrams (from elsewhere, or stale) are not fatal; peer data
+                    // comes back borrowed from the receive buffer.
+                    let now = Instant::now();
+                    let mut got = match self.client.handle_receive(now, from, &self.buf[..n]) {
+                        Ok(Some(r)) => pick(Seen::Data(r)),
+                        _ => None,
+                    };
+                    while got.is_none() {
+                        match self.client.poll_received(now) {
+                            Ok(Some(r)) => got = pick(Seen::Data(r)),
+                            Ok(None) => break,
+                            Err(ReceiveError::Framing(e)) => return Err(format!("{what}: {e}")),
+                            Err(_) => {}
+                        }
+                    }
+                    if let Some(t) = got {
+                        self.flush()?;
+                        return Ok(t);
+                    }
                 }
                 Ok(None) => {}
                 Err(e) => return Err(format!("{what}: {e}")),
             }
             self.client.handle_timeout(Instant::now());
         }
+    }
+
+    /// [`Session::wait_for`] an event.
+    fn wait_event<T>(
+        &mut self,
+        what: &str,
+        mut pick: impl FnMut(&TurnEvent) -> Option<T>,
+    ) -> Result<T, String> {
+        self.wait_for(what, |seen| match seen {
+            Seen::Event(e) => pick(e),
+            Seen::Data(_) => None,
+        })
     }
 
     /// Runs one step and records it; `false` stops the run.
@@ -142,6 +171,12 @@ impl Session {
     }
 }
 
+/// What [`Session::wait_for`] shows its picker: an event, or peer data.
+enum Seen<'a> {
+    Event(&'a TurnEvent),
+    Data(Received<'a>),
+}
+
 /// Sends `payload` to `peer` and waits for the same bytes back from it.
 fn echo(
     s: &mut Session,
@@ -149,15 +184,16 @@ fn echo(
     payload: &[u8],
     channel: bool,
 ) -> Result<String, String> {
+    let mut out = Vec::new();
     s.client
-        .send_to(peer, payload)
+        .send_to(peer, payload, &mut out)
         .map_err(|e| format!("send: {e}"))?;
-    s.wait_for("echo", |e| match e {
-        TurnEvent::Data {
-            peer: from,
-            data,
-            via_channel,
-        } if *from == peer && data == payload => Some(*via_channel),
+    let server = s.client.server();
+    s.conn
+        .send(server, &out)
+        .map_err(|e| format!("send to {server}: {e}"))?;
+    s.wait_for("echo", |seen| match seen {
+        Seen::Data(r) if r.peer == peer && r.data == payload => Some(r.via_channel),
         _ => None,
     })
     .and_then(|via| {
@@ -216,7 +252,7 @@ fn exercise(s: &mut Session, peer: Option<SocketAddr>, summary: &mut Value) -> b
         s.client
             .allocate(Instant::now())
             .map_err(|e| e.to_string())?;
-        let (relayed, mapped, lifetime) = s.wait_for("allocate", |e| match e {
+        let (relayed, mapped, lifetime) = s.wait_event("allocate", |e| match e {
             TurnEvent::Allocated {
                 relayed,
                 mapped,
@@ -245,7 +281,7 @@ fn exercise(s: &mut Session, peer: Option<SocketAddr>, summary: &mut Value) -> b
             s.client
                 .create_permission(Instant::now(), peer.ip())
                 .map_err(|e| e.to_string())?;
-            s.wait_for("permission", |e| {
+            s.wait_event("permission", |e| {
                 matches!(e, TurnEvent::PermissionCreated { peer: p } if *p == peer.ip())
                     .then_some(())
             })?;
@@ -257,7 +293,7 @@ fn exercise(s: &mut Session, peer: Option<SocketAddr>, summary: &mut Value) -> b
                 .client
                 .bind_channel(Instant::now(), peer)
                 .map_err(|e| e.to_string())?;
-            s.wait_for("channel-bind", |e| {
+            s.wait_event("channel-bind", |e| {
                 matches!(e, TurnEvent::ChannelBound { peer: p, .. } if *p == peer).then_some(())
             })?;
             Ok(format!("channel {n:#06x} to {peer}"))
@@ -273,7 +309,7 @@ fn exercise(s: &mut Session, peer: Option<SocketAddr>, summary: &mut Value) -> b
         s.client
             .refresh(Instant::now())
             .map_err(|e| e.to_string())?;
-        let lifetime = s.wait_for("refresh", |e| match e {
+        let lifetime = s.wait_event("refresh", |e| match e {
             TurnEvent::Refreshed { lifetime } => Some(*lifetime),
             _ => None,
         })?;
@@ -285,7 +321,7 @@ fn exercise(s: &mut Session, peer: Option<SocketAddr>, summary: &mut Value) -> b
     }
     s.step("delete", |s| {
         s.client.close(Instant::now()).map_err(|e| e.to_string())?;
-        s.wait_for("delete", |e| matches!(e, TurnEvent::Closed).then_some(()))?;
+        s.wait_event("delete", |e| matches!(e, TurnEvent::Closed).then_some(()))?;
         Ok("allocation deleted".to_owned())
     })
 }
@@ -294,7 +330,7 @@ fn exercise(s: &mut Session, peer: Option<SocketAddr>, summary: &mut Value) -> b
 fn close_quietly(s: &mut Session) {
     if s.client.close(Instant::now()).is_ok() {
         s.step_timeout = s.step_timeout.min(Duration::from_secs(2));
-        let _ = s.wait_for("delete", |e| matches!(e, TurnEvent::Closed).then_some(()));
+        let _ = s.wait_event("delete", |e| matches!(e, TurnEvent::Closed).then_some(()));
     }
 }
 

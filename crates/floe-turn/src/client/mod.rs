@@ -1,10 +1,13 @@
 //! The sans-I/O TURN client (RFC 8656 §6–§12, RFC 8489 §9.2).
 //!
 //! One [`Client`] holds one allocation on one server. The caller owns the socket (UDP, or a
-//! TCP/TLS stream): it passes what arrives to [`Client::handle_receive`], sends what
-//! [`Client::poll_transmit`] returns, reacts to [`Client::poll_event`] and calls
+//! TCP/TLS stream): it passes what arrives to [`Client::handle_receive`] (which hands back
+//! peer data borrowed, without copying; on streams [`Client::poll_received`] drains the rest),
+//! sends what [`Client::poll_transmit`] returns, writes application data with
+//! [`Client::send_to`] into its own buffer, reacts to [`Client::poll_event`] and calls
 //! [`Client::handle_timeout`] at [`Client::poll_timeout`]. Time never goes backwards.
 
+mod data;
 mod requests;
 mod responses;
 mod tcp;
@@ -19,12 +22,12 @@ use core::time::Duration;
 use std::collections::VecDeque;
 use std::time::Instant;
 
-use floe_stun::channel_data::ChannelData;
 use floe_stun::framing::FramingError;
 use floe_stun::transaction::{ClientTransactions, TransactionConfig};
 use floe_stun::{AddressFamily, PasswordAlgorithm, TransactionId};
 use rand_chacha::ChaCha20Rng;
 
+pub use self::data::Received;
 pub use self::tcp::{DataConnection, DataConnectionState};
 use self::transaction::Outstanding;
 use crate::auth::LongTermKey;
@@ -253,15 +256,6 @@ pub enum TurnEvent {
         /// Why.
         reason: Failure,
     },
-    /// Application data from a peer (Data indication or ChannelData).
-    Data {
-        /// The peer that sent it.
-        peer: SocketAddr,
-        /// The payload.
-        data: Vec<u8>,
-        /// Whether it arrived on a channel.
-        via_channel: bool,
-    },
     /// The server sent 300 Try Alternate; the client now talks to `server`.
     Redirected {
         /// The alternate server.
@@ -462,7 +456,6 @@ pub struct Client {
     channel_peers: Map<u16, SocketAddr>,
     next_channel: u16,
     redirects: u8,
-    transmits: VecDeque<Transmit>,
     events: VecDeque<TurnEvent>,
     framer: StreamFramer,
 }
@@ -501,7 +494,6 @@ impl Client {
             channel_peers,
             next_channel: crate::types::CHANNEL_MIN,
             redirects: 0,
-            transmits: VecDeque::new(),
             events: VecDeque::new(),
             framer: StreamFramer::new(),
         }
@@ -536,10 +528,10 @@ impl Client {
     }
 
     /// The next bytes to send to the server.
+    ///
+    /// Only STUN requests (and their retransmissions) come out here; application data is
+    /// written into the caller's buffer by [`Client::send_to`].
     pub fn poll_transmit(&mut self) -> Option<Transmit> {
-        if let Some(t) = self.transmits.pop_front() {
-            return Some(t);
-        }
         let t = self.transactions.poll_transmit()?;
         Some(Transmit {
             destination: self.server,
@@ -576,15 +568,6 @@ impl Client {
             .filter(|c| live && !c.in_flight)
             .filter_map(|c| c.refresh_at);
         tx.into_iter().chain(alloc).chain(perms).chain(chans).min()
-    }
-
-    fn emit(&mut self, data: Vec<u8>) {
-        self.transmits.push_back(Transmit {
-            destination: self.server,
-            source: None,
-            transport: self.config.transport,
-            data,
-        });
     }
 
     /// Starts allocating (RFC 8656 §7.1).
@@ -685,75 +668,6 @@ impl Client {
             }
         }
         None
-    }
-
-    /// Sends `data` to `peer` through the relay: ChannelData once a channel to the peer is
-    /// bound, a Send indication otherwise (RFC 8656 §10.1, §12.5).
-    pub fn send_to(&mut self, peer: SocketAddr, data: &[u8]) -> Result<(), ClientError> {
-        let mut buf = Vec::new();
-        self.encode_send(peer, data, &mut buf)?;
-        self.emit(buf);
-        Ok(())
-    }
-
-    /// Like [`Client::send_to`], but appends the message to `out` instead of queueing it, so
-    /// the caller can reuse one buffer; send it to [`Client::server`].
-    pub fn encode_send(
-        &mut self,
-        peer: SocketAddr,
-        data: &[u8],
-        out: &mut Vec<u8>,
-    ) -> Result<(), ClientError> {
-        if !matches!(self.state, ClientState::Allocated) {
-            return Err(ClientError::NotAllocated);
-        }
-        if data.len() > usize::from(u16::MAX) - 64 {
-            return Err(ClientError::DataTooLong { len: data.len() });
-        }
-        if let Some(number) = self.channel(&peer) {
-            let pad = self.config.transport == Transport::Stream;
-            let cd = ChannelData::new(number, data)
-                .map_err(|_| ClientError::DataTooLong { len: data.len() })?;
-            cd.encode(out, pad);
-            return Ok(());
-        }
-        if !self.permissions.contains_key(&peer.ip()) && !self.channels.contains_key(&peer) {
-            return Err(ClientError::NoPermission { peer: peer.ip() });
-        }
-        let tid = self.new_tid();
-        if requests::encode_send_indication(peer, data, tid, out) {
-            Ok(())
-        } else {
-            Err(ClientError::DataTooLong { len: data.len() })
-        }
-    }
-
-    /// Handles bytes from the server: one datagram (UDP) or the next piece of the stream.
-    pub fn handle_receive(
-        &mut self,
-        now: Instant,
-        from: SocketAddr,
-        bytes: &[u8],
-    ) -> Result<(), ReceiveError> {
-        if self.config.transport == Transport::Stream {
-            self.framer.push(bytes);
-            let mut result = Ok(());
-            loop {
-                let frame = match self.framer.pop() {
-                    Ok(Some((_, f))) => f.to_vec(),
-                    Ok(None) => break,
-                    Err(e) => return Err(e.into()),
-                };
-                if let Err(e) = self.handle_message(now, &frame) {
-                    result = Err(e);
-                }
-            }
-            return result;
-        }
-        if from != self.server {
-            return Err(ReceiveError::NotFromServer { from });
-        }
-        self.handle_message(now, bytes)
     }
 
     /// LIFETIME for Allocate and Refresh; never 0, which would mean delete.

@@ -5,10 +5,9 @@ use core::time::Duration;
 use std::time::Instant;
 
 use floe_stun::attributes::{
-    AlternateServer, ConnectionId, Data, ErrorCodeAttribute, Lifetime, Nonce, PasswordAlgorithms,
-    Realm, UnknownAttributes, XorMappedAddress, XorPeerAddress, XorRelayedAddress,
+    AlternateServer, ConnectionId, ErrorCodeAttribute, Lifetime, Nonce, PasswordAlgorithms, Realm,
+    UnknownAttributes, XorMappedAddress, XorPeerAddress, XorRelayedAddress,
 };
-use floe_stun::channel_data::ChannelData;
 use floe_stun::transaction::TransactionEvent;
 use floe_stun::{AttributeType, Class, ErrorCode, Message, Method, PasswordAlgorithm};
 
@@ -24,40 +23,16 @@ use crate::wire::{self, Integrity, get};
 const MAX_AUTH_RETRIES: u8 = 3;
 
 impl Client {
-    /// Handles one STUN or ChannelData message from the server.
+    /// Handles one STUN message from the server other than peer data (which
+    /// [`Client::handle_receive`] returns): responses and ConnectionAttempt indications.
     pub(super) fn handle_message(
         &mut self,
         now: Instant,
         bytes: &[u8],
     ) -> Result<(), ReceiveError> {
         let malformed = ReceiveError::Malformed { len: bytes.len() };
-        if bytes.first().is_some_and(|b| b & 0xC0 == 0x40) {
-            let cd = ChannelData::parse(bytes).map_err(|_| malformed)?;
-            let channel = cd.channel();
-            let peer = *self
-                .channel_peers
-                .get(&channel)
-                .ok_or(ReceiveError::UnknownChannel { channel })?;
-            self.events.push_back(TurnEvent::Data {
-                peer,
-                data: cd.data().to_vec(),
-                via_channel: true,
-            });
-            return Ok(());
-        }
         let msg = wire::parse(bytes).ok_or_else(|| malformed.clone())?;
         match msg.class() {
-            Class::Indication if msg.method() == Method::DATA => {
-                let (Some(XorPeerAddress(peer)), Some(Data(data))) = (get(&msg), get(&msg)) else {
-                    return Err(malformed);
-                };
-                self.events.push_back(TurnEvent::Data {
-                    peer,
-                    data: data.to_vec(),
-                    via_channel: false,
-                });
-                Ok(())
-            }
             Class::Indication if msg.method() == Method::CONNECTION_ATTEMPT => {
                 let (Some(XorPeerAddress(peer)), Some(id)) = (get(&msg), get::<ConnectionId>(&msg))
                 else {

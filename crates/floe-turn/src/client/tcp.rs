@@ -4,6 +4,7 @@
 
 use core::net::SocketAddr;
 use core::time::Duration;
+use std::borrow::Cow;
 use std::time::Instant;
 
 use floe_stun::attributes::{
@@ -179,19 +180,25 @@ impl DataConnection {
     }
 
     /// Handles bytes read from the data connection while binding. Returns the application
-    /// bytes that arrived after a successful response (possibly none).
+    /// bytes that arrived after a successful response (possibly none); once bound, `bytes`
+    /// come back as they are, borrowed (better: pipe the stream directly).
     ///
     /// # Errors
     /// [`ReceiveError`] when the bytes are not the expected response; the binding stays
     /// pending unless the stream is out of sync.
-    pub fn handle_receive(&mut self, now: Instant, bytes: &[u8]) -> Result<Vec<u8>, ReceiveError> {
+    pub fn handle_receive<'a>(
+        &mut self,
+        now: Instant,
+        bytes: &'a [u8],
+    ) -> Result<Cow<'a, [u8]>, ReceiveError> {
         if self.state != DataConnectionState::Binding {
-            return Ok(bytes.to_vec());
+            return Ok(Cow::Borrowed(bytes));
         }
         self.framer.push(bytes);
+        // The response is the only frame of a binding connection: copied once.
         let frame = match self.framer.pop() {
             Ok(Some((_, f))) => f.to_vec(),
-            Ok(None) => return Ok(Vec::new()),
+            Ok(None) => return Ok(Cow::Borrowed(&[])),
             Err(e) => {
                 self.state = DataConnectionState::Failed(Failure::ErrorResponse { code: 0 });
                 return Err(e.into());
@@ -205,7 +212,7 @@ impl DataConnection {
         match msg.class() {
             Class::Success if wire::verify(&msg, &self.auth.key.integrity_key()) => {
                 self.state = DataConnectionState::Bound;
-                Ok(rest)
+                Ok(Cow::Owned(rest))
             }
             Class::Error => {
                 let code = get::<ErrorCodeAttribute<'_>>(&msg).map(|e| e.code);
@@ -229,11 +236,11 @@ impl DataConnection {
                     self.tid = TransactionId::from_bytes(next_tid(self.tid.0));
                     self.deadline = now + BIND_TIMEOUT;
                     self.send_request();
-                    return Ok(Vec::new());
+                    return Ok(Cow::Borrowed(&[]));
                 }
                 let code = code.map_or(0, |c| c.0);
                 self.state = DataConnectionState::Failed(Failure::ErrorResponse { code });
-                Ok(Vec::new())
+                Ok(Cow::Borrowed(&[]))
             }
             _ => Err(ReceiveError::UnmatchedResponse),
         }

@@ -15,6 +15,7 @@ use floe_stun::{AttributeType, Class, ErrorCode, Message, MessageBuilder, Method
 
 use crate::wire::{self, Integrity, get};
 
+mod data;
 mod integrity;
 mod refresh;
 
@@ -425,26 +426,31 @@ fn error_codes_become_typed_failures() {
 fn send_switches_from_indication_to_channel_and_data_arrives_both_ways() {
     let (mut c, now) = allocated(600);
     events(&mut c);
+    let mut out = vec![0xa5; 3];
     assert_eq!(
-        c.send_to(peer(), b"x"),
+        c.send_to(peer(), b"x", &mut out),
         Err(ClientError::NoPermission { peer: peer().ip() })
     );
+    assert!(out.is_empty());
     c.create_permission(now, peer().ip()).unwrap();
     let perm = next(&mut c);
     feed(&mut c, now, &ok(&perm));
-    c.send_to(peer(), b"hello").unwrap();
-    let ind = next(&mut c);
-    let m = parse(&ind);
+    c.send_to(peer(), b"hello", &mut out).unwrap();
+    assert!(
+        c.poll_transmit().is_none(),
+        "data goes to the caller's buffer only"
+    );
+    let m = parse(&out);
     assert_eq!((m.method(), m.class()), (Method::SEND, Class::Indication));
     assert_eq!(get(&m), Some(Data(b"hello")));
     c.bind_channel(now, peer()).unwrap();
     let bind = next(&mut c);
     // Until the binding is confirmed, indications continue.
-    c.send_to(peer(), b"a").unwrap();
-    assert!(wire::parse(&next(&mut c)).is_some());
+    c.send_to(peer(), b"a", &mut out).unwrap();
+    assert!(wire::parse(&out).is_some());
     feed(&mut c, now, &ok(&bind));
-    c.send_to(peer(), b"abc").unwrap();
-    assert_eq!(next(&mut c), [0x40, 0, 0, 3, b'a', b'b', b'c']);
+    c.send_to(peer(), b"abc", &mut out).unwrap();
+    assert_eq!(out, [0x40, 0, 0, 3, b'a', b'b', b'c']);
 
     let mut ind = Vec::new();
     let typ = floe_stun::MessageType::new(Method::DATA, Class::Indication);
@@ -452,29 +458,33 @@ fn send_switches_from_indication_to_channel_and_data_arrives_both_ways() {
     let mut b = MessageBuilder::new(&mut ind, typ, tid);
     b.add(&XorPeerAddress(peer())).add(&Data(b"in1"));
     b.finish().unwrap();
-    feed(&mut c, now, &ind);
+    let got = c.handle_receive(now, server(), &ind).unwrap().unwrap();
+    assert_eq!(
+        (got.peer, got.data, got.via_channel),
+        (peer(), &b"in1"[..], false)
+    );
+    // Borrowed from the input, not copied.
+    assert!(ind.as_ptr_range().contains(&got.data.as_ptr()));
     let mut cd = Vec::new();
     ChannelData::new(0x4000, b"in2")
         .unwrap()
         .encode(&mut cd, false);
-    feed(&mut c, now, &cd);
-    let got: Vec<_> = events(&mut c)
-        .into_iter()
-        .filter_map(|e| match e {
-            TurnEvent::Data {
-                peer,
-                data,
-                via_channel,
-            } => Some((peer, data, via_channel)),
-            _ => None,
-        })
-        .collect();
+    let got = c.handle_receive(now, server(), &cd).unwrap().unwrap();
     assert_eq!(
-        got,
+        (got.peer, got.data, got.via_channel),
+        (peer(), &b"in2"[..], true)
+    );
+    assert!(cd.as_ptr_range().contains(&got.data.as_ptr()));
+    assert_eq!(
+        events(&mut c),
         [
-            (peer(), b"in1".to_vec(), false),
-            (peer(), b"in2".to_vec(), true)
-        ]
+            TurnEvent::PermissionCreated { peer: peer().ip() },
+            TurnEvent::ChannelBound {
+                peer: peer(),
+                channel: 0x4000
+            }
+        ],
+        "no data events"
     );
     let mut unbound = Vec::new();
     ChannelData::new(0x4001, b"z")

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use floe_turn::{
-    Client, ClientConfig, CredentialLookup, FiveTuple, IpPrefix, RelayGrant, Server, ServerConfig,
-    ServerEvent, StaticCredentials, StreamFramer, Transport, TurnEvent,
+    Client, ClientConfig, ClientError, CredentialLookup, FiveTuple, IpPrefix, ReceiveError,
+    RelayGrant, Server, ServerConfig, ServerEvent, StaticCredentials, StreamFramer, Transport,
+    TurnEvent,
 };
 
 pub(crate) const SERVER: &str = "192.0.2.1:3478";
@@ -40,6 +41,8 @@ pub(crate) struct Net<C> {
     pub(crate) server_events: Vec<ServerEvent>,
     /// (relay, peer, payload) that left the server toward peers.
     pub(crate) at_peers: Vec<(SocketAddr, SocketAddr, Vec<u8>)>,
+    /// (client, peer, payload, via channel) that reached clients.
+    pub(crate) at_clients: Vec<(usize, SocketAddr, Vec<u8>, bool)>,
     pub(crate) relay_policy: RelayPolicy,
     next_port: u16,
     server_framers: HashMap<SocketAddr, StreamFramer>,
@@ -81,6 +84,7 @@ impl<C: CredentialLookup> Net<C> {
             events: Vec::new(),
             server_events: Vec::new(),
             at_peers: Vec::new(),
+            at_clients: Vec::new(),
             relay_policy: RelayPolicy::Grant,
             next_port: 49152,
             server_framers: HashMap::new(),
@@ -121,19 +125,7 @@ impl<C: CredentialLookup> Net<C> {
             while let Some(t) = self.clients[i].1.poll_transmit() {
                 moved = true;
                 assert_eq!(t.destination, server_addr());
-                if ft.transport == Transport::Stream {
-                    let framer = self.server_framers.entry(ft.client).or_default();
-                    framer.push(&t.data);
-                    let mut frames = Vec::new();
-                    while let Some((_, f)) = framer.pop().expect("client stream frames") {
-                        frames.push(f.to_vec());
-                    }
-                    for f in frames {
-                        self.server_input(ft, &f);
-                    }
-                } else {
-                    self.server_input(ft, &t.data);
-                }
+                self.deliver_to_server(ft, &t.data);
             }
             while let Some(e) = self.clients[i].1.poll_event() {
                 self.events.push((i, e));
@@ -163,10 +155,7 @@ impl<C: CredentialLookup> Net<C> {
                 .iter()
                 .position(|(a, _)| *a == t.destination)
                 .expect("to a client");
-            let now = self.now;
-            let _ = self.clients[i]
-                .1
-                .handle_receive(now, server_addr(), &t.data);
+            let _ = self.deliver_to_client(i, &t.data);
         }
         for i in 0..self.clients.len() {
             while let Some(e) = self.clients[i].1.poll_event() {
@@ -175,6 +164,66 @@ impl<C: CredentialLookup> Net<C> {
             }
         }
         moved
+    }
+
+    /// Bytes from the client of `ft` reaching the server (framed on streams).
+    fn deliver_to_server(&mut self, ft: FiveTuple, bytes: &[u8]) {
+        if ft.transport == Transport::Stream {
+            let framer = self.server_framers.entry(ft.client).or_default();
+            framer.push(bytes);
+            let mut frames = Vec::new();
+            while let Some((_, f)) = framer.pop().expect("client stream frames") {
+                frames.push(f.to_vec());
+            }
+            for f in frames {
+                self.server_input(ft, &f);
+            }
+        } else {
+            self.server_input(ft, bytes);
+        }
+    }
+
+    /// Bytes from the server reaching client `i`; peer data it hands back is recorded in
+    /// `at_clients`.
+    fn deliver_to_client(&mut self, i: usize, bytes: &[u8]) -> Result<(), ReceiveError> {
+        let now = self.now;
+        let client = &mut self.clients[i].1;
+        let mut result = match client.handle_receive(now, server_addr(), bytes) {
+            Ok(Some(r)) => {
+                self.at_clients
+                    .push((i, r.peer, r.data.to_vec(), r.via_channel));
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(e) => Err(e),
+        };
+        loop {
+            match client.poll_received(now) {
+                Ok(Some(r)) => self
+                    .at_clients
+                    .push((i, r.peer, r.data.to_vec(), r.via_channel)),
+                Ok(None) => break,
+                Err(e) => result = Err(e),
+            }
+        }
+        result
+    }
+
+    /// Client `i` sends `payload` to `peer` through the relay.
+    pub(crate) fn client_sends(
+        &mut self,
+        i: usize,
+        peer: SocketAddr,
+        payload: &[u8],
+    ) -> Result<(), ClientError> {
+        let mut out = core::mem::take(&mut self.scratch);
+        let sent = self.clients[i].1.send_to(peer, payload, &mut out);
+        if sent.is_ok() {
+            let ft = self.five_tuple(i);
+            self.deliver_to_server(ft, &out);
+        }
+        self.scratch = out;
+        sent
     }
 
     fn grant(&mut self, additional: Option<SocketAddr>) -> RelayGrant {
@@ -248,10 +297,7 @@ impl<C: CredentialLookup> Net<C> {
                 .iter()
                 .position(|(a, _)| *a == t.five_tuple.client)
                 .expect("to a client");
-            let now = self.now;
-            self.clients[i]
-                .1
-                .handle_receive(now, server_addr(), &out)
+            self.deliver_to_client(i, &out)
                 .expect("client accepts relayed data");
         }
         self.scratch = out;

@@ -47,7 +47,7 @@ fn bind(
         let mut response = net.server.poll_transmit().expect("a ConnectionBind answer");
         assert_eq!(response.destination, data.client);
         response.data.extend_from_slice(trailing);
-        rest = dc.handle_receive(now, &response.data).unwrap();
+        rest = dc.handle_receive(now, &response.data).unwrap().into_owned();
     }
     (dc, data, rest)
 }

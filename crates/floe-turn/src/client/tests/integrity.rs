@@ -140,9 +140,10 @@ fn unsigned_allocate_success_needs_the_opt_in() {
         let mut c = Client::new(cfg);
         c.allocate(now).unwrap();
         let first = next(&mut c);
-        let r = c.handle_receive(now, server(), &reply(&first, Class::Success, None, body));
+        let success = reply(&first, Class::Success, None, body);
+        let r = c.handle_receive(now, server(), &success);
         if opt_in {
-            assert_eq!(r, Ok(()));
+            assert_eq!(r, Ok(None));
             assert!(matches!(events(&mut c)[..], [TurnEvent::Allocated { .. }]));
         } else {
             assert_eq!(r, Err(ReceiveError::Unauthenticated));

@@ -1,0 +1,168 @@
+//! The client's data path (RFC 8656 §10–§12): application data out through Send indications
+//! or ChannelData written into the caller's buffer, and peer data in (Data indications and
+//! ChannelData) handed back borrowed from the input, with no allocation per packet.
+
+use core::net::SocketAddr;
+use std::time::Instant;
+
+use floe_stun::attributes::{Data, XorPeerAddress};
+use floe_stun::channel_data::ChannelData;
+use floe_stun::{Class, Method};
+
+use super::{Client, ClientError, ClientState, ReceiveError, requests};
+use crate::types::Transport;
+use crate::wire::{self, get};
+
+/// Application data from a peer, borrowed from what was passed to
+/// [`Client::handle_receive`] (or from the client's stream buffer).
+///
+/// ```
+/// # use std::time::Instant;
+/// # use floe_turn::{Client, ClientConfig};
+/// # let mut client = Client::new(ClientConfig::new("127.0.0.1:3478".parse().unwrap(), "u", "p"));
+/// # let datagram = [0u8; 0];
+/// if let Ok(Some(got)) = client.handle_receive(Instant::now(), client.server(), &datagram) {
+///     println!("{} bytes from {}", got.data.len(), got.peer);
+/// }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Received<'a> {
+    /// The peer that sent it.
+    pub peer: SocketAddr,
+    /// The payload.
+    pub data: &'a [u8],
+    /// Whether it arrived on a channel (ChannelData) rather than in a Data indication.
+    pub via_channel: bool,
+}
+
+/// Whether `bytes` is peer data: ChannelData, or a Data indication (RFC 8656 §11.4, §12.4).
+fn is_peer_data(bytes: &[u8]) -> bool {
+    let typ = floe_stun::MessageType::new(Method::DATA, Class::Indication).to_u16();
+    match bytes.first_chunk::<2>() {
+        Some([first, _]) if first & 0xC0 == 0x40 => true,
+        Some(b) => u16::from_be_bytes(*b) == typ,
+        None => false,
+    }
+}
+
+impl Client {
+    /// Writes `data` for `peer` into `out` (cleared first): ChannelData once a channel to the
+    /// peer is bound, a Send indication otherwise (RFC 8656 §10.1, §12.5). Send `out` to
+    /// [`Client::server`]. Reusing `out` keeps the data path free of allocation.
+    ///
+    /// # Errors
+    /// [`ClientError::NotAllocated`], [`ClientError::NoPermission`] for a peer without a
+    /// permission or channel, [`ClientError::DataTooLong`].
+    pub fn send_to(
+        &mut self,
+        peer: SocketAddr,
+        data: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), ClientError> {
+        out.clear();
+        if !matches!(self.state, ClientState::Allocated) {
+            return Err(ClientError::NotAllocated);
+        }
+        if data.len() > usize::from(u16::MAX) - 64 {
+            return Err(ClientError::DataTooLong { len: data.len() });
+        }
+        if let Some(number) = self.channel(&peer) {
+            let pad = self.config.transport == Transport::Stream;
+            let cd = ChannelData::new(number, data)
+                .map_err(|_| ClientError::DataTooLong { len: data.len() })?;
+            cd.encode(out, pad);
+            return Ok(());
+        }
+        if !self.permissions.contains_key(&peer.ip()) && !self.channels.contains_key(&peer) {
+            return Err(ClientError::NoPermission { peer: peer.ip() });
+        }
+        let tid = self.new_tid();
+        if requests::encode_send_indication(peer, data, tid, out) {
+            Ok(())
+        } else {
+            out.clear();
+            Err(ClientError::DataTooLong { len: data.len() })
+        }
+    }
+
+    /// Handles bytes from the server: one datagram (UDP) or the next piece of the stream.
+    /// Peer data (a Data indication or ChannelData) comes back borrowed, without copying;
+    /// everything else (responses, ConnectionAttempt) updates the client and gives `None`.
+    ///
+    /// On a stream, one read may carry several messages: the first peer data is returned and
+    /// [`Client::poll_received`] must then be called until it gives `Ok(None)`.
+    ///
+    /// # Errors
+    /// [`ReceiveError`] for input that is not from the server, malformed, unexpected or not
+    /// authenticated; the client's state is unchanged by it.
+    pub fn handle_receive<'a>(
+        &'a mut self,
+        now: Instant,
+        from: SocketAddr,
+        bytes: &'a [u8],
+    ) -> Result<Option<Received<'a>>, ReceiveError> {
+        if self.config.transport == Transport::Stream {
+            self.framer.push(bytes);
+            return self.poll_received(now);
+        }
+        if from != self.server {
+            return Err(ReceiveError::NotFromServer { from });
+        }
+        if is_peer_data(bytes) {
+            return self.peer_data(bytes).map(Some);
+        }
+        self.handle_message(now, bytes).map(|()| None)
+    }
+
+    /// The next peer data of the stream (TCP/TLS transport), processing the control messages
+    /// before it; `Ok(None)` when the buffered bytes are used up. Always `Ok(None)` over UDP.
+    ///
+    /// # Errors
+    /// [`ReceiveError`] for one bad message (keep polling), or
+    /// [`ReceiveError::Framing`] when the stream is out of sync (close it).
+    pub fn poll_received(&mut self, now: Instant) -> Result<Option<Received<'_>>, ReceiveError> {
+        if self.config.transport != Transport::Stream {
+            return Ok(None);
+        }
+        loop {
+            let Some((_, range)) = self.framer.pop_range()? else {
+                return Ok(None);
+            };
+            if is_peer_data(self.framer.frame(range.clone())) {
+                return self.peer_data(self.framer.frame(range)).map(Some);
+            }
+            // Control messages are rare (responses, ConnectionAttempt); copying them frees
+            // the framer for the state machine.
+            let frame = self.framer.frame(range).to_vec();
+            self.handle_message(now, &frame)?;
+        }
+    }
+
+    /// Parses peer data (see [`is_peer_data`]) without copying.
+    fn peer_data<'b>(&self, bytes: &'b [u8]) -> Result<Received<'b>, ReceiveError> {
+        let malformed = ReceiveError::Malformed { len: bytes.len() };
+        if bytes.first().is_some_and(|b| b & 0xC0 == 0x40) {
+            let cd = ChannelData::parse(bytes).map_err(|_| malformed)?;
+            let channel = cd.channel();
+            let peer = *self
+                .channel_peers
+                .get(&channel)
+                .ok_or(ReceiveError::UnknownChannel { channel })?;
+            return Ok(Received {
+                peer,
+                data: cd.data(),
+                via_channel: true,
+            });
+        }
+        let msg = wire::parse(bytes).ok_or_else(|| malformed.clone())?;
+        let (Some(XorPeerAddress(peer)), Some(Data(data))) = (get(&msg), get(&msg)) else {
+            return Err(malformed);
+        };
+        Ok(Received {
+            peer,
+            data,
+            via_channel: false,
+        })
+    }
+}

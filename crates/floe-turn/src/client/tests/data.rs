@@ -1,0 +1,60 @@
+//! The data path on a stream: several messages in one read, peer data handed back borrowed.
+
+use super::*;
+
+/// A stream client with a permission and channel 0x4000 to [`peer`].
+fn stream_client_with_channel() -> (Client, Instant) {
+    let now = Instant::now();
+    let mut cfg = ClientConfig::new(server(), "alice", "secret");
+    cfg.rng_seed = Some([8; 32]);
+    cfg.transport = Transport::Stream;
+    let mut c = Client::new(cfg);
+    c.allocate(now).unwrap();
+    let first = next(&mut c);
+    feed(&mut c, now, &challenge(&first, 401, "n1"));
+    let second = next(&mut c);
+    feed(&mut c, now, &allocate_ok(&second, 600));
+    c.create_permission(now, peer().ip()).unwrap();
+    let perm = next(&mut c);
+    feed(&mut c, now, &ok(&perm));
+    assert_eq!(c.bind_channel(now, peer()).unwrap(), 0x4000);
+    let bind = next(&mut c);
+    feed(&mut c, now, &ok(&bind));
+    events(&mut c);
+    (c, now)
+}
+
+#[test]
+fn one_read_with_several_messages_is_drained_by_poll_received() {
+    let (mut c, now) = stream_client_with_channel();
+    let mut stream = Vec::new();
+    ChannelData::new(0x4000, b"one")
+        .unwrap()
+        .encode(&mut stream, true);
+    let typ = floe_stun::MessageType::new(Method::DATA, Class::Indication);
+    let mut b = MessageBuilder::new(&mut stream, typ, TransactionId::from_bytes([9; 12]));
+    b.add(&XorPeerAddress(peer())).add(&Data(b"two"));
+    b.finish().unwrap();
+    // A refresh response between the data, and the last message split across two reads.
+    c.refresh(now).unwrap();
+    let refresh = ok(&next(&mut c));
+    stream.extend_from_slice(&refresh);
+    ChannelData::new(0x4000, b"three")
+        .unwrap()
+        .encode(&mut stream, true);
+    let (head, tail) = stream.split_at(stream.len() - 3);
+
+    let got = c.handle_receive(now, server(), head).unwrap().unwrap();
+    assert_eq!((got.data, got.via_channel), (&b"one"[..], true));
+    let got = c.poll_received(now).unwrap().unwrap();
+    assert_eq!(
+        (got.peer, got.data, got.via_channel),
+        (peer(), &b"two"[..], false)
+    );
+    // The refresh response is applied on the way; "three" is not complete yet.
+    assert_eq!(c.poll_received(now), Ok(None));
+    assert!(matches!(events(&mut c)[..], [TurnEvent::Refreshed { .. }]));
+    let got = c.handle_receive(now, server(), tail).unwrap().unwrap();
+    assert_eq!(got.data, b"three");
+    assert_eq!(c.poll_received(now), Ok(None));
+}
