@@ -47,6 +47,7 @@
 //! - [x] RFC 8866 §5 line types and order, §9 grammar for `v o s i u e p c b t r z k m`
 //! - [x] RFC 8866 §6 attributes: `rtpmap`, `fmtp`, `ptime`, `maxptime`, `framerate`,
 //!   direction attributes
+//! - [x] RFC 3551 §6 static payload types ([`RtpMap::static_payload_type`])
 //! - [x] RFC 4585 `rtcp-fb`, RFC 3605 `rtcp`, RFC 5761 `rtcp-mux`, RFC 8858 `rtcp-mux-only`,
 //!   RFC 5506 `rtcp-rsize`
 //! - [x] RFC 8285 `extmap`, `extmap-allow-mixed`; RFC 5576 `ssrc`, `ssrc-group`; RFC 8830 `msid`
