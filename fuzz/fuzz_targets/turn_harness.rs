@@ -111,6 +111,7 @@ pub fn setup(stage: u8) -> Setup {
         let _ = s
             .client
             .handle_receive(now, SERVER.parse().unwrap(), &r.data);
+        drain_received(&mut s.client, now);
         return s;
     }
     shuttle(&mut s);

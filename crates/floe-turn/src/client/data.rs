@@ -86,25 +86,27 @@ impl Client {
         }
     }
 
-    /// Handles bytes from the server: one datagram (UDP) or the next piece of the stream.
-    /// Peer data (a Data indication or ChannelData) comes back borrowed, without copying;
-    /// everything else (responses, ConnectionAttempt) updates the client and gives `None`.
+    /// Handles bytes from the server.
     ///
-    /// On a stream, one read may carry several messages: the first peer data is returned and
-    /// [`Client::poll_received`] must then be called until it gives `Ok(None)`.
+    /// - UDP: `bytes` is one datagram. Peer data (a Data indication or ChannelData) comes
+    ///   back borrowed from it, without copying; anything else (responses, ConnectionAttempt)
+    ///   updates the client and gives `None`. The result borrows `bytes` only, not the client.
+    /// - Stream (TCP/TLS): `bytes` is the next piece of the stream; it is buffered and
+    ///   `Ok(None)` is returned. Then call [`Client::poll_received`] until it gives
+    ///   `Ok(None)`: it applies the messages and hands back the peer data among them.
     ///
     /// # Errors
     /// [`ReceiveError`] for input that is not from the server, malformed, unexpected or not
     /// authenticated; the client's state is unchanged by it.
     pub fn handle_receive<'a>(
-        &'a mut self,
+        &mut self,
         now: Instant,
         from: SocketAddr,
         bytes: &'a [u8],
     ) -> Result<Option<Received<'a>>, ReceiveError> {
         if self.config.transport == Transport::Stream {
             self.framer.push(bytes);
-            return self.poll_received(now);
+            return Ok(None);
         }
         if from != self.server {
             return Err(ReceiveError::NotFromServer { from });
@@ -115,8 +117,10 @@ impl Client {
         self.handle_message(now, bytes).map(|()| None)
     }
 
-    /// The next peer data of the stream (TCP/TLS transport), processing the control messages
-    /// before it; `Ok(None)` when the buffered bytes are used up. Always `Ok(None)` over UDP.
+    /// The next peer data of the stream (TCP/TLS transport) buffered by
+    /// [`Client::handle_receive`], borrowed from the client's stream buffer, after applying
+    /// the other messages before it; `Ok(None)` when the buffered bytes are used up. Always
+    /// `Ok(None)` over UDP.
     ///
     /// # Errors
     /// [`ReceiveError`] for one bad message (keep polling), or

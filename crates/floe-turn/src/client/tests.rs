@@ -110,8 +110,10 @@ fn ok(req: &[u8]) -> Vec<u8> {
     )
 }
 
+/// Delivers `bytes` from the server; on streams, also applies what was buffered.
 fn feed(c: &mut Client, now: Instant, bytes: &[u8]) {
     c.handle_receive(now, server(), bytes).expect("accepted");
+    while c.poll_received(now).expect("accepted").is_some() {}
 }
 
 fn events(c: &mut Client) -> Vec<TurnEvent> {
