@@ -37,7 +37,9 @@ pub(crate) enum Command {
         #[arg(long)]
         canonical: bool,
     },
-    /// Print the typed model as JSON: origin, session_name, groups, ice_lite, fingerprints and
+    /// Print the typed model as JSON: origin (session id and version as strings, since they
+    /// exceed what a JSON number read as a double keeps), session_name, groups, ice_lite,
+    /// fingerprints and
     /// media (kind, port, protocol, formats, mid, direction, ICE and DTLS parameters, codecs,
     /// extmaps, ssrcs, msid, rids, simulcast, candidates, raw attributes).
     Json {
@@ -196,9 +198,12 @@ fn simulcast_list_json(list: Option<SimulcastList<'_>>) -> Value {
 
 /// The JSON model (field names are part of the CLI contract).
 fn description_json(sdp: &SessionDescription<'_>) -> Value {
+    // Session ids and versions are strings: Chrome's ids exceed 2^53, which JSON numbers read
+    // as doubles (JavaScript, jq) do not keep exactly.
     let origin = sdp.origin().and_then(Result::ok).map_or(Value::Null, |o| {
         json!({
-            "username": o.username, "session_id": o.session_id, "session_version": o.session_version,
+            "username": o.username, "session_id": o.session_id.to_string(),
+            "session_version": o.session_version.to_string(),
             "nettype": o.nettype, "addrtype": o.addrtype, "address": o.address,
         })
     });
