@@ -1,9 +1,12 @@
 //! Property tests: built descriptions parse back equal; arbitrary text never panics; whatever
 //! is accepted is written back byte for byte.
 
+use core::net::{IpAddr, Ipv4Addr};
+
+use floe_ice_candidate::{Candidate, CandidateBuilder, CandidateType, TcpType, Transport};
 use floe_sdp::{
-    Direction, Fmtp, MediaBuilder, Mid, Mode, Origin, RtpMap, SdpBuilder, SessionDescription,
-    Setup, validate,
+    CandidateAttribute, Direction, ExtMap, Fmtp, MediaBuilder, Mid, Mode, Origin, Rid,
+    RidDirection, RtpMap, SdpBuilder, SessionDescription, Setup, Simulcast, validate,
 };
 use proptest::prelude::*;
 
@@ -41,6 +44,43 @@ fn codec() -> impl Strategy<Value = Codec> {
         })
 }
 
+/// A candidate that strict mode accepts without a warning: RFC priority range, `raddr` exactly
+/// on non-host candidates, `tcptype passive` on TCP, a routable documentation address.
+fn candidate() -> impl Strategy<Value = Candidate<'static>> {
+    (
+        "[A-Za-z0-9+/]{1,32}",
+        1u16..=2,
+        any::<bool>(),
+        1u32..=0x7fff_ffff,
+        (any::<[u8; 2]>(), 1u16..),
+        prop_oneof![
+            Just(CandidateType::Host),
+            Just(CandidateType::ServerReflexive),
+            Just(CandidateType::Relayed)
+        ],
+        proptest::collection::vec(("x-[a-z]{1,6}", "[a-z0-9]{1,6}"), 0..3),
+    )
+        .prop_map(
+            |(foundation, component, tcp, priority, ([a, b], port), kind, extensions)| {
+                let ip = IpAddr::V4(Ipv4Addr::new(198, 51, a, b.max(1)));
+                let mut c = CandidateBuilder::new(kind, ip, port)
+                    .foundation(foundation)
+                    .component(component)
+                    .priority(priority);
+                if tcp {
+                    c = c.transport(Transport::Tcp).tcp_type(TcpType::Passive);
+                }
+                if kind != CandidateType::Host {
+                    c = c.related(IpAddr::V4(Ipv4Addr::new(10, 0, a, b)), port);
+                }
+                for (name, value) in &extensions {
+                    c = c.extension(name, value);
+                }
+                c.build().expect("a valid candidate")
+            },
+        )
+}
+
 #[derive(Debug, Clone)]
 struct Media {
     kind: String,
@@ -51,6 +91,11 @@ struct Media {
     pwd: String,
     digest: Vec<u8>,
     extra: Vec<(String, Option<String>)>,
+    candidates: Vec<Candidate<'static>>,
+    /// Header extension URIs, numbered from 1.
+    extmaps: Vec<String>,
+    /// Send rids, announced in `a=simulcast` when there are any.
+    rids: Vec<String>,
 }
 
 fn media() -> impl Strategy<Value = Media> {
@@ -74,12 +119,30 @@ fn media() -> impl Strategy<Value = Media> {
             ),
             0..4,
         ),
+        proptest::collection::vec(candidate(), 0..4),
+        proptest::collection::vec("urn:[a-z]{1,8}:[a-z0-9-]{1,12}", 0..5),
+        proptest::collection::btree_set("[a-zA-Z0-9]{1,8}", 0..4),
     )
         .prop_map(
-            |(kind, port, mut codecs, direction, ufrag, pwd, digest, extra)| {
+            |(
+                kind,
+                port,
+                mut codecs,
+                direction,
+                ufrag,
+                pwd,
+                digest,
+                extra,
+                candidates,
+                extmaps,
+                rids,
+            )| {
                 codecs.sort_by_key(|c| c.pt);
                 codecs.dedup_by_key(|c| c.pt);
                 Media {
+                    candidates,
+                    extmaps,
+                    rids: rids.into_iter().collect(),
                     kind,
                     port,
                     codecs,
@@ -127,6 +190,28 @@ fn build(
             }
             mb = mb.rtcp_fb(c.pt, "nack", Some("pli"));
         }
+        for (i, uri) in m.extmaps.iter().enumerate() {
+            let id = u16::try_from(i + 1).expect("few extmaps");
+            mb = mb.attribute(&ExtMap {
+                id,
+                direction: None,
+                uri,
+                attributes: None,
+            });
+        }
+        for rid in &m.rids {
+            mb = mb.attribute(&Rid {
+                id: rid,
+                direction: RidDirection::Send,
+                params: None,
+            });
+        }
+        if !m.rids.is_empty() {
+            mb = mb.raw_attribute("simulcast", Some(&format!("send {}", m.rids.join(";"))));
+        }
+        for c in &m.candidates {
+            mb = mb.attribute(&CandidateAttribute::from(c.clone()));
+        }
         for (name, value) in &m.extra {
             mb = mb.raw_attribute(name, value.as_deref());
         }
@@ -167,6 +252,22 @@ proptest! {
             prop_assert_eq!(fmtps.len(), m.codecs.iter().filter(|c| c.fmtp.is_some()).count());
             prop_assert_eq!(section.direction(), Some(m.direction));
             prop_assert!(section.get_attribute::<Mid<'_>>().unwrap().is_ok());
+            let candidates: Vec<Candidate<'_>> = section
+                .get_attributes::<CandidateAttribute<'_>>()
+                .map(|c| c.unwrap().candidate)
+                .collect();
+            prop_assert_eq!(&candidates, &m.candidates);
+            let uris: Vec<&str> = section.get_attributes::<ExtMap<'_>>().map(|e| e.unwrap().uri).collect();
+            prop_assert_eq!(uris, m.extmaps.iter().map(String::as_str).collect::<Vec<_>>());
+            let rids: Vec<&str> = section.get_attributes::<Rid<'_>>().map(|r| r.unwrap().id).collect();
+            prop_assert_eq!(&rids, &m.rids.iter().map(String::as_str).collect::<Vec<_>>());
+            if let Some(sim) = section.get_attribute::<Simulcast<'_>>() {
+                let sim = sim.unwrap();
+                let send: Vec<&str> = sim.send.iter().flat_map(|l| l.ids()).map(|id| id.rid).collect();
+                prop_assert_eq!(send, rids);
+            } else {
+                prop_assert!(m.rids.is_empty());
+            }
         }
     }
 
