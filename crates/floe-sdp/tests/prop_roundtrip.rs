@@ -404,15 +404,13 @@ fn exercise(sdp: &SessionDescription<'_>) {
             let _ = floe_sdp::Attribute::split(a.name);
         }
         let _ = m.get_attributes::<RtpMap<'_>>().count();
-        for s in m.get_attributes::<floe_sdp::Simulcast<'_>>().flatten() {
+        for s in m.get_attributes::<Simulcast<'_>>().flatten() {
             let _ = s.to_string();
         }
-        for r in m.get_attributes::<floe_sdp::Rid<'_>>().flatten() {
+        for r in m.get_attributes::<Rid<'_>>().flatten() {
             let _ = r.restrictions().count() + r.payload_types().count();
         }
-        let _ = m
-            .get_attributes::<floe_sdp::CandidateAttribute<'_>>()
-            .count();
+        let _ = m.get_attributes::<CandidateAttribute<'_>>().count();
         for f in m.get_attributes::<floe_sdp::Fingerprint<'_>>().flatten() {
             let _ = (f.bytes(), f.check_length());
         }
