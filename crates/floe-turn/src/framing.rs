@@ -1,7 +1,8 @@
 //! Framing of STUN and ChannelData messages on TCP/TLS streams (RFC 8489 §6.2.2,
-//! RFC 8656 §12.5), on top of floe-stun's framer, widened to the RFC 5766 channel range
-//! (0x4000–0x7FFF): coturn's `turnutils_uclient` binds channels up to 0x7FFF, which
-//! floe-stun's framer (RFC 8656, 0x4000–0x4FFF) would treat as a broken stream.
+//! RFC 8656 §12.5). Frame boundaries come from floe-stun's [`next_frame`], which recognises
+//! the whole RFC 5766 channel range (0x4000–0x7FFF) that coturn's `turnutils_uclient` binds;
+//! this framer adds what TURN needs on top of floe-stun's: handing the unframed rest of a
+//! stream to the application (RFC 6062) and frames borrowed by range.
 
 use floe_stun::framing::{FrameKind, FrameStatus, FramingError, next_frame};
 
@@ -18,15 +19,6 @@ use floe_stun::framing::{FrameKind, FrameStatus, FramingError, next_frame};
 /// # Errors
 /// A [`FramingError`] when the bytes start neither STUN nor ChannelData (offset 0).
 pub fn frame_len(buf: &[u8]) -> Result<Option<(FrameKind, usize)>, FramingError> {
-    if let Some(&[first, _, l0, l1]) = buf.first_chunk::<4>()
-        && (0x50..=0x7F).contains(&first)
-    {
-        let len = (4 + usize::from(u16::from_be_bytes([l0, l1]))).next_multiple_of(4);
-        return Ok((buf.len() >= len).then_some((FrameKind::ChannelData, len)));
-    }
-    if buf.first().is_some_and(|b| (0x50..=0x7F).contains(b)) {
-        return Ok(None);
-    }
     match next_frame(buf)? {
         FrameStatus::Ready { kind, len } => Ok(Some((kind, len))),
         _ => Ok(None),
