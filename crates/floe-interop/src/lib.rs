@@ -18,8 +18,8 @@ use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
 use floe_turn::{
-    Client, ClientConfig, FiveTuple, PeerPolicy, ReceiveError, Received, RelayGrant, Server,
-    ServerConfig, ServerEvent, StaticCredentials, Transport, TurnEvent,
+    Client, ClientConfig, FiveTuple, PeerPolicy, Received, RelayGrant, Server, ServerConfig,
+    ServerEvent, StaticCredentials, Transport, TurnEvent,
 };
 
 /// The coturn under test, from `FLOE_COTURN` (set by `.ci/interop.sh`). Without it the test
@@ -259,19 +259,12 @@ impl ClientDriver {
                     return Err("the server closed the connection".into());
                 }
                 Ok((n, from)) => {
-                    let now = Instant::now();
-                    let mut got = match self.client.handle_receive(now, from, &self.buf[..n]) {
-                        Ok(Some(r)) => pick(Seen::Data(r)),
-                        _ => None,
-                    };
-                    while got.is_none() {
-                        match self.client.poll_received(now) {
-                            Ok(Some(r)) => got = pick(Seen::Data(r)),
-                            Ok(None) => break,
-                            Err(ReceiveError::Framing(e)) => return Err(format!("stream: {e}")),
-                            Err(_) => {}
-                        }
-                    }
+                    let got = self
+                        .client
+                        .receive_until(Instant::now(), from, &self.buf[..n], |r| {
+                            pick(Seen::Data(r))
+                        })
+                        .map_err(|e| format!("stream: {e}"))?;
                     if let Some(t) = got {
                         self.flush().map_err(|e| format!("send: {e}"))?;
                         return Ok(t);

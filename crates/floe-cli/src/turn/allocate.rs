@@ -7,9 +7,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
-use floe_turn::{
-    AddressFamily, Client, ClientConfig, ReceiveError, Received, Transport, TurnEvent,
-};
+use floe_turn::{AddressFamily, Client, ClientConfig, Received, Transport, TurnEvent};
 use serde_json::{Value, json};
 
 use super::conn::Conn;
@@ -113,19 +111,12 @@ impl Session {
                 Ok(Some((n, from))) => {
                     // Stray datagrams (from elsewhere, or stale) are not fatal; peer data
                     // comes back borrowed from the receive buffer.
-                    let now = Instant::now();
-                    let mut got = match self.client.handle_receive(now, from, &self.buf[..n]) {
-                        Ok(Some(r)) => pick(Seen::Data(r)),
-                        _ => None,
-                    };
-                    while got.is_none() {
-                        match self.client.poll_received(now) {
-                            Ok(Some(r)) => got = pick(Seen::Data(r)),
-                            Ok(None) => break,
-                            Err(ReceiveError::Framing(e)) => return Err(format!("{what}: {e}")),
-                            Err(_) => {}
-                        }
-                    }
+                    let got = self
+                        .client
+                        .receive_until(Instant::now(), from, &self.buf[..n], |r| {
+                            pick(Seen::Data(r))
+                        })
+                        .map_err(|e| format!("{what}: {e}"))?;
                     if let Some(t) = got {
                         self.flush()?;
                         return Ok(t);

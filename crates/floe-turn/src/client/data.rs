@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use floe_stun::attributes::{Data, XorPeerAddress};
 use floe_stun::channel_data::ChannelData;
+use floe_stun::framing::FramingError;
 use floe_stun::{Class, Method};
 
 use super::{Client, ClientError, ClientState, ReceiveError, requests};
@@ -140,6 +141,54 @@ impl Client {
             // the framer for the state machine.
             let frame = self.framer.frame(range).to_vec();
             self.handle_message(now, &frame)?;
+        }
+    }
+
+    /// Handles bytes from the server and offers the peer data in them to `pick`, first that
+    /// of [`Client::handle_receive`], then each piece [`Client::poll_received`] hands back,
+    /// until `pick` returns `Some`: for drivers that wait for one event or payload. Peer data
+    /// still buffered after that stays for the next [`Client::poll_received`].
+    ///
+    /// Input the client rejects for itself (a stray datagram, a malformed or unauthenticated
+    /// message: any other [`ReceiveError`]) is skipped, as it leaves the client unchanged.
+    ///
+    /// ```
+    /// # use std::time::Instant;
+    /// # use floe_turn::{Client, ClientConfig};
+    /// # let mut client = Client::new(ClientConfig::new("127.0.0.1:3478".parse().unwrap(), "u", "p"));
+    /// # let datagram = [0u8; 0];
+    /// let server = client.server();
+    /// let got = client.receive_until(Instant::now(), server, &datagram, |r| {
+    ///     (r.peer.port() == 5000).then(|| r.data.to_vec())
+    /// });
+    /// assert_eq!(got, Ok(None));
+    /// ```
+    ///
+    /// # Errors
+    /// A [`FramingError`] when the stream is out of sync (close it).
+    pub fn receive_until<T>(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        bytes: &[u8],
+        mut pick: impl FnMut(Received<'_>) -> Option<T>,
+    ) -> Result<Option<T>, FramingError> {
+        if let Ok(Some(r)) = self.handle_receive(now, from, bytes)
+            && let Some(t) = pick(r)
+        {
+            return Ok(Some(t));
+        }
+        loop {
+            match self.poll_received(now) {
+                Ok(Some(r)) => {
+                    if let Some(t) = pick(r) {
+                        return Ok(Some(t));
+                    }
+                }
+                Ok(None) => return Ok(None),
+                Err(ReceiveError::Framing(e)) => return Err(e),
+                Err(_) => {}
+            }
         }
     }
 

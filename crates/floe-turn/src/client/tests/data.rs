@@ -61,3 +61,30 @@ fn one_read_with_several_messages_is_drained_by_poll_received() {
     assert_eq!(got.data, b"three");
     assert_eq!(c.poll_received(now), Ok(None));
 }
+
+#[test]
+fn receive_until_stops_at_the_first_pick_and_leaves_the_rest_buffered() {
+    let (mut c, now) = stream_client_with_channel();
+    let mut stream = Vec::new();
+    for payload in [&b"one"[..], b"two", b"three"] {
+        ChannelData::new(0x4000, payload)
+            .unwrap()
+            .encode(&mut stream, true);
+    }
+    let mut offered = Vec::new();
+    let got = c.receive_until(now, server(), &stream, |r| {
+        offered.push(r.data.to_vec());
+        (r.data == b"two").then_some(r.via_channel)
+    });
+    assert_eq!(got, Ok(Some(true)));
+    assert_eq!(offered, [b"one".to_vec(), b"two".to_vec()]);
+    assert_eq!(c.poll_received(now).unwrap().unwrap().data, b"three");
+    // A stream out of sync is the one error it returns.
+    assert!(matches!(
+        c.receive_until(now, server(), &[0xFF, 0, 0, 0], |_| Some(())),
+        Err(FramingError::UnknownFrame {
+            first_byte: 0xFF,
+            ..
+        })
+    ));
+}
