@@ -31,6 +31,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq as _;
 
 use crate::error::IntegrityError;
 use crate::header::HEADER_LEN;
@@ -286,15 +287,10 @@ fn new_mac<M: KeyInit>(key: &[u8]) -> M {
     }
 }
 
-/// Compares two MACs in time that depends only on their length (public): every byte pair is
-/// XOR-folded into one accumulator with no early exit, and the accumulator is hidden from the
-/// optimizer before the single test (the approach of the `constant_time_eq` crate).
+/// Compares two MACs in time that depends only on their length (public), with
+/// [`subtle::ConstantTimeEq`]: no early exit, and the result kept behind an optimization barrier.
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    core::hint::black_box(diff) == 0
+    bool::from(a.ct_eq(b))
 }
 
 /// Maps a MAC comparison to the error, honouring the fuzzing bypass (STYLE §8).
