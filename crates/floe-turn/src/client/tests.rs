@@ -39,10 +39,15 @@ fn md5_key() -> LongTermKey {
     LongTermKey::derive(PasswordAlgorithm::MD5, "alice", "example.org", "secret").unwrap()
 }
 
-fn new_client() -> Client {
+/// alice's config for [`server`], its RNG seeded with `seed`.
+fn config(seed: u8) -> ClientConfig {
     let mut cfg = ClientConfig::new(server(), "alice", "secret");
-    cfg.rng_seed = Some([5; 32]);
-    Client::new(cfg)
+    cfg.rng_seed = Some([seed; 32]);
+    cfg
+}
+
+fn new_client() -> Client {
+    Client::new(config(5))
 }
 
 /// The next request the client sends, as owned bytes.
@@ -76,6 +81,12 @@ fn reply(
     buf
 }
 
+/// A response to `req` signed with alice's MD5 key and MESSAGE-INTEGRITY, the scripted
+/// server's usual answer.
+fn signed(req: &[u8], class: Class, body: impl FnOnce(&mut MessageBuilder<'_>)) -> Vec<u8> {
+    reply(req, class, Some((&md5_key(), Integrity::Sha1)), body)
+}
+
 fn error(code: u16) -> ErrorCodeAttribute<'static> {
     ErrorCodeAttribute::new(ErrorCode(code))
 }
@@ -89,25 +100,15 @@ fn challenge(req: &[u8], code: u16, nonce: &str) -> Vec<u8> {
 }
 
 fn allocate_ok(req: &[u8], lifetime: u32) -> Vec<u8> {
-    reply(
-        req,
-        Class::Success,
-        Some((&md5_key(), Integrity::Sha1)),
-        |b| {
-            b.add(&XorRelayedAddress(RELAYED.parse().unwrap()))
-                .add(&Lifetime(lifetime))
-                .add(&XorMappedAddress("198.51.100.7:50000".parse().unwrap()));
-        },
-    )
+    signed(req, Class::Success, |b| {
+        b.add(&XorRelayedAddress(RELAYED.parse().unwrap()))
+            .add(&Lifetime(lifetime))
+            .add(&XorMappedAddress("198.51.100.7:50000".parse().unwrap()));
+    })
 }
 
 fn ok(req: &[u8]) -> Vec<u8> {
-    reply(
-        req,
-        Class::Success,
-        Some((&md5_key(), Integrity::Sha1)),
-        |_| {},
-    )
+    signed(req, Class::Success, |_| {})
 }
 
 /// Delivers `bytes` from the server; on streams, also applies what was buffered.
@@ -120,21 +121,60 @@ fn events(c: &mut Client) -> Vec<TurnEvent> {
     core::iter::from_fn(|| c.poll_event()).collect()
 }
 
-/// Drives a client to Allocated through a 401 challenge; returns it and the time.
-fn allocated(lifetime: u32) -> (Client, Instant) {
+/// Sends an Allocate (unsigned) and answers it with a 401, which offers SHA-256 before MD5
+/// when `offer_sha256`; returns the client, its signed second Allocate and the time.
+fn signed_allocate(cfg: ClientConfig, offer_sha256: bool) -> (Client, Vec<u8>, Instant) {
     let now = Instant::now();
-    let mut c = new_client();
+    let mut c = Client::new(cfg);
     c.allocate(now).unwrap();
     let first = next(&mut c);
     assert!(wire::integrity(&parse(&first)).is_none());
-    feed(&mut c, now, &challenge(&first, 401, "n1"));
+    let r = if offer_sha256 {
+        reply(&first, Class::Error, None, |b| {
+            b.add(&error(401))
+                .add(&Realm("example.org"))
+                .add(&Nonce("obMatJos2gAAAn1"))
+                .add(&PasswordAlgorithms::from_entries(&[
+                    PasswordAlgorithmAttribute::new(PasswordAlgorithm::SHA256),
+                    PasswordAlgorithmAttribute::new(PasswordAlgorithm::MD5),
+                ]));
+        })
+    } else {
+        challenge(&first, 401, "n1")
+    };
+    feed(&mut c, now, &r);
     let second = next(&mut c);
+    (c, second, now)
+}
+
+/// Drives a client to Allocated through a 401 challenge; returns it and the time.
+fn allocated(lifetime: u32) -> (Client, Instant) {
+    allocated_with(config(5), lifetime)
+}
+
+/// [`allocated`] with another config.
+fn allocated_with(cfg: ClientConfig, lifetime: u32) -> (Client, Instant) {
+    let (mut c, second, now) = signed_allocate(cfg, false);
     let m = parse(&second);
     assert_eq!(get(&m), Some(Username("alice")));
     assert_eq!(get(&m), Some(Nonce("n1")));
     assert!(wire::verify(&m, &md5_key().integrity_key()));
     feed(&mut c, now, &allocate_ok(&second, lifetime));
     (c, now)
+}
+
+/// Creates the permission for [`peer`], answered with success.
+fn permit(c: &mut Client, now: Instant) {
+    c.create_permission(now, peer().ip()).unwrap();
+    let perm = next(c);
+    feed(c, now, &ok(&perm));
+}
+
+/// Binds channel 0x4000 to [`peer`], answered with success.
+fn bind(c: &mut Client, now: Instant) {
+    assert_eq!(c.bind_channel(now, peer()).unwrap(), 0x4000);
+    let bind = next(c);
+    feed(c, now, &ok(&bind));
 }
 
 #[test]
@@ -155,23 +195,7 @@ fn challenge_401_then_success() {
 
 #[test]
 fn sha256_password_algorithm_is_negotiated() {
-    let now = Instant::now();
-    let mut c = new_client();
-    c.allocate(now).unwrap();
-    let first = next(&mut c);
-    let nonce = "obMatJos2gAAAabcdef";
-    let offer = [
-        PasswordAlgorithmAttribute::new(PasswordAlgorithm::SHA256),
-        PasswordAlgorithmAttribute::new(PasswordAlgorithm::MD5),
-    ];
-    let r = reply(&first, Class::Error, None, |b| {
-        b.add(&error(401))
-            .add(&Realm("example.org"))
-            .add(&Nonce(nonce))
-            .add(&PasswordAlgorithms::from_entries(&offer));
-    });
-    feed(&mut c, now, &r);
-    let second = next(&mut c);
+    let (mut c, second, now) = signed_allocate(config(5), true);
     let m = parse(&second);
     assert_eq!(
         m.raw(AttributeType::PASSWORD_ALGORITHMS).unwrap().value,
@@ -200,12 +224,7 @@ fn sha256_password_algorithm_is_negotiated() {
 
 #[test]
 fn wrong_password_fails_with_unauthorized() {
-    let now = Instant::now();
-    let mut c = new_client();
-    c.allocate(now).unwrap();
-    let first = next(&mut c);
-    feed(&mut c, now, &challenge(&first, 401, "n1"));
-    let second = next(&mut c);
+    let (mut c, second, now) = signed_allocate(config(5), false);
     feed(&mut c, now, &challenge(&second, 401, "n1"));
     assert_eq!(
         events(&mut c),
@@ -247,14 +266,9 @@ fn refresh_is_sent_a_minute_before_expiry() {
     c.handle_timeout(t);
     let req = next(&mut c);
     assert_eq!(parse(&req).method(), Method::REFRESH);
-    let r = reply(
-        &req,
-        Class::Success,
-        Some((&md5_key(), Integrity::Sha1)),
-        |b| {
-            b.add(&Lifetime(600));
-        },
-    );
+    let r = signed(&req, Class::Success, |b| {
+        b.add(&Lifetime(600));
+    });
     feed(&mut c, t, &r);
     assert_eq!(
         events(&mut c),
@@ -269,9 +283,7 @@ fn refresh_is_sent_a_minute_before_expiry() {
 fn permission_and_channel_are_refreshed_before_300_seconds() {
     let (mut c, now) = allocated(3600);
     events(&mut c);
-    c.create_permission(now, peer().ip()).unwrap();
-    let perm = next(&mut c);
-    feed(&mut c, now, &ok(&perm));
+    permit(&mut c, now);
     let ch = c.bind_channel(now, peer()).unwrap();
     assert_eq!(ch, 0x4000);
     let bind = next(&mut c);
@@ -327,14 +339,9 @@ fn refresh_437_reports_the_allocation_lost() {
     events(&mut c);
     c.refresh(now).unwrap();
     let req = next(&mut c);
-    let r = reply(
-        &req,
-        Class::Error,
-        Some((&md5_key(), Integrity::Sha1)),
-        |b| {
-            b.add(&error(437));
-        },
-    );
+    let r = signed(&req, Class::Error, |b| {
+        b.add(&error(437));
+    });
     feed(&mut c, now, &r);
     assert_eq!(
         events(&mut c),
@@ -401,20 +408,10 @@ fn error_codes_become_typed_failures() {
         (403, Failure::Forbidden),
         (599, Failure::ErrorResponse { code: 599 }),
     ] {
-        let now = Instant::now();
-        let mut c = new_client();
-        c.allocate(now).unwrap();
-        let first = next(&mut c);
-        feed(&mut c, now, &challenge(&first, 401, "n"));
-        let second = next(&mut c);
-        let r = reply(
-            &second,
-            Class::Error,
-            Some((&md5_key(), Integrity::Sha1)),
-            |b| {
-                b.add(&error(code));
-            },
-        );
+        let (mut c, second, now) = signed_allocate(config(5), false);
+        let r = signed(&second, Class::Error, |b| {
+            b.add(&error(code));
+        });
         feed(&mut c, now, &r);
         assert_eq!(
             events(&mut c),
@@ -434,9 +431,7 @@ fn send_switches_from_indication_to_channel_and_data_arrives_both_ways() {
         Err(ClientError::NoPermission { peer: peer().ip() })
     );
     assert!(out.is_empty());
-    c.create_permission(now, peer().ip()).unwrap();
-    let perm = next(&mut c);
-    feed(&mut c, now, &ok(&perm));
+    permit(&mut c, now);
     c.send_to(peer(), b"hello", &mut out).unwrap();
     assert!(
         c.poll_transmit().is_none(),
@@ -507,14 +502,9 @@ fn close_deletes_with_lifetime_zero() {
     let m = parse(&req);
     assert_eq!(m.method(), Method::REFRESH);
     assert_eq!(get(&m), Some(Lifetime(0)));
-    let r = reply(
-        &req,
-        Class::Success,
-        Some((&md5_key(), Integrity::Sha1)),
-        |b| {
-            b.add(&Lifetime(0));
-        },
-    );
+    let r = signed(&req, Class::Success, |b| {
+        b.add(&Lifetime(0));
+    });
     feed(&mut c, now, &r);
     assert_eq!(events(&mut c), [TurnEvent::Closed]);
     assert_eq!(c.poll_timeout(), None);
@@ -523,8 +513,7 @@ fn close_deletes_with_lifetime_zero() {
 #[test]
 fn forged_success_is_ignored_and_dual_stack_is_requested() {
     let now = Instant::now();
-    let mut cfg = ClientConfig::new(server(), "alice", "secret");
-    cfg.rng_seed = Some([6; 32]);
+    let mut cfg = config(6);
     cfg.dual_stack = true;
     let mut c = Client::new(cfg);
     c.allocate(now).unwrap();
@@ -553,16 +542,7 @@ fn forged_success_is_ignored_and_dual_stack_is_requested() {
     );
     let unsigned = reply(&second, Class::Success, None, body);
     assert!(c.handle_receive(now, server(), &unsigned).is_err());
-    feed(
-        &mut c,
-        now,
-        &reply(
-            &second,
-            Class::Success,
-            Some((&md5_key(), Integrity::Sha1)),
-            body,
-        ),
-    );
+    feed(&mut c, now, &signed(&second, Class::Success, body));
     assert_eq!(c.additional_relayed(), Some(v6));
     let _: IpAddr = v6.ip();
 }
@@ -573,9 +553,7 @@ fn no_timer_is_left_in_the_past() {
     // close with permissions alive, used to leave a due timer nobody handled.
     let (mut c, now) = allocated(3600);
     events(&mut c);
-    c.create_permission(now, peer().ip()).unwrap();
-    let perm = next(&mut c);
-    feed(&mut c, now, &ok(&perm));
+    permit(&mut c, now);
     let t = now + Duration::from_secs(230);
     c.create_permission(t, peer().ip()).unwrap();
     let t = now + Duration::from_secs(241);

@@ -4,22 +4,11 @@ use super::*;
 
 /// A stream client with a permission and channel 0x4000 to [`peer`].
 fn stream_client_with_channel() -> (Client, Instant) {
-    let now = Instant::now();
-    let mut cfg = ClientConfig::new(server(), "alice", "secret");
-    cfg.rng_seed = Some([8; 32]);
+    let mut cfg = config(8);
     cfg.transport = Transport::Stream;
-    let mut c = Client::new(cfg);
-    c.allocate(now).unwrap();
-    let first = next(&mut c);
-    feed(&mut c, now, &challenge(&first, 401, "n1"));
-    let second = next(&mut c);
-    feed(&mut c, now, &allocate_ok(&second, 600));
-    c.create_permission(now, peer().ip()).unwrap();
-    let perm = next(&mut c);
-    feed(&mut c, now, &ok(&perm));
-    assert_eq!(c.bind_channel(now, peer()).unwrap(), 0x4000);
-    let bind = next(&mut c);
-    feed(&mut c, now, &ok(&bind));
+    let (mut c, now) = allocated_with(cfg, 600);
+    permit(&mut c, now);
+    bind(&mut c, now);
     events(&mut c);
     (c, now)
 }

@@ -3,30 +3,6 @@
 
 use super::*;
 
-/// Sends an allocate and answers its 401; returns the client and the signed Allocate.
-fn signed_allocate(cfg: ClientConfig, offer_sha256: bool) -> (Client, Vec<u8>, Instant) {
-    let now = Instant::now();
-    let mut c = Client::new(cfg);
-    c.allocate(now).unwrap();
-    let first = next(&mut c);
-    let r = if offer_sha256 {
-        reply(&first, Class::Error, None, |b| {
-            b.add(&error(401))
-                .add(&Realm("example.org"))
-                .add(&Nonce("obMatJos2gAAAn1"))
-                .add(&PasswordAlgorithms::from_entries(&[
-                    PasswordAlgorithmAttribute::new(PasswordAlgorithm::SHA256),
-                    PasswordAlgorithmAttribute::new(PasswordAlgorithm::MD5),
-                ]));
-        })
-    } else {
-        challenge(&first, 401, "n1")
-    };
-    feed(&mut c, now, &r);
-    let second = next(&mut c);
-    (c, second, now)
-}
-
 #[test]
 fn unsigned_error_to_a_signed_request_is_dropped_and_retransmitted() {
     // Review finding 1 (RFC 8489 §9.2.5): only 401 and 438 may come unsigned.
@@ -58,9 +34,7 @@ fn unsigned_error_to_a_signed_request_is_dropped_and_retransmitted() {
 
 #[test]
 fn unsigned_300_to_a_signed_allocate_is_not_followed() {
-    let mut cfg = ClientConfig::new(server(), "alice", "secret");
-    cfg.rng_seed = Some([5; 32]);
-    let (mut c, second, now) = signed_allocate(cfg, false);
+    let (mut c, second, now) = signed_allocate(config(5), false);
     let alt: SocketAddr = "203.0.113.66:3478".parse().unwrap();
     let body = |b: &mut MessageBuilder<'_>| {
         b.add(&error(300)).add(&AlternateServer(alt));
@@ -72,13 +46,7 @@ fn unsigned_300_to_a_signed_allocate_is_not_followed() {
     );
     assert_eq!(c.server(), server());
     assert_eq!(events(&mut c), []);
-    let signed = reply(
-        &second,
-        Class::Error,
-        Some((&md5_key(), Integrity::Sha1)),
-        body,
-    );
-    feed(&mut c, now, &signed);
+    feed(&mut c, now, &signed(&second, Class::Error, body));
     assert_eq!(c.server(), alt);
 }
 
@@ -86,9 +54,7 @@ fn unsigned_300_to_a_signed_allocate_is_not_followed() {
 fn response_integrity_must_be_the_requests_kind() {
     // RFC 8489 §9.2.5: a SHA-256-signed request wants MESSAGE-INTEGRITY-SHA256 back, an MD5
     // one MESSAGE-INTEGRITY; the other kind (even with the right key) is discarded.
-    let mut cfg = ClientConfig::new(server(), "alice", "secret");
-    cfg.rng_seed = Some([5; 32]);
-    let (mut c, second, now) = signed_allocate(cfg.clone(), true);
+    let (mut c, second, now) = signed_allocate(config(5), true);
     assert_eq!(wire::integrity(&parse(&second)), Some(Integrity::Sha256));
     let sha = LongTermKey::derive(PasswordAlgorithm::SHA256, "alice", "example.org", "secret");
     let sha = sha.unwrap();
@@ -111,7 +77,7 @@ fn response_integrity_must_be_the_requests_kind() {
     feed(&mut c, now, &right);
     assert_eq!(c.state(), ClientState::Allocated);
 
-    let (mut c, second, now) = signed_allocate(cfg, false);
+    let (mut c, second, now) = signed_allocate(config(5), false);
     let sha256 = reply(
         &second,
         Class::Success,
@@ -134,8 +100,7 @@ fn unsigned_allocate_success_needs_the_opt_in() {
     };
     for opt_in in [false, true] {
         let now = Instant::now();
-        let mut cfg = ClientConfig::new(server(), "alice", "secret");
-        cfg.rng_seed = Some([5; 32]);
+        let mut cfg = config(5);
         cfg.allow_unauthenticated_server = opt_in;
         let mut c = Client::new(cfg);
         c.allocate(now).unwrap();

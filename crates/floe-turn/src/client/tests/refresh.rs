@@ -32,14 +32,9 @@ fn lost_refresh_is_retried_until_expiry() {
     let retry = next(&mut c);
     assert_eq!(parse(&retry).method(), Method::REFRESH);
     let later = t.max(first + Duration::from_millis(39_500)) + Duration::from_secs(1);
-    let r = reply(
-        &retry,
-        Class::Success,
-        Some((&md5_key(), Integrity::Sha1)),
-        |b| {
-            b.add(&Lifetime(600));
-        },
-    );
+    let r = signed(&retry, Class::Success, |b| {
+        b.add(&Lifetime(600));
+    });
     feed(&mut c, later, &r);
     assert_eq!(
         events(&mut c),
@@ -53,12 +48,8 @@ fn lost_refresh_is_retried_until_expiry() {
 fn lost_permission_and_channel_refreshes_are_retried() {
     let (mut c, now) = allocated(3600);
     events(&mut c);
-    c.create_permission(now, peer().ip()).unwrap();
-    let perm = next(&mut c);
-    feed(&mut c, now, &ok(&perm));
-    c.bind_channel(now, peer()).unwrap();
-    let bind = next(&mut c);
-    feed(&mut c, now, &ok(&bind));
+    permit(&mut c, now);
+    bind(&mut c, now);
     events(&mut c);
     // The refreshes at 240 s are lost until they time out at 279.5 s.
     let start = now + PERMISSION_REFRESH;
