@@ -293,6 +293,50 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     bool::from(a.ct_eq(b))
 }
 
+/// The integrity mechanism a message is protected with (RFC 8489 §14.5, §14.6).
+///
+/// A response must be protected with the mechanism of its request (RFC 8489 §9.1.4, §9.2.5):
+/// record the request's kind ([`Message::integrity_kind`]) and verify the response with
+/// [`Message::verify_integrity_as`]. [`Message::verify_integrity`] picks the strongest attribute
+/// present, so it accepts a message from which an attacker stripped MESSAGE-INTEGRITY-SHA256.
+///
+/// ```
+/// use floe_stun::integrity::IntegrityKind;
+/// use floe_stun::AttributeType;
+/// assert_eq!(IntegrityKind::Sha256.attribute_type(), AttributeType::MESSAGE_INTEGRITY_SHA256);
+/// assert_eq!(IntegrityKind::from_attribute_type(AttributeType::MESSAGE_INTEGRITY),
+///            Some(IntegrityKind::Sha1));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IntegrityKind {
+    /// MESSAGE-INTEGRITY, HMAC-SHA1 (RFC 8489 §14.5).
+    Sha1,
+    /// MESSAGE-INTEGRITY-SHA256, HMAC-SHA256 (RFC 8489 §14.6).
+    Sha256,
+}
+
+impl IntegrityKind {
+    /// The attribute that carries this kind.
+    #[must_use]
+    pub const fn attribute_type(self) -> AttributeType {
+        match self {
+            Self::Sha1 => AttributeType::MESSAGE_INTEGRITY,
+            Self::Sha256 => AttributeType::MESSAGE_INTEGRITY_SHA256,
+        }
+    }
+
+    /// The kind carried by `typ`; `None` for any other attribute.
+    #[must_use]
+    pub fn from_attribute_type(typ: AttributeType) -> Option<Self> {
+        match typ {
+            AttributeType::MESSAGE_INTEGRITY => Some(Self::Sha1),
+            AttributeType::MESSAGE_INTEGRITY_SHA256 => Some(Self::Sha256),
+            _ => None,
+        }
+    }
+}
+
 /// Maps a MAC comparison to the error, honouring the fuzzing bypass (STYLE §8).
 fn check(ok: bool, typ: AttributeType, offset: usize) -> Result<(), IntegrityError> {
     if ok || cfg!(fuzzing) {
@@ -397,6 +441,56 @@ impl Message<'_> {
         )
     }
 
+    /// The strongest integrity mechanism the message carries: MESSAGE-INTEGRITY-SHA256 when
+    /// present, else MESSAGE-INTEGRITY, else `None`. A server answers a request with this kind
+    /// (RFC 8489 §9.1.4, §9.2.5); a client records it for its request and checks the response
+    /// with [`verify_integrity_as`](Self::verify_integrity_as).
+    #[must_use]
+    pub fn integrity_kind(&self) -> Option<IntegrityKind> {
+        if self.integrity_sha256_offset().is_some() {
+            Some(IntegrityKind::Sha256)
+        } else if self.integrity_offset().is_some() {
+            Some(IntegrityKind::Sha1)
+        } else {
+            None
+        }
+    }
+
+    /// Verifies the message with exactly the mechanism `kind`, as a client must check a
+    /// response against the mechanism of its request (RFC 8489 §9.1.4, §9.2.5): a response to a
+    /// request protected with MESSAGE-INTEGRITY-SHA256 that carries only MESSAGE-INTEGRITY (for
+    /// instance because an attacker stripped the SHA-256 attribute) is refused.
+    ///
+    /// ```
+    /// use floe_stun::integrity::IntegrityKind;
+    /// use floe_stun::{Class, IntegrityError, IntegrityKey, Message, MessageBuilder, MessageType,
+    ///                 Method, TransactionId};
+    /// let key = IntegrityKey::long_term_sha256("u", "r", "p");
+    /// let mut buf = Vec::new();
+    /// let typ = MessageType::new(Method::BINDING, Class::Success);
+    /// MessageBuilder::new(&mut buf, typ, TransactionId::from_bytes([1; 12]))
+    ///     .message_integrity(&key).unwrap().finish().unwrap();
+    /// let msg = Message::parse(&buf).unwrap();
+    /// assert!(msg.verify_integrity_as(&key, IntegrityKind::Sha1).is_ok());
+    /// assert!(matches!(msg.verify_integrity_as(&key, IntegrityKind::Sha256),
+    ///                  Err(IntegrityError::Absent { .. })));
+    /// ```
+    ///
+    /// # Errors
+    /// [`IntegrityError::Absent`] (with the attribute of `kind`) when the message does not carry
+    /// that mechanism, else the error of [`verify_message_integrity`](Self::verify_message_integrity)
+    /// or [`verify_message_integrity_sha256`](Self::verify_message_integrity_sha256).
+    pub fn verify_integrity_as(
+        &self,
+        key: &IntegrityKey<'_>,
+        kind: IntegrityKind,
+    ) -> Result<(), IntegrityError> {
+        match kind {
+            IntegrityKind::Sha1 => self.verify_message_integrity(key),
+            IntegrityKind::Sha256 => self.verify_message_integrity_sha256(key),
+        }
+    }
+
     /// Verifies the message's integrity with `key`: MESSAGE-INTEGRITY-SHA256 when present (an
     /// agent that sees both must use only it, RFC 8489 §9.1.3/§9.2.4), else MESSAGE-INTEGRITY.
     /// Returns the attribute type that was checked.
@@ -439,6 +533,72 @@ mod tests {
                 .unwrap()
         );
         assert!(IntegrityKey::long_term(PasswordAlgorithm(9), user, "r", "p").is_none());
+    }
+
+    /// Signs a Binding success response with MI then MI-SHA256 and returns its bytes.
+    fn signed_with_both(key: &IntegrityKey<'_>) -> alloc::vec::Vec<u8> {
+        use crate::{Class, MessageBuilder, MessageType, Method, TransactionId};
+        let mut buf = alloc::vec::Vec::new();
+        let typ = MessageType::new(Method::BINDING, Class::Success);
+        MessageBuilder::new(&mut buf, typ, TransactionId::from_bytes([3; 12]))
+            .message_integrity(key)
+            .unwrap()
+            .message_integrity_sha256(key)
+            .unwrap()
+            .finish()
+            .unwrap();
+        buf
+    }
+
+    #[test]
+    fn stripping_sha256_is_a_downgrade_that_verify_integrity_as_refuses() {
+        let key = IntegrityKey::long_term_sha256("u", "r", "p");
+        let both = signed_with_both(&key);
+        let msg = Message::parse(&both).unwrap();
+        assert_eq!(msg.integrity_kind(), Some(IntegrityKind::Sha256));
+        msg.verify_integrity_as(&key, IntegrityKind::Sha256)
+            .unwrap();
+        msg.verify_integrity_as(&key, IntegrityKind::Sha1).unwrap();
+        // The attacker drops MI-SHA256 (the last 36 bytes) and fixes the header length.
+        let sha_at = msg.integrity_sha256_offset().unwrap();
+        let mut stripped = both[..sha_at].to_vec();
+        let len = (stripped.len() - HEADER_LEN) as u16;
+        stripped[2..4].copy_from_slice(&len.to_be_bytes());
+        let msg = Message::parse(&stripped).unwrap();
+        // The picking verifier is fooled: the rest is a valid MI-only message.
+        assert_eq!(
+            msg.verify_integrity(&key),
+            Ok(AttributeType::MESSAGE_INTEGRITY)
+        );
+        assert_eq!(msg.integrity_kind(), Some(IntegrityKind::Sha1));
+        // Requiring the request's mechanism catches it.
+        assert_eq!(
+            msg.verify_integrity_as(&key, IntegrityKind::Sha256),
+            Err(IntegrityError::Absent {
+                typ: AttributeType::MESSAGE_INTEGRITY_SHA256
+            })
+        );
+        msg.verify_integrity_as(&key, IntegrityKind::Sha1).unwrap();
+        // And a wrong key fails for either kind.
+        let wrong = IntegrityKey::short_term("x");
+        let msg = Message::parse(&both).unwrap();
+        for kind in [IntegrityKind::Sha1, IntegrityKind::Sha256] {
+            assert!(matches!(
+                msg.verify_integrity_as(&wrong, kind),
+                Err(IntegrityError::Mismatch { typ, .. }) if typ == kind.attribute_type()
+            ));
+            assert_eq!(
+                IntegrityKind::from_attribute_type(kind.attribute_type()),
+                Some(kind)
+            );
+        }
+        assert_eq!(
+            IntegrityKind::from_attribute_type(AttributeType::FINGERPRINT),
+            None
+        );
+        let mut bare = both[..HEADER_LEN].to_vec();
+        bare[2..4].copy_from_slice(&[0, 0]);
+        assert_eq!(Message::parse(&bare).unwrap().integrity_kind(), None);
     }
 
     #[test]

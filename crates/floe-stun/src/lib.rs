@@ -92,7 +92,7 @@ mod transaction_id;
 pub use builder::{MessageBuilder, Sealed, WithIntegrity};
 pub use error::{AttributeError, EncodeError, IntegrityError, ParseError};
 pub use header::{HEADER_LEN, Header, MAGIC_COOKIE, is_stun};
-pub use integrity::IntegrityKey;
+pub use integrity::{IntegrityKey, IntegrityKind};
 pub use message::{Attributes, Message, RawAttribute};
 pub use registry::{
     AddressFamily, AttributeType, Class, ErrorCode, MessageType, Method, PasswordAlgorithm,
