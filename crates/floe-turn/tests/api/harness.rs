@@ -312,13 +312,17 @@ impl<C: CredentialLookup> Net<C> {
         mine.into_iter().map(|(_, e)| e).collect()
     }
 
-    /// Allocates for client `i` and returns the relayed address.
-    pub(crate) fn allocate(&mut self, i: usize) -> SocketAddr {
+    /// Client `i` asks for an allocation; returns its events once the network settled.
+    pub(crate) fn try_allocate(&mut self, i: usize) -> Vec<TurnEvent> {
         let now = self.now;
         self.client(i).allocate(now).unwrap();
         self.settle();
-        let events = self.take_events(i);
-        match events.as_slice() {
+        self.take_events(i)
+    }
+
+    /// Allocates for client `i` and returns the relayed address.
+    pub(crate) fn allocate(&mut self, i: usize) -> SocketAddr {
+        match self.try_allocate(i).as_slice() {
             [TurnEvent::Allocated { relayed, .. }] => *relayed,
             other => panic!("expected Allocated, got {other:?}"),
         }

@@ -110,11 +110,8 @@ fn full_session_over_a_stream() {
 fn wrong_password_fails_and_leaves_no_server_state() {
     let mut net = Net::new();
     let c = net.add_client("alice", "wrong", Transport::Udp);
-    let now = net.now;
-    net.client(c).allocate(now).unwrap();
-    net.settle();
     assert_eq!(
-        net.take_events(c),
+        net.try_allocate(c),
         [TurnEvent::Failed {
             reason: Failure::Unauthorized
         }]
@@ -202,20 +199,15 @@ fn quotas_per_user_and_in_total() {
     let b1 = net.add_client("bob", "hunter2", Transport::Udp);
     let b2 = net.add_client("bob", "hunter2", Transport::Udp);
     net.allocate(a1);
-    let now = net.now;
-    net.client(a2).allocate(now).unwrap();
-    net.settle();
     assert_eq!(
-        net.take_events(a2),
+        net.try_allocate(a2),
         [TurnEvent::Failed {
             reason: Failure::QuotaReached
         }]
     );
     net.allocate(b1);
     // bob has no allocation quota left either, but the total is reached first for a third.
-    net.client(b2).allocate(now).unwrap();
-    net.settle();
-    let e = net.take_events(b2);
+    let e = net.try_allocate(b2);
     assert!(
         matches!(
             e.as_slice(),
@@ -240,11 +232,8 @@ fn md5_only_server_and_rest_credentials() {
     net.clients.clear();
     net.advance(Duration::from_secs(700));
     let c = net.add_client(&user, &pass, Transport::Udp);
-    let now = net.now;
-    net.client(c).allocate(now).unwrap();
-    net.settle();
     assert_eq!(
-        net.take_events(c),
+        net.try_allocate(c),
         [TurnEvent::Failed {
             reason: Failure::Unauthorized
         }]
@@ -281,10 +270,7 @@ fn embedder_refusals_become_typed_failures() {
         let mut net = Net::new();
         net.relay_policy = RelayPolicy::Refuse(refusal);
         let c = net.add_client("alice", "secret", Transport::Udp);
-        let now = net.now;
-        net.client(c).allocate(now).unwrap();
-        net.settle();
-        assert_eq!(net.take_events(c), [TurnEvent::Failed { reason: want }]);
+        assert_eq!(net.try_allocate(c), [TurnEvent::Failed { reason: want }]);
         assert_eq!(net.client(c).state(), ClientState::Done);
         assert_eq!(net.server.allocation_count(), 0);
     }
