@@ -19,20 +19,27 @@ use proptest::prelude::*;
 
 const SERVER: &str = "192.0.2.1:3478";
 
+/// A response to the last request: which attributes it carries and how it is signed.
+#[derive(Debug, Clone)]
+struct Answer {
+    /// Success, else error.
+    class: bool,
+    code: u16,
+    realm: bool,
+    /// Index into the nonces offered.
+    nonce: u8,
+    algorithms: bool,
+    lifetime: Option<u32>,
+    relayed: bool,
+    /// 0 unsigned, 1 MESSAGE-INTEGRITY, else MESSAGE-INTEGRITY-SHA256.
+    sign: u8,
+}
+
 #[derive(Debug, Clone)]
 enum Op {
     Wait(u32),
     Garbage(Vec<u8>),
-    Answer {
-        class: bool,
-        code: u16,
-        realm: bool,
-        nonce: u8,
-        algorithms: bool,
-        lifetime: Option<u32>,
-        relayed: bool,
-        sign: u8,
-    },
+    Answer(Answer),
     DataIndication(Vec<u8>),
     ChannelData(u16, Vec<u8>),
     Command(u8),
@@ -56,7 +63,7 @@ fn op() -> impl Strategy<Value = Op> {
         )
             .prop_map(
                 |(class, code, realm, nonce, algorithms, lifetime, relayed, sign)| {
-                    Op::Answer {
+                    Op::Answer(Answer {
                         class,
                         code,
                         realm,
@@ -65,7 +72,7 @@ fn op() -> impl Strategy<Value = Op> {
                         lifetime,
                         relayed,
                         sign,
-                    }
+                    })
                 }
             ),
         proptest::collection::vec(any::<u8>(), 0..32).prop_map(Op::DataIndication),
@@ -79,22 +86,13 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 /// Builds an answer to the last request the client sent.
-fn answer(req: &[u8], op: &Op) -> Option<Vec<u8>> {
-    let Op::Answer {
-        class,
-        code,
-        realm,
-        nonce,
-        algorithms,
-        lifetime,
-        relayed,
-        sign,
-    } = op
-    else {
-        return None;
-    };
+fn answer(req: &[u8], a: &Answer) -> Option<Vec<u8>> {
     let m = Message::parse(req).ok()?;
-    let class = if *class { Class::Success } else { Class::Error };
+    let class = if a.class {
+        Class::Success
+    } else {
+        Class::Error
+    };
     let mut buf = Vec::new();
     let typ = MessageType::new(m.method(), class);
     let mut b = MessageBuilder::new(&mut buf, typ, *m.transaction_id());
@@ -103,29 +101,29 @@ fn answer(req: &[u8], op: &Op) -> Option<Vec<u8>> {
         PasswordAlgorithmAttribute::new(PasswordAlgorithm::MD5),
     ];
     if class == Class::Error {
-        b.add(&ErrorCodeAttribute::new(ErrorCode(*code)));
-        if *code == 300 {
+        b.add(&ErrorCodeAttribute::new(ErrorCode(a.code)));
+        if a.code == 300 {
             b.add(&AlternateServer("192.0.2.2:3478".parse().unwrap()));
         }
     }
-    if *realm {
+    if a.realm {
         b.add(&Realm("example.org"));
     }
     let nonces = ["n1", "n2", "obMatJos2gAAAxyz"];
-    b.add(&Nonce(nonces[usize::from(*nonce)]));
-    if *algorithms {
+    b.add(&Nonce(nonces[usize::from(a.nonce)]));
+    if a.algorithms {
         b.add(&PasswordAlgorithms::from_entries(&offer));
     }
-    if let Some(l) = lifetime {
-        b.add(&Lifetime(*l));
+    if let Some(l) = a.lifetime {
+        b.add(&Lifetime(l));
     }
-    if *relayed {
+    if a.relayed {
         b.add(&XorRelayedAddress("192.0.2.1:49152".parse().unwrap()))
             .add(&XorMappedAddress("198.51.100.1:5000".parse().unwrap()));
     }
     let md5 = IntegrityKey::long_term_md5("alice", "example.org", "secret");
     let sha = IntegrityKey::long_term_sha256("alice", "example.org", "secret");
-    let done = match sign {
+    let done = match a.sign {
         0 => b.fingerprint().map(<[u8]>::to_vec),
         1 => b
             .message_integrity(&md5)
@@ -168,8 +166,8 @@ fn run(ops: &[Op], transport: Transport) {
             Op::Garbage(bytes) => {
                 let _ = c.handle_receive(now, server, bytes);
             }
-            Op::Answer { .. } => {
-                if let Some(bytes) = answer(&last, op) {
+            Op::Answer(a) => {
+                if let Some(bytes) = answer(&last, a) {
                     let _ = c.handle_receive(now, server, &bytes);
                 }
             }
