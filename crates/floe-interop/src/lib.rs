@@ -64,13 +64,42 @@ pub fn have_turnutils() -> bool {
     found
 }
 
+/// A thread running a loop until told to stop; dropping it stops and joins the thread.
+#[derive(Debug)]
+struct Background {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Background {
+    /// Runs `run` on a new thread; `run` returns once the flag it is given is set.
+    fn spawn(run: impl FnOnce(&AtomicBool) + Send + 'static) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let thread = thread::spawn(move || run(&flag));
+        Self {
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 /// A UDP peer on 127.0.0.1 that sends every datagram back to its sender.
 #[derive(Debug)]
 pub struct EchoPeer {
     /// Its address.
     pub addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    /// Stopped and joined on drop.
+    _thread: Background,
 }
 
 impl EchoPeer {
@@ -82,11 +111,9 @@ impl EchoPeer {
         let sock = UdpSocket::bind("127.0.0.1:0")?;
         sock.set_read_timeout(Some(Duration::from_millis(50)))?;
         let addr = sock.local_addr()?;
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
-        let thread = thread::spawn(move || {
+        let thread = Background::spawn(move |stop| {
             let mut buf = [0u8; 2048];
-            while !flag.load(Ordering::Relaxed) {
+            while !stop.load(Ordering::Relaxed) {
                 if let Ok((n, from)) = sock.recv_from(&mut buf) {
                     let _ = sock.send_to(&buf[..n], from);
                 }
@@ -94,18 +121,8 @@ impl EchoPeer {
         });
         Ok(Self {
             addr,
-            stop,
-            thread: Some(thread),
+            _thread: thread,
         })
-    }
-}
-
-impl Drop for EchoPeer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 
@@ -287,8 +304,8 @@ impl ClientDriver {
 pub struct ServerThread {
     /// The listening address.
     pub addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    /// Stopped and joined on drop.
+    _thread: Background,
 }
 
 impl ServerThread {
@@ -320,26 +337,14 @@ impl ServerThread {
         let mut config = ServerConfig::new(realm);
         config.peer_policy = PeerPolicy::default().allow_loopback(true);
         adjust(&mut config);
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
-        let thread = thread::spawn(move || {
+        let thread = Background::spawn(move |stop| {
             let mut server = Server::new(config, creds, Instant::now());
-            serve(&mut server, &listen, addr, &flag);
+            serve(&mut server, &listen, addr, stop);
         });
         Ok(Self {
             addr,
-            stop,
-            thread: Some(thread),
+            _thread: thread,
         })
-    }
-}
-
-impl Drop for ServerThread {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 
