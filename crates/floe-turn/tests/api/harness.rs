@@ -1,7 +1,7 @@
 //! An in-process network: one server, any number of clients, peers that record what reaches
 //! them, and a virtual clock that jumps to the next timeout.
 
-use core::net::SocketAddr;
+use core::net::{IpAddr, SocketAddr};
 use core::time::Duration;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -316,6 +316,15 @@ impl<C: CredentialLookup> Net<C> {
     pub(crate) fn try_allocate(&mut self, i: usize) -> Vec<TurnEvent> {
         let now = self.now;
         self.client(i).allocate(now).unwrap();
+        self.settle();
+        self.take_events(i)
+    }
+
+    /// Client `i` asks for a permission to `peer`; returns its events once the network
+    /// settled.
+    pub(crate) fn try_permit(&mut self, i: usize, peer: IpAddr) -> Vec<TurnEvent> {
+        let now = self.now;
+        self.client(i).create_permission(now, peer).unwrap();
         self.settle();
         self.take_events(i)
     }

@@ -40,10 +40,8 @@ fn full_session(transport: Transport) {
 
     // Permission, then a Send indication reaches the peer.
     let now = net.now;
-    net.client(c).create_permission(now, peer().ip()).unwrap();
-    net.settle();
     assert_eq!(
-        net.take_events(c),
+        net.try_permit(c, peer().ip()),
         [TurnEvent::PermissionCreated { peer: peer().ip() }]
     );
     // The peer answers; without a channel it arrives as a Data indication.
@@ -131,11 +129,8 @@ fn stale_nonce_is_renewed_transparently() {
     net.allocate(c);
     net.advance(Duration::from_secs(100));
     let rejected = net.server.stats().rejected;
-    let now = net.now;
-    net.client(c).create_permission(now, peer().ip()).unwrap();
-    net.settle();
     assert_eq!(
-        net.take_events(c),
+        net.try_permit(c, peer().ip()),
         [TurnEvent::PermissionCreated { peer: peer().ip() }]
     );
     assert_eq!(net.server.stats().rejected, rejected + 1, "one 438");
@@ -164,11 +159,8 @@ fn loopback_peers_are_forbidden_unless_allowed() {
     let c = net.add_client("alice", "secret", Transport::Udp);
     net.allocate(c);
     let lo: core::net::IpAddr = "127.0.0.1".parse().unwrap();
-    let now = net.now;
-    net.client(c).create_permission(now, lo).unwrap();
-    net.settle();
     assert_eq!(
-        net.take_events(c),
+        net.try_permit(c, lo),
         [TurnEvent::PermissionFailed {
             peer: lo,
             reason: Failure::Forbidden
@@ -179,11 +171,8 @@ fn loopback_peers_are_forbidden_unless_allowed() {
     let mut net = Net::with(cfg, users());
     let c = net.add_client("alice", "secret", Transport::Udp);
     net.allocate(c);
-    let now = net.now;
-    net.client(c).create_permission(now, lo).unwrap();
-    net.settle();
     assert_eq!(
-        net.take_events(c),
+        net.try_permit(c, lo),
         [TurnEvent::PermissionCreated { peer: lo }]
     );
 }
