@@ -288,9 +288,25 @@ fn new_mac<M: KeyInit>(key: &[u8]) -> M {
 }
 
 /// Compares two MACs in time that depends only on their length (public), with
-/// [`subtle::ConstantTimeEq`]: no early exit, and the result kept behind an optimization barrier.
+/// [`subtle::ConstantTimeEq`]: no early exit, each comparison behind subtle's optimization
+/// barrier. Compared as 64-bit words (then 32-bit, then bytes) so that a 20-byte MAC takes three
+/// barriers, not twenty: per-byte `ct_eq` cost ~8 % of a whole decode + verify.
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    bool::from(a.ct_eq(b))
+    if a.len() != b.len() {
+        return false;
+    }
+    let (a8, a) = a.as_chunks::<8>();
+    let (b8, b) = b.as_chunks::<8>();
+    let (a4, a) = a.as_chunks::<4>();
+    let (b4, b) = b.as_chunks::<4>();
+    let mut equal = a.ct_eq(b);
+    for (x, y) in a8.iter().zip(b8) {
+        equal &= u64::from_ne_bytes(*x).ct_eq(&u64::from_ne_bytes(*y));
+    }
+    for (x, y) in a4.iter().zip(b4) {
+        equal &= u32::from_ne_bytes(*x).ct_eq(&u32::from_ne_bytes(*y));
+    }
+    bool::from(equal)
 }
 
 /// The integrity mechanism a message is protected with (RFC 8489 §14.5, §14.6).
@@ -631,6 +647,16 @@ mod tests {
         assert!(!constant_time_eq(b"abc", b"abd"));
         assert!(!constant_time_eq(b"abc", b"ab"));
         assert!(constant_time_eq(b"", b""));
+        // Every length a MAC can have, and a difference at every position (word and tail).
+        let a = [0x5au8; 37];
+        for len in 0..=a.len() {
+            assert!(constant_time_eq(&a[..len], &a[..len]));
+            for at in 0..len {
+                let mut b = a;
+                b[at] ^= 0x80;
+                assert!(!constant_time_eq(&a[..len], &b[..len]), "len {len} at {at}");
+            }
+        }
     }
 
     #[test]
