@@ -186,13 +186,19 @@ fn relay_path(c: &mut Criterion) {
     g.finish();
 }
 
-/// A signed Allocate from `ft` with the nonce the server gave it.
-fn signed_allocate(server: &mut Server<StaticCredentials>, now: Instant, ft: FiveTuple) -> Vec<u8> {
+/// An unsigned Allocate for UDP (the server answers it with a 401 challenge).
+fn unsigned_allocate(tid: u8) -> Vec<u8> {
     let typ = MessageType::new(Method::ALLOCATE, Class::Request);
     let mut bare = Vec::new();
-    let mut b = MessageBuilder::new(&mut bare, typ, TransactionId::from_bytes([1; 12]));
+    let mut b = MessageBuilder::new(&mut bare, typ, TransactionId::from_bytes([tid; 12]));
     b.add(&RequestedTransport::UDP);
     b.fingerprint().unwrap();
+    bare
+}
+
+/// A signed Allocate from `ft` with the nonce the server gave it.
+fn signed_allocate(server: &mut Server<StaticCredentials>, now: Instant, ft: FiveTuple) -> Vec<u8> {
+    let bare = unsigned_allocate(1);
     assert!(server.handle_receive(now, ft, &bare).is_none());
     let challenge = server.poll_transmit().unwrap().data;
     let nonce = Message::parse(&challenge)
@@ -204,6 +210,7 @@ fn signed_allocate(server: &mut Server<StaticCredentials>, now: Instant, ft: Fiv
         .to_owned();
     let key = IntegrityKey::long_term_md5("alice", "example.org", "secret");
     let mut req = Vec::new();
+    let typ = MessageType::new(Method::ALLOCATE, Class::Request);
     let mut b = MessageBuilder::new(&mut req, typ, TransactionId::from_bytes([2; 12]));
     b.add(&RequestedTransport::UDP)
         .add(&Username("alice"))
@@ -244,11 +251,7 @@ fn allocate(c: &mut Criterion) {
             while server.poll_event().is_some() {}
         });
     });
-    let typ = MessageType::new(Method::ALLOCATE, Class::Request);
-    let mut bare = Vec::new();
-    let mut b = MessageBuilder::new(&mut bare, typ, TransactionId::from_bytes([3; 12]));
-    b.add(&RequestedTransport::UDP);
-    b.fingerprint().unwrap();
+    let bare = unsigned_allocate(3);
     g.bench_function("challenge_401", |b| {
         b.iter(|| {
             assert!(server.handle_receive(now, ft, black_box(&bare)).is_none());
