@@ -121,13 +121,19 @@ fn events(c: &mut Client) -> Vec<TurnEvent> {
     core::iter::from_fn(|| c.poll_event()).collect()
 }
 
-/// Sends an Allocate (unsigned) and answers it with a 401, which offers SHA-256 before MD5
-/// when `offer_sha256`; returns the client, its signed second Allocate and the time.
-fn signed_allocate(cfg: ClientConfig, offer_sha256: bool) -> (Client, Vec<u8>, Instant) {
+/// A client from `cfg` that sent its first Allocate; returns it, that request and the time.
+fn allocating(cfg: ClientConfig) -> (Client, Vec<u8>, Instant) {
     let now = Instant::now();
     let mut c = Client::new(cfg);
     c.allocate(now).unwrap();
     let first = next(&mut c);
+    (c, first, now)
+}
+
+/// Sends an Allocate (unsigned) and answers it with a 401, which offers SHA-256 before MD5
+/// when `offer_sha256`; returns the client, its signed second Allocate and the time.
+fn signed_allocate(cfg: ClientConfig, offer_sha256: bool) -> (Client, Vec<u8>, Instant) {
+    let (mut c, first, now) = allocating(cfg);
     assert!(wire::integrity(&parse(&first)).is_none());
     let r = if offer_sha256 {
         reply(&first, Class::Error, None, |b| {
@@ -376,10 +382,7 @@ fn allocate_times_out_after_39_5_seconds() {
 
 #[test]
 fn alternate_server_is_followed() {
-    let now = Instant::now();
-    let mut c = new_client();
-    c.allocate(now).unwrap();
-    let first = next(&mut c);
+    let (mut c, first, now) = allocating(config(5));
     let alt: SocketAddr = "192.0.2.2:3478".parse().unwrap();
     let r = reply(&first, Class::Error, None, |b| {
         b.add(&error(300)).add(&AlternateServer(alt));
@@ -512,12 +515,9 @@ fn close_deletes_with_lifetime_zero() {
 
 #[test]
 fn forged_success_is_ignored_and_dual_stack_is_requested() {
-    let now = Instant::now();
     let mut cfg = config(6);
     cfg.dual_stack = true;
-    let mut c = Client::new(cfg);
-    c.allocate(now).unwrap();
-    let first = next(&mut c);
+    let (mut c, first, now) = allocating(cfg);
     let m = parse(&first);
     assert_eq!(get(&m), Some(AdditionalAddressFamily(AddressFamily::IPV6)));
     feed(&mut c, now, &challenge(&first, 401, "n"));

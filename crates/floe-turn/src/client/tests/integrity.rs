@@ -99,12 +99,9 @@ fn unsigned_allocate_success_needs_the_opt_in() {
             .add(&Lifetime(600));
     };
     for opt_in in [false, true] {
-        let now = Instant::now();
         let mut cfg = config(5);
         cfg.allow_unauthenticated_server = opt_in;
-        let mut c = Client::new(cfg);
-        c.allocate(now).unwrap();
-        let first = next(&mut c);
+        let (mut c, first, now) = allocating(cfg);
         let success = reply(&first, Class::Success, None, body);
         let r = c.handle_receive(now, server(), &success);
         if opt_in {
