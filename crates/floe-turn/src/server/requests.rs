@@ -374,7 +374,7 @@ impl<C: CredentialLookup> Server<C> {
                 five_tuple: ft,
                 tid: *msg.transaction_id(),
                 username: auth.username.into(),
-                key: auth.key,
+                key: auth.key.clone(),
                 integrity: auth.integrity,
                 lifetime,
                 additional_family,
