@@ -32,6 +32,7 @@ use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq as _;
+use zeroize::Zeroize as _;
 
 use crate::error::IntegrityError;
 use crate::header::HEADER_LEN;
@@ -71,18 +72,74 @@ struct Prepared {
     sha256: Hmac<Sha256>,
 }
 
+/// Compares the key bytes in constant time (their length is not secret).
 impl PartialEq for IntegrityKey<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.repr == other.repr
+        constant_time_eq(self.as_bytes(), other.as_bytes())
     }
 }
 
 impl Eq for IntegrityKey<'_> {}
 
-#[derive(Clone, PartialEq, Eq)]
+/// Longest key held inline by the owned forms (MD5 and SHA-256 keys fit).
+const INLINE_KEY_LEN: usize = 32;
+
+#[derive(Clone)]
 enum KeyRepr<'k> {
     Borrowed(&'k [u8]),
-    Derived { bytes: [u8; 32], len: usize },
+    Owned(OwnedKey),
+}
+
+/// Owned key bytes, wiped when dropped. The [`Drop`] is here, on a type without the key's
+/// lifetime, so that `IntegrityKey<'k>` keeps no drop-check requirement on `'k` (borrows of
+/// the key's source may end before the key is dropped, as before).
+/// (The prepared HMAC states are not wiped: hmac does that only with its `zeroize` feature,
+/// which would also wipe every per-message state on the verification hot path.)
+#[derive(Clone)]
+enum OwnedKey {
+    /// Held inline: derived long-term keys and other keys of up to [`INLINE_KEY_LEN`] bytes.
+    Inline {
+        bytes: [u8; INLINE_KEY_LEN],
+        len: usize,
+    },
+    /// Longer keys.
+    Heap(Box<[u8]>),
+}
+
+impl Drop for OwnedKey {
+    fn drop(&mut self) {
+        self.wipe();
+    }
+}
+
+impl OwnedKey {
+    fn new(key: &[u8]) -> Self {
+        if key.len() <= INLINE_KEY_LEN {
+            let mut bytes = [0; INLINE_KEY_LEN];
+            bytes[..key.len()].copy_from_slice(key);
+            Self::Inline {
+                bytes,
+                len: key.len(),
+            }
+        } else {
+            Self::Heap(key.into())
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Self::Inline { bytes, len } => &bytes[..*len],
+            Self::Heap(bytes) => bytes,
+        }
+    }
+
+    /// Zeroes the bytes (what [`Drop`] does).
+    fn wipe(&mut self) {
+        match self {
+            Self::Inline { bytes, .. } => bytes.zeroize(),
+            Self::Heap(bytes) => bytes.zeroize(),
+        }
+    }
 }
 
 impl<'k> IntegrityKey<'k> {
@@ -150,8 +207,26 @@ impl<'k> IntegrityKey<'k> {
     pub fn as_bytes(&self) -> &[u8] {
         match &self.repr {
             KeyRepr::Borrowed(b) => b,
-            KeyRepr::Derived { bytes, len } => &bytes[..*len],
+            KeyRepr::Owned(owned) => owned.as_bytes(),
         }
+    }
+
+    /// An owned copy of this key (the bytes copied, the prepared state kept), e.g. to store a
+    /// short-term password's key beyond the password's lifetime.
+    ///
+    /// ```
+    /// use floe_stun::IntegrityKey;
+    /// let owned: IntegrityKey<'static> = {
+    ///     let password = String::from("VOkJxbRl1RmTxUk/WvJxBt");
+    ///     IntegrityKey::short_term(&password).into_owned()
+    /// };
+    /// assert_eq!(owned.as_bytes(), b"VOkJxbRl1RmTxUk/WvJxBt");
+    /// ```
+    #[must_use]
+    pub fn into_owned(self) -> IntegrityKey<'static> {
+        let mut owned = IntegrityKey::owned(self.as_bytes());
+        owned.prepared.clone_from(&self.prepared);
+        owned
     }
 }
 
@@ -198,14 +273,27 @@ impl IntegrityKey<'static> {
         }
     }
 
-    fn derived(digest: &[u8]) -> Self {
-        let mut bytes = [0; 32];
-        let len = digest.len().min(32);
-        bytes[..len].copy_from_slice(&digest[..len]);
+    /// An owned key from stored key bytes (for instance a long-term key kept in a credential
+    /// database, or coturn's `turnadmin -k` MD5 key), wiped on drop. Keys of up to 32 bytes are
+    /// held inline; longer ones take one allocation.
+    ///
+    /// ```
+    /// use floe_stun::IntegrityKey;
+    /// let stored = IntegrityKey::long_term_md5("user", "realm", "pass").as_bytes().to_vec();
+    /// let key = IntegrityKey::owned(&stored);
+    /// assert_eq!(key, IntegrityKey::long_term_md5("user", "realm", "pass"));
+    /// ```
+    #[must_use]
+    pub fn owned(key: &[u8]) -> Self {
+        let repr = KeyRepr::Owned(OwnedKey::new(key));
         Self {
-            repr: KeyRepr::Derived { bytes, len },
+            repr,
             prepared: None,
         }
+    }
+
+    fn derived(digest: &[u8]) -> Self {
+        Self::owned(digest)
     }
 }
 
@@ -615,6 +703,33 @@ mod tests {
         let mut bare = both[..HEADER_LEN].to_vec();
         bare[2..4].copy_from_slice(&[0, 0]);
         assert_eq!(Message::parse(&bare).unwrap().integrity_kind(), None);
+    }
+
+    #[test]
+    fn owned_keys_equal_borrowed_and_drop_wipes() {
+        let long = [7u8; 80];
+        for bytes in [&b""[..], b"short", &[9; 32], &long] {
+            let owned = IntegrityKey::owned(bytes);
+            assert_eq!(owned.as_bytes(), bytes);
+            assert_eq!(owned, IntegrityKey::from_bytes(bytes));
+            assert_eq!(IntegrityKey::from_bytes(bytes).into_owned(), owned);
+            let prepared = IntegrityKey::from_bytes(bytes).prepare().into_owned();
+            assert!(prepared.is_prepared());
+            assert_eq!(prepared, owned);
+        }
+        assert_ne!(IntegrityKey::owned(b"abc"), IntegrityKey::owned(b"abd"));
+        assert_ne!(IntegrityKey::owned(b"abc"), IntegrityKey::owned(b"ab"));
+        // What drop runs wipes owned bytes, inline and on the heap.
+        for len in [16, 40] {
+            let mut owned = OwnedKey::new(&[0xAA; 40][..len]);
+            assert!(matches!(
+                (len, &owned),
+                (16, OwnedKey::Inline { .. }) | (40, OwnedKey::Heap(_))
+            ));
+            owned.wipe();
+            assert!(owned.as_bytes().iter().all(|&b| b == 0));
+            assert_eq!(owned.as_bytes().len(), len);
+        }
     }
 
     #[test]
