@@ -9,6 +9,27 @@
 //! let frame = ChannelData::parse(&buf).unwrap();
 //! assert_eq!((frame.channel(), frame.data()), (0x4000, &b"hello"[..]));
 //! ```
+//!
+//! # Channel ranges
+//! RFC 8656 §12 allows channel numbers 0x4000..=0x4FFF only: first bytes 0x50..=0x7F are left
+//! to other protocols sharing the 5-tuple in the RFC 7983 / RFC 9443 demultiplexing scheme.
+//! RFC 5766 §11 allowed 0x4000..=0x7FFF, and RFC 5766 peers still use the rest (coturn's
+//! `turnutils_uclient` binds 0x5000..=0x7FFF). [`ChannelData::parse`] and [`ChannelData::new`]
+//! enforce the RFC 8656 range; [`ChannelData::parse_with`] and [`ChannelData::new_with`] take a
+//! [`ChannelRange`], and [`ChannelRange::Rfc5766`] is the opt-in for such peers. Stream framing
+//! ([`crate::framing::next_frame`]) always recognises the RFC 5766 range, so that it never loses
+//! sync; the range a frame's channel must fall in is decided here.
+//!
+//! ```
+//! use floe_stun::channel_data::{ChannelData, ChannelDataError, ChannelRange};
+//! let frame = [0x60, 0x00, 0x00, 0x02, b'h', b'i'];
+//! assert_eq!(ChannelData::parse(&frame), Err(ChannelDataError::InvalidChannel { channel: 0x6000 }));
+//! let cd = ChannelData::parse_with(&frame, ChannelRange::Rfc5766).unwrap();
+//! assert_eq!((cd.channel(), cd.data()), (0x6000, &b"hi"[..]));
+//! let mut buf = Vec::new();
+//! ChannelData::new_with(0x6000, b"hi", ChannelRange::Rfc5766).unwrap().encode(&mut buf, false);
+//! assert_eq!(buf, frame);
+//! ```
 
 use alloc::vec::Vec;
 
@@ -18,6 +39,9 @@ use crate::error::EncodeError;
 pub const MIN_CHANNEL: u16 = 0x4000;
 /// Last valid channel number (RFC 8656 §12; 0x5000..=0x7FFF are reserved).
 pub const MAX_CHANNEL: u16 = 0x4FFF;
+/// Last channel number RFC 5766 allowed (RFC 5766 §11); RFC 8656 §12 reserves
+/// 0x5000..=0x7FFF.
+pub const RFC5766_MAX_CHANNEL: u16 = 0x7FFF;
 /// Length of the ChannelData header.
 pub const CHANNEL_DATA_HEADER_LEN: usize = 4;
 
@@ -25,6 +49,42 @@ pub const CHANNEL_DATA_HEADER_LEN: usize = 4;
 #[must_use]
 pub const fn is_valid_channel(channel: u16) -> bool {
     channel >= MIN_CHANNEL && channel <= MAX_CHANNEL
+}
+
+/// Which channel numbers a ChannelData message may carry (see the [module docs](self)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum ChannelRange {
+    /// 0x4000..=0x4FFF (RFC 8656 §12): the default.
+    #[default]
+    Rfc8656,
+    /// 0x4000..=0x7FFF (RFC 5766 §11), for RFC 5766 peers; the range
+    /// [`crate::framing::next_frame`] recognises.
+    Rfc5766,
+}
+
+impl ChannelRange {
+    /// The last channel number of the range (the first is always [`MIN_CHANNEL`]).
+    #[must_use]
+    pub const fn max(self) -> u16 {
+        match self {
+            Self::Rfc8656 => MAX_CHANNEL,
+            Self::Rfc5766 => RFC5766_MAX_CHANNEL,
+        }
+    }
+
+    /// Whether `channel` is in the range.
+    ///
+    /// ```
+    /// use floe_stun::channel_data::ChannelRange;
+    /// assert!(!ChannelRange::Rfc8656.contains(0x5000));
+    /// assert!(ChannelRange::Rfc5766.contains(0x5000));
+    /// assert!(!ChannelRange::Rfc5766.contains(0x8000));
+    /// ```
+    #[must_use]
+    pub const fn contains(self, channel: u16) -> bool {
+        channel >= MIN_CHANNEL && channel <= self.max()
+    }
 }
 
 /// A ChannelData message could not be decoded.
@@ -37,8 +97,9 @@ pub enum ChannelDataError {
         /// Bytes available.
         available: usize,
     },
-    /// The channel number (offset 0) is outside 0x4000..=0x4FFF.
-    #[error("channel number {channel:#06x} at offset 0 is outside 0x4000..=0x4FFF")]
+    /// The channel number (offset 0) is outside the [`ChannelRange`] asked for
+    /// (0x4000..=0x4FFF by default).
+    #[error("channel number {channel:#06x} at offset 0 is outside the accepted channel range")]
     InvalidChannel {
         /// The channel number.
         channel: u16,
@@ -74,7 +135,19 @@ impl<'a> ChannelData<'a> {
     /// # Errors
     /// [`EncodeError::InvalidChannel`] or [`EncodeError::ValueTooLong`].
     pub fn new(channel: u16, data: &'a [u8]) -> Result<Self, EncodeError> {
-        if !is_valid_channel(channel) {
+        Self::new_with(channel, data, ChannelRange::Rfc8656)
+    }
+
+    /// [`new`](Self::new) with the channel checked against `range` instead of RFC 8656's.
+    ///
+    /// # Errors
+    /// [`EncodeError::InvalidChannel`] or [`EncodeError::ValueTooLong`].
+    pub fn new_with(
+        channel: u16,
+        data: &'a [u8],
+        range: ChannelRange,
+    ) -> Result<Self, EncodeError> {
+        if !range.contains(channel) {
             return Err(EncodeError::InvalidChannel { channel });
         }
         if data.len() > usize::from(u16::MAX) {
@@ -92,13 +165,22 @@ impl<'a> ChannelData<'a> {
     /// # Errors
     /// A [`ChannelDataError`] naming the offending field.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, ChannelDataError> {
+        Self::parse_with(bytes, ChannelRange::Rfc8656)
+    }
+
+    /// [`parse`](Self::parse) with the channel checked against `range` instead of RFC 8656's:
+    /// [`ChannelRange::Rfc5766`] accepts 0x4000..=0x7FFF, as RFC 5766 peers send.
+    ///
+    /// # Errors
+    /// A [`ChannelDataError`] naming the offending field.
+    pub fn parse_with(bytes: &'a [u8], range: ChannelRange) -> Result<Self, ChannelDataError> {
         let Some((&[c0, c1, l0, l1], rest)) = bytes.split_first_chunk::<4>() else {
             return Err(ChannelDataError::TruncatedHeader {
                 available: bytes.len(),
             });
         };
         let channel = u16::from_be_bytes([c0, c1]);
-        if !is_valid_channel(channel) {
+        if !range.contains(channel) {
             return Err(ChannelDataError::InvalidChannel { channel });
         }
         let declared = u16::from_be_bytes([l0, l1]);
@@ -223,5 +305,54 @@ mod tests {
             ChannelData::new(0x3fff, b""),
             Err(EncodeError::InvalidChannel { channel: 0x3fff })
         );
+    }
+
+    #[test]
+    fn rfc5766_range_is_opt_in_and_matches_framing() {
+        use crate::framing::{FrameKind, FrameStatus, next_frame};
+        let mut buf = Vec::new();
+        for channel in [0x4000, 0x4fff, 0x5000, 0x6abc, 0x7fff] {
+            buf.clear();
+            assert_eq!(
+                ChannelData::new(channel, b"x").is_ok(),
+                channel <= MAX_CHANNEL
+            );
+            let cd = ChannelData::new_with(channel, b"xyz", ChannelRange::Rfc5766).unwrap();
+            assert_eq!(cd.encode(&mut buf, true), 8);
+            // Framing recognises every RFC 5766 channel, and parse_with(Rfc5766) accepts it.
+            assert_eq!(
+                next_frame(&buf),
+                Ok(FrameStatus::Ready {
+                    kind: FrameKind::ChannelData,
+                    len: 8
+                })
+            );
+            assert_eq!(ChannelData::parse_with(&buf, ChannelRange::Rfc5766), Ok(cd));
+            let default = ChannelData::parse(&buf);
+            if channel <= MAX_CHANNEL {
+                assert_eq!(default, Ok(cd));
+                assert_eq!(
+                    ChannelData::parse_with(&buf, ChannelRange::default()),
+                    Ok(cd)
+                );
+            } else {
+                assert_eq!(default, Err(ChannelDataError::InvalidChannel { channel }));
+            }
+        }
+        for channel in [0u16, 0x3fff, 0x8000, 0xffff] {
+            for range in [ChannelRange::Rfc8656, ChannelRange::Rfc5766] {
+                assert!(!range.contains(channel));
+                assert_eq!(
+                    ChannelData::new_with(channel, b"", range),
+                    Err(EncodeError::InvalidChannel { channel })
+                );
+                let bytes = [(channel >> 8) as u8, channel as u8, 0, 0];
+                assert_eq!(
+                    ChannelData::parse_with(&bytes, range),
+                    Err(ChannelDataError::InvalidChannel { channel })
+                );
+            }
+        }
+        assert_eq!(ChannelRange::Rfc5766.max(), RFC5766_MAX_CHANNEL);
     }
 }

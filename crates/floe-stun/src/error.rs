@@ -180,8 +180,10 @@ pub enum EncodeError {
         /// The requested length.
         len: usize,
     },
-    /// A ChannelData channel number outside 0x4000..=0x4FFF (RFC 8656 §12).
-    #[error("channel number {channel:#06x} outside 0x4000..=0x4FFF")]
+    /// A ChannelData channel number outside the range asked for: 0x4000..=0x4FFF (RFC 8656
+    /// §12) by default, 0x4000..=0x7FFF with
+    /// [`ChannelRange::Rfc5766`](crate::channel_data::ChannelRange::Rfc5766).
+    #[error("channel number {channel:#06x} outside the accepted channel range")]
     InvalidChannel {
         /// The channel number.
         channel: u16,

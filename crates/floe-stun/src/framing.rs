@@ -73,8 +73,10 @@ pub enum FramingError {
 ///
 /// Channel frames are recognised over the whole RFC 5766 range 0x4000..=0x7FFF (first byte
 /// 0x40..=0x7F): RFC 8656 §12 narrowed valid channels to 0x4000..=0x4FFF, but older servers
-/// still bind the rest, and framing must not lose sync on them. Whether the channel is valid is
-/// for [`crate::channel_data::ChannelData::parse`] (or the TURN layer) to decide.
+/// still bind the rest, and framing must not lose sync on them: this is
+/// [`ChannelRange::Rfc5766`](crate::channel_data::ChannelRange::Rfc5766). Whether the channel is
+/// valid is for [`ChannelData::parse`](crate::channel_data::ChannelData::parse) (RFC 8656) or
+/// [`ChannelData::parse_with`](crate::channel_data::ChannelData::parse_with) to decide.
 ///
 /// # Errors
 /// A [`FramingError`] when the bytes cannot start a STUN or ChannelData message.
