@@ -169,11 +169,40 @@ struct Transaction {
 }
 
 /// The client transactions of one agent.
+///
+/// # Integrity and matching
+/// Where the request was protected, verify the response's integrity *before* calling
+/// [`handle_response`](Self::handle_response) (RFC 8489 §9.1.4, §9.2.5): a reply that fails
+/// verification must be dropped and must not stop retransmission, or anyone on the path could
+/// end the transaction with a forged reply. [`is_pending`](Self::is_pending) and
+/// [`request`](Self::request) let the caller match a message to its transaction first, then
+/// verify it (with [`Message::verify_integrity_as`] and the request's
+/// [`Message::integrity_kind`]), then end the transaction.
+///
+/// # Cost
+/// Built for an ICE agent running thousands of checks a second: no allocation per transaction
+/// once warm (the request buffers of ended transactions are kept and reused by
+/// [`start_from_slice`](Self::start_from_slice) and [`recycled_buffer`](Self::recycled_buffer)),
+/// [`poll_transmit`](Self::poll_transmit) and [`poll_timeout`](Self::poll_timeout) are O(1) when
+/// nothing is due, draining k transmits costs O(n + k) in all (not O(n × k)), and a lookup by
+/// transaction id is one linear pass over the ids alone (n is at most
+/// [`TransactionConfig::max_in_flight`]).
 #[derive(Debug)]
 pub struct ClientTransactions {
     config: TransactionConfig,
+    /// Transaction ids, index for index with `live` (a dense array that scans fast).
+    tids: Vec<TransactionId>,
     live: Vec<Transaction>,
     events: VecDeque<TransactionEvent>,
+    /// Request buffers of ended transactions, cleared, kept for reuse (at most
+    /// `max_in_flight`).
+    spare: Vec<Vec<u8>>,
+    /// How many of `live` have `transmit_pending`.
+    pending: usize,
+    /// No transaction before this index has `transmit_pending`.
+    pending_from: usize,
+    /// The earliest `next` of `live`.
+    earliest: Option<Instant>,
 }
 
 impl ClientTransactions {
@@ -183,8 +212,13 @@ impl ClientTransactions {
         config.rto = config.rto.max(Duration::from_millis(1));
         Self {
             config,
+            tids: Vec::new(),
             live: Vec::new(),
             events: VecDeque::new(),
+            spare: Vec::new(),
+            pending: 0,
+            pending_from: 0,
+            earliest: None,
         }
     }
 
@@ -199,12 +233,72 @@ impl ClientTransactions {
         request: Vec<u8>,
         transport: Transport,
     ) -> Result<(), TransactionError> {
-        if self.live.iter().any(|t| t.tid == tid) {
+        self.check_start(tid)?;
+        self.push(now, tid, request, transport);
+        Ok(())
+    }
+
+    /// [`start`](Self::start) with the request copied into a buffer kept from an ended
+    /// transaction: no allocation once as many transactions have ended as are in flight.
+    ///
+    /// ```
+    /// use std::time::Instant;
+    /// use floe_stun::transaction::{ClientTransactions, TransactionConfig, Transport};
+    /// use floe_stun::TransactionId;
+    /// let now = Instant::now();
+    /// let mut tx = ClientTransactions::new(TransactionConfig::default());
+    /// let tid = TransactionId::from_bytes([1; 12]);
+    /// tx.start_from_slice(now, tid, b"request", Transport::Unreliable).unwrap();
+    /// assert_eq!(tx.request(&tid), Some(&b"request"[..]));
+    /// assert!(tx.cancel(&tid)); // its buffer is kept for the next transaction
+    /// ```
+    ///
+    /// # Errors
+    /// [`TransactionError::Duplicate`] or [`TransactionError::TooMany`].
+    pub fn start_from_slice(
+        &mut self,
+        now: Instant,
+        tid: TransactionId,
+        request: &[u8],
+        transport: Transport,
+    ) -> Result<(), TransactionError> {
+        self.check_start(tid)?;
+        let mut buf = self.recycled_buffer();
+        buf.extend_from_slice(request);
+        self.push(now, tid, buf, transport);
+        Ok(())
+    }
+
+    /// An empty buffer, reused from an ended transaction when one is kept: encode a request
+    /// into it and pass it to [`start`](Self::start), so nothing is copied or allocated.
+    ///
+    /// ```
+    /// use std::time::Instant;
+    /// use floe_stun::transaction::{ClientTransactions, TransactionConfig, Transport};
+    /// use floe_stun::{Class, MessageBuilder, MessageType, Method, TransactionId};
+    /// let mut tx = ClientTransactions::new(TransactionConfig::default());
+    /// let tid = TransactionId::from_bytes([2; 12]);
+    /// let mut buf = tx.recycled_buffer();
+    /// MessageBuilder::new(&mut buf, MessageType::new(Method::BINDING, Class::Request), tid)
+    ///     .finish().unwrap();
+    /// tx.start(Instant::now(), tid, buf, Transport::Unreliable).unwrap();
+    /// ```
+    #[must_use]
+    pub fn recycled_buffer(&mut self) -> Vec<u8> {
+        self.spare.pop().unwrap_or_default()
+    }
+
+    fn check_start(&self, tid: TransactionId) -> Result<(), TransactionError> {
+        if self.tids.contains(&tid) {
             return Err(TransactionError::Duplicate(tid));
         }
         if self.live.len() >= self.config.max_in_flight {
             return Err(TransactionError::TooMany(self.live.len()));
         }
+        Ok(())
+    }
+
+    fn push(&mut self, now: Instant, tid: TransactionId, request: Vec<u8>, transport: Transport) {
         let reliable = transport == Transport::Reliable;
         let c = &self.config;
         let next = if reliable {
@@ -214,6 +308,7 @@ impl ClientTransactions {
         } else {
             later(now, c.rto)
         };
+        self.tids.push(tid);
         self.live.push(Transaction {
             tid,
             request,
@@ -223,7 +318,8 @@ impl ClientTransactions {
             interval: c.rto,
             reliable,
         });
-        Ok(())
+        self.pending += 1;
+        self.earliest = Some(self.earliest.map_or(next, |e| e.min(next)));
     }
 
     /// Transactions in flight.
@@ -232,8 +328,34 @@ impl ClientTransactions {
         self.live.len()
     }
 
+    /// Whether a transaction with this id is in flight: match a received response with this,
+    /// verify its integrity, and only then call [`handle_response`](Self::handle_response).
+    #[must_use]
+    pub fn is_pending(&self, tid: &TransactionId) -> bool {
+        self.tids.contains(tid)
+    }
+
+    /// The request bytes of a transaction in flight (e.g. to learn which integrity mechanism
+    /// protected it, with [`Message::integrity_kind`]).
+    #[must_use]
+    pub fn request(&self, tid: &TransactionId) -> Option<&[u8]> {
+        let i = self.index(tid)?;
+        Some(&self.live[i].request)
+    }
+
+    fn index(&self, tid: &TransactionId) -> Option<usize> {
+        self.tids.iter().position(|t| t == tid)
+    }
+
     /// Matches a received message: when it is a response (success or error) to a transaction
     /// in flight, that transaction ends and this returns true. Other messages return false.
+    ///
+    /// **Verify first.** This matches by transaction id only. Where the request carried
+    /// MESSAGE-INTEGRITY(-SHA256), check the response's integrity (with the request's
+    /// mechanism, [`Message::verify_integrity_as`]) *before* calling this, and do not call it
+    /// when the check fails: a reply that fails verification must not stop retransmission
+    /// (RFC 8489 §9.1.4, §9.2.5). Use [`is_pending`](Self::is_pending) to match before
+    /// verifying. (401 and 438 error responses may come unprotected, §9.2.5.)
     pub fn handle_response(&mut self, msg: &Message<'_>) -> bool {
         if !msg.class().is_response() {
             return false;
@@ -244,24 +366,55 @@ impl ClientTransactions {
     /// Ends a transaction without an event (e.g. the application gave up). Returns whether it
     /// was in flight.
     pub fn cancel(&mut self, tid: &TransactionId) -> bool {
-        let before = self.live.len();
-        self.live.retain(|t| &t.tid != tid);
-        before != self.live.len()
+        let Some(i) = self.index(tid) else {
+            return false;
+        };
+        let next = self.live[i].next;
+        self.remove(i);
+        if self.earliest == Some(next) {
+            self.earliest = self.live.iter().map(|t| t.next).min();
+        }
+        true
+    }
+
+    /// Removes transaction `i` (swapping the last one into its place) and keeps its buffer.
+    /// Does not update `earliest`.
+    fn remove(&mut self, i: usize) {
+        self.tids.swap_remove(i);
+        let t = self.live.swap_remove(i);
+        if t.transmit_pending {
+            self.pending -= 1;
+        }
+        // The transaction moved into `i` may be pending.
+        self.pending_from = self.pending_from.min(i);
+        if self.spare.len() < self.config.max_in_flight {
+            let mut buf = t.request;
+            buf.clear();
+            self.spare.push(buf);
+        }
     }
 
     /// Advances time: schedules due retransmissions and times out expired transactions.
     pub fn handle_timeout(&mut self, now: Instant) {
+        if self.earliest.is_none_or(|e| e > now) {
+            return;
+        }
         let c = self.config;
-        let events = &mut self.events;
-        self.live.retain_mut(|t| {
+        let mut i = 0;
+        let mut earliest: Option<Instant> = None;
+        while i < self.live.len() {
+            let t = &mut self.live[i];
+            let mut timed_out = false;
             while t.next <= now {
                 if t.reliable || t.sends >= c.rc.max(1) {
-                    events.push_back(TransactionEvent::TimedOut {
-                        transaction_id: t.tid,
-                    });
-                    return false;
+                    timed_out = true;
+                    break;
                 }
-                t.transmit_pending = true;
+                if !t.transmit_pending {
+                    t.transmit_pending = true;
+                    self.pending += 1;
+                    self.pending_from = self.pending_from.min(i);
+                }
                 t.sends += 1;
                 let sent_at = t.next;
                 t.interval = t.interval.saturating_mul(2);
@@ -271,13 +424,32 @@ impl ClientTransactions {
                     later(sent_at, t.interval)
                 };
             }
-            true
-        });
+            if timed_out {
+                self.events.push_back(TransactionEvent::TimedOut {
+                    transaction_id: t.tid,
+                });
+                // The last transaction moves into `i`: look at `i` again.
+                self.remove(i);
+            } else {
+                earliest = Some(earliest.map_or(t.next, |e| e.min(t.next)));
+                i += 1;
+            }
+        }
+        self.earliest = earliest;
     }
 
     /// The next request to send, if any.
     pub fn poll_transmit(&mut self) -> Option<Transmit<'_>> {
-        let t = self.live.iter_mut().find(|t| t.transmit_pending)?;
+        if self.pending == 0 {
+            return None;
+        }
+        let offset = self.live[self.pending_from..]
+            .iter()
+            .position(|t| t.transmit_pending)?;
+        let i = self.pending_from + offset;
+        self.pending_from = i + 1;
+        self.pending -= 1;
+        let t = &mut self.live[i];
         t.transmit_pending = false;
         Some(Transmit {
             transaction_id: t.tid,
@@ -288,7 +460,7 @@ impl ClientTransactions {
     /// When [`handle_timeout`](Self::handle_timeout) must be called next.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.live.iter().map(|t| t.next).min()
+        self.earliest
     }
 
     /// The next event, if any.

@@ -80,3 +80,52 @@ fn encoding_into_a_reserved_buffer_does_not_allocate() {
     });
     assert_eq!(info.count_total, 0, "encode allocated: {info:?}");
 }
+
+#[test]
+fn warm_transactions_do_not_allocate() {
+    use core::time::Duration;
+    use floe_stun::transaction::{ClientTransactions, TransactionConfig, Transport};
+    use std::time::Instant;
+    const N: u8 = 64;
+    let t0 = Instant::now();
+    let mut tx = ClientTransactions::new(TransactionConfig::default());
+    let request = [0xa5u8; 100];
+    let mut responses = Vec::new();
+    for id in 0..N {
+        let mut buf = Vec::new();
+        let typ = MessageType::new(Method::BINDING, Class::Success);
+        MessageBuilder::new(&mut buf, typ, TransactionId::from_bytes([id; 12]))
+            .finish()
+            .unwrap();
+        responses.push(buf);
+    }
+    // One round: N transactions, every transmit drained, half answered, half timed out.
+    let round = |tx: &mut ClientTransactions, start: Instant| {
+        for id in 0..N {
+            let tid = TransactionId::from_bytes([id; 12]);
+            tx.start_from_slice(start, tid, &request, Transport::Unreliable)
+                .unwrap();
+        }
+        let mut now = start;
+        while let Some(at) = tx.poll_timeout() {
+            while tx.poll_transmit().is_some() {}
+            if now == start {
+                for r in responses.iter().step_by(2) {
+                    let msg = Message::parse(r).unwrap();
+                    assert!(tx.is_pending(msg.transaction_id()));
+                    assert!(tx.handle_response(&msg));
+                }
+            }
+            now = at;
+            tx.handle_timeout(now);
+            while tx.poll_event().is_some() {}
+        }
+        assert_eq!(tx.in_flight(), 0);
+        now + Duration::from_secs(1)
+    };
+    let next = round(&mut tx, t0);
+    let info = allocation_counter::measure(|| {
+        round(&mut tx, next);
+    });
+    assert_eq!(info.count_total, 0, "warm transactions allocated: {info:?}");
+}
