@@ -11,8 +11,8 @@ use core::net::SocketAddr;
 use core::sync::atomic::{AtomicBool, Ordering};
 use core::time::Duration;
 use std::collections::HashMap;
-use std::io::{self, Read, Write};
-use std::net::{TcpStream, UdpSocket};
+use std::io;
+use std::net::UdpSocket;
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::Instant;
@@ -126,12 +126,12 @@ impl EchoPeer {
     }
 }
 
-/// A socket to a TURN server.
-#[derive(Debug)]
-enum Conn {
-    Udp(UdpSocket),
-    Tcp(TcpStream),
-}
+/// The connection to a TURN server, the same file `floe turn allocate` uses (floe-cli is a
+/// binary crate, hence the path), so these tests exercise the CLI's socket handling too.
+#[path = "../../floe-cli/src/turn/conn.rs"]
+mod conn;
+
+use conn::Conn;
 
 /// What [`ClientDriver::wait_for_seen`] shows its picker.
 #[derive(Debug)]
@@ -169,14 +169,10 @@ impl ClientDriver {
     pub fn with_config(mut cfg: ClientConfig, tcp: bool) -> io::Result<Self> {
         let server = cfg.server;
         cfg.software = Some("floe-interop".into());
-        let conn = if tcp {
+        if tcp {
             cfg.transport = Transport::Stream;
-            let s = TcpStream::connect_timeout(&server, Duration::from_secs(5))?;
-            s.set_nodelay(true)?;
-            Conn::Tcp(s)
-        } else {
-            Conn::Udp(UdpSocket::bind("127.0.0.1:0")?)
-        };
+        }
+        let conn = Conn::open(server, tcp)?;
         Ok(Self {
             client: Client::new(cfg),
             conn,
@@ -187,12 +183,7 @@ impl ClientDriver {
 
     fn flush(&mut self) -> io::Result<()> {
         while let Some(t) = self.client.poll_transmit() {
-            match &mut self.conn {
-                Conn::Udp(s) => {
-                    s.send_to(&t.data, t.destination)?;
-                }
-                Conn::Tcp(s) => s.write_all(&t.data)?,
-            }
+            self.conn.send(t.destination, &t.data)?;
         }
         Ok(())
     }
@@ -207,11 +198,9 @@ impl ClientDriver {
             .send_to(peer, data, &mut out)
             .map_err(|e| e.to_string())?;
         let server = self.client.server();
-        match &mut self.conn {
-            Conn::Udp(s) => s.send_to(&out, server).map(drop),
-            Conn::Tcp(s) => s.write_all(&out),
-        }
-        .map_err(|e| format!("send: {e}"))
+        self.conn
+            .send(server, &out)
+            .map_err(|e| format!("send: {e}"))
     }
 
     /// Drives the client until `pick` accepts an event; every event seen is returned in the
@@ -258,24 +247,9 @@ impl ClientDriver {
                 .client
                 .poll_timeout()
                 .map_or(deadline, |t| t.min(deadline));
-            let wait = wake
-                .saturating_duration_since(now)
-                .max(Duration::from_millis(1));
-            let got = match &mut self.conn {
-                Conn::Udp(s) => {
-                    s.set_read_timeout(Some(wait)).map_err(|e| e.to_string())?;
-                    s.recv_from(&mut self.buf)
-                }
-                Conn::Tcp(s) => {
-                    s.set_read_timeout(Some(wait)).map_err(|e| e.to_string())?;
-                    s.read(&mut self.buf).map(|n| (n, self.server))
-                }
-            };
-            match got {
-                Ok((0, _)) if matches!(self.conn, Conn::Tcp(_)) => {
-                    return Err("the server closed the connection".into());
-                }
-                Ok((n, from)) => {
+            let wait = wake.saturating_duration_since(now);
+            match self.conn.recv(&mut self.buf, wait, self.server) {
+                Ok(Some((n, from))) => {
                     let got = self
                         .client
                         .receive_until(Instant::now(), from, &self.buf[..n], |r| {
@@ -287,11 +261,9 @@ impl ClientDriver {
                         return Ok(t);
                     }
                 }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                    ) => {}
+                Ok(None) => {}
+                // "the server closed the connection" (a TCP read of 0 bytes).
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Err(e.to_string()),
                 Err(e) => return Err(format!("recv: {e}")),
             }
             self.client.handle_timeout(Instant::now());
