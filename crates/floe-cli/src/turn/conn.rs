@@ -1,4 +1,7 @@
 //! The client side's one connection to its TURN server: a UDP socket or a TCP stream.
+//!
+//! floe-interop's `ClientDriver` compiles this same file (through `#[path]`), so it must need
+//! nothing but std: no clap, no serde, nothing else from this crate.
 
 use core::net::SocketAddr;
 use core::time::Duration;
