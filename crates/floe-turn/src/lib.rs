@@ -9,7 +9,8 @@
 //! 1. feed input: `handle_receive(now, ...)` (and on the server `handle_peer_data`); data
 //!    for the application comes back from it borrowed, never copied (the client's
 //!    [`Received`], the server's [`PeerTransmit`]); a stream client then drains
-//!    `poll_received(now)`;
+//!    `poll_received(now)` ([`Client::receive_until`] does both for a driver waiting for
+//!    one payload);
 //! 2. drain `poll_transmit()` and send each [`Transmit`] (the client writes application data
 //!    into the caller's buffer with `send_to` instead);
 //! 3. drain `poll_event()`;
