@@ -111,6 +111,14 @@ fn ok(req: &[u8]) -> Vec<u8> {
     signed(req, Class::Success, |_| {})
 }
 
+/// Appends a Data indication from [`peer`] carrying `data` to `out`.
+fn data_indication(out: &mut Vec<u8>, data: &[u8]) {
+    let typ = floe_stun::MessageType::new(Method::DATA, Class::Indication);
+    let mut b = MessageBuilder::new(out, typ, TransactionId::from_bytes([9; 12]));
+    b.add(&XorPeerAddress(peer())).add(&Data(data));
+    b.finish().unwrap();
+}
+
 /// Delivers `bytes` from the server; on streams, also applies what was buffered.
 fn feed(c: &mut Client, now: Instant, bytes: &[u8]) {
     c.handle_receive(now, server(), bytes).expect("accepted");
@@ -453,11 +461,7 @@ fn send_switches_from_indication_to_channel_and_data_arrives_both_ways() {
     assert_eq!(out, [0x40, 0, 0, 3, b'a', b'b', b'c']);
 
     let mut ind = Vec::new();
-    let typ = floe_stun::MessageType::new(Method::DATA, Class::Indication);
-    let tid = TransactionId::from_bytes([9; 12]);
-    let mut b = MessageBuilder::new(&mut ind, typ, tid);
-    b.add(&XorPeerAddress(peer())).add(&Data(b"in1"));
-    b.finish().unwrap();
+    data_indication(&mut ind, b"in1");
     let got = c.handle_receive(now, server(), &ind).unwrap().unwrap();
     assert_eq!(
         (got.peer, got.data, got.via_channel),

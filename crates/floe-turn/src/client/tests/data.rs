@@ -20,10 +20,7 @@ fn one_read_with_several_messages_is_drained_by_poll_received() {
     ChannelData::new(0x4000, b"one")
         .unwrap()
         .encode(&mut stream, true);
-    let typ = floe_stun::MessageType::new(Method::DATA, Class::Indication);
-    let mut b = MessageBuilder::new(&mut stream, typ, TransactionId::from_bytes([9; 12]));
-    b.add(&XorPeerAddress(peer())).add(&Data(b"two"));
-    b.finish().unwrap();
+    data_indication(&mut stream, b"two");
     // A refresh response between the data, and the last message split across two reads.
     c.refresh(now).unwrap();
     let refresh = ok(&next(&mut c));
