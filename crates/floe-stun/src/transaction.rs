@@ -423,6 +423,12 @@ impl ClientTransactions {
                 } else {
                     later(sent_at, t.interval)
                 };
+                if t.next <= sent_at {
+                    // The end of representable time: no later send can be scheduled, so give
+                    // up now rather than resend up to Rc times without time passing.
+                    timed_out = true;
+                    break;
+                }
             }
             if timed_out {
                 self.events.push_back(TransactionEvent::TimedOut {
@@ -470,7 +476,7 @@ impl ClientTransactions {
 }
 
 /// `t + d`, saturating far in the future instead of panicking when a configured duration is
-/// absurdly large.
+/// absurdly large; `t` itself when even that cannot be represented (the caller then gives up).
 fn later(t: Instant, d: Duration) -> Instant {
     const FAR: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
     t.checked_add(d.min(FAR)).unwrap_or(t)
@@ -528,6 +534,42 @@ mod tests {
         assert!(!tx.handle_response(&Message::parse(&request).unwrap()));
         let ok = response(tid, Class::Error);
         assert!(tx.handle_response(&Message::parse(&ok).unwrap()));
+        assert_eq!(tx.poll_timeout(), None);
+    }
+
+    /// The last `Instant` the platform can represent (found by halving steps).
+    fn last_instant(from: Instant) -> Instant {
+        let mut at = from;
+        let mut step = Duration::MAX;
+        while step > Duration::ZERO {
+            match at.checked_add(step) {
+                Some(later) => at = later,
+                None => step /= 2,
+            }
+        }
+        at
+    }
+
+    #[test]
+    fn timers_at_the_end_of_time_do_not_spin() {
+        // Near the largest Instant, `now + RTO` cannot be represented: the schedule must not
+        // then stay put and loop Rc (here 2^32 - 1) times in one handle_timeout.
+        let end = last_instant(Instant::now());
+        let start = end.checked_sub(Duration::from_millis(10)).unwrap();
+        let config = TransactionConfig::default()
+            .with_rto(Duration::from_millis(1))
+            .with_rc(u32::MAX);
+        let mut tx = ClientTransactions::new(config);
+        let tid = TransactionId::from_bytes([9; 12]);
+        tx.start(start, tid, alloc::vec![0], Transport::Unreliable)
+            .unwrap();
+        tx.handle_timeout(end);
+        assert_eq!(
+            tx.poll_event(),
+            Some(TransactionEvent::TimedOut {
+                transaction_id: tid
+            })
+        );
         assert_eq!(tx.poll_timeout(), None);
     }
 
