@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use floe_stun::attributes::*;
-use floe_stun::channel_data::ChannelData;
+use floe_stun::channel_data::{ChannelData, ChannelRange};
 use floe_stun::{
     AddressFamily, AttributeType, Class, ErrorCode, IntegrityKey, MessageBuilder, MessageType,
     Method, PasswordAlgorithm, TransactionId,
@@ -302,6 +302,12 @@ fn channel_seeds(messages: &[(&'static str, Vec<u8>)]) -> Vec<(&'static str, Vec
         .unwrap()
         .encode(&mut inner, false);
     out.push(("stun-inside", inner));
+    // An RFC 5766 channel (0x5000..=0x7FFF), accepted only with ChannelRange::Rfc5766.
+    let mut old_range = Vec::new();
+    ChannelData::new_with(0x6abc, b"rfc5766", ChannelRange::Rfc5766)
+        .unwrap()
+        .encode(&mut old_range, true);
+    out.push(("rfc5766-channel", old_range));
     out
 }
 
