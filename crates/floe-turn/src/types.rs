@@ -4,7 +4,10 @@
 use core::net::{IpAddr, SocketAddr};
 
 use floe_stun::AddressFamily;
-pub use floe_stun::channel_data::is_valid_channel;
+pub use floe_stun::channel_data::{
+    MAX_CHANNEL as CHANNEL_MAX, MIN_CHANNEL as CHANNEL_MIN,
+    RFC5766_MAX_CHANNEL as RFC5766_CHANNEL_MAX, is_valid_channel,
+};
 
 /// The transport between a client and its TURN server (RFC 8656 §3.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -65,16 +68,6 @@ pub(crate) const fn family_of(ip: &IpAddr) -> AddressFamily {
         IpAddr::V6(_) => AddressFamily::IPV6,
     }
 }
-
-/// The first channel number a client may bind (RFC 8656 §12).
-pub const CHANNEL_MIN: u16 = 0x4000;
-/// The last channel number a client may bind (RFC 8656 §12).
-pub const CHANNEL_MAX: u16 = 0x4FFF;
-
-/// The last channel number RFC 5766 allowed (§11): RFC 8656 narrowed the range to
-/// 0x4000–0x4FFF, but RFC 5766 clients (coturn's own `turnutils_uclient` among them) still
-/// bind up to 0x7FFF.
-pub const RFC5766_CHANNEL_MAX: u16 = 0x7FFF;
 
 /// Bytes to send: one datagram (UDP) or a piece of the stream (stream transports).
 #[derive(Debug, Clone, PartialEq, Eq)]

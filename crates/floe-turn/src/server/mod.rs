@@ -25,6 +25,7 @@ pub use self::relay::{ClientTransmit, PeerTransmit};
 use self::tcp::TcpConn;
 pub use self::tcp::{CONNECTION_BIND_TIMEOUT, TcpCloseReason};
 use floe_stun::attributes::ConnectionId;
+use floe_stun::channel_data::ChannelRange;
 use floe_stun::{AddressFamily, ErrorCode, PasswordAlgorithm, TransactionId};
 
 use crate::auth::{CredentialLookup, LongTermKey, NonceMinter};
@@ -115,6 +116,16 @@ impl ServerConfig {
             unix_time: 0,
             relay_request_timeout: Duration::from_secs(5),
             rng_seed: None,
+        }
+    }
+
+    /// The channel numbers ChannelBind accepts (RFC 8656 §12, or RFC 5766 §11 with
+    /// [`ServerConfig::rfc5766_channels`]).
+    pub(crate) const fn channel_range(&self) -> ChannelRange {
+        if self.rfc5766_channels {
+            ChannelRange::Rfc5766
+        } else {
+            ChannelRange::Rfc8656
         }
     }
 }

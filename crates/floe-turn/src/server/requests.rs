@@ -22,10 +22,7 @@ use super::{
 };
 use crate::auth::{CredentialLookup, LongTermKey, NonceCheck, PortBinding};
 use crate::server::allocation::Allocation;
-use crate::types::{
-    CHANNEL_MIN, FiveTuple, RFC5766_CHANNEL_MAX, RelayTransport, Transport, family_of,
-    is_valid_channel,
-};
+use crate::types::{FiveTuple, RelayTransport, Transport, family_of};
 use crate::wire::{self, Integrity, Signer, get};
 
 /// A request that passed long-term authentication.
@@ -523,10 +520,9 @@ impl<C: CredentialLookup> Server<C> {
             // Channels are for UDP relaying only (RFC 6062 §5.5).
             return self.reject(ft, msg, ErrorCode::BAD_REQUEST, auth.signer());
         }
-        let number = get::<ChannelNumber>(msg).map(|c| c.0).filter(|n| {
-            is_valid_channel(*n)
-                || (self.config.rfc5766_channels && (CHANNEL_MIN..=RFC5766_CHANNEL_MAX).contains(n))
-        });
+        let number = get::<ChannelNumber>(msg)
+            .map(|c| c.0)
+            .filter(|n| self.config.channel_range().contains(*n));
         let (Some(number), Some(XorPeerAddress(peer))) = (number, get(msg)) else {
             return self.reject(ft, msg, ErrorCode::BAD_REQUEST, auth.signer());
         };
