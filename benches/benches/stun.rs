@@ -225,6 +225,56 @@ fn channel_data(c: &mut Criterion) {
     g.finish();
 }
 
+/// One STUN check through `ClientTransactions` with `n` others in flight: start (request copied
+/// into a recycled buffer), drain its transmit, and end the oldest transaction with its
+/// response. Steady state, no allocation; shows how the cost grows with `n`.
+fn transactions(c: &mut Criterion) {
+    use floe_stun::transaction::{ClientTransactions, TransactionConfig, Transport};
+    let request = request();
+    let mut g = c.benchmark_group("stun_transactions");
+    for n in [16usize, 256, 1024] {
+        let tids: Vec<TransactionId> = (0..=n as u32)
+            .map(|i| {
+                let mut b = [0u8; 12];
+                b[..4].copy_from_slice(&i.to_be_bytes());
+                TransactionId::from_bytes(b)
+            })
+            .collect();
+        let responses: Vec<Vec<u8>> = tids
+            .iter()
+            .map(|tid| {
+                let mut buf = Vec::new();
+                let typ = MessageType::new(Method::BINDING, Class::Success);
+                MessageBuilder::new(&mut buf, typ, *tid).finish().unwrap();
+                buf
+            })
+            .collect();
+        let now = Instant::now();
+        let config = TransactionConfig::default().with_max_in_flight(n + 1);
+        let mut tx = ClientTransactions::new(config);
+        for tid in &tids[..n] {
+            tx.start_from_slice(now, *tid, &request, Transport::Unreliable)
+                .unwrap();
+        }
+        while tx.poll_transmit().is_some() {}
+        // tids[oldest] is the oldest in flight; tids[free] the one not in flight.
+        let (mut oldest, mut free) = (0, n);
+        g.bench_function(format!("start_transmit_respond_{n}_in_flight"), |b| {
+            b.iter(|| {
+                tx.start_from_slice(now, tids[free], black_box(&request), Transport::Unreliable)
+                    .unwrap();
+                black_box(tx.poll_transmit().unwrap());
+                let msg = Message::parse(black_box(&responses[oldest])).unwrap();
+                assert!(tx.handle_response(&msg));
+                black_box(tx.poll_timeout());
+                free = oldest;
+                oldest = (oldest + 1) % (n + 1);
+            })
+        });
+    }
+    g.finish();
+}
+
 #[cfg(feature = "peers")]
 mod peers {
     //! The same operations through the peer crates.
@@ -458,5 +508,13 @@ mod peers {
     }
 }
 
-criterion_group!(benches, decode, verify, encode, channel_data, ratios);
+criterion_group!(
+    benches,
+    decode,
+    verify,
+    encode,
+    channel_data,
+    ratios,
+    transactions
+);
 criterion_main!(benches);

@@ -43,8 +43,11 @@
 //! # RFC checklist
 //! - [x] RFC 8489 §5–6 header, message types, transactions (§6.2.1 retransmissions)
 //! - [x] RFC 8489 §14 all attributes; §14.5–14.7 integrity and fingerprint; §9 credentials
+//! - [x] RFC 8489 §9.1.4/§9.2.5 a response checked with its request's integrity mechanism
+//!   ([`Message::verify_integrity_as`], [`IntegrityKind`])
 //! - [x] RFC 8489 App. B.1 (Errata 6268) and RFC 5769 §2.1–2.4 test vectors
 //! - [x] RFC 8656 TURN attributes, methods, ChannelData (§12.4) and stream padding (§12.5)
+//! - [x] RFC 5766 §11 channel range 0x4000–0x7FFF, opt-in ([`channel_data::ChannelRange`])
 //! - [x] RFC 6062 methods and CONNECTION-ID; RFC 5780 attributes; RFC 8445 ICE attributes
 //! - [x] RFC 7983 first-byte demultiplexing
 //! - [ ] SASLprep/OpaqueString password preparation (the caller passes prepared passwords)

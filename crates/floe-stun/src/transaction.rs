@@ -308,6 +308,10 @@ impl ClientTransactions {
         } else {
             later(now, c.rto)
         };
+        if self.pending == 0 {
+            // Nothing before the new transaction is pending: poll_transmit starts at it.
+            self.pending_from = self.live.len();
+        }
         self.tids.push(tid);
         self.live.push(Transaction {
             tid,
