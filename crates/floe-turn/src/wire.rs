@@ -3,7 +3,6 @@
 //! understands (for 420 Unknown Attribute, RFC 8489 §6.3.1).
 
 use floe_stun::attributes::{Attribute, Software};
-use floe_stun::channel_data::ChannelRange;
 use floe_stun::{
     AttributeType, Class, IntegrityKey, Message, MessageBuilder, MessageType, Method, TransactionId,
 };
@@ -93,40 +92,6 @@ pub(crate) fn build(
     done.is_ok()
 }
 
-/// ChannelData over the RFC 5766 channel range (0x4000–0x7FFF, RFC 5766 §11.4), which the
-/// server accepts for compatibility. Returns (channel, data); up to three padding bytes may
-/// follow. The same rules as floe-stun's `ChannelData::parse_with(bytes, ChannelRange::Rfc5766)`,
-/// kept here because that call is not inlined across crates and cost the relay path about 30%
-/// per packet (turn/relay bench); switch once floe-stun marks it `#[inline]`.
-#[inline]
-pub(crate) fn parse_channel_data(bytes: &[u8]) -> Option<(u16, &[u8])> {
-    let (&[c0, c1, l0, l1], rest) = bytes.split_first_chunk::<4>()?;
-    let channel = u16::from_be_bytes([c0, c1]);
-    if !ChannelRange::Rfc5766.contains(channel) {
-        return None;
-    }
-    let len = usize::from(u16::from_be_bytes([l0, l1]));
-    let data = rest.get(..len)?;
-    (rest.len() - len <= 3).then_some((channel, data))
-}
-
-/// Appends ChannelData on any RFC 5766 channel; `pad` rounds it to four bytes (streams,
-/// RFC 8656 §12.5). `data` longer than 65535 bytes is refused. Kept for the same reason as
-/// [`parse_channel_data`] (floe-stun's `ChannelData::new_with(..).encode(..)`).
-#[inline]
-pub(crate) fn encode_channel_data(channel: u16, data: &[u8], pad: bool, out: &mut Vec<u8>) -> bool {
-    let Ok(len) = u16::try_from(data.len()) else {
-        return false;
-    };
-    out.extend_from_slice(&channel.to_be_bytes());
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(data);
-    if pad {
-        out.resize(out.len().next_multiple_of(4), 0);
-    }
-    true
-}
-
 /// The comprehension-required attributes TURN agents here understand (RFC 8489 §14,
 /// RFC 8656 §18); anything else in 0x0000–0x7FFF in a request gets 420.
 pub(crate) fn is_known(typ: AttributeType) -> bool {
@@ -195,23 +160,6 @@ mod tests {
             buf[n - 1] ^= 1;
             assert!(parse(&buf).is_none());
         }
-    }
-
-    #[test]
-    fn channel_data_accepts_the_rfc5766_range_and_padding() {
-        let mut out = Vec::new();
-        assert!(encode_channel_data(0x7994, b"abcde", true, &mut out));
-        assert_eq!(out.len(), 12);
-        assert_eq!(parse_channel_data(&out), Some((0x7994, &b"abcde"[..])));
-        assert_eq!(parse_channel_data(&[0x80, 0, 0, 0]), None);
-        assert_eq!(parse_channel_data(&[0x40, 0, 0, 1]), None);
-        assert_eq!(parse_channel_data(&[0x40, 0, 0, 0, 0, 0, 0, 0]), None);
-        assert!(!encode_channel_data(
-            0x4000,
-            &vec![0; 70_000],
-            false,
-            &mut out
-        ));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use core::net::SocketAddr;
 use std::time::Instant;
 
 use floe_stun::attributes::{Data, XorPeerAddress};
+use floe_stun::channel_data::{ChannelData, ChannelRange};
 use floe_stun::{Class, Message, MessageBuilder, MessageType, Method, TransactionId};
 
 use super::Server;
@@ -73,9 +74,12 @@ impl<C: CredentialLookup> Server<C> {
         ft: &FiveTuple,
         bytes: &'a [u8],
     ) -> Option<PeerTransmit<'a>> {
-        let out = wire::parse_channel_data(bytes).and_then(|(number, data)| {
+        // Any RFC 5766 channel: only channels the server bound (in its configured range) match.
+        let cd = ChannelData::parse_with(bytes, ChannelRange::Rfc5766).ok();
+        let out = cd.and_then(|cd| {
+            let data = cd.data();
             let alloc = self.allocations.get(ft).filter(|a| !a.tcp)?;
-            let ch = alloc.channel(number)?;
+            let ch = alloc.channel(cd.channel())?;
             if ch.expires <= now || !alloc.permits(&ch.peer.ip(), now) {
                 return None;
             }
@@ -149,9 +153,9 @@ impl<C: CredentialLookup> Server<C> {
             match alloc.channel_to(&peer).filter(|c| c.expires > now) {
                 Some(ch) => {
                     let pad = ft.transport == Transport::Stream;
-                    if !wire::encode_channel_data(ch.number, data, pad, out) {
-                        return None;
-                    }
+                    ChannelData::new_with(ch.number, data, ChannelRange::Rfc5766)
+                        .ok()?
+                        .encode(out, pad);
                 }
                 None => {
                     let typ = MessageType::new(Method::DATA, Class::Indication);

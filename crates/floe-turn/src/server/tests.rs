@@ -9,7 +9,7 @@ use floe_stun::attributes::{
     Realm, RequestedAddressFamily, RequestedTransport, UnknownAttributes, Username, XorPeerAddress,
     XorRelayedAddress,
 };
-use floe_stun::channel_data::ChannelData;
+use floe_stun::channel_data::{ChannelData, ChannelRange};
 use floe_stun::{
     AddressFamily, AttributeType, Class, Message, MessageBuilder, MessageType, Method,
     TransactionId,
@@ -166,6 +166,29 @@ fn code(m: &Message<'_>) -> Option<u16> {
 
 fn reply_code(bytes: &[u8]) -> Option<u16> {
     code(&wire::parse(bytes).unwrap())
+}
+
+#[test]
+fn channel_data_codec_takes_the_rfc5766_range_and_padding() {
+    // The relay parses and writes ChannelData with floe-stun's codec over RFC 5766's range.
+    let mut out = Vec::new();
+    ChannelData::new_with(0x7994, b"abcde", ChannelRange::Rfc5766)
+        .unwrap()
+        .encode(&mut out, true);
+    assert_eq!(out.len(), 12);
+    let cd = ChannelData::parse_with(&out, ChannelRange::Rfc5766).unwrap();
+    assert_eq!((cd.channel(), cd.data()), (0x7994, &b"abcde"[..]));
+    for bad in [
+        &[0x80, 0, 0, 0][..],
+        &[0x40, 0, 0, 1],
+        &[0x40, 0, 0, 0, 0, 0, 0, 0],
+    ] {
+        assert!(
+            ChannelData::parse_with(bad, ChannelRange::Rfc5766).is_err(),
+            "{bad:?}"
+        );
+    }
+    assert!(ChannelData::new_with(0x4000, &vec![0; 70_000], ChannelRange::Rfc5766).is_err());
 }
 
 #[test]
