@@ -371,7 +371,7 @@ impl<C: CredentialLookup> Server<C> {
                 five_tuple: ft,
                 tid: *msg.transaction_id(),
                 username: auth.username.into(),
-                key: auth.key.clone(),
+                key: auth.key,
                 integrity: auth.integrity,
                 lifetime,
                 additional_family,
