@@ -91,6 +91,8 @@ mod rfc_vectors;
 #[cfg(feature = "std")]
 pub mod transaction;
 mod transaction_id;
+#[cfg(feature = "std")]
+mod transaction_index;
 
 pub use builder::{MessageBuilder, Sealed, WithIntegrity};
 pub use error::{AttributeError, EncodeError, IntegrityError, ParseError};

@@ -37,6 +37,7 @@ use std::time::Instant;
 
 use crate::message::Message;
 use crate::transaction_id::TransactionId;
+use crate::transaction_index::{MAX_INDEXED, TidIndex};
 
 /// Retransmission parameters (RFC 8489 §6.2.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,14 +185,16 @@ struct Transaction {
 /// once warm (the request buffers of ended transactions are kept and reused by
 /// [`start_from_slice`](Self::start_from_slice) and [`recycled_buffer`](Self::recycled_buffer)),
 /// [`poll_transmit`](Self::poll_transmit) and [`poll_timeout`](Self::poll_timeout) are O(1) when
-/// nothing is due, draining k transmits costs O(n + k) in all (not O(n × k)), and a lookup by
-/// transaction id is one linear pass over the ids alone (n is at most
-/// [`TransactionConfig::max_in_flight`]).
+/// nothing is due, draining k transmits costs O(n + k) in all (not O(n × k)), and a lookup
+/// by transaction id is O(1) (a hash index over the ids). Ending the transaction with the
+/// earliest deadline rescans the n deadlines, to keep `poll_timeout` exact.
 #[derive(Debug)]
 pub struct ClientTransactions {
     config: TransactionConfig,
     /// Transaction ids, index for index with `live` (a dense array that scans fast).
     tids: Vec<TransactionId>,
+    /// Positions in `tids` by id.
+    index: TidIndex,
     live: Vec<Transaction>,
     events: VecDeque<TransactionEvent>,
     /// Request buffers of ended transactions, cleared, kept for reuse (at most
@@ -213,6 +216,7 @@ impl ClientTransactions {
         Self {
             config,
             tids: Vec::new(),
+            index: TidIndex::default(),
             live: Vec::new(),
             events: VecDeque::new(),
             spare: Vec::new(),
@@ -289,10 +293,10 @@ impl ClientTransactions {
     }
 
     fn check_start(&self, tid: TransactionId) -> Result<(), TransactionError> {
-        if self.tids.contains(&tid) {
+        if self.index.find(&self.tids, &tid).is_some() {
             return Err(TransactionError::Duplicate(tid));
         }
-        if self.live.len() >= self.config.max_in_flight {
+        if self.live.len() >= self.config.max_in_flight.min(MAX_INDEXED) {
             return Err(TransactionError::TooMany(self.live.len()));
         }
         Ok(())
@@ -313,6 +317,7 @@ impl ClientTransactions {
             self.pending_from = self.live.len();
         }
         self.tids.push(tid);
+        self.index.insert(&self.tids, self.tids.len() - 1);
         self.live.push(Transaction {
             tid,
             request,
@@ -336,7 +341,7 @@ impl ClientTransactions {
     /// verify its integrity, and only then call [`handle_response`](Self::handle_response).
     #[must_use]
     pub fn is_pending(&self, tid: &TransactionId) -> bool {
-        self.tids.contains(tid)
+        self.index.find(&self.tids, tid).is_some()
     }
 
     /// The request bytes of a transaction in flight (e.g. to learn which integrity mechanism
@@ -348,7 +353,7 @@ impl ClientTransactions {
     }
 
     fn index(&self, tid: &TransactionId) -> Option<usize> {
-        self.tids.iter().position(|t| t == tid)
+        self.index.find(&self.tids, tid)
     }
 
     /// Matches a received message: when it is a response (success or error) to a transaction
@@ -384,6 +389,7 @@ impl ClientTransactions {
     /// Removes transaction `i` (swapping the last one into its place) and keeps its buffer.
     /// Does not update `earliest`.
     fn remove(&mut self, i: usize) {
+        self.index.remove(&self.tids, i);
         self.tids.swap_remove(i);
         let t = self.live.swap_remove(i);
         if t.transmit_pending {
