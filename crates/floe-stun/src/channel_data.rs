@@ -66,6 +66,7 @@ pub enum ChannelRange {
 impl ChannelRange {
     /// The last channel number of the range (the first is always [`MIN_CHANNEL`]).
     #[must_use]
+    #[inline]
     pub const fn max(self) -> u16 {
         match self {
             Self::Rfc8656 => MAX_CHANNEL,
@@ -82,6 +83,7 @@ impl ChannelRange {
     /// assert!(!ChannelRange::Rfc5766.contains(0x8000));
     /// ```
     #[must_use]
+    #[inline]
     pub const fn contains(self, channel: u16) -> bool {
         channel >= MIN_CHANNEL && channel <= self.max()
     }
@@ -134,6 +136,7 @@ impl<'a> ChannelData<'a> {
     ///
     /// # Errors
     /// [`EncodeError::InvalidChannel`] or [`EncodeError::ValueTooLong`].
+    #[inline]
     pub fn new(channel: u16, data: &'a [u8]) -> Result<Self, EncodeError> {
         Self::new_with(channel, data, ChannelRange::Rfc8656)
     }
@@ -142,6 +145,7 @@ impl<'a> ChannelData<'a> {
     ///
     /// # Errors
     /// [`EncodeError::InvalidChannel`] or [`EncodeError::ValueTooLong`].
+    #[inline]
     pub fn new_with(
         channel: u16,
         data: &'a [u8],
@@ -164,6 +168,7 @@ impl<'a> ChannelData<'a> {
     ///
     /// # Errors
     /// A [`ChannelDataError`] naming the offending field.
+    #[inline]
     pub fn parse(bytes: &'a [u8]) -> Result<Self, ChannelDataError> {
         Self::parse_with(bytes, ChannelRange::Rfc8656)
     }
@@ -173,6 +178,7 @@ impl<'a> ChannelData<'a> {
     ///
     /// # Errors
     /// A [`ChannelDataError`] naming the offending field.
+    #[inline]
     pub fn parse_with(bytes: &'a [u8], range: ChannelRange) -> Result<Self, ChannelDataError> {
         let Some((&[c0, c1, l0, l1], rest)) = bytes.split_first_chunk::<4>() else {
             return Err(ChannelDataError::TruncatedHeader {
@@ -222,6 +228,7 @@ impl<'a> ChannelData<'a> {
 
     /// Appends the message to `buf`; `padded` pads to 4 bytes with zeros, as stream transports
     /// require (RFC 8656 §12.5). Returns the number of bytes written.
+    #[inline]
     pub fn encode(&self, buf: &mut Vec<u8>, padded: bool) -> usize {
         let total = self.encoded_len(padded);
         buf.reserve(total);
@@ -237,6 +244,7 @@ impl<'a> ChannelData<'a> {
 
     /// Writes the message into `out`, which must hold at least `encoded_len(padded)` bytes;
     /// returns the bytes written, or `None` when `out` is too small.
+    #[inline]
     pub fn encode_into(&self, out: &mut [u8], padded: bool) -> Option<usize> {
         let total = self.encoded_len(padded);
         let out = out.get_mut(..total)?;
