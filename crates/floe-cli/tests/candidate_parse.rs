@@ -1,8 +1,11 @@
 //! `floe candidate parse`: arguments and stdin, readable and JSON output, strict mode, exit
 //! codes and `LINE:COLUMN: message` errors.
 
-use std::io::Write as _;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::Output;
+
+use common::text;
 
 const SRFLX: &str = "candidate:842163049 1 udp 1677729535 203.0.113.7 46154 typ srflx raddr 10.0.0.5 rport 46154 generation 0 ufrag EsAw network-id 1 network-cost 10";
 const LEGACY_TCP: &str = "a=candidate:1 1 TCP 1518283007 192.0.2.9 9 typ host";
@@ -12,23 +15,9 @@ fn floe(args: &[&str], stdin: Option<&str>) -> Output {
 }
 
 fn floe_bytes(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_floe"))
-        .arg("candidate")
-        .arg("parse")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run floe");
-    let mut input = child.stdin.take().expect("stdin");
-    input.write_all(stdin).expect("write stdin");
-    drop(input);
-    child.wait_with_output().expect("wait for floe")
-}
-
-fn text(bytes: &[u8]) -> &str {
-    core::str::from_utf8(bytes).expect("UTF-8 output")
+    let mut all = vec!["candidate", "parse"];
+    all.extend_from_slice(args);
+    common::run(&all, stdin)
 }
 
 #[test]

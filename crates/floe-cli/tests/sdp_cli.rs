@@ -1,8 +1,11 @@
 //! `floe sdp check|fmt|json`: diagnostics format, exit codes, byte-identical fmt, JSON fields.
 
-use std::io::Write as _;
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+use common::text;
 
 const OFFER: &str = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n\
 a=group:BUNDLE 0 1\r\na=extmap-allow-mixed\r\na=msid-semantic: WMS\r\n\
@@ -17,24 +20,9 @@ m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\na=recvonly\r\na
 a=rid:h recv\r\na=rid:l recv\r\na=simulcast:recv h;~l\r\n";
 
 fn floe(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_floe"))
-        .arg("sdp")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run floe");
-    let mut input = child.stdin.take().expect("stdin");
-    input
-        .write_all(stdin.unwrap_or("").as_bytes())
-        .expect("write stdin");
-    drop(input);
-    child.wait_with_output().expect("wait for floe")
-}
-
-fn text(bytes: &[u8]) -> &str {
-    core::str::from_utf8(bytes).expect("UTF-8 output")
+    let mut all = vec!["sdp"];
+    all.extend_from_slice(args);
+    common::run(&all, stdin.unwrap_or("").as_bytes())
 }
 
 fn temp(name: &str, contents: &str) -> PathBuf {

@@ -1,8 +1,9 @@
 //! `floe stun decode` end to end: the RFC 5769 vectors (typed in) through the real binary,
 //! checking the JSON output and the exit codes.
 
-use std::io::Write as _;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::Output;
 
 use serde_json::{Value, json};
 
@@ -31,21 +32,7 @@ const REQUEST_2_4: &str = concat!(
 const PASSWORD: &str = "VOkJxbRl1RmTxUk/WvJxBt";
 
 fn floe(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_floe"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run floe");
-    let mut pipe = child.stdin.take().unwrap();
-    pipe.write_all(stdin.unwrap_or_default().as_bytes())
-        .unwrap();
-    drop(pipe);
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked"), "floe panicked: {stderr}");
-    out
+    common::run(args, stdin.unwrap_or_default().as_bytes())
 }
 
 fn json_lines(out: &Output) -> Vec<Value> {
@@ -176,7 +163,7 @@ fn without_credentials_integrity_is_unchecked() {
     assert_eq!(json_lines(&out)[0]["integrity"], "unchecked");
     let out = floe(&["stun", "decode", "--hex", REQUEST_2_1], None);
     assert_eq!(out.status.code(), Some(0));
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = common::text(&out.stdout);
     assert!(text.contains("STUN binding request"), "{text}");
     assert!(text.contains("\"evtj:h6vY\""), "{text}");
 }
