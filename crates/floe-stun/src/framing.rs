@@ -13,6 +13,7 @@
 //! ```
 
 use alloc::vec::Vec;
+use core::ops::Range;
 
 use crate::channel_data::CHANNEL_DATA_HEADER_LEN;
 use crate::header::HEADER_LEN;
@@ -159,13 +160,34 @@ impl StreamFramer {
     /// A [`FramingError`] (with the stream offset) when the stream is out of sync; the framer
     /// stays in that state, so close the connection.
     pub fn pop(&mut self) -> Result<Option<(FrameKind, &[u8])>, FramingError> {
+        Ok(self
+            .pop_range()?
+            .map(|(kind, range)| (kind, self.frame(range))))
+    }
+
+    /// Like [`StreamFramer::pop`], but returns where the frame lies in the buffer instead of
+    /// borrowing it, so the caller can keep using the framer (e.g. `&mut self` methods of the
+    /// struct that owns it) and read the frame with [`StreamFramer::frame`] until the next
+    /// [`push`](StreamFramer::push).
+    ///
+    /// ```
+    /// use floe_stun::framing::{FrameKind, StreamFramer};
+    /// let mut f = StreamFramer::new();
+    /// f.push(&[0x40, 0x01, 0x00, 0x01, 0xAA, 0, 0, 0]);
+    /// let (kind, range) = f.pop_range().unwrap().unwrap();
+    /// assert_eq!((kind, f.frame(range)), (FrameKind::ChannelData, &[0x40, 0x01, 0x00, 0x01, 0xAA, 0, 0, 0][..]));
+    /// ```
+    ///
+    /// # Errors
+    /// As [`StreamFramer::pop`].
+    pub fn pop_range(&mut self) -> Result<Option<(FrameKind, Range<usize>)>, FramingError> {
         let offset = self.base + self.read as u64;
         let pending = &self.buf[self.read..];
         match next_frame(pending) {
             Ok(FrameStatus::Ready { kind, len }) => {
                 let start = self.read;
                 self.read += len;
-                Ok(Some((kind, &self.buf[start..start + len])))
+                Ok(Some((kind, start..start + len)))
             }
             Ok(FrameStatus::NeedMore { .. }) => Ok(None),
             Err(FramingError::UnknownFrame { first_byte, .. }) => {
@@ -175,6 +197,31 @@ impl StreamFramer {
                 Err(FramingError::UnalignedLength { offset, length })
             }
         }
+    }
+
+    /// The bytes of a frame [`StreamFramer::pop_range`] returned since the last
+    /// [`push`](StreamFramer::push); empty for any other range.
+    #[must_use]
+    pub fn frame(&self, range: Range<usize>) -> &[u8] {
+        self.buf.get(range).unwrap_or_default()
+    }
+
+    /// Takes every byte buffered and not yet framed: after a stream stops carrying STUN and
+    /// ChannelData (a bound RFC 6062 TURN data connection), they belong to the application.
+    ///
+    /// ```
+    /// use floe_stun::framing::StreamFramer;
+    /// let mut f = StreamFramer::new();
+    /// f.push(b"GET / HTTP/1.1");
+    /// assert_eq!(f.take_rest(), b"GET / HTTP/1.1");
+    /// assert_eq!(f.buffered(), 0);
+    /// ```
+    pub fn take_rest(&mut self) -> Vec<u8> {
+        let rest = self.buf.split_off(self.read);
+        self.base += self.buf.len() as u64;
+        self.buf.clear();
+        self.read = 0;
+        rest
     }
 }
 

@@ -1,8 +1,6 @@
 //! Framing of STUN and ChannelData messages on TCP/TLS streams (RFC 8489 §6.2.2,
-//! RFC 8656 §12.5). Frame boundaries come from floe-stun's [`next_frame`], which recognises
-//! the whole RFC 5766 channel range (0x4000–0x7FFF) that coturn's `turnutils_uclient` binds;
-//! this framer adds what TURN needs on top of floe-stun's: handing the unframed rest of a
-//! stream to the application (RFC 6062) and frames borrowed by range.
+//! RFC 8656 §12.5), from floe-stun: [`next_frame`] recognises the whole RFC 5766 channel range
+//! (0x4000–0x7FFF) that coturn's `turnutils_uclient` binds.
 
 use floe_stun::framing::{FrameKind, FrameStatus, FramingError, next_frame};
 
@@ -26,7 +24,9 @@ pub fn frame_len(buf: &[u8]) -> Result<Option<(FrameKind, usize)>, FramingError>
 }
 
 /// Splits a byte stream into STUN and ChannelData messages (RFC 5766 channel range
-/// included). After an error the stream is out of sync: close the connection.
+/// included): floe-stun's framer, which also hands back frames by range
+/// ([`StreamFramer::pop_range`]) and the unframed rest of a stream ([`StreamFramer::take_rest`],
+/// RFC 6062 data connections). After an error the stream is out of sync: close the connection.
 ///
 /// ```
 /// use floe_turn::{FrameKind, StreamFramer};
@@ -37,85 +37,7 @@ pub fn frame_len(buf: &[u8]) -> Result<Option<(FrameKind, usize)>, FramingError>
 /// let (kind, frame) = f.pop().unwrap().unwrap();
 /// assert_eq!((kind, frame), (FrameKind::ChannelData, &[0x40, 0x01, 0x00, 0x01, 0xAA, 0, 0, 0][..]));
 /// ```
-#[derive(Debug, Default, Clone)]
-pub struct StreamFramer {
-    buf: Vec<u8>,
-    read: usize,
-    /// Stream offset of `buf[0]`.
-    base: u64,
-}
-
-impl StreamFramer {
-    /// An empty framer.
-    #[must_use]
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// A frame returned by [`StreamFramer::pop_range`] since the last `push`.
-    pub(crate) fn frame(&self, range: core::ops::Range<usize>) -> &[u8] {
-        self.buf.get(range).unwrap_or_default()
-    }
-
-    /// Appends bytes read from the stream.
-    pub fn push(&mut self, bytes: &[u8]) {
-        if self.read > 0 {
-            self.buf.drain(..self.read);
-            self.base += self.read as u64;
-            self.read = 0;
-        }
-        self.buf.extend_from_slice(bytes);
-    }
-
-    /// Bytes buffered and not yet returned as frames.
-    #[must_use]
-    pub fn buffered(&self) -> usize {
-        self.buf.len() - self.read
-    }
-
-    /// Takes every byte buffered and not yet framed: after a stream stops carrying TURN
-    /// messages (a bound RFC 6062 data connection), they belong to the application.
-    pub fn take_rest(&mut self) -> Vec<u8> {
-        let rest = self.buf.split_off(self.read);
-        self.base += self.buf.len() as u64;
-        self.buf.clear();
-        self.read = 0;
-        rest
-    }
-
-    /// The next complete frame, `Ok(None)` when more bytes are needed.
-    ///
-    /// # Errors
-    /// A [`FramingError`] carrying the stream offset of the bad frame.
-    pub fn pop(&mut self) -> Result<Option<(FrameKind, &[u8])>, FramingError> {
-        Ok(self
-            .pop_range()?
-            .map(|(kind, range)| (kind, &self.buf[range])))
-    }
-
-    /// Like [`StreamFramer::pop`], but returns where the frame lies; read it with
-    /// [`StreamFramer::frame`] until the next `push`.
-    pub(crate) fn pop_range(
-        &mut self,
-    ) -> Result<Option<(FrameKind, core::ops::Range<usize>)>, FramingError> {
-        let offset = self.base + self.read as u64;
-        match frame_len(&self.buf[self.read..]) {
-            Ok(Some((kind, len))) => {
-                let start = self.read;
-                self.read += len;
-                Ok(Some((kind, start..start + len)))
-            }
-            Ok(None) => Ok(None),
-            Err(FramingError::UnknownFrame { first_byte, .. }) => {
-                Err(FramingError::UnknownFrame { offset, first_byte })
-            }
-            Err(FramingError::UnalignedLength { length, .. }) => {
-                Err(FramingError::UnalignedLength { offset, length })
-            }
-            Err(e) => Err(e),
-        }
-    }
-}
+pub use floe_stun::framing::StreamFramer;
 
 #[cfg(test)]
 mod tests {
