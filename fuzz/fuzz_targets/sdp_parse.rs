@@ -1,9 +1,14 @@
 #![no_main]
-//! Any text: both modes parse without panicking, and what lenient accepts is written back byte for byte.
-use floe_sdp::{Mode, SessionDescription};
+//! Any text: both modes parse without panicking, what lenient accepts is written back byte for
+//! byte, and its warnings are the same whether attribute values are checked during the parse or
+//! on the first read of the warnings.
+use floe_sdp::{Mode, ParseOptions, SessionDescription};
 libfuzzer_sys::fuzz_target!(|text: &str| {
     let _ = SessionDescription::parse_with(text, Mode::Strict);
     if let Ok(p) = SessionDescription::parse_with(text, Mode::Lenient) {
-        assert_eq!(p.description.to_string(), text);
+        assert_eq!(p.description().to_string(), text);
+        let eager = ParseOptions::new(Mode::Lenient).check_attribute_values(true);
+        let eager = SessionDescription::parse_with(text, eager).expect("same structure");
+        assert_eq!(p.warnings(), eager.warnings());
     }
 });

@@ -98,11 +98,11 @@ fn check(files: &[String], mode: Mode) -> ExitCode {
             }
             Ok(parsed) => {
                 let mut out: Vec<(u32, u32, &str, String)> = parsed
-                    .warnings
+                    .warnings()
                     .iter()
                     .map(|w| (w.line, w.column, "warning", w.kind.to_string()))
                     .collect();
-                let findings = validate(&parsed.description);
+                let findings = validate(parsed.description());
                 failed |= !findings.is_empty();
                 out.extend(
                     findings

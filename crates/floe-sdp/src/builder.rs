@@ -36,8 +36,8 @@ use crate::line::Line;
 /// let text = sdp.to_string();
 /// assert!(text.starts_with("v=0\r\no=- 42 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"));
 /// let back = SessionDescription::parse_with(&text, Mode::Strict)?;
-/// assert!(back.warnings.is_empty());
-/// assert_eq!(back.description, sdp);
+/// assert!(back.warnings().is_empty());
+/// assert_eq!(back.description(), &sdp);
 /// assert!(floe_sdp::validate(&sdp).is_empty());
 /// # Ok::<(), floe_sdp::ParseError>(())
 /// ```
@@ -376,7 +376,7 @@ mod tests {
              a=sctp-port:5000\r\n"
         );
         let back = parse(&text, Mode::Strict.into()).unwrap();
-        assert!(back.warnings.is_empty(), "{:?}", back.warnings);
-        assert_eq!(back.description, sdp);
+        assert!(back.warnings().is_empty(), "{:?}", back.warnings());
+        assert_eq!(back.description(), &sdp);
     }
 }

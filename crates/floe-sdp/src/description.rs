@@ -11,7 +11,8 @@ use crate::fields::{
     Bandwidth, Connection, FieldValue, Key, MediaLine, Origin, Repeat, TimeZones, Timing, Version,
 };
 use crate::line::{Attribute, Line, LineEnding};
-use crate::parser::{self, Mode, ParseOptions, Parsed};
+use crate::parsed::Parsed;
+use crate::parser::{self, Mode, ParseOptions};
 
 /// Typed access shared by the session part and media sections (inherent methods on both).
 macro_rules! section_access {
@@ -159,7 +160,7 @@ impl<'a> SessionDescription<'a> {
     ///
     /// When the input does not start with `v=` (nothing else is fatal in lenient mode).
     pub fn parse(input: &'a str) -> Result<Self, ParseError> {
-        parser::parse(input, ParseOptions::new(Mode::Lenient)).map(|p| p.description)
+        parser::parse(input, ParseOptions::new(Mode::Lenient)).map(Parsed::into_description)
     }
 
     /// Parses with `options` (a [`Mode`] or [`ParseOptions`]), returning the description and
@@ -169,7 +170,7 @@ impl<'a> SessionDescription<'a> {
     /// use floe_sdp::{DiagnosticKind, Mode, SessionDescription};
     /// let input = "v=0\no=- 1 1 IN IP4 0.0.0.0\ns=-\na=ice-lite\nt=0 0\n";
     /// let lenient = SessionDescription::parse_with(input, Mode::Lenient)?;
-    /// assert!(lenient.warnings.iter().any(|w| w.kind == DiagnosticKind::OutOfOrder { line_type: 't' }));
+    /// assert!(lenient.warnings().iter().any(|w| w.kind == DiagnosticKind::OutOfOrder { line_type: 't' }));
     /// let strict = SessionDescription::parse_with(input, Mode::Strict).unwrap_err();
     /// assert_eq!((strict.line, strict.column), (5, 1));
     /// # Ok::<(), floe_sdp::ParseError>(())

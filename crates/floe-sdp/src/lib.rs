@@ -22,7 +22,7 @@
 //!              m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n\
 //!              a=rtpmap:111 opus/48000/2\r\na=x-vendor-thing:42\r\n";
 //! let parsed = SessionDescription::parse_with(offer, Mode::Strict)?;
-//! let sdp = parsed.description;
+//! let sdp = parsed.into_description();
 //! let opus = sdp.media()[0].get_attribute::<RtpMap>().unwrap()?;
 //! assert_eq!((opus.encoding, opus.clock_rate), ("opus", 48000));
 //! assert!(validate(&sdp).is_empty());
@@ -78,6 +78,7 @@ mod error;
 mod fields;
 mod grammar;
 mod line;
+mod parsed;
 mod parser;
 mod validate;
 
@@ -96,5 +97,6 @@ pub use fields::{
     Version,
 };
 pub use line::{Attribute, Line, LineEnding};
-pub use parser::{Mode, ParseOptions, Parsed};
+pub use parsed::Parsed;
+pub use parser::{Mode, ParseOptions};
 pub use validate::{Finding, Rule, validate};

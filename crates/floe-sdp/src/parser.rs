@@ -1,5 +1,6 @@
 //! The parser: split lines (memchr), place each in the session part or a media section, and
-//! check the RFC 8866 §5 line order, every field's grammar and every known attribute.
+//! check the RFC 8866 §5 line order, every field's grammar, attribute names and placement, and
+//! (when asked, see [`ParseOptions`]) every known attribute's value.
 //!
 //! Linear in the input: one pass over the lines, constant work per byte, no recursion; memory is
 //! the line table plus at most a few warnings per line. There is no cap on line or attribute
@@ -16,6 +17,7 @@ use crate::fields::{
 };
 use crate::grammar::is_token_byte;
 use crate::line::{Attribute, Line, LineEnding, line_type, split_lines, trim_end_ws};
+use crate::parsed::{Parsed, is_candidate_warning, value_diagnostic};
 
 /// How strictly to parse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -29,22 +31,30 @@ pub enum Mode {
     Lenient,
 }
 
-/// Parser settings: the [`Mode`], and whether known attributes' values are checked while
-/// parsing.
+/// Parser settings: the [`Mode`], and whether known attributes' values are checked during
+/// the parse.
 ///
-/// With `check_attribute_values` off (the "structural" parse), the parser still checks the
-/// line order, every `v o s i u e p c b t r z k m` field, attribute names and the placement
-/// rules, but leaves attribute values to the typed views ([`crate::MediaSection::get_attribute`]
-/// returns their errors). That is the work a name/value SDP parser does; it runs about three
-/// times faster than the full check (`docs/benchmarks.md`).
+/// The parse always checks the line order, every `v o s i u e p c b t r z k m` field,
+/// attribute names and the placement rules. The values of known attributes (`rtpmap`,
+/// `candidate`, `fingerprint`, ...) are checked during the parse when
+/// [`Self::check_attribute_values`] is on: the default in [`Mode::Strict`], which rejects a
+/// malformed value. In [`Mode::Lenient`] it is off by default, because there a value problem
+/// is only ever a warning: [`Parsed::warnings`] checks the values on its first call and returns
+/// exactly what the checking parse would have, and the typed views check what they read
+/// ([`crate::MediaSection::get_attribute`] returns the error). A caller that only reads a few
+/// attributes does not pay for checking the rest, nor checks a value twice.
 ///
 /// ```
 /// use floe_sdp::{Mode, ParseOptions, RtpMap, SessionDescription};
 /// let input = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU\r\n";
 /// assert!(SessionDescription::parse_with(input, Mode::Strict).is_err());
+/// // Lenient: accepted; the bad value is a warning, and its typed view returns the error.
+/// let parsed = SessionDescription::parse_with(input, Mode::Lenient)?;
+/// assert_eq!(parsed.warnings()[0].line, 6);
+/// assert!(parsed.description().media()[0].get_attribute::<RtpMap>().unwrap().is_err());
+/// // Strict grammar for the lines, values left to the typed views.
 /// let structural = ParseOptions::new(Mode::Strict).check_attribute_values(false);
-/// let sdp = SessionDescription::parse_with(input, structural)?.description;
-/// assert!(sdp.media()[0].get_attribute::<RtpMap>().unwrap().is_err());
+/// assert!(SessionDescription::parse_with(input, structural).is_ok());
 /// # Ok::<(), floe_sdp::ParseError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -52,7 +62,9 @@ pub enum Mode {
 pub struct ParseOptions {
     /// Strict or lenient.
     pub mode: Mode,
-    /// Check the values of known attributes (default `true`).
+    /// Check the values of known attributes during the parse (default: on in
+    /// [`Mode::Strict`], off in [`Mode::Lenient`], where [`Parsed::warnings`] checks them on
+    /// first read).
     pub check_attribute_values: bool,
     /// In [`Mode::Strict`], reject an `a=candidate` that breaks RFC 8839 §5.1 or RFC 6544 §4.5
     /// (what `floe_ice_candidate`'s strict mode rejects: a TCP candidate without `tcptype`, a
@@ -62,12 +74,12 @@ pub struct ParseOptions {
 }
 
 impl ParseOptions {
-    /// `mode`, with attribute values checked.
+    /// `mode`, with attribute values checked during the parse in [`Mode::Strict`] only.
     #[must_use]
     pub const fn new(mode: Mode) -> Self {
         Self {
             mode,
-            check_attribute_values: true,
+            check_attribute_values: matches!(mode, Mode::Strict),
             strict_candidates: false,
         }
     }
@@ -108,17 +120,6 @@ impl From<Mode> for ParseOptions {
     fn from(mode: Mode) -> Self {
         Self::new(mode)
     }
-}
-
-/// A parsed description and the deviations it was accepted with.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[non_exhaustive]
-pub struct Parsed<'a> {
-    /// The description (every line, byte for byte).
-    pub description: SessionDescription<'a>,
-    /// What the mode tolerated, in line order.
-    pub warnings: Vec<Diagnostic>,
 }
 
 /// Position of a session-level line type in the RFC 8866 §5 order, `None` for unknown types.
@@ -163,7 +164,7 @@ fn once_bit(t: char) -> u32 {
 }
 
 /// [`Attribute::split`] and the `token` check of the name in one pass over the name.
-fn split_attribute(rest: &str) -> (Attribute<'_>, bool) {
+pub(crate) fn split_attribute(rest: &str) -> (Attribute<'_>, bool) {
     let bytes = rest.as_bytes();
     let mut i = 0;
     while i < bytes.len() && bytes[i] != b':' {
@@ -186,7 +187,7 @@ fn split_attribute(rest: &str) -> (Attribute<'_>, bool) {
 }
 
 /// 1-based character column of byte offset `at` in `text`.
-fn column(text: &str, at: usize) -> u32 {
+pub(crate) fn column(text: &str, at: usize) -> u32 {
     let chars = text.get(..at).map_or(at, |s| {
         if s.is_ascii() {
             s.len()
@@ -416,19 +417,11 @@ impl Checker {
         if !self.check_values {
             return Ok(());
         }
-        let value = attr.value;
-        if let Some((e, strict)) = (known.check)(value) {
-            let at = 3 + attr.name.len() + e.offset;
-            let kind = DiagnosticKind::InvalidAttribute {
-                name: known.name,
-                error: e.kind,
-            };
-            let strict_candidate =
-                self.strict_candidates && matches!(e.kind, ValueErrorKind::CandidateWarning { .. });
-            if strict || strict_candidate {
-                self.deviation(n, text, at, kind)?;
+        if let Some((d, strict)) = value_diagnostic(n, text, attr, known) {
+            if strict || (self.strict_candidates && is_candidate_warning(&d)) {
+                self.push(d, true)?;
             } else {
-                self.note(n, text, at, kind);
+                self.warnings.push(d);
             }
         }
         Ok(())
@@ -518,13 +511,16 @@ fn parse_pass(
             kind: DiagnosticKind::FirstLineNotVersion,
         });
     }
+    // What is reported from here on is about the whole input, after the last line's own.
+    let lines_reported = c.warnings.len();
     if c.level == Level::Session {
         c.check_required(n, last, last.len())?;
     }
-    let parsed = Parsed {
-        description: SessionDescription::from_parts(session, media),
-        warnings: c.warnings,
-    };
+    let parsed = Parsed::new(
+        SessionDescription::from_parts(session, media),
+        c.warnings,
+        (!c.check_values).then_some(lines_reported),
+    );
     Ok((parsed, c.crlfs))
 }
 
@@ -538,7 +534,7 @@ mod tests {
     fn kinds(input: &str) -> Vec<(u32, u32, DiagnosticKind)> {
         parse(input, Mode::Lenient.into())
             .unwrap()
-            .warnings
+            .warnings()
             .iter()
             .map(|d| (d.line, d.column, d.kind))
             .collect()
@@ -554,13 +550,13 @@ mod tests {
         assert!(
             parse(OFFER, Mode::Strict.into())
                 .unwrap()
-                .warnings
+                .warnings()
                 .is_empty()
         );
         let p = parse(OFFER, Mode::Lenient.into()).unwrap();
-        assert!(p.warnings.is_empty());
-        assert_eq!(p.description.media().len(), 1);
-        assert_eq!(p.description.to_string(), OFFER);
+        assert!(p.warnings().is_empty());
+        assert_eq!(p.description().media().len(), 1);
+        assert_eq!(p.description().to_string(), OFFER);
     }
 
     #[test]
@@ -621,7 +617,7 @@ mod tests {
         assert_eq!(
             parse(input, Mode::Lenient.into())
                 .unwrap()
-                .description
+                .description()
                 .to_string(),
             input
         );
@@ -654,7 +650,7 @@ mod tests {
         let parsed = parse(input, Mode::Strict.into()).unwrap();
         assert_eq!(
             parsed
-                .warnings
+                .warnings()
                 .iter()
                 .map(|d| (d.line, d.column, d.kind))
                 .collect::<Vec<_>>(),
@@ -664,11 +660,11 @@ mod tests {
                 (8, 9, DiagnosticKind::TrailingWhitespace),
             ]
         );
-        let m = &parsed.description.media()[0];
+        let m = &parsed.description().media()[0];
         assert_eq!(m.direction(), Some(Direction::SendOnly));
         assert_eq!(m.get_attribute::<RtcpMux>(), Some(Ok(RtcpMux)));
         assert_eq!(m.get_attribute::<Mid<'_>>(), Some(Ok(Mid("a0"))));
-        assert_eq!(parsed.description.to_string(), input);
+        assert_eq!(parsed.description().to_string(), input);
     }
 
     #[test]
@@ -746,7 +742,7 @@ mod tests {
         assert_eq!(
             parse(input, Mode::Lenient.into())
                 .unwrap()
-                .description
+                .description()
                 .to_string(),
             input
         );
@@ -762,7 +758,12 @@ mod tests {
             (4, 1, DiagnosticKind::Duplicate { line_type: 's' })
         );
         let ok = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=1 2\r\nt=3 4\r\nr=7d 1h 0\r\nz=1 -1h\r\nk=prompt\r\n";
-        assert!(parse(ok, Mode::Strict.into()).unwrap().warnings.is_empty());
+        assert!(
+            parse(ok, Mode::Strict.into())
+                .unwrap()
+                .warnings()
+                .is_empty()
+        );
         let bad = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nr=7d 1h 0\r\nt=1 2\r\n";
         assert_eq!(
             strict_error(bad).2,

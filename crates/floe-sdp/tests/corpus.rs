@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use floe_sdp::{DiagnosticKind, Mode, SessionDescription, ValueErrorKind, validate};
+use floe_sdp::{DiagnosticKind, Mode, ParseOptions, SessionDescription, ValueErrorKind, validate};
 
 /// (file, expected strict error line, what the error must be).
 /// A file, a line, and a check of the diagnostic kind reported there.
@@ -137,6 +137,17 @@ fn read(dir: &Path, file: &str) -> String {
     String::from_utf8(std::fs::read(dir.join(file)).unwrap()).unwrap()
 }
 
+/// Lenient warnings are the same whether attribute values are checked during the parse or on
+/// the first read of the warnings.
+fn lazy_and_eager_value_checks_agree(file: &str, text: &str) {
+    let Ok(lazy) = SessionDescription::parse_with(text, Mode::Lenient) else {
+        return;
+    };
+    let eager = ParseOptions::new(Mode::Lenient).check_attribute_values(true);
+    let eager = SessionDescription::parse_with(text, eager).expect("same structure");
+    assert_eq!(lazy.warnings(), eager.warnings(), "{file}");
+}
+
 #[test]
 fn corpus_conformance() {
     let Some(dir) = floe_corpus::corpus_dir("sdp") else {
@@ -148,13 +159,14 @@ fn corpus_conformance() {
     let mut failures = Vec::new();
     for e in &entries {
         let text = read(&dir, &e.file);
+        lazy_and_eager_value_checks_agree(&e.file, &text);
         match e.expect.as_str() {
             "valid" => {
                 valid += 1;
                 for mode in [Mode::Strict, Mode::Lenient] {
                     match SessionDescription::parse_with(&text, mode) {
                         Ok(p) => {
-                            assert_eq!(p.description.to_string(), text, "{} round trip", e.file)
+                            assert_eq!(p.description().to_string(), text, "{} round trip", e.file)
                         }
                         Err(d) => failures.push(format!("{} ({mode:?}): {d}", e.file)),
                     }
@@ -181,11 +193,17 @@ fn corpus_conformance() {
                     .unwrap_or_else(|| panic!("no expectation for edge file {}", e.file));
                 let p = SessionDescription::parse_with(&text, Mode::Lenient)
                     .unwrap_or_else(|d| panic!("{} rejected in lenient mode: {d}", e.file));
-                assert_eq!(p.description.to_string(), text, "{} round trip", e.file);
-                if *line > 0 && !p.warnings.iter().any(|w| w.line == *line && check(&w.kind)) {
+                assert_eq!(p.description().to_string(), text, "{} round trip", e.file);
+                if *line > 0
+                    && !p
+                        .warnings()
+                        .iter()
+                        .any(|w| w.line == *line && check(&w.kind))
+                {
                     failures.push(format!(
                         "{}: expected warning at line {line}, got {:?}",
-                        e.file, p.warnings
+                        e.file,
+                        p.warnings()
                     ));
                 }
             }

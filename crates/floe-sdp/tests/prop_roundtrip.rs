@@ -5,8 +5,8 @@ use core::net::{IpAddr, Ipv4Addr};
 
 use floe_ice_candidate::{Candidate, CandidateBuilder, CandidateType, TcpType, Transport};
 use floe_sdp::{
-    CandidateAttribute, Direction, ExtMap, Fmtp, MediaBuilder, Mid, Mode, Origin, Rid,
-    RidDirection, RtpMap, SdpBuilder, SessionDescription, Setup, Simulcast, validate,
+    CandidateAttribute, Direction, ExtMap, Fmtp, MediaBuilder, Mid, Mode, Origin, ParseOptions,
+    Rid, RidDirection, RtpMap, SdpBuilder, SessionDescription, Setup, Simulcast, validate,
 };
 use proptest::prelude::*;
 
@@ -238,8 +238,8 @@ proptest! {
         let text = sdp.to_string();
         prop_assert!(!text.contains('\n') || text.split("\r\n").all(|l| !l.contains('\n')));
         let parsed = SessionDescription::parse_with(&text, Mode::Strict).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
-        prop_assert!(parsed.warnings.is_empty(), "{:?}\n{}", parsed.warnings, text);
-        prop_assert_eq!(&parsed.description, &sdp);
+        prop_assert!(parsed.warnings().is_empty(), "{:?}\n{}", parsed.warnings(), text);
+        prop_assert_eq!(parsed.description(), &sdp);
         prop_assert_eq!(validate(&sdp), vec![]);
         prop_assert_eq!(sdp.origin().unwrap().unwrap().session_id, session_id);
         for (section, m) in sdp.media().iter().zip(&media) {
@@ -276,16 +276,18 @@ proptest! {
     fn arbitrary_text_never_panics(s in "(?s).{0,400}") {
         for mode in [Mode::Strict, Mode::Lenient] {
             if let Ok(p) = SessionDescription::parse_with(&s, mode) {
-                prop_assert_eq!(p.description.to_string(), s.clone());
-                let _ = validate(&p.description);
-                exercise(&p.description);
+                prop_assert_eq!(p.description().to_string(), s.clone());
+                let _ = validate(p.description());
+                exercise(p.description());
             }
         }
         let prefixed = format!("v=0\n{s}");
         let p = SessionDescription::parse_with(&prefixed, Mode::Lenient).unwrap();
-        prop_assert_eq!(p.description.to_string(), prefixed.clone());
-        let _ = validate(&p.description);
-        exercise(&p.description);
+        prop_assert_eq!(p.description().to_string(), prefixed.clone());
+        let eager = SessionDescription::parse_with(&prefixed, eager_lenient()).unwrap();
+        prop_assert_eq!(p.warnings(), eager.warnings());
+        let _ = validate(p.description());
+        exercise(p.description());
     }
 
     /// Soups of SDP-looking lines with random endings: lenient mode accepts every one that
@@ -306,15 +308,18 @@ proptest! {
             }
         }
         let p = SessionDescription::parse_with(&s, Mode::Lenient).unwrap();
-        prop_assert_eq!(p.description.to_string(), s.clone());
-        let owned = p.description.clone().into_owned();
+        prop_assert_eq!(p.description().to_string(), s.clone());
+        // Values checked on first read of the warnings == checked during the parse.
+        let eager = SessionDescription::parse_with(&s, eager_lenient()).unwrap();
+        prop_assert_eq!(p.warnings(), eager.warnings());
+        let owned = p.description().clone().into_owned();
         prop_assert_eq!(owned.to_string(), s.clone());
-        let canonical = p.description.to_canonical_string();
+        let canonical = p.description().to_canonical_string();
         let again = SessionDescription::parse(&canonical).unwrap();
         prop_assert_eq!(again.to_canonical_string(), canonical);
         let _ = SessionDescription::parse_with(&s, Mode::Strict);
-        let _ = validate(&p.description);
-        exercise(&p.description);
+        let _ = validate(p.description());
+        exercise(p.description());
     }
 }
 
@@ -415,4 +420,9 @@ fn exercise(sdp: &SessionDescription<'_>) {
             let _ = (f.bytes(), f.check_length());
         }
     }
+}
+
+/// Lenient, with attribute values checked during the parse instead of on first read.
+fn eager_lenient() -> ParseOptions {
+    ParseOptions::new(Mode::Lenient).check_attribute_values(true)
 }

@@ -20,8 +20,8 @@ fn a_million_attributes_in_one_section() {
         s.push_str("a=rtcp-fb:96 nack\r\n");
     }
     let parsed = SessionDescription::parse_with(&s, Mode::Strict).unwrap();
-    assert!(parsed.warnings.is_empty());
-    let sdp = parsed.description;
+    assert!(parsed.warnings().is_empty());
+    let sdp = parsed.into_description();
     let video = &sdp.media()[0];
     assert_eq!(video.attributes().count(), 1_000_001);
     assert_eq!(
@@ -50,7 +50,7 @@ fn many_media_sections_and_a_huge_group() {
     }
     let sdp = SessionDescription::parse_with(&s, Mode::Strict)
         .unwrap()
-        .description;
+        .into_description();
     assert_eq!(sdp.media().len(), N);
     assert!(validate(&sdp).is_empty());
     assert_eq!(sdp.to_string().len(), s.len());
@@ -62,7 +62,7 @@ fn ten_megabyte_lines() {
     let big = format!("{HEAD}a=x-big:{}\r\n", "A".repeat(TEN_MB));
     let sdp = SessionDescription::parse_with(&big, Mode::Strict)
         .unwrap()
-        .description;
+        .into_description();
     assert_eq!(sdp.attribute_value("x-big").unwrap().unwrap().len(), TEN_MB);
     assert_eq!(sdp.to_string(), big);
 
@@ -71,7 +71,7 @@ fn ten_megabyte_lines() {
     let fmtp = format!("{HEAD}m=video 9 RTP/AVP 96\r\na=fmtp:96 {params}\r\n");
     let sdp = SessionDescription::parse_with(&fmtp, Mode::Strict)
         .unwrap()
-        .description;
+        .into_description();
     let f = sdp.media()[0].get_attribute::<Fmtp<'_>>().unwrap().unwrap();
     assert_eq!(f.parameters().count(), TEN_MB / 4);
 
@@ -80,7 +80,7 @@ fn ten_megabyte_lines() {
     let m = format!("{HEAD}m=video 9 RTP/AVP{formats}\r\n");
     let sdp = SessionDescription::parse_with(&m, Mode::Strict)
         .unwrap()
-        .description;
+        .into_description();
     assert_eq!(
         sdp.media()[0]
             .media_line()
@@ -137,7 +137,7 @@ fn ten_megabyte_lines() {
     let spaces = format!("{HEAD}a=x:{}", " ".repeat(TEN_MB));
     let p = SessionDescription::parse_with(&spaces, Mode::Lenient).unwrap();
     assert!(
-        p.warnings
+        p.warnings()
             .iter()
             .any(|w| w.kind == DiagnosticKind::TrailingWhitespace)
     );

@@ -20,7 +20,7 @@ fn model_and_typed_views_serialize() {
         "None"
     );
     assert_eq!(json["warnings"][0]["kind"]["OutOfOrder"]["line_type"], "t");
-    let video = &parsed.description.media()[0];
+    let video = &parsed.description().media()[0];
     let rtpmap =
         serde_json::to_value(video.get_attribute::<RtpMap<'_>>().unwrap().unwrap()).unwrap();
     assert_eq!(
@@ -33,6 +33,6 @@ fn model_and_typed_views_serialize() {
         simulcast["send"],
         serde_json::json!([[{ "rid": "h", "paused": false }], [{ "rid": "l", "paused": true }]])
     );
-    let findings = serde_json::to_value(validate(&parsed.description)).unwrap();
+    let findings = serde_json::to_value(validate(parsed.description())).unwrap();
     assert_eq!(findings[0]["rule"], "GroupMidUnknown");
 }
