@@ -40,7 +40,7 @@ fn sdp_parse(c: &mut Criterion) {
                     .expect("valid input")
             })
         });
-        let eager = ParseOptions::new(Mode::Lenient).check_attribute_values(true);
+        let eager = ParseOptions::new(Mode::Lenient).check_values(true);
         g.bench_function("floe_eager", |b| {
             b.iter(|| SessionDescription::parse_with(black_box(input), eager).expect("valid input"))
         });

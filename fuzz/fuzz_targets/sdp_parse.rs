@@ -7,7 +7,7 @@ libfuzzer_sys::fuzz_target!(|text: &str| {
     let _ = SessionDescription::parse_with(text, Mode::Strict);
     if let Ok(p) = SessionDescription::parse_with(text, Mode::Lenient) {
         assert_eq!(p.description().to_string(), text);
-        let eager = ParseOptions::new(Mode::Lenient).check_attribute_values(true);
+        let eager = ParseOptions::new(Mode::Lenient).check_values(true);
         let eager = SessionDescription::parse_with(text, eager).expect("same structure");
         assert_eq!(p.warnings(), eager.warnings());
     }

@@ -81,6 +81,7 @@ mod line;
 mod parsed;
 mod parser;
 mod validate;
+mod values;
 
 pub use attributes::{
     BundleOnly, CandidateAttribute, Crypto, Direction, EndOfCandidates, ExtMap, ExtmapAllowMixed,

@@ -1,27 +1,25 @@
-//! The result of a parse, and the attribute-value checks: run during the parse
-//! ([`ParseOptions::check_attribute_values`](crate::ParseOptions::check_attribute_values)) or
-//! on the first read of [`Parsed::warnings`].
+//! The result of a parse, whose warnings include the value checks: run during the parse
+//! ([`ParseOptions::check_values`](crate::ParseOptions::check_values)) or on the first read of
+//! [`Parsed::warnings`].
 
 use core::fmt;
 use std::sync::OnceLock;
 use std::vec::Vec;
 
-use crate::attributes::{Known, lookup};
 use crate::description::SessionDescription;
-use crate::error::{Diagnostic, DiagnosticKind, ValueErrorKind};
-use crate::line::{Attribute, line_type, trim_end_ws};
-use crate::parser::{column, split_attribute};
+use crate::error::Diagnostic;
 
 /// A parsed description and the deviations it was accepted with.
 ///
-/// The line-level checks (order, `v o s i u e p c b t r z k m` fields, attribute names and
-/// placement) run during the parse. The values of known attributes (`rtpmap`, `candidate`,
-/// `fingerprint`, ...) are checked during the parse when
-/// [`ParseOptions::check_attribute_values`](crate::ParseOptions::check_attribute_values) is on
-/// (the default in [`Mode::Strict`](crate::Mode::Strict), which must reject them), and
+/// The structure (line endings, line types, order, repeats, required lines, attribute names
+/// and placement) is checked during the parse. The values (the `o= c= m= ...` fields and the
+/// values of known attributes such as `rtpmap`, `candidate` or `fingerprint`) are checked
+/// during the parse when [`ParseOptions::check_values`](crate::ParseOptions::check_values) is
+/// on (the default in [`Mode::Strict`](crate::Mode::Strict), which must reject them), and
 /// otherwise on the first call of [`Self::warnings`]. Either way `warnings()` returns the same
-/// list; a caller that never reads it never pays for the value checks (typed views check the
-/// values they read: [`crate::MediaSection::get_attribute`] returns their errors).
+/// list in the same order; a caller that never reads it never pays for the value checks, and
+/// the typed views check what they read ([`crate::MediaSection::get_attribute`] and
+/// [`crate::SessionDescription::origin`] return the errors).
 ///
 /// ```
 /// use floe_sdp::{DiagnosticKind, Mode, SessionDescription};
@@ -38,7 +36,7 @@ use crate::parser::{column, split_attribute};
 pub struct Parsed<'a> {
     description: SessionDescription<'a>,
     /// What the parse reported: every warning when values were checked during the parse,
-    /// the line-level ones otherwise.
+    /// the structural ones otherwise.
     found: Vec<Diagnostic>,
     /// `Some(k)` when values are left to [`Self::warnings`]: `found[..k]` are about single
     /// lines, `found[k..]` about the whole input (reported after every line's own).
@@ -73,9 +71,9 @@ impl<'a> Parsed<'a> {
         self.description
     }
 
-    /// What the mode tolerated, in line order (within a line, in the order the parse met
-    /// them): line-level deviations and the values of known attributes that break their
-    /// grammar or carry an advisory.
+    /// What the mode tolerated, in line order (within a line, in the order a checking parse
+    /// meets them): structural deviations, then fields and known attributes whose values break
+    /// their grammar or carry an advisory.
     ///
     /// Computed on the first call when the parse did not check values (cached after).
     #[must_use]
@@ -85,7 +83,7 @@ impl<'a> Parsed<'a> {
         };
         self.merged.get_or_init(|| {
             let (lines, input) = self.found.split_at(k.min(self.found.len()));
-            let mut all = merge_by_line(lines, &self.description.attribute_diagnostics());
+            let mut all = merge_by_line(lines, &self.description.value_diagnostics());
             all.extend_from_slice(input);
             all
         })
@@ -144,86 +142,13 @@ fn merge_by_line(a: &[Diagnostic], b: &[Diagnostic]) -> Vec<Diagnostic> {
     out
 }
 
-/// The value problem of one known attribute on line `n` (`text` is the whole line), and
-/// whether [`Mode::Strict`](crate::Mode::Strict) rejects it.
-pub(crate) fn value_diagnostic(
-    n: u32,
-    text: &str,
-    attr: Attribute<'_>,
-    known: Known,
-) -> Option<(Diagnostic, bool)> {
-    let (e, strict) = (known.check)(attr.value)?;
-    let diagnostic = Diagnostic {
-        line: n,
-        column: column(text, 3 + attr.name.len() + e.offset),
-        kind: DiagnosticKind::InvalidAttribute {
-            name: known.name,
-            error: e.kind,
-        },
-    };
-    Some((diagnostic, strict))
-}
-
-/// Whether a value diagnostic is a candidate the RFC forbids but browsers send (rejected in
-/// strict mode only with [`ParseOptions::strict_candidates`](crate::ParseOptions)).
-pub(crate) const fn is_candidate_warning(d: &Diagnostic) -> bool {
-    matches!(
-        d.kind,
-        DiagnosticKind::InvalidAttribute {
-            error: ValueErrorKind::CandidateWarning { .. },
-            ..
-        }
-    )
-}
-
-impl SessionDescription<'_> {
-    /// Checks the value of every known attribute (`rtpmap`, `fmtp`, `candidate`,
-    /// `fingerprint`, `simulcast`, ...) against its grammar, and returns each problem or
-    /// advisory as a [`DiagnosticKind::InvalidAttribute`] with its 1-based line and column, in
-    /// line order. Unknown attributes and malformed names are not looked at (the parse reports
-    /// the names).
-    ///
-    /// This is the check a parse runs with
-    /// [`ParseOptions::check_attribute_values`](crate::ParseOptions::check_attribute_values),
-    /// here over any description: parsed, built or edited.
-    ///
-    /// ```
-    /// use floe_sdp::{DiagnosticKind, SessionDescription, ValueErrorKind};
-    /// let mut sdp = SessionDescription::parse("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n")?;
-    /// assert!(sdp.attribute_diagnostics().is_empty());
-    /// sdp.push_raw_attribute("setup", Some("sideways"));
-    /// let d = sdp.attribute_diagnostics();
-    /// assert_eq!((d[0].line, d[0].column), (5, 9));
-    /// assert!(matches!(d[0].kind, DiagnosticKind::InvalidAttribute { name: "setup", .. }));
-    /// # Ok::<(), floe_sdp::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn attribute_diagnostics(&self) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
-        let mut n: u32 = 0;
-        for line in self.lines() {
-            n = n.saturating_add(1);
-            let text = line.text();
-            if line_type(text) != Some('a') {
-                continue;
-            }
-            let (attr, name_ok) = split_attribute(trim_end_ws(&text[2..]));
-            if let Some(known) = lookup(attr.name).filter(|_| name_ok)
-                && let Some((d, _)) = value_diagnostic(n, text, attr, known)
-            {
-                out.push(d);
-            }
-        }
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DiagnosticKind;
     use crate::parser::{Mode, ParseOptions};
 
-    const INPUT: &str = "v=0\no=- 1 1 IN IP4 0.0.0.0\ns=-\na=ice-lite\nt=0 0\n\
+    const INPUT: &str = "v=0\no=- x 1 IN IP4 0.0.0.0\ns=-\na=ice-lite\nt=0 0\n\
         m=audio 9 RTP/AVP 0 8\na=rtpmap:0 PCMU/x \na=mid:a\na=fmtp:8\na=x-y:z\n\
         a=candidate:1 1 udp 1 0.0.0.0 9 typ host\na=setup:bogus";
 
@@ -232,18 +157,18 @@ mod tests {
         let lazy = SessionDescription::parse_with(INPUT, Mode::Lenient).unwrap();
         let eager = SessionDescription::parse_with(
             INPUT,
-            ParseOptions::new(Mode::Lenient).check_attribute_values(true),
+            ParseOptions::new(Mode::Lenient).check_values(true),
         )
         .unwrap();
         assert!(lazy.deferred.is_some() && eager.deferred.is_none());
         assert_eq!(lazy.warnings(), eager.warnings());
         let lines: Vec<_> = lazy.warnings().iter().map(|w| w.line).collect();
-        // LF ending (1), t= out of order (5), trailing space then the rtpmap value (7),
+        // LF ending (1), o= sess-id (2), t= out of order (5), trailing space then the rtpmap value (7),
         // empty fmtp (9), candidate address (11), then the missing final newline before the
         // setup value (12): within a line, the line-level warning first.
-        assert_eq!(lines, [1, 5, 7, 7, 9, 11, 12, 12]);
+        assert_eq!(lines, [1, 2, 5, 7, 7, 9, 11, 12, 12]);
         assert!(matches!(
-            lazy.warnings()[7].kind,
+            lazy.warnings()[8].kind,
             DiagnosticKind::InvalidAttribute { name: "setup", .. }
         ));
         assert_eq!(lazy, eager);

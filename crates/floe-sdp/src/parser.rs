@@ -1,6 +1,6 @@
 //! The parser: split lines (memchr), place each in the session part or a media section, and
-//! check the RFC 8866 §5 line order, every field's grammar, attribute names and placement, and
-//! (when asked, see [`ParseOptions`]) every known attribute's value.
+//! check the structure (line endings, RFC 8866 §5 line order, repeats, required lines,
+//! attribute names and placement) and, when asked (see [`ParseOptions`]), every value.
 //!
 //! Linear in the input: one pass over the lines, constant work per byte, no recursion; memory is
 //! the line table plus at most a few warnings per line. There is no cap on line or attribute
@@ -11,13 +11,11 @@ use std::vec::Vec;
 
 use crate::attributes::lookup;
 use crate::description::{MediaSection, SessionDescription};
-use crate::error::{Diagnostic, DiagnosticKind, Level, ValueError, ValueErrorKind};
-use crate::fields::{
-    Bandwidth, Connection, FieldValue, Key, MediaLine, Origin, Repeat, TimeZones, Timing, Version,
-};
+use crate::error::{Diagnostic, DiagnosticKind, Level};
 use crate::grammar::is_token_byte;
 use crate::line::{Attribute, Line, LineEnding, line_type, split_lines, trim_end_ws};
-use crate::parsed::{Parsed, is_candidate_warning, value_diagnostic};
+use crate::parsed::Parsed;
+use crate::values::{attribute_diagnostic, field_diagnostic, is_candidate_warning};
 
 /// How strictly to parse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -31,18 +29,18 @@ pub enum Mode {
     Lenient,
 }
 
-/// Parser settings: the [`Mode`], and whether known attributes' values are checked during
-/// the parse.
+/// Parser settings: the [`Mode`], and whether values are checked during the parse.
 ///
-/// The parse always checks the line order, every `v o s i u e p c b t r z k m` field,
-/// attribute names and the placement rules. The values of known attributes (`rtpmap`,
-/// `candidate`, `fingerprint`, ...) are checked during the parse when
-/// [`Self::check_attribute_values`] is on: the default in [`Mode::Strict`], which rejects a
-/// malformed value. In [`Mode::Lenient`] it is off by default, because there a value problem
-/// is only ever a warning: [`Parsed::warnings`] checks the values on its first call and returns
-/// exactly what the checking parse would have, and the typed views check what they read
-/// ([`crate::MediaSection::get_attribute`] returns the error). A caller that only reads a few
-/// attributes does not pay for checking the rest, nor checks a value twice.
+/// The parse always checks the structure: line endings and control characters, line types,
+/// the RFC 8866 §5 order, repeated and missing lines, attribute names and the WebRTC placement
+/// rules. The values (the `v o s i u e p c b t r z k m` fields and the values of known
+/// attributes such as `rtpmap`, `candidate` or `fingerprint`) are checked during the parse when
+/// [`Self::check_values`] is on: the default in [`Mode::Strict`], which rejects a malformed
+/// value. In [`Mode::Lenient`] it is off by default, because there a bad value is only ever a
+/// warning: [`Parsed::warnings`] checks the values on its first call and returns exactly what
+/// the checking parse would have, in the same order, and the typed views check what they read
+/// ([`crate::MediaSection::get_attribute`] returns the error). A caller that reads a few values
+/// pays neither for checking the rest nor for checking a value twice.
 ///
 /// ```
 /// use floe_sdp::{Mode, ParseOptions, RtpMap, SessionDescription};
@@ -52,8 +50,8 @@ pub enum Mode {
 /// let parsed = SessionDescription::parse_with(input, Mode::Lenient)?;
 /// assert_eq!(parsed.warnings()[0].line, 6);
 /// assert!(parsed.description().media()[0].get_attribute::<RtpMap>().unwrap().is_err());
-/// // Strict grammar for the lines, values left to the typed views.
-/// let structural = ParseOptions::new(Mode::Strict).check_attribute_values(false);
+/// // The strict structure, values left to the typed views.
+/// let structural = ParseOptions::new(Mode::Strict).check_values(false);
 /// assert!(SessionDescription::parse_with(input, structural).is_ok());
 /// # Ok::<(), floe_sdp::ParseError>(())
 /// ```
@@ -62,10 +60,9 @@ pub enum Mode {
 pub struct ParseOptions {
     /// Strict or lenient.
     pub mode: Mode,
-    /// Check the values of known attributes during the parse (default: on in
-    /// [`Mode::Strict`], off in [`Mode::Lenient`], where [`Parsed::warnings`] checks them on
-    /// first read).
-    pub check_attribute_values: bool,
+    /// Check field and attribute values during the parse (default: on in [`Mode::Strict`],
+    /// off in [`Mode::Lenient`], where [`Parsed::warnings`] checks them on first read).
+    pub check_values: bool,
     /// In [`Mode::Strict`], reject an `a=candidate` that breaks RFC 8839 §5.1 or RFC 6544 §4.5
     /// (what `floe_ice_candidate`'s strict mode rejects: a TCP candidate without `tcptype`, a
     /// zone id, a priority above 2^31-1, ...). Default `false`: real offers carry such
@@ -74,12 +71,12 @@ pub struct ParseOptions {
 }
 
 impl ParseOptions {
-    /// `mode`, with attribute values checked during the parse in [`Mode::Strict`] only.
+    /// `mode`, with values checked during the parse in [`Mode::Strict`] only.
     #[must_use]
     pub const fn new(mode: Mode) -> Self {
         Self {
             mode,
-            check_attribute_values: matches!(mode, Mode::Strict),
+            check_values: matches!(mode, Mode::Strict),
             strict_candidates: false,
         }
     }
@@ -102,10 +99,10 @@ impl ParseOptions {
         self
     }
 
-    /// Sets [`ParseOptions::check_attribute_values`].
+    /// Sets [`ParseOptions::check_values`].
     #[must_use]
-    pub const fn check_attribute_values(mut self, check: bool) -> Self {
-        self.check_attribute_values = check;
+    pub const fn check_values(mut self, check: bool) -> Self {
+        self.check_values = check;
         self
     }
 }
@@ -250,24 +247,6 @@ impl Checker {
         });
     }
 
-    fn field_error(
-        &mut self,
-        line: u32,
-        text: &str,
-        t: char,
-        e: ValueError,
-    ) -> Result<(), Diagnostic> {
-        self.deviation(
-            line,
-            text,
-            2 + e.offset,
-            DiagnosticKind::InvalidField {
-                line_type: t,
-                error: e.kind,
-            },
-        )
-    }
-
     fn check_text(
         &mut self,
         n: u32,
@@ -355,43 +334,16 @@ impl Checker {
     }
 
     fn check_value(&mut self, n: u32, text: &str, t: char) -> Result<(), Diagnostic> {
-        let value = &text[2..];
-        let result = match t {
-            'a' => return self.check_attribute(n, text),
-            'v' => Version::parse(value).map(drop),
-            'o' => Origin::parse(value).map(drop),
-            's' if value.is_empty() => {
-                // RFC 8866 §5.3 wants `s= ` or `s=-`; many stacks (and RFC 4317's examples)
-                // write `s=` empty: tolerated in both modes.
-                let kind = DiagnosticKind::InvalidField {
-                    line_type: 's',
-                    error: ValueErrorKind::Missing { field: "text" },
-                };
-                self.note(n, text, 2, kind);
-                return Ok(());
-            }
-            's' | 'i' | 'u' | 'e' | 'p' => {
-                if value.is_empty() {
-                    Err(ValueError::missing(0, "text"))
-                } else {
-                    Ok(())
-                }
-            }
-            'c' => Connection::parse(value).map(drop),
-            'b' => Bandwidth::parse(value).map(drop),
-            't' => Timing::parse(value).map(drop),
-            'r' => Repeat::parse(value).map(drop),
-            'z' => TimeZones::parse(value).map(drop),
-            'k' => Key::parse(value).map(drop),
-            'm' => match MediaLine::parse_inner(value, false) {
-                Ok(m) if m.formats.0.is_empty() => {
-                    return self.deviation(n, text, text.len(), DiagnosticKind::MediaWithoutFormat);
-                }
-                other => other.map(drop),
-            },
-            _ => Ok(()),
-        };
-        result.or_else(|e| self.field_error(n, text, t, e))
+        if t == 'a' {
+            return self.check_attribute(n, text);
+        }
+        if !self.check_values {
+            return Ok(());
+        }
+        match field_diagnostic(n, text, t) {
+            Some((d, strict)) => self.push(d, strict),
+            None => Ok(()),
+        }
     }
 
     fn check_attribute(&mut self, n: u32, text: &str) -> Result<(), Diagnostic> {
@@ -417,7 +369,7 @@ impl Checker {
         if !self.check_values {
             return Ok(());
         }
-        if let Some((d, strict)) = value_diagnostic(n, text, attr, known) {
+        if let Some((d, strict)) = attribute_diagnostic(n, text, attr, known) {
             if strict || (self.strict_candidates && is_candidate_warning(&d)) {
                 self.push(d, true)?;
             } else {
@@ -457,7 +409,7 @@ fn parse_pass(
 ) -> Result<(Parsed<'_>, usize), Diagnostic> {
     let mut c = Checker {
         mode: options.mode,
-        check_values: options.check_attribute_values,
+        check_values: options.check_values,
         strict_candidates: options.strict_candidates,
         warnings: Vec::new(),
         level: Level::Session,

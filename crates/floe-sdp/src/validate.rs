@@ -2,8 +2,9 @@
 //! separate pass over a parsed (or built, or edited) description.
 //!
 //! Each [`Finding`] names the line (and column) it is about and the [`Rule`] it breaks, with
-//! the RFC section in the rule's documentation. Values that fail their own grammar are the
-//! parser's business and are skipped here.
+//! the RFC section in the rule's documentation. Values that fail their own grammar are skipped
+//! here: [`Parsed::warnings`](crate::Parsed::warnings) and
+//! [`SessionDescription::value_diagnostics`] report them.
 
 use core::fmt;
 use std::collections::{HashMap, HashSet};

@@ -30,7 +30,7 @@ fn allocations_do_not_grow_with_bytes() {
     for options in [
         ParseOptions::new(Mode::Strict),
         ParseOptions::new(Mode::Lenient),
-        ParseOptions::new(Mode::Lenient).check_attribute_values(true),
+        ParseOptions::new(Mode::Lenient).check_values(true),
     ] {
         let short = allocations(&description(50, 4, 3), options);
         let long = allocations(&description(50, 4000, 3), options);

@@ -143,7 +143,7 @@ fn lazy_and_eager_value_checks_agree(file: &str, text: &str) {
     let Ok(lazy) = SessionDescription::parse_with(text, Mode::Lenient) else {
         return;
     };
-    let eager = ParseOptions::new(Mode::Lenient).check_attribute_values(true);
+    let eager = ParseOptions::new(Mode::Lenient).check_values(true);
     let eager = SessionDescription::parse_with(text, eager).expect("same structure");
     assert_eq!(lazy.warnings(), eager.warnings(), "{file}");
 }

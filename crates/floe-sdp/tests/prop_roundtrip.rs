@@ -424,5 +424,5 @@ fn exercise(sdp: &SessionDescription<'_>) {
 
 /// Lenient, with attribute values checked during the parse instead of on first read.
 fn eager_lenient() -> ParseOptions {
-    ParseOptions::new(Mode::Lenient).check_attribute_values(true)
+    ParseOptions::new(Mode::Lenient).check_values(true)
 }
