@@ -1,6 +1,6 @@
 #![no_main]
 //! Any text: both modes parse without panicking, what lenient accepts is written back byte for
-//! byte, and its warnings are the same whether attribute values are checked during the parse or
+//! byte, and its warnings are the same whether values are checked during the parse or
 //! on the first read of the warnings.
 use floe_sdp::{Mode, ParseOptions, SessionDescription};
 libfuzzer_sys::fuzz_target!(|text: &str| {
