@@ -302,11 +302,18 @@ impl<'a> SessionDescription<'a> {
         Ok(())
     }
 
-    /// Writes the canonical form: every line ends in CRLF and loses trailing spaces and tabs.
-    /// Nothing else changes: unknown lines and attributes stay, in order.
+    /// Writes the canonical form: every line ends in CRLF and loses trailing spaces and tabs,
+    /// except that a session name of only white space becomes `s= `, the form RFC 8866 §5.3
+    /// asks for when there is no name. Nothing else changes: unknown lines and attributes stay,
+    /// in order.
     pub fn write_canonical(&self, out: &mut String) {
         for l in self.lines() {
-            out.push_str(l.text().trim_end_matches([' ', '\t']));
+            let text = l.text().trim_end_matches([' ', '\t']);
+            out.push_str(if text == "s=" && l.text() != "s=" {
+                "s= "
+            } else {
+                text
+            });
             out.push_str(LineEnding::CrLf.as_str());
         }
     }
@@ -472,5 +479,14 @@ mod tests {
             sdp.to_canonical_string(),
             "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\na=x\r\n"
         );
+        // `s= ` is RFC 8866 §5.3's empty session name: kept, so strict mode stays clean.
+        let sdp = SessionDescription::parse("v=0\no=- 1 1 IN IP4 0.0.0.0\ns= \t\nt=0 0\n").unwrap();
+        let canonical = sdp.to_canonical_string();
+        assert_eq!(
+            canonical,
+            "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns= \r\nt=0 0\r\n"
+        );
+        let strict = SessionDescription::parse_with(&canonical, Mode::Strict).unwrap();
+        assert!(strict.warnings().is_empty());
     }
 }

@@ -46,11 +46,18 @@ impl fmt::Display for Version {
 
 /// Checks an `addrtype` and the address that goes with it (RFC 8866 §9 `unicast-address`,
 /// `connection-address` without its multicast suffix): IP4 takes a dotted quad or an FQDN, IP6
-/// an IPv6 address or an FQDN. Other address types are unregistered and rejected.
-pub(crate) fn check_address(addrtype: &str, address: &str) -> Result<(), ValueErrorKind> {
+/// an IPv6 address or an FQDN (RFC 8866 §5.7), and the `IN` network type has only those two
+/// (RFC 8866 §8.2.6). Other network types (RFC 7195's `PSTN E164`, RFC 3108's `ATM`, ...)
+/// take any `addrtype` token and an `extn-addr`: any string without white space.
+pub(crate) fn check_address(
+    nettype: &str,
+    addrtype: &str,
+    address: &str,
+) -> Result<(), ValueErrorKind> {
     let ok = match addrtype {
         "IP4" => address.parse::<Ipv4Addr>().is_ok() || is_fqdn(address),
         "IP6" => address.parse::<Ipv6Addr>().is_ok() || is_fqdn(address),
+        _ if nettype != "IN" && is_token(addrtype) => !address.is_empty(),
         _ => return Err(ValueErrorKind::Invalid { field: "addrtype" }),
     };
     if ok {
@@ -62,8 +69,13 @@ pub(crate) fn check_address(addrtype: &str, address: &str) -> Result<(), ValueEr
 
 /// [`check_address`] with the error placed at the address type or the address, given the
 /// address offset `at`.
-pub(crate) fn check_address_at(addrtype: &str, address: &str, at: usize) -> Result<(), ValueError> {
-    check_address(addrtype, address).map_err(|kind| {
+pub(crate) fn check_address_at(
+    nettype: &str,
+    addrtype: &str,
+    address: &str,
+    at: usize,
+) -> Result<(), ValueError> {
+    check_address(nettype, addrtype, address).map_err(|kind| {
         let addrtype_error = kind == ValueErrorKind::Invalid { field: "addrtype" };
         ValueError {
             offset: if addrtype_error {
@@ -121,7 +133,7 @@ impl<'a> FieldValue<'a> for Origin<'a> {
         let session_id = c.number("sess-id")?;
         let session_version = c.number("sess-version")?;
         let (nettype, addrtype, address, at) = net_address(&mut c, "unicast-address")?;
-        check_address_at(addrtype, address, at)?;
+        check_address_at(nettype, addrtype, address, at)?;
         c.finish()?;
         Ok(Self {
             username,
@@ -171,9 +183,20 @@ impl<'a> FieldValue<'a> for Connection<'a> {
         let mut c = Cursor::new(value);
         let (nettype, addrtype, full, at) = net_address(&mut c, "connection-address")?;
         c.finish()?;
+        if !matches!(addrtype, "IP4" | "IP6") {
+            // An `extn-addr` (RFC 8866 §9) has no multicast suffix: `/` is part of it.
+            check_address_at(nettype, addrtype, full, at)?;
+            return Ok(Self {
+                nettype,
+                addrtype,
+                address: full,
+                ttl: None,
+                count: None,
+            });
+        }
         let mut parts = full.split_b(b'/');
         let address = parts.next().unwrap_or_default();
-        check_address_at(addrtype, address, at)?;
+        check_address_at(nettype, addrtype, address, at)?;
         let mut pos = at + address.len() + 1;
         let mut next = |field| -> Result<Option<u32>, ValueError> {
             let Some(p) = parts.next() else {
@@ -279,10 +302,21 @@ impl FieldValue<'_> for Timing {
     const TYPE: char = 't';
     fn parse(value: &str) -> Result<Self, ValueError> {
         let mut c = Cursor::new(value);
-        let start = c.number("start-time")?;
-        let stop = c.number("stop-time")?;
+        let start = c.field_with("start-time", |w| ntp_time(w, "start-time", true))?;
+        let stop = c.field_with("stop-time", |w| ntp_time(w, "stop-time", true))?;
         c.finish()?;
         Ok(Self { start, stop })
+    }
+}
+
+/// RFC 8866 §9 `time = POS-DIGIT 9*DIGIT` (NTP seconds: ten digits or more, no leading zero),
+/// or `"0"` where `zero` allows it (`start-time`, `stop-time`).
+fn ntp_time(s: &str, field: &'static str, zero: bool) -> Result<u64, ValueErrorKind> {
+    let n = number::<u64>(s, field)?;
+    if (zero && s == "0") || (s.len() >= 10 && !s.starts_with('0')) {
+        Ok(n)
+    } else {
+        Err(ValueErrorKind::Invalid { field })
     }
 }
 
@@ -359,7 +393,7 @@ impl FieldValue<'_> for TimeZones {
         let mut c = Cursor::new(value);
         let mut adjustments = Vec::new();
         loop {
-            let time = c.number("time")?;
+            let time = c.field_with("time", |w| ntp_time(w, "time", false))?;
             let offset = c.field_with("typed-time", |w| {
                 let (neg, w) = w.strip_prefix('-').map_or((false, w), |r| (true, r));
                 let secs = i64::try_from(typed_time(w, "typed-time")?).map_err(|_| {
@@ -549,6 +583,13 @@ mod tests {
             Origin::parse("- 1 1 IN IP7 x"),
             Err(ValueError::invalid(9, "addrtype"))
         );
+        // Other address types take any `extn-addr` (RFC 8866 §9).
+        assert!(Origin::parse("- 1 1 PSTN E164 +12125551212").is_ok());
+        // ... but `IN` has only IP4 and IP6 (RFC 8866 §8.2.6).
+        assert_eq!(
+            Origin::parse("- 1 1 IN E164 +12125551212"),
+            Err(ValueError::invalid(9, "addrtype"))
+        );
         assert!(Origin::parse("jdoe 1 1 IN IP6 ::1").is_ok());
         assert!(Origin::parse("jdoe 1 1 IN IP4 host.example").is_ok());
     }
@@ -572,6 +613,13 @@ mod tests {
             Err(ValueError::invalid(15, "ttl"))
         );
         assert!(Connection::parse("IN IP4 1.2.3.4 ").is_err());
+        // RFC 7195 §3: a registered non-IP address type; the whole string is the address.
+        let pstn = Connection::parse("PSTN E164 +1-212/555").unwrap();
+        assert_eq!(
+            (pstn.addrtype, pstn.address, pstn.count),
+            ("E164", "+1-212/555", None)
+        );
+        assert_eq!(pstn.to_string(), "PSTN E164 +1-212/555");
     }
 
     #[test]
@@ -596,6 +644,26 @@ mod tests {
     fn timing_repeat_zone_key_version() {
         assert_eq!(Timing::parse("0 0").unwrap(), Timing { start: 0, stop: 0 });
         assert!(Timing::parse("0").is_err());
+        assert_eq!(
+            Timing::parse("3034423619 3042462419").unwrap(),
+            Timing {
+                start: 3_034_423_619,
+                stop: 3_042_462_419
+            }
+        );
+        // `time = POS-DIGIT 9*DIGIT` (RFC 8866 §9): ten digits or more, no leading zero.
+        assert_eq!(
+            Timing::parse("1 2"),
+            Err(ValueError::invalid(0, "start-time"))
+        );
+        assert_eq!(
+            Timing::parse("0 0123456789"),
+            Err(ValueError::invalid(2, "stop-time"))
+        );
+        assert_eq!(
+            TimeZones::parse("1 -1h"),
+            Err(ValueError::invalid(0, "time"))
+        );
         let r = Repeat::parse("7d 1h 0 25h").unwrap();
         assert_eq!(
             (r.interval, r.duration, r.offsets.clone()),

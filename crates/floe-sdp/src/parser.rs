@@ -152,10 +152,13 @@ fn media_rank(t: char) -> Option<u8> {
     })
 }
 
-/// Line types that appear at most once per level.
-fn once_bit(t: char) -> u32 {
-    match t {
-        'v' | 'o' | 's' | 'i' | 'u' | 'c' | 'z' | 'k' => 1 << (t as u32 - 'a' as u32),
+/// Line types that appear at most once per level (RFC 8866 §9): `z=` once per time
+/// description (the bit is cleared at each `t=`); a media section may have several `c=`
+/// (`*connection-field`), the session part one.
+fn once_bit(level: Level, t: char) -> u32 {
+    match (level, t) {
+        (Level::Media, 'c') => 0,
+        (_, 'v' | 'o' | 's' | 'i' | 'u' | 'c' | 'z' | 'k') => 1 << (t as u32 - 'a' as u32),
         _ => 0,
     }
 }
@@ -296,7 +299,10 @@ impl Checker {
             };
             return self.deviation(n, text, 0, kind);
         };
-        let bit = once_bit(t);
+        if t == 't' {
+            self.seen &= !once_bit(Level::Session, 'z');
+        }
+        let bit = once_bit(self.level, t);
         if self.seen & bit != 0 {
             self.deviation(n, text, 0, DiagnosticKind::Duplicate { line_type: t })?;
         }
@@ -305,6 +311,8 @@ impl Checker {
         let in_order = match (self.level, t) {
             (Level::Session, 't') => self.rank <= 11,
             (Level::Session, 'r') => (9..=10).contains(&self.rank),
+            // `repeat-description = 1*repeat-field [zone-field]` (RFC 8866 §9): after `r=`.
+            (Level::Session, 'z') => self.rank == 10,
             _ => rank >= self.rank,
         };
         if in_order {
@@ -709,17 +717,39 @@ mod tests {
             strict_error(input),
             (4, 1, DiagnosticKind::Duplicate { line_type: 's' })
         );
-        let ok = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=1 2\r\nt=3 4\r\nr=7d 1h 0\r\nz=1 -1h\r\nk=prompt\r\n";
+        let ok = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=3034423619 3042462419\r\nt=0 0\r\n\
+                  r=7d 1h 0\r\nz=2882844526 -1h\r\nt=0 0\r\nr=1d 1h 0\r\nz=2882844526 0\r\nk=prompt\r\n\
+                  m=audio 9 RTP/AVP 0\r\nc=IN IP4 224.2.1.1/127\r\nc=IN IP4 224.2.1.2/127\r\n";
         assert!(
             parse(ok, Mode::Strict.into())
                 .unwrap()
                 .warnings()
                 .is_empty()
         );
-        let bad = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nr=7d 1h 0\r\nt=1 2\r\n";
+        let bad = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nr=7d 1h 0\r\nt=0 0\r\n";
         assert_eq!(
             strict_error(bad).2,
             DiagnosticKind::OutOfOrder { line_type: 'r' }
+        );
+        // `z=` belongs to a repeat description: after `r=`, once per `t=`.
+        let head = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
+        assert_eq!(
+            strict_error(&format!("{head}z=2882844526 0\r\n")),
+            (5, 1, DiagnosticKind::OutOfOrder { line_type: 'z' })
+        );
+        assert_eq!(
+            strict_error(&format!(
+                "{head}r=1d 1h 0\r\nz=2882844526 0\r\nz=2882844526 0\r\n"
+            ))
+            .2,
+            DiagnosticKind::Duplicate { line_type: 'z' }
+        );
+        // One `c=` at session level; a media section may carry several.
+        assert_eq!(
+            strict_error(
+                "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 0.0.0.0\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\n"
+            ),
+            (5, 1, DiagnosticKind::Duplicate { line_type: 'c' })
         );
     }
 }

@@ -270,13 +270,22 @@ impl<'a> TypedAttribute<'a> for Fmtp<'a> {
                     return Some(ValueError::invalid(value_at, field));
                 }
             } else if name == "profile-level-id"
-                && !(value.len() == 6 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+                && !is_profile_level_id(value.trim_end_matches(' '))
             {
                 return Some(ValueError::invalid(value_at, "profile-level-id"));
             }
         }
         None
     }
+}
+
+/// `profile-level-id` as the codecs that use the name write it: six hex digits for H.264
+/// (RFC 6184 §8.1), a decimal for MPEG-4 (RFC 3640 §4.1, RFC 6416 §7.1). The fmtp line does not
+/// name its codec, so either form passes.
+fn is_profile_level_id(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    (bytes.len() == 6 && bytes.iter().all(u8::is_ascii_hexdigit))
+        || (!bytes.is_empty() && bytes.iter().all(u8::is_ascii_digit))
 }
 
 impl fmt::Display for Fmtp<'_> {
@@ -323,8 +332,12 @@ impl<'a> TypedAttribute<'a> for RtcpFb<'a> {
             c.finish()?;
             None
         } else {
+            // RFC 4585 §4.2: `rtcp-fb-param = SP "app" [SP byte-string] / SP token
+            // [SP byte-string]`: the first word is a token, the rest any text (RFC 5104 §7.1
+            // `ccm tmmbr smaxpr=120`, `app` payloads).
             let (rest, at) = c.take_rest("rtcp-fb-param")?;
-            if rest.split_b(b' ').any(|t| !is_token(t)) {
+            let first = rest.split_b(b' ').next().unwrap_or_default();
+            if !is_token(first) {
                 return Err(ValueError::invalid(at, "rtcp-fb-param"));
             }
             Some(rest)
@@ -347,7 +360,7 @@ impl fmt::Display for RtcpFb<'_> {
     }
 }
 
-/// RFC 8866 §9 `non-zero-int-or-real`-style decimal: digits with an optional fraction.
+/// RFC 8866 §9 `non-zero-int-or-real`: digits with an optional fraction, not zero.
 fn decimal(value: &str, field: &'static str) -> Result<f64, ValueError> {
     let (int, frac) = value.split_once_b(b'.').unwrap_or((value, "0"));
     number::<u64>(int, field).map_err(|kind| ValueError { offset: 0, kind })?;
@@ -355,7 +368,10 @@ fn decimal(value: &str, field: &'static str) -> Result<f64, ValueError> {
         offset: int.len() + 1,
         kind,
     })?;
-    value.parse().map_err(|_| ValueError::invalid(0, field))
+    match value.parse() {
+        Ok(v) if v > 0.0 => Ok(v),
+        _ => Err(ValueError::invalid(0, field)),
+    }
 }
 
 macro_rules! decimal_attribute {
@@ -414,7 +430,7 @@ impl<'a> TypedAttribute<'a> for Rtcp<'a> {
             None
         } else {
             let (n, t, a, at) = net_address(&mut c, "connection-address")?;
-            check_address_at(t, a, at)?;
+            check_address_at(n, t, a, at)?;
             Some((n, t, a))
         };
         c.finish()?;
@@ -550,6 +566,12 @@ mod tests {
             bad.deviation(),
             Some(ValueError::invalid(52, "level-asymmetry-allowed"))
         );
+        // MPEG-4 writes it as a decimal (RFC 3640 §4.1).
+        let aac = Fmtp::parse_value(
+            "96 streamtype=5; profile-level-id=15; mode=AAC-hbr; config=1190; sizeLength=13",
+        )
+        .unwrap();
+        assert_eq!(aac.deviation(), None);
         let bad = Fmtp::parse_value("127 profile-level-id=42e0").unwrap();
         assert_eq!(
             bad.deviation(),
@@ -582,6 +604,15 @@ mod tests {
             Err(ValueError::invalid(0, "rtcp-fb-pt"))
         );
         assert!(RtcpFb::parse_value("96 trr-int 100").is_ok());
+        // RFC 4585 §4.2: a token, then any byte-string (RFC 5104 §7.1 `smaxpr=120`, `app`).
+        let tmmbr = RtcpFb::parse_value("98 ccm tmmbr smaxpr=120").unwrap();
+        assert_eq!(tmmbr.parameter, Some("tmmbr smaxpr=120"));
+        assert_eq!(tmmbr.to_string(), "98 ccm tmmbr smaxpr=120");
+        assert!(RtcpFb::parse_value("98 nack app foo:bar").is_ok());
+        assert_eq!(
+            RtcpFb::parse_value("98 nack :pli"),
+            Err(ValueError::invalid(8, "rtcp-fb-param"))
+        );
     }
 
     #[test]
@@ -597,6 +628,13 @@ mod tests {
             Ptime::parse_value("-1"),
             Err(ValueError::invalid(0, "ptime-value"))
         );
+        for zero in ["0", "0.0", "00"] {
+            assert_eq!(
+                Ptime::parse_value(zero),
+                Err(ValueError::invalid(0, "ptime-value")),
+                "{zero}"
+            );
+        }
     }
 
     #[test]
