@@ -1,5 +1,7 @@
 //! `floe sdp`: check, format and show session descriptions (RFC 8866) with `floe-sdp`.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::io::Write as _;
 use std::process::ExitCode;
 
@@ -228,6 +230,128 @@ fn description_json(sdp: &SessionDescription<'_>) -> Value {
     })
 }
 
+/// The `a=rtpmap`, `a=fmtp` and `a=rtcp-fb` lines of one section, indexed by payload type in
+/// one pass so that building the codec list is linear in the section.
+#[derive(Default)]
+struct CodecLines<'s> {
+    /// The first `a=rtpmap` of each payload type.
+    rtpmaps: HashMap<u8, RtpMap<'s>>,
+    /// Payload types of `a=rtpmap` lines in first-occurrence order.
+    rtpmap_order: Vec<u8>,
+    /// The first `a=fmtp` parameters of each payload type.
+    fmtps: HashMap<u8, &'s str>,
+    /// Each `a=rtcp-fb` as `feedback [parameter]`, in line order.
+    feedback: Vec<String>,
+    /// Indices into `feedback` of the lines for one payload type, ascending.
+    feedback_by_pt: HashMap<u8, Vec<usize>>,
+    /// Indices into `feedback` of the `*` lines, ascending.
+    feedback_all: Vec<usize>,
+}
+
+impl<'s> CodecLines<'s> {
+    fn index(m: &'s MediaSection<'_>) -> Self {
+        let mut lines = Self::default();
+        for a in m.attributes() {
+            if let Some(r) = all_one::<RtpMap<'_>>(a) {
+                if let Entry::Vacant(e) = lines.rtpmaps.entry(r.payload_type) {
+                    e.insert(r);
+                    lines.rtpmap_order.push(r.payload_type);
+                }
+            } else if let Some(f) = all_one::<Fmtp<'_>>(a) {
+                if let Some(pt) = payload_type(f.format) {
+                    lines.fmtps.entry(pt).or_insert(f.params);
+                }
+            } else if let Some(f) = all_one::<RtcpFb<'_>>(a) {
+                let i = lines.feedback.len();
+                lines.feedback.push(
+                    f.parameter
+                        .map_or_else(|| f.feedback.to_owned(), |p| format!("{} {p}", f.feedback)),
+                );
+                match f.payload_type {
+                    Some(pt) => lines.feedback_by_pt.entry(pt).or_default().push(i),
+                    None => lines.feedback_all.push(i),
+                }
+            }
+        }
+        lines
+    }
+
+    /// The feedback for `pt`: its own lines and the `*` lines, merged in line order.
+    fn feedback(&self, pt: u8) -> Vec<&str> {
+        let own = self.feedback_by_pt.get(&pt).map_or(&[][..], Vec::as_slice);
+        let mut out = Vec::with_capacity(own.len() + self.feedback_all.len());
+        let mut own = own.iter().peekable();
+        let mut star = self.feedback_all.iter().peekable();
+        loop {
+            let next = match (own.peek(), star.peek()) {
+                (Some(a), Some(b)) if a < b => own.next(),
+                (Some(_), None) => own.next(),
+                _ => star.next(),
+            };
+            let Some(&i) = next else { break };
+            out.extend(self.feedback.get(i).map(String::as_str));
+        }
+        out
+    }
+}
+
+/// `a` as a `T` when its name is `T`'s and its value parses.
+fn all_one<'s, T: TypedAttribute<'s>>(a: floe_sdp::Attribute<'s>) -> Option<T> {
+    (a.name == T::NAME)
+        .then(|| T::from_value(a.value).ok())
+        .flatten()
+}
+
+/// A format that is an RTP payload type written in canonical decimal (`96`, not `096`).
+fn payload_type(format: &str) -> Option<u8> {
+    format
+        .parse::<u8>()
+        .ok()
+        .filter(|pt| pt.to_string() == format)
+}
+
+/// The codecs of a section, each payload type once: in `m=` format order (the order of
+/// preference; a repeated format counts at its first place), a static payload type without an
+/// `a=rtpmap` line taking its RFC 3551 mapping; then rtpmaps for payload types the `m=` line
+/// lacks. The first `a=rtpmap` / `a=fmtp` of a payload type wins; its `rtcp_fb` lists its own
+/// and the `*` feedback lines in line order. The lines are indexed once, so the work and the
+/// output are linear in the section (at most 256 codecs).
+fn codecs_json(m: &MediaSection<'_>, line: Option<&floe_sdp::MediaLine<'_>>) -> Vec<Value> {
+    let lines = CodecLines::index(m);
+    let mut listed = [false; 256];
+    let formats: Vec<u8> = line
+        .map(|l| {
+            l.formats
+                .iter()
+                .filter_map(|f| f.parse::<u8>().ok())
+                .filter(|&pt| !core::mem::replace(&mut listed[usize::from(pt)], true))
+                .collect()
+        })
+        .unwrap_or_default();
+    let in_order = formats.iter().filter_map(|pt| {
+        lines
+            .rtpmaps
+            .get(pt)
+            .copied()
+            .or_else(|| RtpMap::static_payload_type(*pt))
+    });
+    let others = lines
+        .rtpmap_order
+        .iter()
+        .filter(|&&pt| !listed[usize::from(pt)])
+        .filter_map(|pt| lines.rtpmaps.get(pt).copied());
+    in_order
+        .chain(others)
+        .map(|r| {
+            json!({
+                "pt": r.payload_type, "name": r.encoding, "clock_rate": r.clock_rate,
+                "channels": r.channels, "fmtp": lines.fmtps.get(&r.payload_type),
+                "rtcp_fb": lines.feedback(r.payload_type),
+            })
+        })
+        .collect()
+}
+
 fn media_json(sdp: &SessionDescription<'_>, m: &MediaSection<'_>) -> Value {
     let line = m.media_line().and_then(Result::ok);
     let ufrag = m
@@ -244,43 +368,7 @@ fn media_json(sdp: &SessionDescription<'_>, m: &MediaSection<'_>) -> Value {
         .direction()
         .or_else(|| sdp.attributes().find_map(|a| Direction::from_name(a.name)))
         .unwrap_or(Direction::SendRecv);
-    // In `m=` format order (the order of preference); a static payload type without an
-    // `a=rtpmap` line takes its RFC 3551 mapping; rtpmaps for formats the `m=` line lacks last.
-    let rtpmaps: Vec<RtpMap<'_>> = all::<RtpMap<'_>>(m.attributes()).collect();
-    let formats: Vec<u8> = line
-        .map(|l| l.formats.iter().filter_map(|f| f.parse().ok()).collect())
-        .unwrap_or_default();
-    let in_order = formats.iter().filter_map(|&pt| {
-        rtpmaps
-            .iter()
-            .find(|r| r.payload_type == pt)
-            .copied()
-            .or_else(|| RtpMap::static_payload_type(pt))
-    });
-    let others = rtpmaps
-        .iter()
-        .filter(|r| !formats.contains(&r.payload_type))
-        .copied();
-    let codecs: Vec<Value> = in_order
-        .chain(others)
-        .map(|r| {
-            let pt = r.payload_type.to_string();
-            let fmtp = all::<Fmtp<'_>>(m.attributes())
-                .find(|f| f.format == pt)
-                .map(|f| f.params);
-            let fb: Vec<String> = all::<RtcpFb<'_>>(m.attributes())
-                .filter(|f| f.payload_type.is_none_or(|p| p == r.payload_type))
-                .map(|f| {
-                    f.parameter
-                        .map_or_else(|| f.feedback.to_owned(), |p| format!("{} {p}", f.feedback))
-                })
-                .collect();
-            json!({
-                "pt": r.payload_type, "name": r.encoding, "clock_rate": r.clock_rate,
-                "channels": r.channels, "fmtp": fmtp, "rtcp_fb": fb,
-            })
-        })
-        .collect();
+    let codecs = codecs_json(m, line.as_ref());
     let extmaps: Vec<Value> = all::<ExtMap<'_>>(m.attributes())
         .map(|e| {
             json!({

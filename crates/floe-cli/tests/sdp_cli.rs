@@ -244,3 +244,49 @@ fn json_has_the_documented_fields() {
     );
     assert_eq!(video["simulcast"]["send"], serde_json::Value::Null);
 }
+
+#[test]
+fn json_lists_each_codec_once_and_stays_linear() {
+    // 3000 copies of one format and 3000 feedback lines for it: one codec, not 3000 codecs
+    // each repeating the 3000 lines (that was 180 MB of JSON for this 66 KB input).
+    let n = 3000;
+    let mut sdp = String::from("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n");
+    sdp.push_str("m=video 9 RTP/AVPF");
+    sdp.push_str(&" 96".repeat(n));
+    sdp.push_str(" 0 96 8\r\na=rtpmap:96 VP8/90000\r\na=rtpmap:96 H264/90000\r\n");
+    sdp.push_str("a=rtcp-fb:* ccm fir\r\n");
+    sdp.push_str(&"a=rtcp-fb:96 nack\r\n".repeat(n));
+    sdp.push_str("a=fmtp:96 x=1\r\na=fmtp:96 x=2\r\n");
+    sdp.push_str(&"a=rtpmap:50 X/1000\r\n".repeat(n));
+    sdp.push_str("a=rtcp-fb:* transport-cc\r\n");
+    let out = floe(&["json", "-"], Some(&sdp));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        out.stdout.len() < 10 * sdp.len(),
+        "{} bytes of JSON for {} bytes of SDP",
+        out.stdout.len(),
+        sdp.len()
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codecs = v["media"][0]["codecs"].as_array().unwrap();
+    let pts: Vec<u64> = codecs.iter().map(|c| c["pt"].as_u64().unwrap()).collect();
+    // Format order, first occurrence; then the rtpmap the m= line lacks, once.
+    assert_eq!(pts, [96, 0, 8, 50]);
+    let vp8 = &codecs[0];
+    assert_eq!(vp8["name"], "VP8");
+    assert_eq!(vp8["fmtp"], "x=1");
+    let fb = vp8["rtcp_fb"].as_array().unwrap();
+    assert_eq!(fb.len(), n + 2);
+    assert_eq!(
+        (&fb[0], &fb[1], &fb[n + 1]),
+        (
+            &serde_json::json!("ccm fir"),
+            &serde_json::json!("nack"),
+            &serde_json::json!("transport-cc")
+        )
+    );
+    assert_eq!(
+        codecs[1]["rtcp_fb"],
+        serde_json::json!(["ccm fir", "transport-cc"])
+    );
+}

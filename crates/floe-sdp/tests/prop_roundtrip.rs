@@ -218,6 +218,7 @@ fn build(
         b = b.media(mb);
     }
     b.build()
+        .expect("the builder accepts what the strategy generates")
 }
 
 proptest! {

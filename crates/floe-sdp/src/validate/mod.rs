@@ -6,7 +6,10 @@
 //! here: [`Parsed::warnings`](crate::Parsed::warnings) and
 //! [`SessionDescription::value_diagnostics`] report them.
 
-use core::fmt;
+mod index;
+mod rule;
+
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::vec::Vec;
 
@@ -18,136 +21,8 @@ use crate::description::{MediaSection, SessionDescription};
 use crate::error::ValueErrorKind;
 use crate::fields::MediaLine;
 use crate::line::{Attribute, Line};
-
-/// A rule a description breaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[non_exhaustive]
-pub enum Rule {
-    /// A mid listed in `a=group` names no media section (RFC 5888 §5, RFC 9143 §7.2).
-    GroupMidUnknown,
-    /// A mid is listed twice in one `a=group` (RFC 5888 §5).
-    GroupMidRepeated,
-    /// Two media sections carry the same `a=mid` (RFC 5888 §4).
-    DuplicateMid,
-    /// A payload type in `rtpmap`, `fmtp` or `rtcp-fb` is not in the `m=` format list
-    /// (RFC 8866 §6.6 and §6.15, RFC 4585 §4.2).
-    PayloadTypeNotInFormats {
-        /// The attribute that names it.
-        attribute: &'static str,
-    },
-    /// The fingerprint has the wrong number of bytes for its hash (RFC 8122 §5).
-    FingerprintLength {
-        /// The hash function.
-        hash: &'static str,
-        /// Bytes the hash produces.
-        expected: usize,
-        /// Bytes in the attribute.
-        found: usize,
-    },
-    /// A rid in `a=simulcast` has no `a=rid` line in the section (RFC 8853 §5.1).
-    SimulcastRidUnknown,
-    /// A rid in the simulcast send list is not a send rid, or a recv one not recv
-    /// (RFC 8853 §5.1).
-    SimulcastRidDirection,
-    /// A rid appears twice in `a=simulcast` (RFC 8853 §5.1).
-    SimulcastRidRepeated,
-    /// Two `a=rid` lines in one section share an id (RFC 8851 §4).
-    DuplicateRid,
-    /// An `a=rid` `pt=` names a format that is not in the `m=` line (RFC 8851 §4; RFC 9429
-    /// §5.8 discards such rids).
-    RidPayloadTypeNotInFormats,
-    /// `a=ice-ufrag` breaks the RFC 8839 §5.4 character set or length (4–256 ice-chars).
-    IceUfragSyntax,
-    /// `a=ice-pwd` breaks the RFC 8839 §5.4 character set or length (22–256 ice-chars).
-    IcePwdSyntax,
-    /// `a=ice-lite` appears more than once (RFC 8839 §5.3).
-    IceLiteRepeated,
-    /// `a=ice-lite` inside a media section (RFC 8839 §5.3: session level only).
-    IceLiteAtMediaLevel,
-    /// `a=bundle-only` on a section whose port is not 0 (RFC 9143 §6, §7.2.1).
-    BundleOnlyWithPort,
-    /// `a=bundle-only` on a section that is in no BUNDLE group (RFC 9143 §6).
-    BundleOnlyOutsideBundle,
-    /// The first (tagged) section of a BUNDLE group has port 0 or `a=bundle-only`
-    /// (RFC 9143 §7.2.1: the offerer BUNDLE-tag section must be usable on its own).
-    BundleTagNotUsable,
-}
-
-impl fmt::Display for Rule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::GroupMidUnknown => {
-                f.write_str("group names a mid no media section has (RFC 5888 §5)")
-            }
-            Self::GroupMidRepeated => f.write_str("mid listed twice in a group (RFC 5888 §5)"),
-            Self::DuplicateMid => {
-                f.write_str("mid already used by another media section (RFC 5888 §4)")
-            }
-            Self::PayloadTypeNotInFormats { attribute } => {
-                write!(
-                    f,
-                    "a={attribute} payload type is not in the m= format list (RFC 8866 §5.14)"
-                )
-            }
-            Self::FingerprintLength {
-                hash,
-                expected,
-                found,
-            } => {
-                write!(
-                    f,
-                    "{hash} fingerprint has {found} bytes, needs {expected} (RFC 8122 §5)"
-                )
-            }
-            Self::SimulcastRidUnknown => {
-                f.write_str("simulcast rid has no a=rid line (RFC 8853 §5.1)")
-            }
-            Self::SimulcastRidDirection => {
-                f.write_str("simulcast rid has the other direction (RFC 8853 §5.1)")
-            }
-            Self::SimulcastRidRepeated => {
-                f.write_str("rid listed twice in a=simulcast (RFC 8853 §5.1)")
-            }
-            Self::DuplicateRid => f.write_str("rid id already used in this section (RFC 8851 §4)"),
-            Self::RidPayloadTypeNotInFormats => {
-                f.write_str("rid pt= names a format not in m= (RFC 8851 §4)")
-            }
-            Self::IceUfragSyntax => {
-                f.write_str("ice-ufrag must be 4-256 ice-chars (RFC 8839 §5.4)")
-            }
-            Self::IcePwdSyntax => f.write_str("ice-pwd must be 22-256 ice-chars (RFC 8839 §5.4)"),
-            Self::IceLiteRepeated => {
-                f.write_str("a=ice-lite appears more than once (RFC 8839 §5.3)")
-            }
-            Self::IceLiteAtMediaLevel => {
-                f.write_str("a=ice-lite is session level only (RFC 8839 §5.3)")
-            }
-            Self::BundleOnlyWithPort => {
-                f.write_str("a=bundle-only section must have port 0 (RFC 9143 §6)")
-            }
-            Self::BundleOnlyOutsideBundle => {
-                f.write_str("a=bundle-only section is in no BUNDLE group (RFC 9143 §6)")
-            }
-            Self::BundleTagNotUsable => {
-                f.write_str("BUNDLE-tagged section has port 0 or a=bundle-only (RFC 9143 §7.2.1)")
-            }
-        }
-    }
-}
-
-/// One rule broken, at a 1-based line and column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[error("line {line}, column {column}: {rule}")]
-pub struct Finding {
-    /// 1-based line number.
-    pub line: u32,
-    /// 1-based column (characters).
-    pub column: u32,
-    /// The rule.
-    pub rule: Rule,
-}
+use index::{FormatSet, SimulcastRid, simulcast_rids};
+pub use rule::{Finding, Rule};
 
 /// One line with its number.
 #[derive(Clone, Copy)]
@@ -252,15 +127,16 @@ impl Validator {
         else {
             return;
         };
-        let (port, formats) = (m.port, m.formats);
-        let has_format = |f: &str| formats.contains(f);
+        let port = m.port;
+        // Built once: each payload type below is a bitmap or hash lookup (no list scan).
+        let formats = FormatSet::new(m.formats);
         let mut rids: HashMap<&str, RidDirection> = HashMap::new();
         let mut bundle_only = None;
         let mut mid = None;
         for &at in section {
             self.ice_and_dtls(at);
             if let Some(r) = at.typed::<RtpMap<'_>>() {
-                if !has_format(&r.payload_type.to_string()) {
+                if !formats.contains_number(r.payload_type) {
                     self.push(
                         at,
                         0,
@@ -270,13 +146,13 @@ impl Validator {
                     );
                 }
             } else if let Some(f) = at.typed::<Fmtp<'_>>() {
-                if !has_format(f.format) {
+                if !formats.contains(f.format) {
                     self.push(at, 0, Rule::PayloadTypeNotInFormats { attribute: "fmtp" });
                 }
             } else if let Some(fb) = at.typed::<RtcpFb<'_>>() {
                 if fb
                     .payload_type
-                    .is_some_and(|pt| !has_format(&pt.to_string()))
+                    .is_some_and(|pt| !formats.contains_number(pt))
                 {
                     self.push(
                         at,
@@ -292,7 +168,7 @@ impl Validator {
                 } else {
                     rids.insert(r.id, r.direction);
                 }
-                if r.payload_types().any(|pt| !has_format(pt)) {
+                if r.payload_types().any(|pt| !formats.contains(pt)) {
                     self.push(at, r.id.len() + 6, Rule::RidPayloadTypeNotInFormats);
                 }
             } else if at.typed::<IceLite>().is_some() {
@@ -306,9 +182,17 @@ impl Validator {
                 mid = Some(m);
             }
         }
+        let mut simulcast_seen = false;
         for &at in section {
-            if let Some(s) = at.typed::<Simulcast<'_>>() {
-                self.simulcast(at, &s, &rids);
+            if let Some(value) = at
+                .typed::<Simulcast<'_>>()
+                .and(at.attr().and_then(|a| a.value))
+            {
+                if simulcast_seen {
+                    self.push(at, 0, Rule::SimulcastRepeated);
+                }
+                simulcast_seen = true;
+                self.simulcast(at, &simulcast_rids(value), &rids);
             }
         }
         if let Some(at) = bundle_only {
@@ -321,31 +205,44 @@ impl Validator {
         }
     }
 
-    fn simulcast(&mut self, at: At<'_, '_>, s: &Simulcast<'_>, rids: &HashMap<&str, RidDirection>) {
+    /// Each rid of the simulcast value is reported at its own offset (RFC 8853 §5.1).
+    fn simulcast(
+        &mut self,
+        at: At<'_, '_>,
+        ids: &[SimulcastRid<'_>],
+        rids: &HashMap<&str, RidDirection>,
+    ) {
         let mut seen: HashSet<&str> = HashSet::new();
-        let value_at = 3 + Simulcast::NAME.len();
-        let mut search_from = value_at;
-        for (dir, list) in [(RidDirection::Send, s.send), (RidDirection::Recv, s.recv)] {
-            for id in list.iter().flat_map(|l| l.ids()) {
-                // Rids appear in order in the text: search forward from the previous one.
-                let text = at.line.text();
-                let found = text
-                    .get(search_from..)
-                    .and_then(|t| t.find(id.rid))
-                    .map(|i| search_from + i);
-                let offset = found.map_or(0, |i| i - value_at);
-                if let Some(i) = found {
-                    search_from = i + id.rid.len();
-                }
-                if !seen.insert(id.rid) {
-                    self.push(at, offset, Rule::SimulcastRidRepeated);
-                }
-                match rids.get(id.rid) {
-                    None => self.push(at, offset, Rule::SimulcastRidUnknown),
-                    Some(d) if *d != dir => self.push(at, offset, Rule::SimulcastRidDirection),
-                    Some(_) => {}
-                }
+        for &(dir, offset, rid) in ids {
+            if !seen.insert(rid) {
+                self.push(at, offset, Rule::SimulcastRidRepeated);
             }
+            match rids.get(rid) {
+                None => self.push(at, offset, Rule::SimulcastRidUnknown),
+                Some(d) if *d != dir => self.push(at, offset, Rule::SimulcastRidDirection),
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+/// What the BUNDLE rules need of one media section, computed once per section.
+#[derive(Clone, Copy)]
+struct SectionFacts {
+    /// Port 0 in `m=` (RFC 9143 §7.2.1).
+    port_zero: bool,
+    /// Has `a=bundle-only` (RFC 9143 §6).
+    bundle_only: bool,
+}
+
+impl SectionFacts {
+    fn of(section: &MediaSection<'_>) -> Self {
+        Self {
+            port_zero: section
+                .media_line()
+                .and_then(Result::ok)
+                .is_some_and(|m| m.port == 0),
+            bundle_only: section.has_attribute(BundleOnly::NAME),
         }
     }
 }
@@ -428,8 +325,12 @@ pub fn validate(sdp: &SessionDescription<'_>) -> Vec<Finding> {
         v.media(section, &bundled, &mut mids);
     }
 
-    // Groups: mids exist and are unique; the BUNDLE tag section is usable.
-    for (at, g) in &groups {
+    // Groups: mids exist and are unique, each in at most one BUNDLE group; the BUNDLE tag
+    // section is usable. Section facts are computed once, not once per group.
+    let facts: Vec<SectionFacts> = sdp.media().iter().map(SectionFacts::of).collect();
+    let mut bundle_of: HashMap<&str, usize> = HashMap::new();
+    for (index, (at, g)) in groups.iter().enumerate() {
+        let bundle = g.semantics == "BUNDLE";
         let mut seen = HashSet::new();
         for (offset, mid) in g.mids_at() {
             if mid.is_empty() {
@@ -437,23 +338,26 @@ pub fn validate(sdp: &SessionDescription<'_>) -> Vec<Finding> {
             }
             if !seen.insert(mid) {
                 v.push(*at, offset, Rule::GroupMidRepeated);
+            } else if bundle {
+                match bundle_of.entry(mid) {
+                    Entry::Vacant(e) => {
+                        e.insert(index);
+                    }
+                    // `seen` rules out this group: the mid is in an earlier BUNDLE group.
+                    Entry::Occupied(_) => v.push(*at, offset, Rule::MidInTwoBundleGroups),
+                }
             }
             if !mid_index.contains_key(mid) {
                 v.push(*at, offset, Rule::GroupMidUnknown);
             }
         }
-        if g.semantics == "BUNDLE"
+        if bundle
             && let Some(tag) = g.mids().next()
             && let Some(&i) = mid_index.get(tag)
+            && let Some(f) = facts.get(i)
+            && (f.port_zero || f.bundle_only)
         {
-            let section = &sdp.media()[i];
-            let port0 = section
-                .media_line()
-                .and_then(Result::ok)
-                .is_some_and(|m| m.port == 0);
-            if port0 || section.has_attribute(BundleOnly::NAME) {
-                v.push(*at, g.semantics.len() + 1, Rule::BundleTagNotUsable);
-            }
+            v.push(*at, g.semantics.len() + 1, Rule::BundleTagNotUsable);
         }
     }
     v.findings.sort_by_key(|f| (f.line, f.column));
@@ -603,16 +507,63 @@ mod tests {
         );
     }
 
+    fn columns(body: &str) -> Vec<(u32, u32, Rule)> {
+        let text = format!("{HEAD}{body}");
+        let sdp = SessionDescription::parse(&text).unwrap();
+        validate(&sdp)
+            .into_iter()
+            .map(|f| (f.line, f.column, f.rule))
+            .collect()
+    }
+
     #[test]
-    fn findings_render() {
-        let f = Finding {
-            line: 3,
-            column: 4,
-            rule: Rule::DuplicateMid,
-        };
+    fn a_mid_is_in_at_most_one_bundle_group() {
+        let sections = "m=audio 9 RTP/AVP 0\r\na=mid:a\r\nm=audio 9 RTP/AVP 0\r\na=mid:b\r\n";
+        // Two BUNDLE groups with distinct mids, and a non-BUNDLE group sharing one: fine.
+        let ok = format!("a=group:BUNDLE a\r\na=group:BUNDLE b\r\na=group:LS a b\r\n{sections}");
+        assert_eq!(rules(&ok), []);
+        let bad = format!("a=group:BUNDLE a b\r\na=group:BUNDLE b\r\n{sections}");
+        assert_eq!(columns(&bad), [(6, 16, Rule::MidInTwoBundleGroups)]);
+    }
+
+    #[test]
+    fn at_most_one_simulcast_line() {
+        let one = "m=video 9 RTP/AVPF 96\r\na=rid:h send\r\na=simulcast:send h\r\n";
+        assert_eq!(rules(one), []);
+        let two = format!("{one}a=simulcast:send h\r\n");
+        assert_eq!(rules(&two), [(8, Rule::SimulcastRepeated)]);
+    }
+
+    #[test]
+    fn simulcast_findings_point_at_the_rid() {
+        let m = "m=video 9 RTP/AVPF 96\r\n";
+        // `e` is inside `send`: the finding is at the rid (column 18), not at column 14.
         assert_eq!(
-            f.to_string(),
-            "line 3, column 4: mid already used by another media section (RFC 5888 §4)"
+            columns(&format!("{m}a=simulcast:send e\r\n")),
+            [(6, 18, Rule::SimulcastRidUnknown)]
+        );
+        // recv first, alternatives and paused ids: each rid at its own column.
+        let rids = "a=rid:s send\r\na=rid:r recv\r\n";
+        assert_eq!(
+            columns(&format!("{m}{rids}a=simulcast:recv r,~e;s send ~r;x,s\r\n")),
+            [
+                (8, 21, Rule::SimulcastRidUnknown),
+                (8, 23, Rule::SimulcastRidDirection),
+                (8, 31, Rule::SimulcastRidRepeated),
+                (8, 31, Rule::SimulcastRidDirection),
+                (8, 33, Rule::SimulcastRidUnknown),
+                (8, 35, Rule::SimulcastRidRepeated),
+            ]
+        );
+        // The draft-03 form: offsets skip `rid=` and `paused=`.
+        assert_eq!(
+            columns(&format!(
+                "{m}{rids}a=simulcast: send rid=s,q paused=q recv rid=v\r\n"
+            )),
+            [
+                (8, 25, Rule::SimulcastRidUnknown),
+                (8, 45, Rule::SimulcastRidUnknown),
+            ]
         );
     }
 }
