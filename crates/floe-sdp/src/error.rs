@@ -207,6 +207,12 @@ pub enum DiagnosticKind {
     ControlCharacter,
     /// The `m=` line has no format (RFC 8866 §5.14 requires at least one).
     MediaWithoutFormat,
+    /// [`ParseOptions::max_warnings`](crate::ParseOptions::max_warnings) warnings were
+    /// reported; this one stands at the first warning that was not, and no more follow.
+    TooManyWarnings {
+        /// The limit that was reached.
+        limit: usize,
+    },
 }
 
 impl fmt::Display for DiagnosticKind {
@@ -233,6 +239,9 @@ impl fmt::Display for DiagnosticKind {
             Self::TrailingWhitespace => f.write_str("trailing whitespace"),
             Self::ControlCharacter => f.write_str("NUL or CR inside a line"),
             Self::MediaWithoutFormat => f.write_str("m= line has no format"),
+            Self::TooManyWarnings { limit } => {
+                write!(f, "more than {limit} warnings; the rest are not reported")
+            }
         }
     }
 }

@@ -99,5 +99,5 @@ pub use fields::{
 };
 pub use line::{Attribute, Line, LineEnding};
 pub use parsed::Parsed;
-pub use parser::{Mode, ParseOptions};
+pub use parser::{DEFAULT_MAX_WARNINGS, Mode, ParseOptions};
 pub use validate::{Finding, Rule, validate};

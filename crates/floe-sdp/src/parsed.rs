@@ -8,6 +8,7 @@ use std::vec::Vec;
 
 use crate::description::SessionDescription;
 use crate::error::Diagnostic;
+use crate::parser::too_many;
 
 /// A parsed description and the deviations it was accepted with.
 ///
@@ -38,9 +39,10 @@ pub struct Parsed<'a> {
     /// What the parse reported: every warning when values were checked during the parse,
     /// the structural ones otherwise.
     found: Vec<Diagnostic>,
-    /// `Some(k)` when values are left to [`Self::warnings`]: `found[..k]` are about single
-    /// lines, `found[k..]` about the whole input (reported after every line's own).
-    deferred: Option<usize>,
+    /// `Some((k, max))` when values are left to [`Self::warnings`]: `found[..k]` are about
+    /// single lines, `found[k..]` about the whole input (reported after every line's own);
+    /// `max` is [`ParseOptions::max_warnings`](crate::ParseOptions::max_warnings).
+    deferred: Option<(usize, usize)>,
     /// `found` merged with the value checks, on first read (only when `deferred`).
     merged: OnceLock<Vec<Diagnostic>>,
 }
@@ -49,7 +51,7 @@ impl<'a> Parsed<'a> {
     pub(crate) fn new(
         description: SessionDescription<'a>,
         found: Vec<Diagnostic>,
-        deferred: Option<usize>,
+        deferred: Option<(usize, usize)>,
     ) -> Self {
         Self {
             description,
@@ -78,13 +80,22 @@ impl<'a> Parsed<'a> {
     /// Computed on the first call when the parse did not check values (cached after).
     #[must_use]
     pub fn warnings(&self) -> &[Diagnostic] {
-        let Some(k) = self.deferred else {
+        let Some((k, max)) = self.deferred else {
             return &self.found;
         };
         self.merged.get_or_init(|| {
+            // The parse kept at most `max + 1` line-level warnings, and the first `max + 1`
+            // of the merged order come from the first `max + 1` of each list.
+            let values = self
+                .description
+                .value_diagnostics_up_to(max.saturating_add(1));
             let (lines, input) = self.found.split_at(k.min(self.found.len()));
-            let mut all = merge_by_line(lines, &self.description.value_diagnostics());
+            let mut all = merge_by_line(lines, &values);
             all.extend_from_slice(input);
+            if let Some(first_dropped) = all.get(max).copied() {
+                all.truncate(max);
+                all.push(too_many(&first_dropped, max));
+            }
             all
         })
     }
@@ -173,6 +184,38 @@ mod tests {
         ));
         assert_eq!(lazy, eager);
         assert_eq!(lazy.clone().into_parts().1, eager.warnings());
+    }
+
+    #[test]
+    fn the_warning_limit_cuts_both_paths_at_the_same_place() {
+        let full = SessionDescription::parse_with(INPUT, Mode::Lenient).unwrap();
+        let n = full.warnings().len();
+        for max in 0..=n + 1 {
+            let lazy = ParseOptions::new(Mode::Lenient).max_warnings(max);
+            let lazy = SessionDescription::parse_with(INPUT, lazy).unwrap();
+            let eager = ParseOptions::new(Mode::Lenient)
+                .max_warnings(max)
+                .check_values(true);
+            let eager = SessionDescription::parse_with(INPUT, eager).unwrap();
+            assert_eq!(lazy.warnings(), eager.warnings(), "max {max}");
+            let w = lazy.warnings();
+            if max < n {
+                assert_eq!(w.len(), max + 1);
+                assert_eq!(&w[..max], &full.warnings()[..max]);
+                let marker = w[max];
+                let first_dropped = full.warnings()[max];
+                assert_eq!(
+                    (marker.line, marker.column, marker.kind),
+                    (
+                        first_dropped.line,
+                        first_dropped.column,
+                        DiagnosticKind::TooManyWarnings { limit: max }
+                    )
+                );
+            } else {
+                assert_eq!(w, full.warnings());
+            }
+        }
     }
 
     #[test]

@@ -63,6 +63,11 @@ pub struct ParseOptions {
     /// Check field and attribute values during the parse (default: on in [`Mode::Strict`],
     /// off in [`Mode::Lenient`], where [`Parsed::warnings`] checks them on first read).
     pub check_values: bool,
+    /// The most warnings a parse keeps (default [`DEFAULT_MAX_WARNINGS`]): a peer controls
+    /// how many deviations it sends, so past this limit one
+    /// [`DiagnosticKind::TooManyWarnings`] marks where reporting stopped. The limit applies the
+    /// same way whether values are checked during the parse or on first read.
+    pub max_warnings: usize,
     /// In [`Mode::Strict`], reject an `a=candidate` that breaks RFC 8839 §5.1 or RFC 6544 §4.5
     /// (what `floe_ice_candidate`'s strict mode rejects: a TCP candidate without `tcptype`, a
     /// zone id, a priority above 2^31-1, ...). Default `false`: real offers carry such
@@ -77,8 +82,26 @@ impl ParseOptions {
         Self {
             mode,
             check_values: matches!(mode, Mode::Strict),
+            max_warnings: DEFAULT_MAX_WARNINGS,
             strict_candidates: false,
         }
+    }
+
+    /// Sets [`ParseOptions::max_warnings`].
+    ///
+    /// ```
+    /// use floe_sdp::{DiagnosticKind, Mode, ParseOptions, SessionDescription};
+    /// let input = "v=0\no=- 1 1 IN IP4 0.0.0.0\ns=-\nt=0 0\nf=1\nf=2\nf=3\n";
+    /// let parsed = SessionDescription::parse_with(input, ParseOptions::new(Mode::Lenient).max_warnings(2))?;
+    /// let w = parsed.warnings(); // LF endings, f= at line 5, then the limit at line 6
+    /// assert_eq!(w.len(), 3);
+    /// assert_eq!((w[2].line, w[2].kind), (6, DiagnosticKind::TooManyWarnings { limit: 2 }));
+    /// # Ok::<(), floe_sdp::ParseError>(())
+    /// ```
+    #[must_use]
+    pub const fn max_warnings(mut self, max: usize) -> Self {
+        self.max_warnings = max;
+        self
     }
 
     /// Sets [`ParseOptions::strict_candidates`].
@@ -106,6 +129,10 @@ impl ParseOptions {
         self
     }
 }
+
+/// The default of [`ParseOptions::max_warnings`]: far above what real descriptions produce
+/// (a handful), low enough that a hostile one cannot make the warning list dwarf the input.
+pub const DEFAULT_MAX_WARNINGS: usize = 10_000;
 
 impl Default for ParseOptions {
     fn default() -> Self {
@@ -201,6 +228,7 @@ pub(crate) fn column(text: &str, at: usize) -> u32 {
 struct Checker {
     mode: Mode,
     check_values: bool,
+    max_warnings: usize,
     strict_candidates: bool,
     warnings: Vec<Diagnostic>,
     level: Level,
@@ -219,8 +247,21 @@ impl Checker {
         if strict_error && self.mode == Mode::Strict {
             return Err(d);
         }
-        self.warnings.push(d);
+        self.record(d);
         Ok(())
+    }
+
+    /// Keeps a warning within [`ParseOptions::max_warnings`]. When values are checked during
+    /// the parse, the list is final: the first warning past the limit becomes the
+    /// [`DiagnosticKind::TooManyWarnings`] marker. Otherwise one warning more is kept, so
+    /// [`Parsed::warnings`] can merge in the value checks and then apply the same limit.
+    fn record(&mut self, d: Diagnostic) {
+        let len = self.warnings.len();
+        if len < self.max_warnings || (!self.check_values && len == self.max_warnings) {
+            self.warnings.push(d);
+        } else if len == self.max_warnings {
+            self.warnings.push(too_many(&d, self.max_warnings));
+        }
     }
 
     /// A deviation from the grammar: an error in strict mode, a warning in lenient mode.
@@ -243,7 +284,7 @@ impl Checker {
 
     /// Something the RFC asks parsers to tolerate: a warning in both modes.
     fn note(&mut self, line: u32, text: &str, at: usize, kind: DiagnosticKind) {
-        self.warnings.push(Diagnostic {
+        self.record(Diagnostic {
             line,
             column: column(text, at),
             kind,
@@ -381,10 +422,19 @@ impl Checker {
             if strict || (self.strict_candidates && is_candidate_warning(&d)) {
                 self.push(d, true)?;
             } else {
-                self.warnings.push(d);
+                self.record(d);
             }
         }
         Ok(())
+    }
+}
+
+/// The marker that stands at `first_dropped`, the first warning past `limit`.
+pub(crate) const fn too_many(first_dropped: &Diagnostic, limit: usize) -> Diagnostic {
+    Diagnostic {
+        line: first_dropped.line,
+        column: first_dropped.column,
+        kind: DiagnosticKind::TooManyWarnings { limit },
     }
 }
 
@@ -418,6 +468,7 @@ fn parse_pass(
     let mut c = Checker {
         mode: options.mode,
         check_values: options.check_values,
+        max_warnings: options.max_warnings,
         strict_candidates: options.strict_candidates,
         warnings: Vec::new(),
         level: Level::Session,
@@ -479,7 +530,7 @@ fn parse_pass(
     let parsed = Parsed::new(
         SessionDescription::from_parts(session, media),
         c.warnings,
-        (!c.check_values).then_some(lines_reported),
+        (!c.check_values).then_some((lines_reported, c.max_warnings)),
     );
     Ok((parsed, c.crlfs))
 }

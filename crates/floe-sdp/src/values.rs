@@ -133,12 +133,20 @@ impl SessionDescription<'_> {
     /// ```
     #[must_use]
     pub fn value_diagnostics(&self) -> Vec<Diagnostic> {
+        self.value_diagnostics_up_to(usize::MAX)
+    }
+
+    /// The first `limit` of [`Self::value_diagnostics`].
+    pub(crate) fn value_diagnostics_up_to(&self, limit: usize) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         let mut n: u32 = 0;
         let sections = self.media().iter().map(MediaSection::lines);
         for lines in core::iter::once(self.session_lines()).chain(sections) {
             for line in lines {
                 n = n.saturating_add(1);
+                if out.len() == limit {
+                    return out;
+                }
                 if let Some((d, _)) = line_diagnostic(n, line.text()) {
                     out.push(d);
                 }

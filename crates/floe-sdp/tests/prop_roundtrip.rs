@@ -313,6 +313,12 @@ proptest! {
         // Values checked on first read of the warnings == checked during the parse.
         let eager = SessionDescription::parse_with(&s, eager_lenient()).unwrap();
         prop_assert_eq!(p.warnings(), eager.warnings());
+        // ... and with a warning limit low enough to cut the list.
+        let capped = ParseOptions::new(Mode::Lenient).max_warnings(3);
+        let lazy = SessionDescription::parse_with(&s, capped).unwrap();
+        let eager = SessionDescription::parse_with(&s, capped.check_values(true)).unwrap();
+        prop_assert_eq!(lazy.warnings(), eager.warnings());
+        prop_assert!(lazy.warnings().len() <= 4);
         let owned = p.description().clone().into_owned();
         prop_assert_eq!(owned.to_string(), s.clone());
         let canonical = p.description().to_canonical_string();

@@ -4,8 +4,8 @@
 //! criterion benches, not here.
 
 use floe_sdp::{
-    DiagnosticKind, Fmtp, Mode, RtcpFb, Rule, SessionDescription, TypedAttribute, ValueErrorKind,
-    validate,
+    DEFAULT_MAX_WARNINGS, DiagnosticKind, Fmtp, Mode, ParseOptions, RtcpFb, Rule,
+    SessionDescription, TypedAttribute, ValueErrorKind, validate,
 };
 
 const HEAD: &str = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
@@ -142,4 +142,29 @@ fn ten_megabyte_lines() {
             .any(|w| w.kind == DiagnosticKind::TrailingWhitespace)
     );
     assert_eq!(RtcpFb::NAME, "rtcp-fb");
+}
+
+#[test]
+fn a_million_deviations_keep_a_bounded_warning_list() {
+    // One warning per line (unknown line type, then a bad rtpmap value), a million lines.
+    let mut s = String::from(HEAD);
+    s.push_str("m=audio 9 RTP/AVP 0\r\n");
+    for _ in 0..500_000 {
+        s.push_str("f=x\r\na=rtpmap:0 x\r\n");
+    }
+    for options in [
+        ParseOptions::new(Mode::Lenient),
+        ParseOptions::new(Mode::Lenient).check_values(true),
+    ] {
+        let p = SessionDescription::parse_with(&s, options).unwrap();
+        let w = p.warnings();
+        assert_eq!(w.len(), DEFAULT_MAX_WARNINGS + 1);
+        assert_eq!(
+            w[DEFAULT_MAX_WARNINGS].kind,
+            DiagnosticKind::TooManyWarnings {
+                limit: DEFAULT_MAX_WARNINGS
+            }
+        );
+        assert_eq!(p.description().to_string(), s);
+    }
 }
