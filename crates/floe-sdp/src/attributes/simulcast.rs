@@ -352,6 +352,9 @@ impl<'a> Simulcast<'a> {
             let draft_paused = words
                 .next_if(|w| w.starts_with("paused="))
                 .map_or("", |w| &w[7..]);
+            if draft_paused.split_b(b',').nth(MAX_DRAFT_PAUSED).is_some() {
+                return None;
+            }
             let list = SimulcastList { text, draft_paused };
             if list.ids().any(|id| !is_rid_id(id.rid)) {
                 return None;
@@ -371,6 +374,10 @@ impl<'a> Simulcast<'a> {
         (!first).then_some(out)
     }
 }
+
+/// The most rids a draft-03 `paused=` list may name. Each id is looked up in that list, so a
+/// bound keeps the work linear in the line; the form is legacy (old Firefox sent a handful).
+const MAX_DRAFT_PAUSED: usize = 32;
 
 impl<'a> TypedAttribute<'a> for Simulcast<'a> {
     const NAME: &'static str = "simulcast";
@@ -453,6 +460,29 @@ mod tests {
             Simulcast::parse_value("up a"),
             Err(ValueError::invalid(0, "sc-dir"))
         );
+        // A draft `paused=` list is bounded (each id is looked up in it).
+        let names = |n: usize| {
+            (0..n)
+                .map(|i| format!("r{i}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let ok = format!(
+            "send rid={} paused={}",
+            names(10_000),
+            names(MAX_DRAFT_PAUSED)
+        );
+        assert_eq!(
+            Simulcast::parse_value(&ok)
+                .unwrap()
+                .send
+                .unwrap()
+                .ids()
+                .count(),
+            10_000
+        );
+        let long = format!("send rid={0} paused={0}", names(MAX_DRAFT_PAUSED + 1));
+        assert!(Simulcast::parse_value(&long).is_err());
         let d = Simulcast::parse_value(" send rid=1,4;2;3 paused=4 recv rid=c").unwrap();
         assert_eq!(
             d.deviation().map(|e| e.kind),
