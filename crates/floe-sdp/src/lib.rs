@@ -38,6 +38,11 @@
 //!   stays in the list and its typed view returns the error.
 //! - **Total**: no input makes the parser panic; it runs in linear time and allocates the line
 //!   tables plus a bounded number of warnings per line. No cap on attribute counts.
+//! - **Values checked once, when needed**: the parse checks the structure as it goes; field
+//!   and attribute values are checked during the parse in strict mode (which rejects them) and
+//!   otherwise when [`Parsed::warnings`] is first read or a typed view reads them, with the same
+//!   result either way ([`ParseOptions::check_values`]).
+//! - **Bounded**: the warning list stops at [`ParseOptions::max_warnings`]; validation is linear.
 //! - **Located errors**: every error and warning is a [`Diagnostic`] with a 1-based line and
 //!   column and a `#[non_exhaustive]` [`DiagnosticKind`]; validation findings name their line
 //!   and [`Rule`].
