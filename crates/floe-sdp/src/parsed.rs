@@ -156,7 +156,7 @@ fn merge_by_line(a: &[Diagnostic], b: &[Diagnostic]) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::DiagnosticKind;
+    use crate::error::{DiagnosticKind, ValueErrorKind};
     use crate::parser::{Mode, ParseOptions};
 
     const INPUT: &str = "v=0\no=- x 1 IN IP4 0.0.0.0\ns=-\na=ice-lite\nt=0 0\n\
@@ -216,6 +216,26 @@ mod tests {
                 assert_eq!(w, full.warnings());
             }
         }
+    }
+
+    #[test]
+    fn session_ids_past_u64_are_a_warning_not_a_strict_error() {
+        let input = "v=0\r\no=- 123456789012345678901234 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
+        let strict = SessionDescription::parse_with(input, Mode::Strict).unwrap();
+        let w = strict.warnings();
+        assert_eq!((w.len(), w[0].line, w[0].column), (1, 2, 5));
+        assert!(matches!(
+            w[0].kind,
+            DiagnosticKind::InvalidField {
+                line_type: 'o',
+                error: ValueErrorKind::OutOfRange { field: "sess-id" }
+            }
+        ));
+        let lenient = SessionDescription::parse_with(input, Mode::Lenient).unwrap();
+        assert_eq!(lenient.warnings(), w);
+        // Not digits at all is still a strict error.
+        let bad = input.replace("1234567890", "12345x7890");
+        assert!(SessionDescription::parse_with(&bad, Mode::Strict).is_err());
     }
 
     #[test]

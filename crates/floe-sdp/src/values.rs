@@ -58,11 +58,20 @@ pub(crate) fn field_diagnostic(n: u32, text: &str, t: char) -> Option<(Diagnosti
         _ => Ok(()),
     };
     let e = result.err()?;
+    // `sess-id` and `sess-version` are `1*DIGIT` (RFC 8866 §9): any length is valid SDP, so a
+    // value past `Origin`'s u64 is a warning in both modes, not a strict rejection.
+    let rejected = !(t == 'o'
+        && matches!(
+            e.kind,
+            ValueErrorKind::OutOfRange {
+                field: "sess-id" | "sess-version"
+            }
+        ));
     let kind = DiagnosticKind::InvalidField {
         line_type: t,
         error: e.kind,
     };
-    Some((at(2 + e.offset, kind), true))
+    Some((at(2 + e.offset, kind), rejected))
 }
 
 /// The value problem of one known attribute on line `n` (`text` is the whole line), and
