@@ -68,6 +68,15 @@ impl<'a> Parsed<'a> {
     }
 
     /// The description, to keep or edit.
+    ///
+    /// ```
+    /// use floe_sdp::{Mode, SessionDescription};
+    /// let parsed = SessionDescription::parse_with("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n", Mode::Strict)?;
+    /// let mut sdp = parsed.into_description();
+    /// sdp.push_raw_attribute("ice-lite", None);
+    /// assert!(sdp.to_string().ends_with("a=ice-lite\r\n"));
+    /// # Ok::<(), floe_sdp::ParseError>(())
+    /// ```
     #[must_use]
     pub fn into_description(self) -> SessionDescription<'a> {
         self.description
@@ -101,6 +110,15 @@ impl<'a> Parsed<'a> {
     }
 
     /// The description and the warnings.
+    ///
+    /// ```
+    /// use floe_sdp::{DiagnosticKind, SessionDescription};
+    /// let input = "v=0\no=- 1 1 IN IP4 0.0.0.0\ns=-\nt=0 0\n";
+    /// let (sdp, warnings) = SessionDescription::parse_with(input, floe_sdp::Mode::Lenient)?.into_parts();
+    /// assert_eq!(warnings[0].kind, DiagnosticKind::LfLineEnding);
+    /// assert_eq!(sdp.to_string(), input);
+    /// # Ok::<(), floe_sdp::ParseError>(())
+    /// ```
     #[must_use]
     pub fn into_parts(self) -> (SessionDescription<'a>, Vec<Diagnostic>) {
         let warnings = self.warnings().to_vec();

@@ -123,6 +123,17 @@ impl ParseOptions {
     }
 
     /// Sets [`ParseOptions::check_values`].
+    ///
+    /// ```
+    /// use floe_sdp::{Mode, ParseOptions, SessionDescription};
+    /// let input = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\na=setup:sideways\r\n";
+    /// // Checked during the parse or on first read: the same warnings.
+    /// let eager = SessionDescription::parse_with(input, ParseOptions::new(Mode::Lenient).check_values(true))?;
+    /// let lazy = SessionDescription::parse_with(input, Mode::Lenient)?;
+    /// assert_eq!(eager.warnings(), lazy.warnings());
+    /// assert_eq!(lazy.warnings()[0].line, 5);
+    /// # Ok::<(), floe_sdp::ParseError>(())
+    /// ```
     #[must_use]
     pub const fn check_values(mut self, check: bool) -> Self {
         self.check_values = check;
@@ -132,6 +143,11 @@ impl ParseOptions {
 
 /// The default of [`ParseOptions::max_warnings`]: far above what real descriptions produce
 /// (a handful), low enough that a hostile one cannot make the warning list dwarf the input.
+///
+/// ```
+/// use floe_sdp::{DEFAULT_MAX_WARNINGS, Mode, ParseOptions};
+/// assert_eq!(ParseOptions::new(Mode::Lenient).max_warnings, DEFAULT_MAX_WARNINGS);
+/// ```
 pub const DEFAULT_MAX_WARNINGS: usize = 10_000;
 
 impl Default for ParseOptions {
