@@ -20,6 +20,7 @@ use crate::description::{MediaSection, SessionDescription};
 use crate::error::{DiagnosticKind, Level, ParseError, ValueErrorKind};
 use crate::fields::{Bandwidth, Connection, FieldValue, Formats, MediaLine, Origin, Timing};
 use crate::line::Line;
+use crate::values::attribute_diagnostic;
 
 /// Builds a [`SessionDescription`]: `v=0`, `o=`, `s=`, optional `i= c= b=`, `t=`, session
 /// attributes, then the media sections, every line ending in CRLF.
@@ -147,9 +148,10 @@ impl SdpBuilder {
     /// [`SdpBuilder::build`] fail.
     #[must_use]
     pub fn raw_attribute(mut self, name: &str, value: Option<&str>) -> Self {
-        let problem = raw_problem(name, value, Level::Session);
+        let line = Line::attribute_line(name, value);
+        let problem = raw_problem(&line, Level::Session);
         refuse(&mut self.error, self.attributes.len(), problem);
-        self.attributes.push(Line::attribute_line(name, value));
+        self.attributes.push(line);
         self
     }
 
@@ -248,27 +250,15 @@ fn placement_problem(
     (!placement.allows(level)).then_some((3, DiagnosticKind::Placement { name, found: level }))
 }
 
-/// The strict-mode error of a raw `a=<name>[:<value>]` at `level`: placement, then the value
-/// grammar of a registered name.
-fn raw_problem(name: &str, value: Option<&str>, level: Level) -> Option<(u32, DiagnosticKind)> {
-    let known = lookup(name)?;
+/// The strict-mode error of a raw `a=<name>[:<value>]` line at `level`: placement, then the
+/// value grammar of a registered name, as the parser reports them (same value check and
+/// column through [`attribute_diagnostic`]).
+fn raw_problem(line: &Line<'_>, level: Level) -> Option<(u32, DiagnosticKind)> {
+    let attr = line.attribute()?;
+    let known = lookup(attr.name)?;
     placement_problem(known.name, known.placement, level).or_else(|| {
-        let (e, rejected) = (known.check)(value)?;
-        let column = 3
-            + name.chars().count()
-            + 1
-            + value.map_or(0, |v| {
-                v.get(..e.offset).map_or(e.offset, |p| p.chars().count())
-            });
-        rejected.then(|| {
-            (
-                u32::try_from(column).unwrap_or(u32::MAX),
-                DiagnosticKind::InvalidAttribute {
-                    name: known.name,
-                    error: e.kind,
-                },
-            )
-        })
+        let (d, rejected) = attribute_diagnostic(0, line.text(), attr, known)?;
+        rejected.then_some((d.column, d.kind))
     })
 }
 
@@ -372,9 +362,10 @@ impl MediaBuilder {
     /// fail.
     #[must_use]
     pub fn raw_attribute(mut self, name: &str, value: Option<&str>) -> Self {
-        let problem = raw_problem(name, value, Level::Media);
+        let line = Line::attribute_line(name, value);
+        let problem = raw_problem(&line, Level::Media);
         refuse(&mut self.error, self.attributes.len(), problem);
-        self.attributes.push(Line::attribute_line(name, value));
+        self.attributes.push(line);
         self
     }
 
