@@ -177,9 +177,7 @@ fn show_json(file: &str) -> ExitCode {
 fn all<'s, T: TypedAttribute<'s> + 's>(
     attributes: impl Iterator<Item = floe_sdp::Attribute<'s>> + 's,
 ) -> impl Iterator<Item = T> + 's {
-    attributes
-        .filter(|a| a.name == T::NAME)
-        .filter_map(|a| T::from_value(a.value).ok())
+    attributes.filter_map(all_one::<T>)
 }
 
 fn fingerprint_json(f: &Fingerprint<'_>, mid: Option<&str>) -> Value {
