@@ -92,21 +92,24 @@ impl<'a> Parsed<'a> {
         let Some((k, max)) = self.deferred else {
             return &self.found;
         };
-        self.merged.get_or_init(|| {
-            // The parse kept at most `max + 1` line-level warnings, and the first `max + 1`
-            // of the merged order come from the first `max + 1` of each list.
-            let values = self
-                .description
-                .value_diagnostics_up_to(max.saturating_add(1));
-            let (lines, input) = self.found.split_at(k.min(self.found.len()));
-            let mut all = merge_by_line(lines, &values);
-            all.extend_from_slice(input);
-            if let Some(first_dropped) = all.get(max).copied() {
-                all.truncate(max);
-                all.push(too_many(&first_dropped, max));
-            }
-            all
-        })
+        self.merged.get_or_init(|| self.with_values(k, max))
+    }
+
+    /// `found` with the value checks merged in, cut at `max` like the checking parse cuts.
+    fn with_values(&self, k: usize, max: usize) -> Vec<Diagnostic> {
+        // The parse kept at most `max + 1` line-level warnings, and the first `max + 1` of the
+        // merged order come from the first `max + 1` of each list.
+        let values = self
+            .description
+            .value_diagnostics_up_to(max.saturating_add(1));
+        let (lines, input) = self.found.split_at(k.min(self.found.len()));
+        let mut all = merge_by_line(lines, &values);
+        all.extend_from_slice(input);
+        if let Some(first_dropped) = all.get(max).copied() {
+            all.truncate(max);
+            all.push(too_many(&first_dropped, max));
+        }
+        all
     }
 
     /// The description and the warnings.
@@ -120,8 +123,14 @@ impl<'a> Parsed<'a> {
     /// # Ok::<(), floe_sdp::ParseError>(())
     /// ```
     #[must_use]
-    pub fn into_parts(self) -> (SessionDescription<'a>, Vec<Diagnostic>) {
-        let warnings = self.warnings().to_vec();
+    pub fn into_parts(mut self) -> (SessionDescription<'a>, Vec<Diagnostic>) {
+        let warnings = match self.deferred {
+            None => self.found,
+            Some((k, max)) => self
+                .merged
+                .take()
+                .unwrap_or_else(|| self.with_values(k, max)),
+        };
         (self.description, warnings)
     }
 }
