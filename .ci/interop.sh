@@ -34,10 +34,10 @@ echo "--- floe-interop live tests (coturn on 127.0.0.1:$COTURN_PORT)"
 FLOE_COTURN="127.0.0.1:$COTURN_PORT" cargo test -p floe-interop -- --include-ignored
 
 echo "--- floe turn serve on 127.0.0.1:$FLOE_PORT, echo peer (turnutils_peer) on 127.0.0.1:$ECHO_PORT"
-# turnutils_uclient binds channels in RFC 5766's 0x4000-0x7FFF, which RFC 8656 refuses: the
-# server it talks to needs --rfc5766-channels (our own client stays in 0x4000-0x4FFF).
+# turnutils_uclient binds channels in RFC 5766's 0x4000-0x7FFF: the server's default flags
+# must accept them (--rfc8656-channels would refuse 0x5000 and up).
 "$FLOE" turn serve --listen "127.0.0.1:$FLOE_PORT" --user alice:secret --realm example.org \
-  --allow-loopback-peers --rfc5766-channels 2>"$PEERS_HOME/floe-serve.log" &
+  --allow-loopback-peers 2>"$PEERS_HOME/floe-serve.log" &
 pids+=($!)
 timeout 120 turnutils_peer -L 127.0.0.1 -p "$ECHO_PORT" >"$PEERS_HOME/echo-peer.log" 2>&1 </dev/null &
 pids+=($!)

@@ -223,8 +223,27 @@ fn channel_data_frames() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         json_lines(&out),
-        [json!({ "channel": 0x4001, "length": 3, "data": "616263" })]
+        [json!({ "channel": 0x4001, "rfc8656_range": true, "length": 3, "data": "616263" })]
     );
+}
+
+#[test]
+fn rfc5766_channel_data_frames_decode_and_say_so() {
+    // Issue 12: Chrome, coturn's clients and baresip use channels 0x5000-0x7FFF (RFC 5766 §11),
+    // whose first bytes 0x50-0x7F are not ChannelData in RFC 7983's table. In a TURN dump they
+    // are ChannelData, as Wireshark decodes them.
+    for (hex, channel) in [("5703 0002 6869", 0x5703), ("7fff 0000", 0x7fff)] {
+        let out = floe(&["stun", "decode", "--json", "--hex", hex], None);
+        assert_eq!(out.status.code(), Some(0), "{hex}");
+        assert_eq!(json_lines(&out)[0]["channel"], channel);
+        assert_eq!(json_lines(&out)[0]["rfc8656_range"], false);
+        let out = floe(&["stun", "decode", "--hex", hex], None);
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("outside RFC 8656's 0x4000-0x4fff"), "{text}");
+    }
+    // 0x8000 and up is RTP/RTCP, never ChannelData.
+    let out = floe(&["stun", "decode", "--hex", "8000 0000"], None);
+    assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]

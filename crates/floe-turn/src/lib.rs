@@ -116,10 +116,10 @@
 //!   only when it carries the request's kind of MESSAGE-INTEGRITY and verifies (401 and 438
 //!   excepted, RFC 8489 §9.2.5), and ignores a success to the unsigned first Allocate unless
 //!   [`ClientConfig::allow_unauthenticated_server`] is set (RFC 8656 §7.2).
-//! - **Compatibility with RFC 5766 peers.** With [`ServerConfig::rfc5766_channels`] the server
-//!   accepts channel numbers up to 0x7FFF (coturn's own client may use them), over UDP and
-//!   streams; by default it follows RFC 8656 §12.2 and refuses them. The client uses RFC
-//!   8656's range.
+//! - **Channel numbers real peers use.** By default the server accepts ChannelBind for
+//!   0x4000–0x7FFF (RFC 5766 §11), the range Chrome, coturn's clients and baresip pick from,
+//!   over UDP and streams; [`ServerConfig::channel_range`] set to [`ChannelRange::Rfc8656`] is
+//!   strict RFC 8656 §12.2 (0x4000–0x4FFF). The client always picks from RFC 8656's range.
 //! - **Small allocations.** About 660 bytes of server state per allocation with one permission
 //!   and one channel ([`Server::memory_usage`]).
 //!
@@ -147,6 +147,7 @@ pub use client::{
     TurnEvent,
 };
 pub use floe_stun::attributes::ConnectionId;
+pub use floe_stun::channel_data::ChannelRange;
 pub use floe_stun::framing::{FrameKind, FramingError};
 pub use floe_stun::{AddressFamily, PasswordAlgorithm};
 pub use framing::{StreamFramer, frame_len};

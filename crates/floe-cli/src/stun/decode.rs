@@ -3,8 +3,8 @@
 use std::process::ExitCode;
 
 use floe_stun::attributes::PasswordAlgorithmAttribute;
-use floe_stun::channel_data::ChannelData;
-use floe_stun::demux::{PacketKind, classify};
+use floe_stun::channel_data::{ChannelData, ChannelRange};
+use floe_stun::demux::{Demux, PacketKind};
 use floe_stun::{IntegrityKey, Message, PasswordAlgorithm};
 
 use super::DecodeArgs;
@@ -85,10 +85,15 @@ fn unhex(text: &str) -> Result<Vec<u8>, String> {
     hex::decode(clean).map_err(|e| e.to_string())
 }
 
+/// Input is what flows between a TURN client and its server: STUN, or ChannelData on any
+/// channel RFC 5766 §11 allowed (0x4000–0x7FFF), as Wireshark decodes it. Frames outside RFC
+/// 8656 §12's 0x4000–0x4FFF are decoded and the dump says so.
+const TURN_DEMUX: Demux = Demux::turn(ChannelRange::Rfc5766);
+
 /// Decodes one message (STUN or ChannelData, told apart by the first byte) and renders it.
 fn decode_one(bytes: &[u8], creds: &Credentials) -> Result<Rendered, String> {
-    if classify(bytes) == PacketKind::ChannelData {
-        return ChannelData::parse(bytes)
+    if TURN_DEMUX.classify(bytes) == PacketKind::ChannelData {
+        return ChannelData::parse_with(bytes, TURN_DEMUX.channel_range())
             .map(|frame| render_channel_data(&frame))
             .map_err(|e| format!("ChannelData: {e}"));
     }

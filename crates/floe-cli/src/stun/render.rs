@@ -3,7 +3,7 @@
 use core::fmt::Write as _;
 
 use floe_stun::attributes::AnyAttribute;
-use floe_stun::channel_data::ChannelData;
+use floe_stun::channel_data::{ChannelData, ChannelRange};
 use floe_stun::{AttributeType, Message, RawAttribute};
 use serde_json::{Value, json};
 
@@ -58,13 +58,24 @@ impl Rendered {
 /// `{"channel": N, "length": N, "data": hex}`.
 pub(super) fn render_channel_data(frame: &ChannelData<'_>) -> Rendered {
     let data = hex::encode(frame.data());
+    let rfc8656 = ChannelRange::Rfc8656.contains(frame.channel());
+    let range_note = if rfc8656 {
+        ""
+    } else {
+        "\n  note: channel outside RFC 8656's 0x4000-0x4fff (an RFC 5766 channel, 0x4000-0x7fff)"
+    };
     let text = format!(
-        "ChannelData channel {:#06x}, {} bytes of data\n  data: {data}\n",
+        "ChannelData channel {:#06x}, {} bytes of data{range_note}\n  data: {data}\n",
         frame.channel(),
         frame.data().len()
     );
     Rendered {
-        json: json!({ "channel": frame.channel(), "length": frame.data().len(), "data": data }),
+        json: json!({
+            "channel": frame.channel(),
+            "rfc8656_range": rfc8656,
+            "length": frame.data().len(),
+            "data": data,
+        }),
         text,
         integrity: Check::Absent,
         fingerprint: Check::Absent,

@@ -18,8 +18,9 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Args;
 use floe_turn::{
-    AddressFamily, ConnectionId, FiveTuple, PeerPolicy, RelayError, RelayGrant, RelayRequest,
-    RelayTransport, Server, ServerConfig, ServerEvent, StaticCredentials, StreamFramer, Transport,
+    AddressFamily, ChannelRange, ConnectionId, FiveTuple, PeerPolicy, RelayError, RelayGrant,
+    RelayRequest, RelayTransport, Server, ServerConfig, ServerEvent, StaticCredentials,
+    StreamFramer, Transport,
 };
 
 use super::conn::is_timeout;
@@ -53,10 +54,11 @@ pub(crate) struct ServeArgs {
     /// loopback; give one when listening on an unspecified address.
     #[arg(long = "relay-ip", value_name = "IP")]
     relay_ips: Vec<IpAddr>,
-    /// Accept RFC 5766 channel numbers 0x5000-0x7FFF (old clients such as coturn's
-    /// turnutils_uclient); RFC 8656 refuses them, and so does the server by default.
+    /// Strict RFC 8656 §12 channel numbers: refuse ChannelBind above 0x4FFF with 400. By
+    /// default the server accepts RFC 5766's 0x4000-0x7FFF, which Chrome, coturn's clients and
+    /// baresip use.
     #[arg(long)]
-    rfc5766_channels: bool,
+    rfc8656_channels: bool,
 }
 
 /// The process-wide stop flag, set by SIGINT or SIGTERM (installed once).
@@ -132,7 +134,9 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
     config.peer_policy = PeerPolicy::default()
         .allow_loopback(args.allow_loopback_peers)
         .allow_private(args.allow_private_peers);
-    config.rfc5766_channels = args.rfc5766_channels;
+    if args.rfc8656_channels {
+        config.channel_range = ChannelRange::Rfc8656;
+    }
     config.unix_time = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -6,7 +6,8 @@ use core::net::SocketAddr;
 use std::time::Instant;
 
 use floe_stun::attributes::{Data, XorPeerAddress};
-use floe_stun::channel_data::ChannelData;
+use floe_stun::channel_data::{ChannelData, ChannelRange};
+use floe_stun::demux::Demux;
 use floe_stun::framing::FramingError;
 use floe_stun::{Class, Method};
 
@@ -37,14 +38,17 @@ pub struct Received<'a> {
     pub via_channel: bool,
 }
 
+/// What comes from the server: STUN, or ChannelData on any RFC 5766 channel (RFC 5766 §11);
+/// only the channels this client bound (RFC 8656's range) are then accepted.
+const TURN_DEMUX: Demux = Demux::turn(ChannelRange::Rfc5766);
+
 /// Whether `bytes` is peer data: ChannelData, or a Data indication (RFC 8656 §11.4, §12.4).
 fn is_peer_data(bytes: &[u8]) -> bool {
     let typ = floe_stun::MessageType::new(Method::DATA, Class::Indication).to_u16();
-    match bytes.first_chunk::<2>() {
-        Some([first, _]) if first & 0xC0 == 0x40 => true,
-        Some(b) => u16::from_be_bytes(*b) == typ,
-        None => false,
-    }
+    TURN_DEMUX.is_channel_data(bytes)
+        || bytes
+            .first_chunk::<2>()
+            .is_some_and(|b| u16::from_be_bytes(*b) == typ)
 }
 
 impl Client {
@@ -195,8 +199,9 @@ impl Client {
     /// Parses peer data (see [`is_peer_data`]) without copying.
     fn peer_data<'b>(&self, bytes: &'b [u8]) -> Result<Received<'b>, ReceiveError> {
         let malformed = ReceiveError::Malformed { len: bytes.len() };
-        if bytes.first().is_some_and(|b| b & 0xC0 == 0x40) {
-            let cd = ChannelData::parse(bytes).map_err(|_| malformed)?;
+        if TURN_DEMUX.is_channel_data(bytes) {
+            let cd = ChannelData::parse_with(bytes, TURN_DEMUX.channel_range())
+                .map_err(|_| malformed)?;
             let channel = cd.channel();
             let peer = *self
                 .channel_peers

@@ -77,11 +77,13 @@ pub struct ServerConfig {
     pub password_algorithms: Vec<PasswordAlgorithm>,
     /// Which peers may be relayed to.
     pub peer_policy: PeerPolicy,
-    /// Accept channel numbers 0x5000–0x7FFF, which RFC 5766 allowed and RFC 8656 §12.2
-    /// refuses with 400 (their first bytes 0x50–0x7F collide with other protocols
-    /// multiplexed on the port, RFC 9443). Off by default; turn it on for old clients such as
-    /// coturn's `turnutils_uclient`.
-    pub rfc5766_channels: bool,
+    /// The channel numbers ChannelBind accepts. By default [`ChannelRange::Rfc5766`],
+    /// 0x4000–0x7FFF (RFC 5766 §11): the range Chrome's TURN client (libwebrtc), coturn's
+    /// clients and baresip pick from, and that coturn, pion and libwebrtc's servers accept.
+    /// [`ChannelRange::Rfc8656`] is strict RFC 8656 §12: 0x5000–0x7FFF get 400 Bad Request
+    /// (their first bytes 0x50–0x7F collide with other protocols multiplexed on one port,
+    /// RFC 9443), at the cost of refusing most of those clients' ChannelBinds.
+    pub channel_range: ChannelRange,
     /// Accept TCP allocations (RFC 6062) over stream transports; the embedder then gets
     /// [`RelayRequest`]s with [`RelayTransport::Tcp`] and the TCP events.
     pub tcp_allocations: bool,
@@ -110,22 +112,12 @@ impl ServerConfig {
             max_lifetime: MAX_ALLOCATION_LIFETIME,
             password_algorithms: vec![PasswordAlgorithm::SHA256, PasswordAlgorithm::MD5],
             peer_policy: PeerPolicy::default(),
-            rfc5766_channels: false,
+            channel_range: ChannelRange::Rfc5766,
             tcp_allocations: true,
             quotas: Quotas::default(),
             unix_time: 0,
             relay_request_timeout: Duration::from_secs(5),
             rng_seed: None,
-        }
-    }
-
-    /// The channel numbers ChannelBind accepts (RFC 8656 §12, or RFC 5766 §11 with
-    /// [`ServerConfig::rfc5766_channels`]).
-    pub(crate) const fn channel_range(&self) -> ChannelRange {
-        if self.rfc5766_channels {
-            ChannelRange::Rfc5766
-        } else {
-            ChannelRange::Rfc8656
         }
     }
 }

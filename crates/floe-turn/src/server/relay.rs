@@ -7,9 +7,14 @@ use std::time::Instant;
 
 use floe_stun::attributes::{Data, XorPeerAddress};
 use floe_stun::channel_data::{ChannelData, ChannelRange};
+use floe_stun::demux::Demux;
 use floe_stun::{Class, Message, MessageBuilder, MessageType, Method, TransactionId};
 
 use super::Server;
+
+/// Client traffic is STUN and ChannelData on any RFC 5766 channel (RFC 5766 §11): the
+/// configured [`ChannelRange`] decides only which numbers ChannelBind accepts.
+const TURN_DEMUX: Demux = Demux::turn(ChannelRange::Rfc5766);
 use crate::auth::CredentialLookup;
 use crate::hash::AddrKey;
 use crate::types::{FiveTuple, Transport};
@@ -47,7 +52,7 @@ impl<C: CredentialLookup> Server<C> {
         five_tuple: FiveTuple,
         bytes: &'a [u8],
     ) -> Option<PeerTransmit<'a>> {
-        if bytes.first().is_some_and(|b| b & 0xC0 == 0x40) {
+        if TURN_DEMUX.is_channel_data(bytes) {
             return self.channel_data_in(now, &five_tuple, bytes);
         }
         let Some(msg) = wire::parse(bytes) else {
@@ -75,7 +80,7 @@ impl<C: CredentialLookup> Server<C> {
         bytes: &'a [u8],
     ) -> Option<PeerTransmit<'a>> {
         // Any RFC 5766 channel: only channels the server bound (in its configured range) match.
-        let cd = ChannelData::parse_with(bytes, ChannelRange::Rfc5766).ok();
+        let cd = ChannelData::parse_with(bytes, TURN_DEMUX.channel_range()).ok();
         let out = cd.and_then(|cd| {
             let data = cd.data();
             let alloc = self.allocations.get(ft).filter(|a| !a.tcp)?;

@@ -522,7 +522,7 @@ impl<C: CredentialLookup> Server<C> {
         }
         let number = get::<ChannelNumber>(msg)
             .map(|c| c.0)
-            .filter(|n| self.config.channel_range().contains(*n));
+            .filter(|n| self.config.channel_range.contains(*n));
         let (Some(number), Some(XorPeerAddress(peer))) = (number, get(msg)) else {
             return self.reject(ft, msg, ErrorCode::BAD_REQUEST, auth.signer());
         };

@@ -96,23 +96,26 @@ fn ipv4_mapped_peer_shares_the_ipv4_permission_and_channel() {
 }
 
 #[test]
-fn rfc5766_channel_numbers_are_opt_in() {
-    // Review finding 6 (RFC 8656 §12.2): channels outside 0x4000–0x4FFF get 400 unless the
-    // operator turns RFC 5766 compatibility on (first bytes 0x50–0x7F collide with other
-    // protocols, RFC 9443).
-    for (compat, want) in [(false, Some(400)), (true, None)] {
-        let mut t = T::with_config(|c| {
-            if compat {
-                c.rfc5766_channels = true;
-            }
-        });
-        assert!(!ServerConfig::new("r").rfc5766_channels);
+fn rfc5766_channel_numbers_by_default_strict_rfc8656_opt_in() {
+    // Issue 12: Chrome, coturn's clients and baresip bind 0x4000–0x7FFF (RFC 5766 §11), so the
+    // server accepts them by default; strict RFC 8656 §12.2 (400 above 0x4FFF, whose first
+    // bytes collide with other protocols, RFC 9443) is the operator's opt-in.
+    assert_eq!(ServerConfig::new("r").channel_range, ChannelRange::Rfc5766);
+    for (range, channel, want) in [
+        (ChannelRange::Rfc5766, 0x5000, None),
+        (ChannelRange::Rfc5766, 0x7FFF, None),
+        (ChannelRange::Rfc5766, 0x8000, Some(400)),
+        (ChannelRange::Rfc5766, 0x3FFF, Some(400)),
+        (ChannelRange::Rfc8656, 0x4FFF, None),
+        (ChannelRange::Rfc8656, 0x5000, Some(400)),
+    ] {
+        let mut t = T::with_config(|c| c.channel_range = range);
         t.allocate();
         let r = t.send(Method::CHANNEL_BIND, true, |b| {
-            b.add(&ChannelNumber(0x5000))
+            b.add(&ChannelNumber(channel))
                 .add(&XorPeerAddress(PEER.parse().unwrap()));
         });
-        assert_eq!(reply_code(&r), want, "rfc5766_channels = {compat}");
+        assert_eq!(reply_code(&r), want, "{range:?} channel {channel:#06x}");
     }
 }
 
