@@ -29,8 +29,8 @@ const SIZES: [usize; 2] = [160, 1200];
 
 fn five_tuple(port: u16) -> FiveTuple {
     FiveTuple {
-        client: SocketAddr::new("198.51.100.1".parse().unwrap(), port),
-        server: SERVER.parse().unwrap(),
+        remote: SocketAddr::new("198.51.100.1".parse().unwrap(), port),
+        local: SERVER.parse().unwrap(),
         transport: Transport::Udp,
     }
 }
@@ -61,14 +61,14 @@ fn allocate_with_channel(
     relayed: SocketAddr,
 ) -> (Client, u16) {
     let mut cfg = ClientConfig::new(SERVER.parse().unwrap(), "alice", "secret");
-    cfg.rng_seed = Some([ft.client.port() as u8; 32]);
+    cfg.rng_seed = Some([ft.remote.port() as u8; 32]);
     let mut client = Client::new(cfg);
     let peer: SocketAddr = PEER.parse().unwrap();
     client.allocate(now).unwrap();
     let mut channel = 0;
     for _ in 0..20 {
         while let Some(t) = client.poll_transmit() {
-            let _ = server.handle_receive(now, ft, &t.data);
+            let _ = server.handle_receive(now, ft, &t.contents);
         }
         while let Some(e) = server.poll_event() {
             if let ServerEvent::RelayRequested(req) = e {
@@ -81,7 +81,7 @@ fn allocate_with_channel(
         }
         while let Some(t) = server.poll_transmit() {
             client
-                .handle_receive(now, SERVER.parse().unwrap(), &t.data)
+                .handle_receive(now, SERVER.parse().unwrap(), &t.contents)
                 .unwrap();
         }
         while let Some(e) = client.poll_event() {
@@ -161,7 +161,7 @@ fn relay_path(c: &mut Criterion) {
                 let t = server
                     .handle_peer_data(now, relayed, peer, black_box(&payload), &mut out)
                     .unwrap();
-                black_box((t.five_tuple.client, out.len()))
+                black_box((t.five_tuple.remote, out.len()))
             });
         });
         // The client's side of the same path: ChannelData written into a reused buffer,
@@ -200,7 +200,7 @@ fn unsigned_allocate(tid: u8) -> Vec<u8> {
 fn signed_allocate(server: &mut Server<StaticCredentials>, now: Instant, ft: FiveTuple) -> Vec<u8> {
     let bare = unsigned_allocate(1);
     assert!(server.handle_receive(now, ft, &bare).is_none());
-    let challenge = server.poll_transmit().unwrap().data;
+    let challenge = server.poll_transmit().unwrap().contents;
     let nonce = Message::parse(&challenge)
         .unwrap()
         .get::<Nonce<'_>>()
@@ -244,7 +244,7 @@ fn allocate(c: &mut Criterion) {
             };
             assert!(server.provide_relay(now, req.id, Ok(grant)));
             let response = server.poll_transmit().unwrap();
-            black_box(response.data.len());
+            black_box(response.contents.len());
             while server.poll_event().is_some() {}
             // Tear down so the next iteration allocates again on the same 5-tuple.
             server.connection_closed(now, &ft);
@@ -255,7 +255,7 @@ fn allocate(c: &mut Criterion) {
     g.bench_function("challenge_401", |b| {
         b.iter(|| {
             assert!(server.handle_receive(now, ft, black_box(&bare)).is_none());
-            black_box(server.poll_transmit().unwrap().data.len())
+            black_box(server.poll_transmit().unwrap().contents.len())
         });
     });
     g.finish();

@@ -30,7 +30,7 @@ pub fn shuttle(s: &mut Setup) {
         let mut moved = false;
         while let Some(t) = s.client.poll_transmit() {
             moved = true;
-            let _ = s.server.handle_receive(s.now, s.ft, &t.data);
+            let _ = s.server.handle_receive(s.now, s.ft, &t.contents);
         }
         while let Some(e) = s.server.poll_event() {
             match e {
@@ -51,7 +51,7 @@ pub fn shuttle(s: &mut Setup) {
             moved = true;
             let _ = s
                 .client
-                .handle_receive(s.now, SERVER.parse().unwrap(), &t.data);
+                .handle_receive(s.now, SERVER.parse().unwrap(), &t.contents);
         }
         drain_received(&mut s.client, s.now);
         while s.client.poll_event().is_some() {}
@@ -78,18 +78,16 @@ pub fn setup(stage: u8) -> Setup {
     cfg.rng_seed = Some([2; 32]);
     let tcp = stage == 7;
     if tcp {
-        cfg.transport = Transport::Stream;
+        cfg.transport = Transport::Tcp;
         cfg.relay_transport = RelayTransport::Tcp;
     }
-    let ft = FiveTuple {
-        client: "198.51.100.1:50000".parse().unwrap(),
-        server: SERVER.parse().unwrap(),
-        transport: if tcp {
-            Transport::Stream
-        } else {
-            Transport::Udp
-        },
-    };
+    let transport = if tcp { Transport::Tcp } else { Transport::Udp };
+    // The server's view: local is the server, remote the client.
+    let ft = FiveTuple::new(
+        transport,
+        SERVER.parse().unwrap(),
+        "198.51.100.1:50000".parse().unwrap(),
+    );
     let mut s = Setup {
         now,
         server,
@@ -106,11 +104,11 @@ pub fn setup(stage: u8) -> Setup {
     if stage == 2 {
         // Deliver the challenge only: the authenticated Allocate stays unanswered.
         let t = s.client.poll_transmit().unwrap();
-        let _ = s.server.handle_receive(now, s.ft, &t.data);
+        let _ = s.server.handle_receive(now, s.ft, &t.contents);
         let r = s.server.poll_transmit().unwrap();
         let _ = s
             .client
-            .handle_receive(now, SERVER.parse().unwrap(), &r.data);
+            .handle_receive(now, SERVER.parse().unwrap(), &r.contents);
         drain_received(&mut s.client, now);
         return s;
     }

@@ -44,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
                 )),
                 _ => {
                     let mut data = s.ft;
-                    data.client.set_port(60_000 + u16::from(k));
+                    data.remote.set_port(60_000 + u16::from(k));
                     let _ = s.server.handle_receive(s.now, data, &[k; 4]);
                 }
             },

@@ -1,6 +1,8 @@
 //! `floe stun serve`: a STUN Binding server (RFC 8489 §6.3) on real UDP and TCP sockets, built
-//! on the floe-stun codec. Binding requests get XOR-MAPPED-ADDRESS; other requests get
-//! 400 Bad Request; indications and responses are ignored. Stops on SIGINT or SIGTERM.
+//! on floe-stun's Binding responder (the one the TURN server uses). Binding requests get
+//! XOR-MAPPED-ADDRESS (with `--user`, only when they authenticate with short-term credentials,
+//! RFC 8489 §9.1.3), unknown comprehension-required attributes 420; other requests get 400
+//! Bad Request; indications and responses are ignored. Stops on SIGINT or SIGTERM.
 
 use core::net::SocketAddr;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -12,9 +14,9 @@ use std::sync::Arc;
 use std::thread;
 
 use clap::Args;
-use floe_stun::attributes::{ErrorCodeAttribute, Software, XorMappedAddress};
+use floe_stun::binding::{BindingAnswer, BindingResponder};
 use floe_stun::framing::{FrameKind, StreamFramer};
-use floe_stun::{Class, ErrorCode, Message, MessageBuilder, MessageType, Method};
+use floe_stun::{ErrorCode, IntegrityKey, Message};
 
 use crate::input::usage_error;
 use crate::turn::conn::is_timeout;
@@ -29,35 +31,62 @@ pub(crate) struct StunServeArgs {
     /// Address for UDP and TCP.
     #[arg(long, default_value = "127.0.0.1:3478")]
     listen: SocketAddr,
+    /// Short-term credentials (repeatable): answer only Binding requests signed by one of these
+    /// users (RFC 8489 §9.1.3); without it, every Binding request is answered.
+    #[arg(long = "user", value_name = "NAME:PASSWORD")]
+    users: Vec<String>,
 }
 
-/// The answer to one STUN message from `from`, if it deserves one.
-fn answer(bytes: &[u8], from: SocketAddr, out: &mut Vec<u8>) -> bool {
-    out.clear();
-    let Ok(msg) = Message::parse(bytes) else {
-        return false;
-    };
-    if msg.class() != Class::Request {
-        return false;
-    }
-    let tid = *msg.transaction_id();
-    let software = Software(concat!("floe ", env!("CARGO_PKG_VERSION")));
-    if msg.method() == Method::BINDING {
-        let typ = MessageType::new(Method::BINDING, Class::Success);
-        let mut b = MessageBuilder::new(out, typ, tid);
-        b.add(&XorMappedAddress(from)).add(&software);
-        b.fingerprint().is_ok()
-    } else {
-        let typ = MessageType::new(msg.method(), Class::Error);
-        let mut b = MessageBuilder::new(out, typ, tid);
-        b.add(&ErrorCodeAttribute::new(ErrorCode::BAD_REQUEST))
-            .add(&software);
-        b.fingerprint().is_ok()
+/// How the server answers: the shared responder and the short-term users, if any.
+#[derive(Debug)]
+struct Responder {
+    binding: BindingResponder,
+    users: Vec<(String, String)>,
+}
+
+impl Responder {
+    /// The answer to one STUN message from `from`, if it deserves one (written into `out`).
+    fn answer(&self, bytes: &[u8], from: SocketAddr, out: &mut Vec<u8>) -> bool {
+        out.clear();
+        let Ok(msg) = Message::parse(bytes) else {
+            return false;
+        };
+        let answer = if self.users.is_empty() {
+            self.binding.answer(&msg, from, out)
+        } else {
+            let users = &self.users;
+            let lookup = |name: &str| {
+                users
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, password)| IntegrityKey::short_term(password))
+            };
+            self.binding.answer_short_term(&msg, from, lookup, out)
+        };
+        match answer {
+            BindingAnswer::NotBinding => {
+                self.binding.reject(&msg, ErrorCode::BAD_REQUEST, out);
+                !out.is_empty()
+            }
+            BindingAnswer::Ignored => false,
+            _ => !out.is_empty(),
+        }
     }
 }
 
 /// Runs `floe stun serve`.
 pub(crate) fn run_stun_serve(args: StunServeArgs) -> ExitCode {
+    let mut users = Vec::new();
+    for u in &args.users {
+        let Some((name, password)) = u.split_once(':') else {
+            return usage_error(&format!("--user {u}: expected NAME:PASSWORD"));
+        };
+        users.push((name.to_owned(), password.to_owned()));
+    }
+    let responder = Arc::new(Responder {
+        binding: BindingResponder::new().software(concat!("floe ", env!("CARGO_PKG_VERSION"))),
+        users,
+    });
     let (udp, tcp, local) = match bind_listeners(args.listen) {
         Ok(sockets) => sockets,
         Err(code) => return code,
@@ -72,12 +101,14 @@ pub(crate) fn run_stun_serve(args: StunServeArgs) -> ExitCode {
     let answered = Arc::new(AtomicU64::new(0));
     eprintln!("floe stun serve: listening on {local} (udp+tcp)");
     let (stop_tcp, answered_tcp) = (Arc::clone(&stop), Arc::clone(&answered));
+    let responder_tcp = Arc::clone(&responder);
     let acceptor = thread::spawn(move || {
         while !stop_tcp.load(Ordering::Relaxed) {
             match tcp.accept() {
                 Ok((stream, from)) => {
                     let (stop, answered) = (Arc::clone(&stop_tcp), Arc::clone(&answered_tcp));
-                    thread::spawn(move || serve_stream(stream, from, &stop, &answered));
+                    let responder = Arc::clone(&responder_tcp);
+                    thread::spawn(move || serve_stream(stream, from, &responder, &stop, &answered));
                 }
                 Err(_) => thread::sleep(Duration::from_millis(20)),
             }
@@ -88,7 +119,7 @@ pub(crate) fn run_stun_serve(args: StunServeArgs) -> ExitCode {
     while !stop.load(Ordering::Relaxed) {
         match udp.recv_from(&mut buf) {
             Ok((n, from)) => {
-                if answer(&buf[..n], from, &mut out) && udp.send_to(&out, from).is_ok() {
+                if responder.answer(&buf[..n], from, &mut out) && udp.send_to(&out, from).is_ok() {
                     answered.fetch_add(1, Ordering::Relaxed);
                 }
             }
@@ -105,7 +136,13 @@ pub(crate) fn run_stun_serve(args: StunServeArgs) -> ExitCode {
 }
 
 /// Answers STUN requests on one TCP connection (RFC 8489 §6.2.2 framing).
-fn serve_stream(mut stream: TcpStream, from: SocketAddr, stop: &AtomicBool, answered: &AtomicU64) {
+fn serve_stream(
+    mut stream: TcpStream,
+    from: SocketAddr,
+    responder: &Responder,
+    stop: &AtomicBool,
+    answered: &AtomicU64,
+) {
     if stream.set_nonblocking(false).is_err() || stream.set_read_timeout(Some(POLL)).is_err() {
         return;
     }
@@ -124,7 +161,7 @@ fn serve_stream(mut stream: TcpStream, from: SocketAddr, stop: &AtomicBool, answ
         loop {
             match framer.pop() {
                 Ok(Some((FrameKind::Stun, frame))) => {
-                    if answer(frame, from, &mut out) {
+                    if responder.answer(frame, from, &mut out) {
                         if stream.write_all(&out).is_err() {
                             return;
                         }

@@ -29,8 +29,14 @@ impl Drop for Server {
 
 /// Starts `floe stun serve` on an ephemeral port and reads the address it announces.
 fn start() -> (Server, SocketAddr) {
+    start_with(&[])
+}
+
+/// [`start`] with more arguments.
+fn start_with(extra: &[&str]) -> (Server, SocketAddr) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_floe"))
         .args(["stun", "serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -117,4 +123,47 @@ fn answers_binding_over_udp_and_tcp_then_stops_on_sigterm() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success(), "exit status {status}");
+}
+
+#[test]
+fn short_term_users_get_signed_answers_and_others_401() {
+    use floe_stun::attributes::{ErrorCodeAttribute, Username};
+    use floe_stun::{ErrorCode, IntegrityKey};
+    let (_server, addr) = start_with(&["--user", "alice:secret"]);
+    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+    udp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut buf = [0u8; 1500];
+    for (id, password, want) in [(3u8, "secret", None), (4, "wrong", Some(401))] {
+        let tid = TransactionId::from_bytes([id; 12]);
+        let mut request = Vec::new();
+        let typ = MessageType::new(Method::BINDING, Class::Request);
+        let mut b = MessageBuilder::new(&mut request, typ, tid);
+        b.add(&Username("alice"));
+        b.message_integrity(&IntegrityKey::short_term(password))
+            .unwrap()
+            .fingerprint()
+            .unwrap();
+        udp.send_to(&request, addr).unwrap();
+        let (n, _) = udp.recv_from(&mut buf).unwrap();
+        let msg = Message::parse(&buf[..n]).unwrap();
+        match want {
+            None => {
+                check_response(&buf[..n], tid, udp.local_addr().unwrap());
+                msg.verify_integrity(&IntegrityKey::short_term("secret"))
+                    .unwrap();
+            }
+            Some(code) => {
+                assert_eq!(msg.class(), Class::Error);
+                let e = msg.get::<ErrorCodeAttribute<'_>>().unwrap().unwrap();
+                assert_eq!(e.code, ErrorCode(code));
+            }
+        }
+    }
+    // Unsigned: 400 Bad Request under short-term credentials (RFC 8489 §9.1.3).
+    let (_, request) = binding_request(5);
+    udp.send_to(&request, addr).unwrap();
+    let (n, _) = udp.recv_from(&mut buf).unwrap();
+    let msg = Message::parse(&buf[..n]).unwrap();
+    let e = msg.get::<ErrorCodeAttribute<'_>>().unwrap().unwrap();
+    assert_eq!(e.code, ErrorCode::BAD_REQUEST);
 }

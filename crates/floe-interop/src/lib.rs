@@ -170,7 +170,7 @@ impl ClientDriver {
         let server = cfg.server;
         cfg.software = Some("floe-interop".into());
         if tcp {
-            cfg.transport = Transport::Stream;
+            cfg.transport = Transport::Tcp;
         }
         let conn = Conn::open(server, tcp)?;
         Ok(Self {
@@ -183,7 +183,7 @@ impl ClientDriver {
 
     fn flush(&mut self) -> io::Result<()> {
         while let Some(t) = self.client.poll_transmit() {
-            self.conn.send(t.destination, &t.data)?;
+            self.conn.send(t.destination, &t.contents)?;
         }
         Ok(())
     }
@@ -336,8 +336,8 @@ fn serve(
         while let Ok((n, from)) = listen.recv_from(&mut buf) {
             busy = true;
             let ft = FiveTuple {
-                client: from,
-                server: addr,
+                remote: from,
+                local: addr,
                 transport: Transport::Udp,
             };
             if let Some(t) = server.handle_receive(now, ft, &buf[..n])
@@ -350,7 +350,7 @@ fn serve(
             while let Ok((n, peer)) = sock.recv_from(&mut buf) {
                 busy = true;
                 if let Some(t) = server.handle_peer_data(now, *relay, peer, &buf[..n], &mut out) {
-                    let _ = listen.send_to(&out, t.five_tuple.client);
+                    let _ = listen.send_to(&out, t.five_tuple.remote);
                 }
             }
         }
@@ -381,7 +381,7 @@ fn serve(
             }
         }
         while let Some(t) = server.poll_transmit() {
-            let _ = listen.send_to(&t.data, t.destination);
+            let _ = listen.send_to(&t.contents, t.destination);
         }
         if !busy {
             thread::sleep(Duration::from_millis(1));

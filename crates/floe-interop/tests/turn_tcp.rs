@@ -48,7 +48,7 @@ fn bind_data_connection(
     let mut buf = [0u8; 2048];
     let mut rest = Vec::new();
     while let Some(req) = dc.poll_transmit() {
-        data.write_all(&req).unwrap();
+        data.write_all(&req.contents).unwrap();
         let n = data.read(&mut buf).unwrap();
         rest = dc
             .handle_receive(Instant::now(), &buf[..n])
@@ -68,7 +68,7 @@ fn echo_through(data: &mut TcpStream, payload: &[u8]) {
 
 fn tcp_client(server: SocketAddr) -> ClientDriver {
     let mut cfg = ClientConfig::new(server, "alice", "secret");
-    cfg.transport = Transport::Stream;
+    cfg.transport = Transport::Tcp;
     cfg.relay_transport = RelayTransport::Tcp;
     let mut d = ClientDriver::with_config(cfg, true).unwrap();
     d.client.allocate(Instant::now()).unwrap();

@@ -12,6 +12,12 @@
 //!    `std` feature), and you drain `poll_transmit`, `poll_event`, then sleep until
 //!    `poll_timeout`.
 //!
+//! Every Floe state machine (these transactions, the TURN client and server, the ICE agent)
+//! speaks the vocabulary of [`net`]: a [`net::Transport`], a [`net::FiveTuple`] and one
+//! [`net::Transmit`] whose contents are reference-counted [`net::Bytes`], so retransmissions
+//! copy nothing. [`demux::Demux`] tells STUN from ChannelData (and DTLS, RTP) in the context
+//! of a socket, and [`binding::BindingResponder`] is the one answer to Binding requests.
+//!
 //! # Quick start
 //! ```
 //! use floe_stun::attributes::{Software, Username, XorMappedAddress};
@@ -49,7 +55,10 @@
 //! - [x] RFC 8656 TURN attributes, methods, ChannelData (§12.4) and stream padding (§12.5)
 //! - [x] RFC 5766 §11 channel range 0x4000–0x7FFF, opt-in ([`channel_data::ChannelRange`])
 //! - [x] RFC 6062 methods and CONNECTION-ID; RFC 5780 attributes; RFC 8445 ICE attributes
-//! - [x] RFC 7983 first-byte demultiplexing
+//! - [x] RFC 7983 / RFC 9443 first-byte demultiplexing, and a TURN context where every
+//!   RFC 5766 channel is ChannelData ([`demux::Demux`])
+//! - [x] RFC 8489 §6.3 Binding responder with §9.1.3 short-term credentials, 420 for unknown
+//!   comprehension-required attributes, FINGERPRINT ([`binding::BindingResponder`])
 //! - [ ] SASLprep/OpaqueString password preparation (the caller passes prepared passwords)
 //! - [x] RFC 3489 messages are recognised and reported, not decoded
 //!
@@ -77,6 +86,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod attributes;
+pub mod binding;
 mod builder;
 pub mod channel_data;
 pub mod demux;
@@ -85,6 +95,7 @@ pub mod framing;
 mod header;
 pub mod integrity;
 mod message;
+pub mod net;
 pub mod registry;
 #[cfg(test)]
 mod rfc_vectors;

@@ -1,6 +1,12 @@
 //! Sans-I/O client transactions (RFC 8489 §6.2): retransmission over unreliable transports,
 //! one send and a 39.5 s timeout over reliable ones, responses matched by transaction id.
 //!
+//! Each transaction carries where it goes (a [`Request`]: destination, transport, optional
+//! source), its own RTO and number of sends when the caller wants other than the
+//! [`TransactionConfig`] defaults (an ICE agent paces checks by RFC 8445 §14.3), and caller
+//! data `T` that comes back with its response or its timeout, so no side table keyed by
+//! transaction id is needed.
+//!
 //! No clock inside: time comes in as [`Instant`]. Drive loop: after any input or timeout, drain
 //! [`ClientTransactions::poll_transmit`] and [`ClientTransactions::poll_event`], then sleep
 //! until [`ClientTransactions::poll_timeout`] and call
@@ -8,17 +14,21 @@
 //!
 //! ```
 //! use std::time::{Duration, Instant};
-//! use floe_stun::transaction::{ClientTransactions, TransactionConfig, TransactionEvent, Transport};
+//! use floe_stun::net::Transport;
+//! use floe_stun::transaction::{ClientTransactions, Request, TransactionConfig, TransactionEvent};
 //! use floe_stun::TransactionId;
 //!
 //! let start = Instant::now();
 //! let mut tx = ClientTransactions::new(TransactionConfig::default());
 //! let tid = TransactionId::from_bytes([1; 12]);
-//! tx.start(start, tid, b"request bytes".to_vec(), Transport::Unreliable).unwrap();
+//! let server = "192.0.2.1:3478".parse().unwrap();
+//! tx.start(start, Request::new(tid, server), b"request bytes".to_vec(), "what it was for")
+//!     .unwrap();
 //! let mut sends = vec![];
 //! let mut now = start;
 //! loop {
-//!     while let Some(_transmit) = tx.poll_transmit() {
+//!     while let Some(transmit) = tx.poll_transmit() {
+//!         assert_eq!((transmit.destination, transmit.transport), (server, Transport::Udp));
 //!         sends.push(now.duration_since(start).as_millis());
 //!     }
 //!     let Some(next) = tx.poll_timeout() else { break };
@@ -27,15 +37,23 @@
 //! }
 //! // RFC 8489 §6.2.1: Rc = 7 sends, then Rm × RTO of silence: timeout at 39.5 s.
 //! assert_eq!(sends, [0, 500, 1500, 3500, 7500, 15500, 31500]);
-//! assert_eq!(tx.poll_event(), Some(TransactionEvent::TimedOut { transaction_id: tid }));
+//! let Some(TransactionEvent::TimedOut { transaction_id, data, .. }) = tx.poll_event() else {
+//!     panic!("no timeout")
+//! };
+//! assert_eq!((transaction_id, data), (tid, "what it was for"));
 //! ```
 
-use alloc::collections::VecDeque;
+use alloc::collections::{BinaryHeap, VecDeque};
 use alloc::vec::Vec;
+use core::cmp::Reverse;
+use core::net::SocketAddr;
 use core::time::Duration;
 use std::time::Instant;
 
+use bytes::Bytes;
+
 use crate::message::Message;
+use crate::net::{Transmit, Transport};
 use crate::transaction_id::TransactionId;
 use crate::transaction_index::{MAX_INDEXED, TidIndex};
 
@@ -110,27 +128,94 @@ impl Default for TransactionConfig {
     }
 }
 
-/// The kind of transport a request goes over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[allow(
-    clippy::exhaustive_enums,
-    reason = "RFC 8489 §6.2 distinguishes exactly these two"
-)]
-pub enum Transport {
-    /// UDP: retransmit with backoff.
-    Unreliable,
-    /// TCP or TLS: send once, time out after Ti.
-    Reliable,
+/// Where a transaction's request goes and how it is paced: the destination and transport,
+/// the local address to send from, and, when other than the [`TransactionConfig`], its RTO and
+/// number of sends.
+///
+/// ```
+/// use core::time::Duration;
+/// use floe_stun::net::Transport;
+/// use floe_stun::transaction::Request;
+/// use floe_stun::TransactionId;
+/// let r = Request::new(TransactionId::from_bytes([1; 12]), "192.0.2.1:3478".parse().unwrap())
+///     .transport(Transport::Tcp)
+///     .source("198.51.100.1:5000".parse().unwrap())
+///     .rto(Duration::from_millis(250))
+///     .max_sends(3);
+/// assert_eq!(r.transport, Transport::Tcp);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Request {
+    /// The request's transaction id (RFC 8489 §6).
+    pub transaction_id: TransactionId,
+    /// Where it goes.
+    pub destination: SocketAddr,
+    /// UDP (retransmitted) or a reliable transport (sent once), RFC 8489 §6.2.
+    pub transport: Transport,
+    /// The local address to send from; `None` for an embedder with one socket.
+    pub source: Option<SocketAddr>,
+    /// This transaction's initial RTO; `None` takes [`TransactionConfig::rto`].
+    pub rto: Option<Duration>,
+    /// This transaction's Rc (sends over UDP); `None` takes [`TransactionConfig::rc`].
+    pub max_sends: Option<u32>,
+}
+
+impl Request {
+    /// A request over UDP to `destination`, paced by the [`TransactionConfig`].
+    #[must_use]
+    pub const fn new(transaction_id: TransactionId, destination: SocketAddr) -> Self {
+        Self {
+            transaction_id,
+            destination,
+            transport: Transport::Udp,
+            source: None,
+            rto: None,
+            max_sends: None,
+        }
+    }
+
+    /// Over another transport.
+    #[must_use]
+    pub const fn transport(mut self, transport: Transport) -> Self {
+        self.transport = transport;
+        self
+    }
+
+    /// Sent from this local address.
+    #[must_use]
+    pub const fn source(mut self, source: SocketAddr) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// With its own initial RTO (at least 1 ms is used).
+    #[must_use]
+    pub const fn rto(mut self, rto: Duration) -> Self {
+        self.rto = Some(rto);
+        self
+    }
+
+    /// With its own Rc (at least one send is always made).
+    #[must_use]
+    pub const fn max_sends(mut self, rc: u32) -> Self {
+        self.max_sends = Some(rc);
+        self
+    }
 }
 
 /// Something that happened to a transaction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TransactionEvent {
+pub enum TransactionEvent<T> {
     /// No response arrived in time (RFC 8489 §6.2.1, §6.2.2).
     TimedOut {
         /// The transaction.
         transaction_id: TransactionId,
+        /// Where its request went.
+        destination: SocketAddr,
+        /// The caller data it was started with.
+        data: T,
     },
 }
 
@@ -146,69 +231,65 @@ pub enum TransactionError {
     TooMany(usize),
 }
 
-/// A request to (re)send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Transmit<'a> {
-    /// The transaction it belongs to.
-    pub transaction_id: TransactionId,
-    /// The request bytes.
-    pub bytes: &'a [u8],
-}
-
 #[derive(Debug)]
-struct Transaction {
-    tid: TransactionId,
-    request: Vec<u8>,
+struct Transaction<T> {
+    request: Request,
+    contents: Bytes,
+    /// Whether a send is owed (then the id is in the send queue once).
     transmit_pending: bool,
     sends: u32,
-    /// When the next send or the final timeout is due.
+    /// When the next send or the final timeout is due (the heap holds this instant).
     next: Instant,
     /// Current retransmission interval.
     interval: Duration,
-    reliable: bool,
+    /// This transaction's RTO and Rc.
+    rto: Duration,
+    rc: u32,
+    data: T,
 }
 
-/// The client transactions of one agent.
+/// The client transactions of one agent, with caller data `T` per transaction.
 ///
 /// # Integrity and matching
 /// Where the request was protected, verify the response's integrity *before* calling
 /// [`handle_response`](Self::handle_response) (RFC 8489 §9.1.4, §9.2.5): a reply that fails
 /// verification must be dropped and must not stop retransmission, or anyone on the path could
-/// end the transaction with a forged reply. [`is_pending`](Self::is_pending) and
-/// [`request`](Self::request) let the caller match a message to its transaction first, then
-/// verify it (with [`Message::verify_integrity_as`] and the request's
+/// end the transaction with a forged reply. [`is_pending`](Self::is_pending),
+/// [`request`](Self::request) and [`data`](Self::data) let the caller match a message to its
+/// transaction first, then verify it (with [`Message::verify_integrity_as`] and the request's
 /// [`Message::integrity_kind`]), then end the transaction.
 ///
 /// # Cost
-/// Built for an ICE agent running thousands of checks a second: no allocation per transaction
-/// once warm (the request buffers of ended transactions are kept and reused by
-/// [`start_from_slice`](Self::start_from_slice) and [`recycled_buffer`](Self::recycled_buffer)),
-/// [`poll_transmit`](Self::poll_transmit) and [`poll_timeout`](Self::poll_timeout) are O(1) when
-/// nothing is due, draining k transmits costs O(n + k) in all (not O(n × k)), and a lookup
-/// by transaction id is O(1) (a hash index over the ids). Ending the transaction with the
-/// earliest deadline rescans the n deadlines, to keep `poll_timeout` exact.
+/// Built for an ICE agent running thousands of checks a second. Deadlines sit in a binary heap
+/// (stale entries of ended transactions are skipped when they surface and compacted away when
+/// they outnumber the live ones), so [`poll_timeout`](Self::poll_timeout) is O(1),
+/// [`handle_timeout`](Self::handle_timeout) costs O(k log n) for k due timers and nothing when
+/// none is due, and ending a transaction never rescans the others. Sends owed wait in a FIFO
+/// queue ([`poll_transmit`](Self::poll_transmit) is O(1)); a lookup by transaction id is O(1)
+/// (a hash index over the ids). A retransmission hands out the same [`Bytes`] again, without
+/// copying. Request buffers of ended transactions are kept and reused by
+/// [`start_from_slice`](Self::start_from_slice) and [`recycled_buffer`](Self::recycled_buffer);
+/// what is left per transaction once warm is one small allocation, the shared header its
+/// [`Bytes`] needs to be handed out by reference count.
 #[derive(Debug)]
-pub struct ClientTransactions {
+pub struct ClientTransactions<T = ()> {
     config: TransactionConfig,
-    /// Transaction ids, index for index with `live` (a dense array that scans fast).
+    /// Transaction ids, index for index with `live`.
     tids: Vec<TransactionId>,
     /// Positions in `tids` by id.
     index: TidIndex,
-    live: Vec<Transaction>,
-    events: VecDeque<TransactionEvent>,
+    live: Vec<Transaction<T>>,
+    /// Deadlines: one current entry per live transaction, plus stale ones.
+    deadlines: BinaryHeap<Reverse<(Instant, TransactionId)>>,
+    /// Ids owed a send, in order; an id whose transaction has no send pending is stale.
+    sends: VecDeque<TransactionId>,
+    events: VecDeque<TransactionEvent<T>>,
     /// Request buffers of ended transactions, cleared, kept for reuse (at most
     /// `max_in_flight`).
     spare: Vec<Vec<u8>>,
-    /// How many of `live` have `transmit_pending`.
-    pending: usize,
-    /// No transaction before this index has `transmit_pending`.
-    pending_from: usize,
-    /// The earliest `next` of `live`.
-    earliest: Option<Instant>,
 }
 
-impl ClientTransactions {
+impl<T> ClientTransactions<T> {
     /// No transaction yet. An RTO below 1 ms is raised to 1 ms, so timers always advance.
     #[must_use]
     pub fn new(mut config: TransactionConfig) -> Self {
@@ -218,43 +299,50 @@ impl ClientTransactions {
             tids: Vec::new(),
             index: TidIndex::default(),
             live: Vec::new(),
+            deadlines: BinaryHeap::new(),
+            sends: VecDeque::new(),
             events: VecDeque::new(),
             spare: Vec::new(),
-            pending: 0,
-            pending_from: 0,
-            earliest: None,
         }
     }
 
-    /// Starts a transaction for an encoded request; its first send is ready at once.
+    /// The configuration.
+    #[must_use]
+    pub fn config(&self) -> &TransactionConfig {
+        &self.config
+    }
+
+    /// Starts a transaction for an encoded request, with caller data; its first send is
+    /// ready at once.
     ///
     /// # Errors
-    /// [`TransactionError::Duplicate`] or [`TransactionError::TooMany`].
+    /// [`TransactionError::Duplicate`] or [`TransactionError::TooMany`]; `data` is dropped.
     pub fn start(
         &mut self,
         now: Instant,
-        tid: TransactionId,
-        request: Vec<u8>,
-        transport: Transport,
+        request: Request,
+        contents: impl Into<Bytes>,
+        data: T,
     ) -> Result<(), TransactionError> {
-        self.check_start(tid)?;
-        self.push(now, tid, request, transport);
+        self.check_start(request.transaction_id)?;
+        self.push(now, request, contents.into(), data);
         Ok(())
     }
 
     /// [`start`](Self::start) with the request copied into a buffer kept from an ended
-    /// transaction: no allocation once as many transactions have ended as are in flight.
+    /// transaction.
     ///
     /// ```
     /// use std::time::Instant;
-    /// use floe_stun::transaction::{ClientTransactions, TransactionConfig, Transport};
+    /// use floe_stun::transaction::{ClientTransactions, Request, TransactionConfig};
     /// use floe_stun::TransactionId;
     /// let now = Instant::now();
     /// let mut tx = ClientTransactions::new(TransactionConfig::default());
     /// let tid = TransactionId::from_bytes([1; 12]);
-    /// tx.start_from_slice(now, tid, b"request", Transport::Unreliable).unwrap();
+    /// let to = "192.0.2.1:3478".parse().unwrap();
+    /// tx.start_from_slice(now, Request::new(tid, to), b"request", 7u32).unwrap();
     /// assert_eq!(tx.request(&tid), Some(&b"request"[..]));
-    /// assert!(tx.cancel(&tid)); // its buffer is kept for the next transaction
+    /// assert_eq!(tx.cancel(&tid), Some(7)); // its buffer is kept for the next transaction
     /// ```
     ///
     /// # Errors
@@ -262,30 +350,31 @@ impl ClientTransactions {
     pub fn start_from_slice(
         &mut self,
         now: Instant,
-        tid: TransactionId,
-        request: &[u8],
-        transport: Transport,
+        request: Request,
+        contents: &[u8],
+        data: T,
     ) -> Result<(), TransactionError> {
-        self.check_start(tid)?;
+        self.check_start(request.transaction_id)?;
         let mut buf = self.recycled_buffer();
-        buf.extend_from_slice(request);
-        self.push(now, tid, buf, transport);
+        buf.extend_from_slice(contents);
+        self.push(now, request, buf.into(), data);
         Ok(())
     }
 
     /// An empty buffer, reused from an ended transaction when one is kept: encode a request
-    /// into it and pass it to [`start`](Self::start), so nothing is copied or allocated.
+    /// into it and pass it to [`start`](Self::start).
     ///
     /// ```
     /// use std::time::Instant;
-    /// use floe_stun::transaction::{ClientTransactions, TransactionConfig, Transport};
+    /// use floe_stun::transaction::{ClientTransactions, Request, TransactionConfig};
     /// use floe_stun::{Class, MessageBuilder, MessageType, Method, TransactionId};
-    /// let mut tx = ClientTransactions::new(TransactionConfig::default());
+    /// let mut tx = ClientTransactions::<()>::new(TransactionConfig::default());
     /// let tid = TransactionId::from_bytes([2; 12]);
     /// let mut buf = tx.recycled_buffer();
     /// MessageBuilder::new(&mut buf, MessageType::new(Method::BINDING, Class::Request), tid)
     ///     .finish().unwrap();
-    /// tx.start(Instant::now(), tid, buf, Transport::Unreliable).unwrap();
+    /// let to = "192.0.2.1:3478".parse().unwrap();
+    /// tx.start(Instant::now(), Request::new(tid, to), buf, ()).unwrap();
     /// ```
     #[must_use]
     pub fn recycled_buffer(&mut self) -> Vec<u8> {
@@ -302,33 +391,35 @@ impl ClientTransactions {
         Ok(())
     }
 
-    fn push(&mut self, now: Instant, tid: TransactionId, request: Vec<u8>, transport: Transport) {
-        let reliable = transport == Transport::Reliable;
+    fn push(&mut self, now: Instant, request: Request, contents: Bytes, data: T) {
         let c = &self.config;
-        let next = if reliable {
+        let rto = request
+            .rto
+            .map_or(c.rto, |r| r.max(Duration::from_millis(1)));
+        let rc = request.max_sends.unwrap_or(c.rc);
+        let next = if request.transport.is_reliable() {
             later(now, c.reliable_timeout)
-        } else if c.rc <= 1 {
-            later(now, c.rto.saturating_mul(c.rm))
+        } else if rc <= 1 {
+            later(now, rto.saturating_mul(c.rm))
         } else {
-            later(now, c.rto)
+            later(now, rto)
         };
-        if self.pending == 0 {
-            // Nothing before the new transaction is pending: poll_transmit starts at it.
-            self.pending_from = self.live.len();
-        }
+        let tid = request.transaction_id;
         self.tids.push(tid);
         self.index.insert(&self.tids, self.tids.len() - 1);
         self.live.push(Transaction {
-            tid,
             request,
+            contents,
             transmit_pending: true,
             sends: 1,
             next,
-            interval: c.rto,
-            reliable,
+            interval: rto,
+            rto,
+            rc,
+            data,
         });
-        self.pending += 1;
-        self.earliest = Some(self.earliest.map_or(next, |e| e.min(next)));
+        self.sends.push_back(tid);
+        self.deadlines.push(Reverse((next, tid)));
     }
 
     /// Transactions in flight.
@@ -341,7 +432,7 @@ impl ClientTransactions {
     /// verify its integrity, and only then call [`handle_response`](Self::handle_response).
     #[must_use]
     pub fn is_pending(&self, tid: &TransactionId) -> bool {
-        self.index.find(&self.tids, tid).is_some()
+        self.index(tid).is_some()
     }
 
     /// The request bytes of a transaction in flight (e.g. to learn which integrity mechanism
@@ -349,7 +440,33 @@ impl ClientTransactions {
     #[must_use]
     pub fn request(&self, tid: &TransactionId) -> Option<&[u8]> {
         let i = self.index(tid)?;
+        Some(&self.live[i].contents)
+    }
+
+    /// Where the request of a transaction in flight goes, and how.
+    #[must_use]
+    pub fn target(&self, tid: &TransactionId) -> Option<&Request> {
+        let i = self.index(tid)?;
         Some(&self.live[i].request)
+    }
+
+    /// The caller data of a transaction in flight.
+    #[must_use]
+    pub fn data(&self, tid: &TransactionId) -> Option<&T> {
+        let i = self.index(tid)?;
+        Some(&self.live[i].data)
+    }
+
+    /// The caller data of a transaction in flight, to change.
+    #[must_use]
+    pub fn data_mut(&mut self, tid: &TransactionId) -> Option<&mut T> {
+        let i = self.index(tid)?;
+        Some(&mut self.live[i].data)
+    }
+
+    /// The transactions in flight: id and caller data, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&TransactionId, &T)> {
+        self.tids.iter().zip(self.live.iter().map(|t| &t.data))
     }
 
     fn index(&self, tid: &TransactionId) -> Option<usize> {
@@ -357,7 +474,8 @@ impl ClientTransactions {
     }
 
     /// Matches a received message: when it is a response (success or error) to a transaction
-    /// in flight, that transaction ends and this returns true. Other messages return false.
+    /// in flight, that transaction ends and its caller data comes back. Other messages give
+    /// `None`.
     ///
     /// **Verify first.** This matches by transaction id only. Where the request carried
     /// MESSAGE-INTEGRITY(-SHA256), check the response's integrity (with the request's
@@ -365,122 +483,162 @@ impl ClientTransactions {
     /// when the check fails: a reply that fails verification must not stop retransmission
     /// (RFC 8489 §9.1.4, §9.2.5). Use [`is_pending`](Self::is_pending) to match before
     /// verifying. (401 and 438 error responses may come unprotected, §9.2.5.)
-    pub fn handle_response(&mut self, msg: &Message<'_>) -> bool {
+    pub fn handle_response(&mut self, msg: &Message<'_>) -> Option<T> {
         if !msg.class().is_response() {
-            return false;
+            return None;
         }
         self.cancel(msg.transaction_id())
     }
 
-    /// Ends a transaction without an event (e.g. the application gave up). Returns whether it
-    /// was in flight.
-    pub fn cancel(&mut self, tid: &TransactionId) -> bool {
-        let Some(i) = self.index(tid) else {
-            return false;
-        };
-        let next = self.live[i].next;
-        self.remove(i);
-        if self.earliest == Some(next) {
-            self.earliest = self.live.iter().map(|t| t.next).min();
-        }
-        true
+    /// Ends a transaction without an event (e.g. the application gave up, or its response
+    /// was handled by other means). Returns its caller data when it was in flight.
+    pub fn cancel(&mut self, tid: &TransactionId) -> Option<T> {
+        let i = self.index(tid)?;
+        let data = self.remove(i);
+        self.tidy();
+        Some(data)
     }
 
-    /// Removes transaction `i` (swapping the last one into its place) and keeps its buffer.
-    /// Does not update `earliest`.
-    fn remove(&mut self, i: usize) {
+    /// Ends every transaction without events, in no particular order, and hands back their
+    /// caller data.
+    pub fn cancel_all(&mut self) -> Vec<(TransactionId, T)> {
+        let mut out = Vec::with_capacity(self.live.len());
+        while let Some(&tid) = self.tids.last() {
+            let data = self.remove(self.tids.len() - 1);
+            out.push((tid, data));
+        }
+        self.deadlines.clear();
+        self.sends.clear();
+        out
+    }
+
+    /// Removes transaction `i` (swapping the last one into its place), keeps its buffer and
+    /// returns its data. Its deadline and queued send become stale.
+    fn remove(&mut self, i: usize) -> T {
         self.index.remove(&self.tids, i);
         self.tids.swap_remove(i);
         let t = self.live.swap_remove(i);
-        if t.transmit_pending {
-            self.pending -= 1;
-        }
-        // The transaction moved into `i` may be pending.
-        self.pending_from = self.pending_from.min(i);
-        if self.spare.len() < self.config.max_in_flight {
-            let mut buf = t.request;
+        if self.spare.len() < self.config.max_in_flight
+            && let Ok(buf) = t.contents.try_into_mut()
+        {
+            let mut buf = Vec::from(buf);
             buf.clear();
             self.spare.push(buf);
+        }
+        t.data
+    }
+
+    /// Whether a heap entry is the current deadline of a live transaction.
+    fn is_current(&self, at: Instant, tid: &TransactionId) -> bool {
+        self.index(tid).is_some_and(|i| self.live[i].next == at)
+    }
+
+    /// Drops stale deadlines from the top of the heap, so that [`Self::poll_timeout`] is exact,
+    /// and compacts the heap and the send queue when stale entries outnumber live ones.
+    fn tidy(&mut self) {
+        while let Some(Reverse((at, tid))) = self.deadlines.peek() {
+            if self.is_current(*at, tid) {
+                break;
+            }
+            self.deadlines.pop();
+        }
+        let bound = 2 * self.live.len() + 64;
+        if self.deadlines.len() > bound {
+            let (index, tids, live) = (&self.index, &self.tids, &self.live);
+            self.deadlines.retain(|Reverse((at, tid))| {
+                index.find(tids, tid).is_some_and(|i| live[i].next == *at)
+            });
+        }
+        if self.sends.len() > bound {
+            let (index, tids, live) = (&self.index, &self.tids, &self.live);
+            self.sends.retain(|tid| {
+                index
+                    .find(tids, tid)
+                    .is_some_and(|i| live[i].transmit_pending)
+            });
         }
     }
 
     /// Advances time: schedules due retransmissions and times out expired transactions.
     pub fn handle_timeout(&mut self, now: Instant) {
-        if self.earliest.is_none_or(|e| e > now) {
-            return;
-        }
         let c = self.config;
-        let mut i = 0;
-        let mut earliest: Option<Instant> = None;
-        while i < self.live.len() {
+        while let Some(&Reverse((at, tid))) = self.deadlines.peek() {
+            if at > now {
+                break;
+            }
+            self.deadlines.pop();
+            let Some(i) = self.index(&tid) else {
+                continue;
+            };
             let t = &mut self.live[i];
-            let mut timed_out = false;
-            while t.next <= now {
-                if t.reliable || t.sends >= c.rc.max(1) {
-                    timed_out = true;
-                    break;
-                }
+            if t.next != at {
+                continue;
+            }
+            let mut timed_out = t.request.transport.is_reliable() || t.sends >= t.rc.max(1);
+            if !timed_out {
                 if !t.transmit_pending {
                     t.transmit_pending = true;
-                    self.pending += 1;
-                    self.pending_from = self.pending_from.min(i);
+                    self.sends.push_back(tid);
                 }
                 t.sends += 1;
-                let sent_at = t.next;
                 t.interval = t.interval.saturating_mul(2);
-                t.next = if t.sends >= c.rc {
-                    later(sent_at, c.rto.saturating_mul(c.rm))
+                t.next = if t.sends >= t.rc {
+                    later(at, t.rto.saturating_mul(c.rm))
                 } else {
-                    later(sent_at, t.interval)
+                    later(at, t.interval)
                 };
-                if t.next <= sent_at {
-                    // The end of representable time: no later send can be scheduled, so give
-                    // up now rather than resend up to Rc times without time passing.
-                    timed_out = true;
-                    break;
-                }
+                // The end of representable time: no later send can be scheduled, so give up
+                // now rather than resend up to Rc times without time passing.
+                timed_out = t.next <= at;
             }
             if timed_out {
+                let destination = t.request.destination;
+                let data = self.remove(i);
                 self.events.push_back(TransactionEvent::TimedOut {
-                    transaction_id: t.tid,
+                    transaction_id: tid,
+                    destination,
+                    data,
                 });
-                // The last transaction moves into `i`: look at `i` again.
-                self.remove(i);
             } else {
-                earliest = Some(earliest.map_or(t.next, |e| e.min(t.next)));
-                i += 1;
+                let next = t.next;
+                self.deadlines.push(Reverse((next, tid)));
             }
         }
-        self.earliest = earliest;
+        self.tidy();
     }
 
-    /// The next request to send, if any.
-    pub fn poll_transmit(&mut self) -> Option<Transmit<'_>> {
-        if self.pending == 0 {
-            return None;
+    /// The next request to send, if any: the same bytes (by reference count) at every
+    /// retransmission.
+    #[must_use]
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        while let Some(tid) = self.sends.pop_front() {
+            let Some(i) = self.index(&tid) else {
+                continue;
+            };
+            let t = &mut self.live[i];
+            if !t.transmit_pending {
+                continue;
+            }
+            t.transmit_pending = false;
+            return Some(Transmit {
+                transport: t.request.transport,
+                source: t.request.source,
+                destination: t.request.destination,
+                contents: t.contents.clone(),
+            });
         }
-        let offset = self.live[self.pending_from..]
-            .iter()
-            .position(|t| t.transmit_pending)?;
-        let i = self.pending_from + offset;
-        self.pending_from = i + 1;
-        self.pending -= 1;
-        let t = &mut self.live[i];
-        t.transmit_pending = false;
-        Some(Transmit {
-            transaction_id: t.tid,
-            bytes: &t.request,
-        })
+        None
     }
 
     /// When [`handle_timeout`](Self::handle_timeout) must be called next.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.earliest
+        self.deadlines.peek().map(|Reverse((at, _))| *at)
     }
 
     /// The next event, if any.
-    pub fn poll_event(&mut self) -> Option<TransactionEvent> {
+    #[must_use]
+    pub fn poll_event(&mut self) -> Option<TransactionEvent<T>> {
         self.events.pop_front()
     }
 }
@@ -493,164 +651,4 @@ fn later(t: Instant, d: Duration) -> Instant {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::{Class, MessageBuilder, MessageType, Method};
-
-    fn response(tid: TransactionId, class: Class) -> Vec<u8> {
-        let mut buf = Vec::new();
-        MessageBuilder::new(&mut buf, MessageType::new(Method::BINDING, class), tid)
-            .finish()
-            .unwrap();
-        buf
-    }
-
-    #[test]
-    fn reliable_sends_once_and_times_out_after_ti() {
-        let t0 = Instant::now();
-        let mut tx = ClientTransactions::new(TransactionConfig::default());
-        let tid = TransactionId::from_bytes([2; 12]);
-        tx.start(t0, tid, alloc::vec![1, 2, 3], Transport::Reliable)
-            .unwrap();
-        assert_eq!(tx.poll_transmit().unwrap().bytes, &[1, 2, 3]);
-        assert!(tx.poll_transmit().is_none());
-        assert_eq!(tx.poll_timeout(), Some(t0 + Duration::from_millis(39_500)));
-        tx.handle_timeout(t0 + Duration::from_millis(39_499));
-        assert!(tx.poll_event().is_none());
-        tx.handle_timeout(t0 + Duration::from_millis(39_500));
-        assert_eq!(
-            tx.poll_event(),
-            Some(TransactionEvent::TimedOut {
-                transaction_id: tid
-            })
-        );
-        assert_eq!(tx.in_flight(), 0);
-    }
-
-    #[test]
-    fn response_matches_by_transaction_id_only() {
-        let t0 = Instant::now();
-        let mut tx = ClientTransactions::new(TransactionConfig::default());
-        let tid = TransactionId::from_bytes([3; 12]);
-        tx.start(t0, tid, alloc::vec![0], Transport::Unreliable)
-            .unwrap();
-        assert_eq!(
-            tx.start(t0, tid, alloc::vec![0], Transport::Unreliable),
-            Err(TransactionError::Duplicate(tid))
-        );
-        let other = response(TransactionId::from_bytes([4; 12]), Class::Success);
-        assert!(!tx.handle_response(&Message::parse(&other).unwrap()));
-        let request = response(tid, Class::Request);
-        assert!(!tx.handle_response(&Message::parse(&request).unwrap()));
-        let ok = response(tid, Class::Error);
-        assert!(tx.handle_response(&Message::parse(&ok).unwrap()));
-        assert_eq!(tx.poll_timeout(), None);
-    }
-
-    /// The last `Instant` the platform can represent (found by halving steps).
-    fn last_instant(from: Instant) -> Instant {
-        let mut at = from;
-        let mut step = Duration::MAX;
-        while step > Duration::ZERO {
-            match at.checked_add(step) {
-                Some(later) => at = later,
-                None => step /= 2,
-            }
-        }
-        at
-    }
-
-    #[test]
-    fn timers_at_the_end_of_time_do_not_spin() {
-        // Near the largest Instant, `now + RTO` cannot be represented: the schedule must not
-        // then stay put and loop Rc (here 2^32 - 1) times in one handle_timeout.
-        let end = last_instant(Instant::now());
-        let start = end.checked_sub(Duration::from_millis(10)).unwrap();
-        let config = TransactionConfig::default()
-            .with_rto(Duration::from_millis(1))
-            .with_rc(u32::MAX);
-        let mut tx = ClientTransactions::new(config);
-        let tid = TransactionId::from_bytes([9; 12]);
-        tx.start(start, tid, alloc::vec![0], Transport::Unreliable)
-            .unwrap();
-        tx.handle_timeout(end);
-        assert_eq!(
-            tx.poll_event(),
-            Some(TransactionEvent::TimedOut {
-                transaction_id: tid
-            })
-        );
-        assert_eq!(tx.poll_timeout(), None);
-    }
-
-    #[test]
-    fn absurd_durations_do_not_panic() {
-        let t0 = Instant::now();
-        let config = TransactionConfig::default()
-            .with_rto(Duration::MAX)
-            .with_rm(u32::MAX);
-        let mut tx = ClientTransactions::new(config.with_reliable_timeout(Duration::MAX));
-        tx.start(
-            t0,
-            TransactionId::from_bytes([6; 12]),
-            alloc::vec![0],
-            Transport::Unreliable,
-        )
-        .unwrap();
-        tx.start(
-            t0,
-            TransactionId::from_bytes([7; 12]),
-            alloc::vec![0],
-            Transport::Reliable,
-        )
-        .unwrap();
-        tx.handle_timeout(t0 + Duration::from_secs(3600));
-        assert!(tx.poll_timeout().unwrap() > t0);
-        // A zero RTO with an enormous Rc must not spin.
-        let config = TransactionConfig::default()
-            .with_rto(Duration::ZERO)
-            .with_rc(u32::MAX);
-        let mut tx = ClientTransactions::new(config);
-        tx.start(
-            t0,
-            TransactionId::from_bytes([8; 12]),
-            alloc::vec![0],
-            Transport::Unreliable,
-        )
-        .unwrap();
-        tx.handle_timeout(t0 + Duration::from_secs(24 * 3600));
-        assert_eq!(tx.in_flight(), 1);
-    }
-
-    #[test]
-    fn late_timer_catches_up_and_config_applies() {
-        let t0 = Instant::now();
-        let config = TransactionConfig::default()
-            .with_rto(Duration::from_millis(100))
-            .with_rc(3)
-            .with_rm(4);
-        let mut tx = ClientTransactions::new(config.with_max_in_flight(1));
-        let tid = TransactionId::from_bytes([5; 12]);
-        tx.start(t0, tid, alloc::vec![0], Transport::Unreliable)
-            .unwrap();
-        assert_eq!(
-            tx.start(
-                t0,
-                TransactionId::default(),
-                alloc::vec![],
-                Transport::Reliable
-            ),
-            Err(TransactionError::TooMany(1))
-        );
-        // Sends at 0, 100, 300; timeout at 300 + 4 × 100 = 700.
-        tx.handle_timeout(t0 + Duration::from_millis(350));
-        assert_eq!(tx.poll_timeout(), Some(t0 + Duration::from_millis(700)));
-        tx.handle_timeout(t0 + Duration::from_millis(700));
-        assert_eq!(
-            tx.poll_event(),
-            Some(TransactionEvent::TimedOut {
-                transaction_id: tid
-            })
-        );
-    }
-}
+mod tests;

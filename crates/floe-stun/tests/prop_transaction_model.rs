@@ -6,7 +6,10 @@
 use core::time::Duration;
 use std::time::Instant;
 
-use floe_stun::transaction::{ClientTransactions, TransactionConfig, TransactionEvent, Transport};
+use core::net::SocketAddr;
+
+use floe_stun::net::Transport;
+use floe_stun::transaction::{ClientTransactions, Request, TransactionConfig, TransactionEvent};
 use floe_stun::{Class, Message, MessageBuilder, MessageType, Method, TransactionId};
 use proptest::prelude::*;
 
@@ -25,7 +28,7 @@ struct Tx {
 struct Model {
     config: TransactionConfig,
     live: Vec<Tx>,
-    events: Vec<TransactionEvent>,
+    events: Vec<TransactionEvent<u8>>,
 }
 
 impl Model {
@@ -67,6 +70,8 @@ impl Model {
                 if t.reliable || t.sends >= c.rc.max(1) {
                     events.push(TransactionEvent::TimedOut {
                         transaction_id: t.tid,
+                        destination: to(t.tid.as_bytes()[0]),
+                        data: t.tid.as_bytes()[0],
                     });
                     return false;
                 }
@@ -136,6 +141,11 @@ fn tid(id: u8) -> TransactionId {
     TransactionId::from_bytes([id; 12])
 }
 
+/// Each transaction goes to its own port, so a transmit names its transaction.
+fn to(id: u8) -> SocketAddr {
+    SocketAddr::from(([192, 0, 2, 1], 1000 + u16::from(id)))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -154,26 +164,28 @@ proptest! {
             .with_rm(rm)
             .with_reliable_timeout(Duration::from_millis(5000))
             .with_max_in_flight(max_in_flight);
-        let mut tx = ClientTransactions::new(config);
+        let mut tx = ClientTransactions::<u8>::new(config);
         let mut model = Model { config, live: Vec::new(), events: Vec::new() };
         let mut now = t0;
         let mut pending_drain: Vec<(TransactionId, Vec<u8>)> = Vec::new();
+        let id_of = |t: &floe_stun::net::Transmit| tid((t.destination.port() - 1000) as u8);
         for op in ops {
             match op {
                 Op::Start { id, reliable, len, from_slice } => {
                     let req = vec![id; usize::from(len)];
-                    let transport = if reliable { Transport::Reliable } else { Transport::Unreliable };
+                    let transport = if reliable { Transport::Tcp } else { Transport::Udp };
+                    let request = Request::new(tid(id), to(id)).transport(transport);
                     let ok = if from_slice {
-                        tx.start_from_slice(now, tid(id), &req, transport).is_ok()
+                        tx.start_from_slice(now, request, &req, id).is_ok()
                     } else {
                         let mut buf = tx.recycled_buffer();
                         prop_assert!(buf.is_empty());
                         buf.extend_from_slice(&req);
-                        tx.start(now, tid(id), buf, transport).is_ok()
+                        tx.start(now, request, buf, id).is_ok()
                     };
                     prop_assert_eq!(ok, model.start(now, tid(id), &req, reliable));
                 }
-                Op::Cancel(id) => prop_assert_eq!(tx.cancel(&tid(id)), model.cancel(&tid(id))),
+                Op::Cancel(id) => prop_assert_eq!(tx.cancel(&tid(id)).is_some(), model.cancel(&tid(id))),
                 Op::Respond(id) => {
                     let mut buf = Vec::new();
                     let typ = MessageType::new(Method::BINDING, Class::Success);
@@ -184,7 +196,8 @@ proptest! {
                         tx.request(&tid(id)).map(<[u8]>::to_vec),
                         model.live.iter().find(|t| t.tid == tid(id)).map(|t| t.req.clone())
                     );
-                    prop_assert_eq!(tx.handle_response(&msg), model.cancel(&tid(id)));
+                    prop_assert_eq!(tx.data(&tid(id)).copied(), model.live.iter().any(|t| t.tid == tid(id)).then_some(id));
+                    prop_assert_eq!(tx.handle_response(&msg).is_some(), model.cancel(&tid(id)));
                 }
                 Op::Advance(ms) => {
                     now += Duration::from_millis(u64::from(ms));
@@ -195,13 +208,13 @@ proptest! {
                     // Partial drains interleave with the other operations.
                     for _ in 0..max {
                         let Some(t) = tx.poll_transmit() else { break };
-                        pending_drain.push((t.transaction_id, t.bytes.to_vec()));
+                        pending_drain.push((id_of(&t), t.contents.to_vec()));
                     }
                 }
             }
             // Whatever was not drained yet is still owed: drain fully and compare as sets.
             while let Some(t) = tx.poll_transmit() {
-                pending_drain.push((t.transaction_id, t.bytes.to_vec()));
+                pending_drain.push((id_of(&t), t.contents.to_vec()));
             }
             pending_drain.sort();
             prop_assert_eq!(&pending_drain, &model.transmits());

@@ -11,7 +11,7 @@ use hmac::{KeyInit, Mac};
 use subtle::ConstantTimeEq as _;
 use zeroize::Zeroize as _;
 
-use crate::types::{FiveTuple, Transport};
+use crate::types::FiveTuple;
 
 /// A long-term credential key (RFC 8489 §9.2.2), owned: the HMAC key of
 /// MESSAGE-INTEGRITY(-SHA256). Derived through floe-stun; Debug never shows the bytes.
@@ -323,17 +323,14 @@ impl NonceMinter {
             .unwrap_or_else(|_| unreachable!("HMAC accepts keys of every length"));
         h.update(&stamp.to_be_bytes());
         h.update(&port.to_be_bytes());
-        for addr in [ft.client, ft.server] {
+        for addr in [ft.remote, ft.local] {
             match addr.ip() {
                 IpAddr::V4(ip) => h.update(&ip.octets()),
                 IpAddr::V6(ip) => h.update(&ip.octets()),
             }
         }
-        h.update(&ft.server.port().to_be_bytes());
-        h.update(&[match ft.transport {
-            Transport::Udp => 0,
-            Transport::Stream => 1,
-        }]);
+        h.update(&ft.local.port().to_be_bytes());
+        h.update(&[u8::from(ft.transport.is_stream())]);
         let full = h.finalize().into_bytes();
         let mut out = [0u8; 8];
         out.copy_from_slice(&full[..8]);
@@ -347,7 +344,7 @@ impl NonceMinter {
             s.push_str(NONCE_COOKIE);
             s.push_str(FEATURES_PASSWORD_ALGORITHMS);
         }
-        let port = ft.client.port();
+        let port = ft.remote.port();
         push_hex(&mut s, &stamp.to_be_bytes());
         push_hex(&mut s, &port.to_be_bytes());
         push_hex(&mut s, &self.mac(stamp, ft, port));
@@ -379,7 +376,7 @@ impl NonceMinter {
         }
         let stamp = u32::from_be_bytes([raw[0], raw[1], raw[2], raw[3]]);
         let port = u16::from_be_bytes([raw[4], raw[5]]);
-        if ports == PortBinding::Exact && port != ft.client.port() {
+        if ports == PortBinding::Exact && port != ft.remote.port() {
             return NonceCheck::Invalid;
         }
         let want = self.mac(stamp, ft, port);
@@ -429,6 +426,7 @@ const fn hex_val(c: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::Transport;
 
     #[test]
     fn md5_key_is_md5_of_user_realm_password() {
@@ -445,8 +443,8 @@ mod tests {
     fn nonce_valid_stale_forged_and_bound_to_client() {
         let m = NonceMinter::new([9; 20], 600, true);
         let ft = |client: &str| FiveTuple {
-            client: client.parse().unwrap(),
-            server: "192.0.2.1:3478".parse().unwrap(),
+            remote: client.parse().unwrap(),
+            local: "192.0.2.1:3478".parse().unwrap(),
             transport: Transport::Udp,
         };
         let a = ft("127.0.0.1:5000");
@@ -476,13 +474,13 @@ mod tests {
         // from other ports; only RFC 6062 ConnectionBind may come from a new port.
         let m = NonceMinter::new([9; 20], 600, true);
         let a = FiveTuple {
-            client: "198.51.100.1:4000".parse().unwrap(),
-            server: "192.0.2.1:3478".parse().unwrap(),
-            transport: Transport::Stream,
+            remote: "198.51.100.1:4000".parse().unwrap(),
+            local: "192.0.2.1:3478".parse().unwrap(),
+            transport: Transport::Tcp,
         };
         let n = m.mint(10, &a);
         let mut other_port = a;
-        other_port.client.set_port(4001);
+        other_port.remote.set_port(4001);
         assert_eq!(
             m.check(&n, &other_port, PortBinding::Exact, 10),
             NonceCheck::Invalid
@@ -492,7 +490,7 @@ mod tests {
             NonceCheck::Valid
         );
         let mut other_server = other_port;
-        other_server.server.set_port(3479);
+        other_server.local.set_port(3479);
         assert_eq!(
             m.check(&n, &other_server, PortBinding::AnyPort, 10),
             NonceCheck::Invalid

@@ -39,18 +39,18 @@
 //! let mut client = Client::new(ccfg);
 //! client.allocate(now).unwrap();
 //!
-//! let ft = FiveTuple { client: client_addr, server: server_addr, transport: Transport::Udp };
+//! let ft = FiveTuple::new(Transport::Udp, server_addr, client_addr); // the server's view
 //! // Shuttle messages until the client reports the allocation.
 //! let relayed = loop {
 //!     while let Some(t) = client.poll_transmit() {
-//!         server.handle_receive(now, ft, &t.data);
+//!         server.handle_receive(now, ft, &t.contents);
 //!     }
 //!     while let Some(ServerEvent::RelayRequested(req)) = server.poll_event() {
 //!         let grant = RelayGrant { relayed: "192.0.2.1:49152".parse().unwrap(), additional: None };
 //!         server.provide_relay(now, req.id, Ok(grant));
 //!     }
 //!     while let Some(t) = server.poll_transmit() {
-//!         client.handle_receive(now, server_addr, &t.data).unwrap();
+//!         client.handle_receive(now, server_addr, &t.contents).unwrap();
 //!     }
 //!     if let Some(TurnEvent::Allocated { relayed, .. }) = client.poll_event() {
 //!         break relayed;
@@ -94,7 +94,7 @@
 //! #   let _ = (t.relay, t.peer, t.data);
 //! }
 //! if let Some(to) = server.handle_peer_data(now, relayed, peer, b"from the peer", out) {
-//!     // send `out` to to.five_tuple.client from to.five_tuple.server
+//!     // send `out` to to.five_tuple.remote from to.five_tuple.local
 //! #   let _ = to;
 //! }
 //! # }

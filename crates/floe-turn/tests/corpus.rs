@@ -49,8 +49,8 @@ fn server() -> Server<StaticCredentials> {
 
 fn ft() -> FiveTuple {
     FiveTuple {
-        client: "198.51.100.1:5000".parse().unwrap(),
-        server: "192.0.2.1:3478".parse().unwrap(),
+        remote: "198.51.100.1:5000".parse().unwrap(),
+        local: "192.0.2.1:3478".parse().unwrap(),
         transport: Transport::Udp,
     }
 }
@@ -77,7 +77,7 @@ fn every_corpus_message_is_handled_without_state_or_panic() {
             "{path:?} relayed"
         );
         while let Some(t) = s.poll_transmit() {
-            Message::parse(&t.data).expect("our answers parse");
+            Message::parse(&t.contents).expect("our answers parse");
         }
         while let Some(e) = s.poll_event() {
             assert!(
@@ -101,7 +101,7 @@ fn answer(rel: &str) -> Option<(u16, String, String)> {
     let mut s = server();
     assert!(s.handle_receive(Instant::now(), ft(), &bytes).is_none());
     let t = s.poll_transmit().expect("an answer");
-    let m = Message::parse(&t.data).unwrap();
+    let m = Message::parse(&t.contents).unwrap();
     assert_eq!(m.class(), Class::Error);
     let code = m.get::<ErrorCodeAttribute<'_>>().unwrap().unwrap().code.0;
     let realm = m.get::<Realm<'_>>().unwrap().unwrap().0.to_owned();

@@ -126,8 +126,8 @@ proptest! {
         let users = StaticCredentials::new().with_user("alice", "secret");
         let mut server = Server::new(cfg, users, now);
         let ft = FiveTuple {
-            client: "198.51.100.1:4000".parse::<SocketAddr>().unwrap(),
-            server: "192.0.2.1:3478".parse().unwrap(),
+            remote: "198.51.100.1:4000".parse::<SocketAddr>().unwrap(),
+            local: "192.0.2.1:3478".parse().unwrap(),
             transport: Transport::Udp,
         };
         let mut real_nonce = String::new();
@@ -137,7 +137,7 @@ proptest! {
             prop_assert!(server.handle_receive(t, ft, &bytes).is_none());
             server.handle_timeout(t);
             while let Some(tx) = server.poll_transmit() {
-                let m = floe_stun::Message::parse(&tx.data).expect("server output parses");
+                let m = floe_stun::Message::parse(&tx.contents).expect("server output parses");
                 if let Ok(Some(Nonce(n))) = m.get::<Nonce<'_>>() {
                     real_nonce = n.to_owned();
                 }

@@ -66,7 +66,7 @@ impl Session {
     fn flush(&mut self) -> Result<(), String> {
         while let Some(t) = self.client.poll_transmit() {
             self.conn
-                .send(t.destination, &t.data)
+                .send(t.destination, &t.contents)
                 .map_err(|e| format!("send to {}: {e}", t.destination))?;
         }
         Ok(())
@@ -216,7 +216,7 @@ pub(crate) fn run(args: &AllocateArgs) -> ExitCode {
     }
     cfg.software = Some(concat!("floe ", env!("CARGO_PKG_VERSION")).to_owned());
     if args.tcp {
-        cfg.transport = Transport::Stream;
+        cfg.transport = Transport::Tcp;
     }
     let mut s = Session {
         client: Client::new(cfg),

@@ -219,8 +219,8 @@ fn spawn_listeners(
         while !stop_udp.load(Ordering::Relaxed) {
             if let Ok((n, from)) = sock.recv_from(&mut buf) {
                 let ft = FiveTuple {
-                    client: from,
-                    server: listen,
+                    remote: from,
+                    local: listen,
                     transport: Transport::Udp,
                 };
                 let input = Input::Client {
@@ -280,9 +280,9 @@ fn spawn_connection(
         let mut piped: Option<TcpStream> = None;
         let mut buf = vec![0u8; 65_536];
         let ft = FiveTuple {
-            client,
-            server: listen,
-            transport: Transport::Stream,
+            remote: client,
+            local: listen,
+            transport: Transport::Tcp,
         };
         while !stop.load(Ordering::Relaxed) {
             match stream.read(&mut buf) {
@@ -423,9 +423,9 @@ impl Node {
                     let _ = peer.shutdown(Shutdown::Both);
                 }
                 let ft = FiveTuple {
-                    client,
-                    server: self.listen,
-                    transport: Transport::Stream,
+                    remote: client,
+                    local: self.listen,
+                    transport: Transport::Tcp,
                 };
                 self.server.connection_closed(now, &ft);
             }
@@ -436,13 +436,13 @@ impl Node {
     fn send_to_client(&mut self, ft: FiveTuple, data: &[u8]) {
         match ft.transport {
             Transport::Udp => {
-                let _ = self.udp.send_to(data, ft.client);
+                let _ = self.udp.send_to(data, ft.remote);
             }
             _ => {
-                if let Some(s) = self.tcp.get_mut(&ft.client)
+                if let Some(s) = self.tcp.get_mut(&ft.remote)
                     && s.write_all(data).is_err()
                 {
-                    self.tcp.remove(&ft.client);
+                    self.tcp.remove(&ft.remote);
                 }
             }
         }
@@ -451,12 +451,8 @@ impl Node {
     /// Sends the server's queued responses.
     fn send_transmits(&mut self) {
         while let Some(t) = self.server.poll_transmit() {
-            let ft = FiveTuple {
-                client: t.destination,
-                server: t.source.unwrap_or(self.listen),
-                transport: t.transport,
-            };
-            self.send_to_client(ft, &t.data);
+            let ft = FiveTuple::new(t.transport, t.source.unwrap_or(self.listen), t.destination);
+            self.send_to_client(ft, &t.contents);
         }
     }
 
@@ -483,7 +479,7 @@ impl Node {
                     ..
                 } => eprintln!(
                     "allocation: {username} from {} ({:?}) relayed on {relayed}",
-                    five_tuple.client, five_tuple.transport
+                    five_tuple.remote, five_tuple.transport
                 ),
                 ServerEvent::TcpConnectRequested { id, peer, .. } => {
                     serve_tcp::connect(id, peer, &self.tx);
@@ -519,7 +515,7 @@ impl Node {
             return;
         };
         let (Some(client), Ok(peer_writer)) = (
-            self.tcp.get(&data.client).and_then(|s| s.try_clone().ok()),
+            self.tcp.get(&data.remote).and_then(|s| s.try_clone().ok()),
             peer.try_clone(),
         ) else {
             let _ = peer.shutdown(Shutdown::Both);
@@ -528,7 +524,7 @@ impl Node {
         self.pipes
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(data.client, peer_writer);
+            .insert(data.remote, peer_writer);
         serve_tcp::pipe_peer_to_client(peer, client, &self.stop);
     }
 

@@ -12,7 +12,6 @@ use floe_stun::framing::FramingError;
 use floe_stun::{Class, Method};
 
 use super::{Client, ClientError, ClientState, ReceiveError, requests};
-use crate::types::Transport;
 use crate::wire::{self, get};
 
 /// Application data from a peer, borrowed from what was passed to
@@ -73,7 +72,7 @@ impl Client {
             return Err(ClientError::DataTooLong { len: data.len() });
         }
         if let Some(number) = self.channel(&peer) {
-            let pad = self.config.transport == Transport::Stream;
+            let pad = self.config.transport.is_stream();
             let cd = ChannelData::new(number, data)
                 .map_err(|_| ClientError::DataTooLong { len: data.len() })?;
             cd.encode(out, pad);
@@ -109,7 +108,7 @@ impl Client {
         from: SocketAddr,
         bytes: &'a [u8],
     ) -> Result<Option<Received<'a>>, ReceiveError> {
-        if self.config.transport == Transport::Stream {
+        if self.config.transport.is_stream() {
             self.framer.push(bytes);
             return Ok(None);
         }
@@ -131,7 +130,7 @@ impl Client {
     /// [`ReceiveError`] for one bad message (keep polling), or
     /// [`ReceiveError::Framing`] when the stream is out of sync (close it).
     pub fn poll_received(&mut self, now: Instant) -> Result<Option<Received<'_>>, ReceiveError> {
-        if self.config.transport != Transport::Stream {
+        if !self.config.transport.is_stream() {
             return Ok(None);
         }
         loop {

@@ -24,7 +24,7 @@ use std::time::Instant;
 
 use floe_stun::framing::FramingError;
 use floe_stun::transaction::{ClientTransactions, TransactionConfig};
-use floe_stun::{AddressFamily, PasswordAlgorithm, TransactionId};
+use floe_stun::{AddressFamily, PasswordAlgorithm};
 use rand_chacha::ChaCha20Rng;
 
 pub use self::data::Received;
@@ -448,8 +448,8 @@ pub struct Client {
     server: SocketAddr,
     state: ClientState,
     auth: Option<AuthState>,
-    transactions: ClientTransactions,
-    outstanding: Map<TransactionId, Outstanding>,
+    /// Requests in flight, each with what it was for.
+    transactions: ClientTransactions<Outstanding>,
     allocation: Option<Allocation>,
     permissions: Map<IpAddr, PermissionState>,
     channels: Map<SocketAddr, ChannelState>,
@@ -469,8 +469,7 @@ impl Client {
     #[must_use]
     pub fn new(config: ClientConfig) -> Self {
         let mut rng = crate::rng::from_seed(config.rng_seed);
-        let (outstanding, permissions, channels, channel_peers) = (
-            hash::map(&mut rng),
+        let (permissions, channels, channel_peers) = (
             hash::map(&mut rng),
             hash::map(&mut rng),
             hash::map(&mut rng),
@@ -487,7 +486,6 @@ impl Client {
             state: ClientState::Idle,
             auth: None,
             transactions,
-            outstanding,
             allocation: None,
             permissions,
             channels,
@@ -531,22 +529,19 @@ impl Client {
     ///
     /// Only STUN requests (and their retransmissions) come out here; application data is
     /// written into the caller's buffer by [`Client::send_to`].
+    #[must_use]
     pub fn poll_transmit(&mut self) -> Option<Transmit> {
-        let t = self.transactions.poll_transmit()?;
-        Some(Transmit {
-            destination: self.server,
-            source: None,
-            transport: self.config.transport,
-            data: t.bytes.to_vec(),
-        })
+        self.transactions.poll_transmit()
     }
 
     /// The next event.
+    #[must_use]
     pub fn poll_event(&mut self) -> Option<TurnEvent> {
         self.events.pop_front()
     }
 
     /// When [`Client::handle_timeout`] must be called next.
+    #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
         let tx = self.transactions.poll_timeout();
         let alloc = self
@@ -598,10 +593,7 @@ impl Client {
             return Err(ClientError::NotAllocated);
         }
         self.state = ClientState::Closing;
-        for tid in self.outstanding.keys() {
-            self.transactions.cancel(tid);
-        }
-        self.outstanding.clear();
+        self.transactions.cancel_all();
         self.start(now, transaction::Purpose::Refresh { lifetime: Some(0) }, 0);
         Ok(())
     }

@@ -8,14 +8,14 @@ use floe_stun::attributes::{
     AdditionalAddressFamily, ChannelNumber, Data, Lifetime, Nonce, PasswordAlgorithmAttribute,
     Realm, RequestedAddressFamily, RequestedTransport, Username, XorPeerAddress,
 };
-use floe_stun::transaction::Transport as TxTransport;
+use floe_stun::transaction::Request;
 use floe_stun::{
     AddressFamily, AttributeType, Class, MessageBuilder, MessageType, Method, TransactionId,
 };
 
 use super::Client;
 use super::transaction::{Outstanding, Purpose};
-use crate::types::{RelayTransport, Transport};
+use crate::types::RelayTransport;
 use crate::wire;
 
 /// Appends a Send indication (RFC 8656 §10.1).
@@ -42,23 +42,15 @@ impl Client {
         let Some(bytes) = self.build_request(tid, &purpose) else {
             return;
         };
-        let transport = match self.config.transport {
-            Transport::Udp => TxTransport::Unreliable,
-            _ => TxTransport::Reliable,
+        let request = Request::new(tid, self.server).transport(self.config.transport);
+        let outstanding = Outstanding {
+            purpose,
+            auth_retries,
+            integrity: self.auth.as_ref().map(|a| a.integrity()),
         };
         // Ids come from a CSPRNG and the in-flight limit is far above what a client holds,
         // so starting cannot fail in practice; if it does, the request is simply not sent.
-        if self.transactions.start(now, tid, bytes, transport).is_ok() {
-            let integrity = self.auth.as_ref().map(|a| a.integrity());
-            self.outstanding.insert(
-                tid,
-                Outstanding {
-                    purpose,
-                    auth_retries,
-                    integrity,
-                },
-            );
-        }
+        let _ = self.transactions.start(now, request, bytes, outstanding);
     }
 
     fn build_request(&self, tid: TransactionId, purpose: &Purpose) -> Option<Vec<u8>> {

@@ -50,15 +50,14 @@ impl Client {
     fn handle_response(&mut self, now: Instant, msg: &Message<'_>) -> Result<(), ReceiveError> {
         let tid = *msg.transaction_id();
         let sent = self
-            .outstanding
-            .get(&tid)
+            .transactions
+            .data(&tid)
             .ok_or(ReceiveError::UnmatchedResponse)?
             .integrity;
         self.check_response_integrity(sent, msg)?;
-        let Some(tx) = self.outstanding.remove(&tid) else {
+        let Some(tx) = self.transactions.cancel(&tid) else {
             return Err(ReceiveError::UnmatchedResponse);
         };
-        self.transactions.cancel(&tid);
         if msg.class() == Class::Success {
             self.on_success(now, tx.purpose, msg);
         } else {
@@ -386,10 +385,7 @@ impl Client {
     fn finish(&mut self, event: TurnEvent) {
         self.state = ClientState::Done;
         self.allocation = None;
-        for tid in self.outstanding.keys() {
-            self.transactions.cancel(tid);
-        }
-        self.outstanding.clear();
+        self.transactions.cancel_all();
         self.permissions.clear();
         self.channels.clear();
         self.events.push_back(event);
@@ -398,12 +394,8 @@ impl Client {
     /// Retransmits, times out, and refreshes what is due.
     pub fn handle_timeout(&mut self, now: Instant) {
         self.transactions.handle_timeout(now);
-        while let Some(TransactionEvent::TimedOut { transaction_id }) =
-            self.transactions.poll_event()
-        {
-            if let Some(tx) = self.outstanding.remove(&transaction_id) {
-                self.timed_out(now, tx.purpose);
-            }
+        while let Some(TransactionEvent::TimedOut { data, .. }) = self.transactions.poll_event() {
+            self.timed_out(now, data.purpose);
         }
         if self.state != ClientState::Allocated {
             return;

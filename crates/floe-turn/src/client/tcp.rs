@@ -3,24 +3,21 @@
 //! a peer connection with ConnectionBind and then hands the stream over to the caller.
 
 use core::net::SocketAddr;
-use core::time::Duration;
 use std::borrow::Cow;
 use std::time::Instant;
 
 use floe_stun::attributes::{
     ConnectionId, ErrorCodeAttribute, Nonce, PasswordAlgorithmAttribute, Realm, Username,
 };
+use floe_stun::transaction::{ClientTransactions, Request, TransactionConfig};
 use floe_stun::{AttributeType, Class, ErrorCode, Method, PasswordAlgorithm, TransactionId};
 
 use super::transaction::Purpose;
 use super::{AuthState, Client, ClientError, ClientState, Failure, ReceiveError};
 use crate::auth::LongTermKey;
 use crate::framing::StreamFramer;
-use crate::types::{RelayTransport, Transport};
+use crate::types::{RelayTransport, Transmit, Transport};
 use crate::wire::{self, Integrity, get};
-
-/// How long a ConnectionBind waits for its response (RFC 8489 §6.2.2: 39.5 s over streams).
-const BIND_TIMEOUT: Duration = Duration::from_millis(39_500);
 
 impl Client {
     /// Asks the server to open a TCP connection to `peer` from the TCP relayed address
@@ -62,21 +59,23 @@ impl Client {
             password: self.config.password.clone(),
             auth,
             tid: self.new_tid(),
-            outgoing: None,
+            // A stream: the request is sent once and times out after Ti, 39.5 s (RFC 8489
+            // §6.2.2).
+            transactions: ClientTransactions::new(TransactionConfig::new()),
+            server: self.server,
+            transport: self.config.transport,
             framer: StreamFramer::new(),
-            deadline: now + BIND_TIMEOUT,
             retries: 0,
             state: DataConnectionState::Binding,
         };
-        dc.send_request();
+        dc.send_request(now);
         Ok(dc)
     }
 
     /// Checks the requested relay transport against the connection to the server
     /// (RFC 6062 §4.1: TCP allocations need a stream).
     pub(super) fn check_relay_transport(&self) -> Result<(), ClientError> {
-        if self.config.relay_transport == RelayTransport::Tcp
-            && self.config.transport != Transport::Stream
+        if self.config.relay_transport == RelayTransport::Tcp && !self.config.transport.is_stream()
         {
             return Err(ClientError::NotTcpAllocation);
         }
@@ -109,9 +108,11 @@ pub struct DataConnection {
     password: String,
     auth: AuthState,
     tid: TransactionId,
-    outgoing: Option<Vec<u8>>,
+    /// The ConnectionBind in flight (one at a time; a 438 retry replaces it).
+    transactions: ClientTransactions,
+    server: SocketAddr,
+    transport: Transport,
     framer: StreamFramer,
-    deadline: Instant,
     retries: u8,
     state: DataConnectionState,
 }
@@ -128,23 +129,32 @@ impl DataConnection {
     }
 
     /// Bytes to write to the data connection.
-    pub fn poll_transmit(&mut self) -> Option<Vec<u8>> {
-        self.outgoing.take()
+    #[must_use]
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.transactions.poll_transmit()
     }
 
     /// When [`DataConnection::handle_timeout`] is due.
+    #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
-        (self.state == DataConnectionState::Binding).then_some(self.deadline)
+        self.transactions.poll_timeout()
     }
 
-    /// Gives up when no response came in time.
+    /// Gives up when no response came in time (Ti, RFC 8489 §6.2.2).
     pub fn handle_timeout(&mut self, now: Instant) {
-        if self.state == DataConnectionState::Binding && now >= self.deadline {
+        self.transactions.handle_timeout(now);
+        if self.transactions.poll_event().is_some() && self.state == DataConnectionState::Binding {
             self.state = DataConnectionState::Failed(Failure::Timeout);
         }
     }
 
-    fn send_request(&mut self) {
+    /// Ends the binding: no more sends or timeouts.
+    fn settle(&mut self, state: DataConnectionState) {
+        self.transactions.cancel_all();
+        self.state = state;
+    }
+
+    fn send_request(&mut self, now: Instant) {
         let kind = if self.auth.algorithm == PasswordAlgorithm::SHA256 {
             Integrity::Sha256
         } else {
@@ -172,10 +182,11 @@ impl DataConnection {
                 }
             },
         );
-        if built {
-            self.outgoing = Some(buf);
-        } else {
-            self.state = DataConnectionState::Failed(Failure::ErrorResponse { code: 0 });
+        let request = Request::new(self.tid, self.server).transport(self.transport);
+        if !built || self.transactions.start(now, request, buf, ()).is_err() {
+            self.settle(DataConnectionState::Failed(Failure::ErrorResponse {
+                code: 0,
+            }));
         }
     }
 
@@ -200,7 +211,9 @@ impl DataConnection {
             Ok(Some((_, f))) => f.to_vec(),
             Ok(None) => return Ok(Cow::Borrowed(&[])),
             Err(e) => {
-                self.state = DataConnectionState::Failed(Failure::ErrorResponse { code: 0 });
+                self.settle(DataConnectionState::Failed(Failure::ErrorResponse {
+                    code: 0,
+                }));
                 return Err(e.into());
             }
         };
@@ -211,7 +224,7 @@ impl DataConnection {
         }
         match msg.class() {
             Class::Success if wire::verify(&msg, &self.auth.key.integrity_key()) => {
-                self.state = DataConnectionState::Bound;
+                self.settle(DataConnectionState::Bound);
                 Ok(Cow::Owned(rest))
             }
             Class::Error => {
@@ -233,13 +246,13 @@ impl DataConnection {
                             self.auth.key = k;
                         }
                     }
+                    self.transactions.cancel_all();
                     self.tid = TransactionId::from_bytes(next_tid(self.tid.0));
-                    self.deadline = now + BIND_TIMEOUT;
-                    self.send_request();
+                    self.send_request(now);
                     return Ok(Cow::Borrowed(&[]));
                 }
                 let code = code.map_or(0, |c| c.0);
-                self.state = DataConnectionState::Failed(Failure::ErrorResponse { code });
+                self.settle(DataConnectionState::Failed(Failure::ErrorResponse { code }));
                 Ok(Cow::Borrowed(&[]))
             }
             _ => Err(ReceiveError::UnmatchedResponse),

@@ -11,7 +11,7 @@ use floe_stun::attributes::{
     XorPeerAddress, XorRelayedAddress,
 };
 use floe_stun::channel_data::ChannelData;
-use floe_stun::{AttributeType, Class, ErrorCode, Message, MessageBuilder, Method};
+use floe_stun::{AttributeType, Class, ErrorCode, Message, MessageBuilder, Method, TransactionId};
 
 use crate::wire::{self, Integrity, get};
 
@@ -54,7 +54,7 @@ fn new_client() -> Client {
 fn next(c: &mut Client) -> Vec<u8> {
     let t = c.poll_transmit().expect("a transmit");
     assert!(c.poll_transmit().is_none(), "one transmit at a time");
-    t.data
+    t.contents.to_vec()
 }
 
 /// A response to `req` built by `body`, signed with `key` when given.
@@ -319,7 +319,7 @@ fn permission_and_channel_are_refreshed_before_300_seconds() {
     let t = now + Duration::from_secs(240);
     c.handle_timeout(t);
     let mut methods: Vec<Method> = core::iter::from_fn(|| c.poll_transmit())
-        .map(|t| parse(&t.data).method())
+        .map(|t| parse(&t.contents).method())
         .collect();
     methods.sort_unstable();
     assert_eq!(methods, [Method::CREATE_PERMISSION, Method::CHANNEL_BIND]);

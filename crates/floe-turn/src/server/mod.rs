@@ -25,6 +25,7 @@ pub use self::relay::{ClientTransmit, PeerTransmit};
 use self::tcp::TcpConn;
 pub use self::tcp::{CONNECTION_BIND_TIMEOUT, TcpCloseReason};
 use floe_stun::attributes::ConnectionId;
+use floe_stun::binding::BindingResponder;
 use floe_stun::channel_data::ChannelRange;
 use floe_stun::{AddressFamily, ErrorCode, PasswordAlgorithm, TransactionId};
 
@@ -299,6 +300,9 @@ pub struct Server<C> {
     credentials: C,
     epoch: Instant,
     nonces: NonceMinter,
+    /// Answers Binding requests (floe-stun's responder, SOFTWARE and FINGERPRINT as
+    /// configured).
+    binding: BindingResponder,
     allocations: Map<FiveTuple, Allocation>,
     by_relay: Map<AddrKey, FiveTuple>,
     per_user: Map<Box<str>, u32>,
@@ -332,11 +336,18 @@ impl<C: CredentialLookup> Server<C> {
             u32::try_from(config.nonce_lifetime.as_secs()).unwrap_or(u32::MAX),
             !config.password_algorithms.is_empty(),
         );
+        let mut binding = BindingResponder::new()
+            .fingerprint(config.fingerprint)
+            .understands(crate::wire::is_known);
+        if let Some(software) = &config.software {
+            binding = binding.software(software.as_str());
+        }
         Self {
             config,
             credentials,
             epoch: now,
             nonces,
+            binding,
             allocations: hash::map(&mut rng),
             by_relay: hash::map(&mut rng),
             per_user: hash::map(&mut rng),
@@ -444,7 +455,7 @@ impl<C: CredentialLookup> Server<C> {
             .collect();
         for id in stale {
             if let Some(p) = self.pending.remove(&id) {
-                self.release_slots(&p.username, p.five_tuple.client.ip());
+                self.release_slots(&p.username, p.five_tuple.remote.ip());
             }
         }
         self.expire_tcp(now);
@@ -475,7 +486,7 @@ impl<C: CredentialLookup> Server<C> {
         if let Some(extra) = alloc.additional {
             self.by_relay.remove(&AddrKey(extra));
         }
-        self.release_slots(&alloc.username, ft.client.ip());
+        self.release_slots(&alloc.username, ft.remote.ip());
         self.drop_tcp_of(ft);
         self.events.push_back(ServerEvent::RelayReleased {
             five_tuple: *ft,
@@ -535,19 +546,19 @@ impl<C: CredentialLookup> Server<C> {
                 g
             }
             Ok(_) | Err(RelayError::InsufficientCapacity) => {
-                self.release_slots(&p.username, p.five_tuple.client.ip());
+                self.release_slots(&p.username, p.five_tuple.remote.ip());
                 self.send_pending_error(&p, ErrorCode::INSUFFICIENT_CAPACITY);
                 return false;
             }
             Err(RelayError::FamilyNotSupported) => {
-                self.release_slots(&p.username, p.five_tuple.client.ip());
+                self.release_slots(&p.username, p.five_tuple.remote.ip());
                 self.send_pending_error(&p, ErrorCode::ADDRESS_FAMILY_NOT_SUPPORTED);
                 return false;
             }
         };
         let mut alloc = Allocation::new(&p, grant, now);
         let Some(response) = self.allocate_success(&p, grant, &alloc) else {
-            self.release_slots(&p.username, p.five_tuple.client.ip());
+            self.release_slots(&p.username, p.five_tuple.remote.ip());
             return false;
         };
         self.by_relay.insert(AddrKey(grant.relayed), p.five_tuple);
@@ -568,12 +579,7 @@ impl<C: CredentialLookup> Server<C> {
     }
 
     fn push_transmit(&mut self, ft: FiveTuple, data: Vec<u8>) {
-        self.transmits.push_back(Transmit {
-            destination: ft.client,
-            source: Some(ft.server),
-            transport: ft.transport,
-            data,
-        });
+        self.transmits.push_back(Transmit::reply(ft, data));
     }
 
     fn new_request_id(&mut self) -> RelayRequestId {

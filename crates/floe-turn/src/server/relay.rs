@@ -17,7 +17,7 @@ use super::Server;
 const TURN_DEMUX: Demux = Demux::turn(ChannelRange::Rfc5766);
 use crate::auth::CredentialLookup;
 use crate::hash::AddrKey;
-use crate::types::{FiveTuple, Transport};
+use crate::types::FiveTuple;
 use crate::wire::{self, get};
 
 /// A datagram the embedder sends from one of its relay sockets to a peer.
@@ -157,7 +157,7 @@ impl<C: CredentialLookup> Server<C> {
             let tid = indication_tid(&mut self.indications);
             match alloc.channel_to(&peer).filter(|c| c.expires > now) {
                 Some(ch) => {
-                    let pad = ft.transport == Transport::Stream;
+                    let pad = ft.transport.is_stream();
                     ChannelData::new_with(ch.number, data, ChannelRange::Rfc5766)
                         .ok()?
                         .encode(out, pad);

@@ -11,6 +11,7 @@ use floe_stun::attributes::{
     RequestedTransport, UnknownAttributes, Username, XorMappedAddress, XorPeerAddress,
     XorRelayedAddress,
 };
+use floe_stun::binding::BindingAnswer;
 use floe_stun::{
     AddressFamily, AttributeType, Class, ErrorCode, Message, MessageBuilder, Method,
     PasswordAlgorithm, TransactionId,
@@ -22,7 +23,7 @@ use super::{
 };
 use crate::auth::{CredentialLookup, LongTermKey, NonceCheck, PortBinding};
 use crate::server::allocation::Allocation;
-use crate::types::{FiveTuple, RelayTransport, Transport, family_of};
+use crate::types::{FiveTuple, RelayTransport, family_of};
 use crate::wire::{self, Integrity, Signer, get};
 
 /// A request that passed long-term authentication.
@@ -205,14 +206,16 @@ impl<C: CredentialLookup> Server<C> {
             .unknown_comprehension_required(wire::is_known)
             .take(16)
             .collect();
-        let tid = *msg.transaction_id();
         if msg.method() == Method::BINDING {
-            if !unknown.is_empty() {
-                return self.unknown_attributes(ft, msg, &unknown, None);
+            // floe-stun's responder, as `floe stun serve` answers: no credentials (RFC 8489 §9
+            // lets Binding go without), 420 for what a TURN server does not understand.
+            let mut out = Vec::new();
+            if let BindingAnswer::Error(_) = self.binding.answer(msg, ft.remote, &mut out) {
+                self.stats.rejected += 1;
             }
-            self.respond(ft, msg.method(), Class::Success, tid, None, |b| {
-                b.add(&XorMappedAddress(ft.client));
-            });
+            if !out.is_empty() {
+                self.push_transmit(ft, out);
+            }
             return;
         }
         if !matches!(
@@ -310,9 +313,7 @@ impl<C: CredentialLookup> Server<C> {
                     AttributeType::EVEN_PORT,
                     AttributeType::RESERVATION_TOKEN,
                 ];
-                if ft.transport != Transport::Stream
-                    || udp_only.iter().any(|t| msg.raw(*t).is_some())
-                {
+                if !ft.transport.is_stream() || udp_only.iter().any(|t| msg.raw(*t).is_some()) {
                     return self.reject(ft, msg, ErrorCode::BAD_REQUEST, signer);
                 }
                 true
@@ -353,7 +354,7 @@ impl<C: CredentialLookup> Server<C> {
         if held >= self.config.quotas.allocations_per_user {
             return self.reject(ft, msg, ErrorCode::ALLOCATION_QUOTA_REACHED, signer);
         }
-        let from_ip = self.per_ip.get(&ft.client.ip()).copied().unwrap_or(0);
+        let from_ip = self.per_ip.get(&ft.remote.ip()).copied().unwrap_or(0);
         if from_ip >= self.config.quotas.allocations_per_client_ip {
             return self.reject(ft, msg, ErrorCode::ALLOCATION_QUOTA_REACHED, signer);
         }
@@ -364,7 +365,7 @@ impl<C: CredentialLookup> Server<C> {
         let lifetime = self.granted_lifetime(get::<Lifetime>(msg).map(|l| l.0));
         let id = self.new_request_id();
         *self.per_user.entry(auth.username.into()).or_insert(0) += 1;
-        *self.per_ip.entry(ft.client.ip()).or_insert(0) += 1;
+        *self.per_ip.entry(ft.remote.ip()).or_insert(0) += 1;
         self.pending.insert(
             id,
             PendingAllocate {
@@ -422,7 +423,7 @@ impl<C: CredentialLookup> Server<C> {
                 (None, None) => {}
             }
             b.add(&Lifetime(lifetime))
-                .add(&XorMappedAddress(p.five_tuple.client));
+                .add(&XorMappedAddress(p.five_tuple.remote));
         })
     }
 

@@ -18,7 +18,7 @@ use super::requests::Authed;
 use super::{Server, ServerEvent};
 use crate::auth::{CredentialLookup, LongTermKey};
 use crate::hash::AddrKey;
-use crate::types::{FiveTuple, Transport};
+use crate::types::FiveTuple;
 use crate::wire::{Integrity, get};
 
 /// How long a connection waits for the client's ConnectionBind (RFC 6062 §5.3: 30 s).
@@ -220,7 +220,7 @@ impl<C: CredentialLookup> Server<C> {
     /// RFC 6062 §5.4: ConnectionBind on a new data connection.
     pub(super) fn connection_bind(&mut self, ft: FiveTuple, msg: &Message<'_>, auth: &Authed<'_>) {
         let signer = auth.signer();
-        if ft.transport != Transport::Stream || self.allocations.contains_key(&ft) {
+        if !ft.transport.is_stream() || self.allocations.contains_key(&ft) {
             return self.reject(ft, msg, ErrorCode::BAD_REQUEST, signer);
         }
         let Some(ConnectionId(id)) = get(msg) else {

@@ -51,8 +51,8 @@ impl T {
         adjust(&mut cfg);
         let users = StaticCredentials::new().with_user("alice", "secret");
         let ft = FiveTuple {
-            client: "198.51.100.1:4000".parse().unwrap(),
-            server: "192.0.2.1:3478".parse().unwrap(),
+            remote: "198.51.100.1:4000".parse().unwrap(),
+            local: "192.0.2.1:3478".parse().unwrap(),
             transport: Transport::Udp,
         };
         let key = LongTermKey::derive(PasswordAlgorithm::MD5, "alice", "example.org", "secret");
@@ -127,7 +127,7 @@ impl T {
         );
         let t = self.server.poll_transmit().expect("a response");
         assert!(self.server.poll_transmit().is_none());
-        t.data
+        t.contents.to_vec()
     }
 
     fn allocate(&mut self) -> SocketAddr {
@@ -156,7 +156,11 @@ impl T {
                 self.server.provide_relay(self.now, req.id, Ok(grant));
             }
         }
-        self.server.poll_transmit().expect("a response").data
+        self.server
+            .poll_transmit()
+            .expect("a response")
+            .contents
+            .to_vec()
     }
 }
 
@@ -206,7 +210,7 @@ fn allocate_errors() {
     assert_eq!(reply_code(&r), Some(442));
     t.server.config.tcp_allocations = false;
     // Nonces are bound to the 5-tuple, transport included.
-    t.ft.transport = Transport::Stream;
+    t.ft.transport = Transport::Tcp;
     t.renew_nonce();
     let r = t.allocate_request(|b| {
         b.add(&RequestedTransport::TCP);
@@ -270,7 +274,7 @@ fn allocate_retransmission_gets_the_same_response_and_a_new_one_437() {
         additional: None,
     };
     assert!(t.server.provide_relay(t.now, r.id, Ok(grant)));
-    let first = t.server.poll_transmit().unwrap().data;
+    let first = t.server.poll_transmit().unwrap().contents;
     let m = wire::parse(&first).unwrap();
     // Lifetimes below the default are raised to it (RFC 8656 §7.2).
     assert_eq!(get::<Lifetime>(&m), Some(Lifetime(600)));

@@ -111,8 +111,8 @@ impl<C: CredentialLookup> Net<C> {
 
     fn five_tuple(&self, i: usize) -> FiveTuple {
         FiveTuple {
-            client: self.clients[i].0,
-            server: server_addr(),
+            remote: self.clients[i].0,
+            local: server_addr(),
             transport: self.transports[i],
         }
     }
@@ -125,7 +125,7 @@ impl<C: CredentialLookup> Net<C> {
             while let Some(t) = self.clients[i].1.poll_transmit() {
                 moved = true;
                 assert_eq!(t.destination, server_addr());
-                self.deliver_to_server(ft, &t.data);
+                self.deliver_to_server(ft, &t.contents);
             }
             while let Some(e) = self.clients[i].1.poll_event() {
                 self.events.push((i, e));
@@ -155,7 +155,7 @@ impl<C: CredentialLookup> Net<C> {
                 .iter()
                 .position(|(a, _)| *a == t.destination)
                 .expect("to a client");
-            let _ = self.deliver_to_client(i, &t.data);
+            let _ = self.deliver_to_client(i, &t.contents);
         }
         for i in 0..self.clients.len() {
             while let Some(e) = self.clients[i].1.poll_event() {
@@ -168,8 +168,8 @@ impl<C: CredentialLookup> Net<C> {
 
     /// Bytes from the client of `ft` reaching the server (framed on streams).
     fn deliver_to_server(&mut self, ft: FiveTuple, bytes: &[u8]) {
-        if ft.transport == Transport::Stream {
-            let framer = self.server_framers.entry(ft.client).or_default();
+        if ft.transport.is_stream() {
+            let framer = self.server_framers.entry(ft.remote).or_default();
             framer.push(bytes);
             let mut frames = Vec::new();
             while let Some((_, f)) = framer.pop().expect("client stream frames") {
@@ -295,7 +295,7 @@ impl<C: CredentialLookup> Net<C> {
             let i = self
                 .clients
                 .iter()
-                .position(|(a, _)| *a == t.five_tuple.client)
+                .position(|(a, _)| *a == t.five_tuple.remote)
                 .expect("to a client");
             self.deliver_to_client(i, &out)
                 .expect("client accepts relayed data");

@@ -68,8 +68,8 @@ fn full_session(transport: Transport) {
         .count();
     assert_eq!(refreshed, 2);
     let ft = FiveTuple {
-        client: net.clients[c].0,
-        server: server_addr(),
+        remote: net.clients[c].0,
+        local: server_addr(),
         transport,
     };
     let info = net.server.allocation(&ft).unwrap();
@@ -101,7 +101,7 @@ fn full_session_over_udp() {
 
 #[test]
 fn full_session_over_a_stream() {
-    full_session(Transport::Stream);
+    full_session(Transport::Tcp);
 }
 
 #[test]
@@ -270,8 +270,8 @@ fn binding_requests_are_answered_without_authentication() {
     let mut net = Net::new();
     let client = "198.51.100.9:4000".parse().unwrap();
     let ft = FiveTuple {
-        client,
-        server: server_addr(),
+        remote: client,
+        local: server_addr(),
         transport: Transport::Udp,
     };
     let mut req = Vec::new();
@@ -282,7 +282,7 @@ fn binding_requests_are_answered_without_authentication() {
     assert!(net.server.handle_receive(net.now, ft, &req).is_none());
     let t = net.server.poll_transmit().unwrap();
     assert_eq!(t.destination, client);
-    let m = Message::parse(&t.data).unwrap();
+    let m = Message::parse(&t.contents).unwrap();
     assert_eq!(m.class(), Class::Success);
     assert_eq!(
         m.get::<XorMappedAddress>(),

@@ -14,9 +14,9 @@ use super::harness::{Net, peer, server_addr};
 /// address.
 fn tcp_allocated() -> (Net<floe_turn::StaticCredentials>, usize, SocketAddr) {
     let mut net = Net::new();
-    let c = net.add_client("alice", "secret", Transport::Stream);
+    let c = net.add_client("alice", "secret", Transport::Tcp);
     let mut cfg = ClientConfig::new(server_addr(), "alice", "secret");
-    cfg.transport = Transport::Stream;
+    cfg.transport = Transport::Tcp;
     cfg.relay_transport = RelayTransport::Tcp;
     cfg.rng_seed = Some([11; 32]);
     net.clients[c].1 = Client::new(cfg);
@@ -34,20 +34,25 @@ fn bind(
     trailing: &[u8],
 ) -> (DataConnection, FiveTuple, Vec<u8>) {
     let data = FiveTuple {
-        client: SocketAddr::new(net.clients[c].0.ip(), 60_000 + n),
-        server: server_addr(),
-        transport: Transport::Stream,
+        remote: SocketAddr::new(net.clients[c].0.ip(), 60_000 + n),
+        local: server_addr(),
+        transport: Transport::Tcp,
     };
     let now = net.now;
     let mut dc = net.client(c).connection_bind(now, id).unwrap();
     let mut rest = Vec::new();
     // A 438 (another nonce) is retried by the data connection itself.
     while let Some(request) = dc.poll_transmit() {
-        assert!(net.server.handle_receive(now, data, &request).is_none());
-        let mut response = net.server.poll_transmit().expect("a ConnectionBind answer");
-        assert_eq!(response.destination, data.client);
-        response.data.extend_from_slice(trailing);
-        rest = dc.handle_receive(now, &response.data).unwrap().into_owned();
+        assert!(
+            net.server
+                .handle_receive(now, data, &request.contents)
+                .is_none()
+        );
+        let response = net.server.poll_transmit().expect("a ConnectionBind answer");
+        assert_eq!(response.destination, data.remote);
+        let mut bytes = response.contents.to_vec();
+        bytes.extend_from_slice(trailing);
+        rest = dc.handle_receive(now, &bytes).unwrap().into_owned();
     }
     (dc, data, rest)
 }

@@ -5,7 +5,7 @@ use super::*;
 /// A stream client with a permission and channel 0x4000 to [`peer`].
 fn stream_client_with_channel() -> (Client, Instant) {
     let mut cfg = config(8);
-    cfg.transport = Transport::Stream;
+    cfg.transport = Transport::Tcp;
     let (mut c, now) = allocated_with(cfg, 600);
     permit(&mut c, now);
     bind(&mut c, now);

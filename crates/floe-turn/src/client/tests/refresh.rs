@@ -57,7 +57,7 @@ fn lost_permission_and_channel_refreshes_are_retried() {
     c.handle_timeout(start + Duration::from_millis(39_500));
     assert_eq!(events(&mut c), [], "nothing failed for good yet");
     let mut methods: Vec<Method> = core::iter::from_fn(|| c.poll_transmit())
-        .map(|t| parse(&t.data).method())
+        .map(|t| parse(&t.contents).method())
         .collect();
     methods.sort_unstable();
     assert_eq!(methods, [Method::CREATE_PERMISSION, Method::CHANNEL_BIND]);

@@ -31,7 +31,7 @@ fn captured_allocate_replayed_from_other_ports_gets_438() {
         b.add(&RequestedTransport::UDP);
     });
     for port in 4001..4020 {
-        t.ft.client.set_port(port);
+        t.ft.remote.set_port(port);
         assert_eq!(reply_code(&t.raw(&captured)), Some(438), "port {port}");
         assert!(t.server.poll_event().is_none(), "port {port} got a relay");
     }
@@ -45,21 +45,21 @@ fn allocations_per_client_ip_are_capped() {
         c.quotas.allocations_per_client_ip = 2;
     });
     for port in [4001, 4002] {
-        t.ft.client.set_port(port);
+        t.ft.remote.set_port(port);
         t.renew_nonce();
         let r = t.allocate_request(|b| {
             b.add(&RequestedTransport::UDP);
         });
         assert_eq!(reply_code(&r), None, "port {port}");
     }
-    t.ft.client.set_port(4003);
+    t.ft.remote.set_port(4003);
     t.renew_nonce();
     let r = t.allocate_request(|b| {
         b.add(&RequestedTransport::UDP);
     });
     assert_eq!(reply_code(&r), Some(486));
     // Another host is not affected, and a freed slot can be used again.
-    t.ft.client = "198.51.100.2:4003".parse().unwrap();
+    t.ft.remote = "198.51.100.2:4003".parse().unwrap();
     t.renew_nonce();
     let r = t.allocate_request(|b| {
         b.add(&RequestedTransport::UDP);
@@ -169,7 +169,7 @@ fn peer_initiated_tcp_connections_are_capped() {
     // Review finding 8: every connection a permitted peer opened to a TCP relayed address
     // (RFC 6062 §5.3) created state and a ConnectionAttempt, without limit.
     let mut t = T::with_config(|c| c.quotas.tcp_connections_per_allocation = 3);
-    t.ft.transport = Transport::Stream;
+    t.ft.transport = Transport::Tcp;
     t.renew_nonce();
     let r = t.allocate_request(|b| {
         b.add(&RequestedTransport::TCP);

@@ -1,0 +1,359 @@
+//! A STUN Binding responder (RFC 8489 §6.3): the one answer to Binding requests that a STUN
+//! server, a TURN server and an ICE agent all give, with or without short-term credentials
+//! (RFC 8489 §9.1.3).
+//!
+//! It is stateless: hand it a parsed request and the address it came from, and it writes the
+//! response into your buffer and says what it did. Rules, in the order RFC 8489 applies them:
+//! 1. only requests get answers; a FINGERPRINT that does not match means the message is not
+//!    STUN for us and is dropped (§7.3, §14.7);
+//! 2. requests of other methods are left to the caller ([`BindingAnswer::NotBinding`]);
+//! 3. with short-term credentials (§9.1.3): no MESSAGE-INTEGRITY(-SHA256) or no USERNAME gets
+//!    400, an unknown USERNAME or a MAC that does not verify gets 401, both unsigned;
+//! 4. comprehension-required attributes it does not understand get 420 with
+//!    UNKNOWN-ATTRIBUTES (§6.3.1.1, §14.9), signed when the request was;
+//! 5. otherwise a success with XOR-MAPPED-ADDRESS (§14.2), signed with the request's own
+//!    mechanism (§9.1.4).
+//!
+//! Every answer carries SOFTWARE when configured and ends with FINGERPRINT unless turned off.
+//!
+//! ```
+//! use floe_stun::binding::{BindingAnswer, BindingResponder};
+//! use floe_stun::attributes::{Username, XorMappedAddress};
+//! use floe_stun::{Class, IntegrityKey, Message, MessageBuilder, MessageType, Method, TransactionId};
+//!
+//! let key = IntegrityKey::short_term("pass");
+//! let mut request = Vec::new();
+//! let typ = MessageType::new(Method::BINDING, Class::Request);
+//! let mut b = MessageBuilder::new(&mut request, typ, TransactionId::from_bytes([1; 12]));
+//! b.add(&Username("user"));
+//! b.message_integrity(&key).unwrap().fingerprint().unwrap();
+//!
+//! let responder = BindingResponder::new().software("floe");
+//! let from = "198.51.100.7:5000".parse().unwrap();
+//! let mut out = Vec::new();
+//! let request = Message::parse(&request).unwrap();
+//! let answer = responder.answer_short_term(&request, from, |user| {
+//!     (user == "user").then(|| IntegrityKey::short_term("pass"))
+//! }, &mut out);
+//! assert_eq!(answer, BindingAnswer::Success);
+//! let response = Message::parse(&out).unwrap();
+//! assert_eq!(response.get::<XorMappedAddress>().unwrap(), Some(XorMappedAddress(from)));
+//! response.verify_integrity(&key).unwrap();
+//! ```
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::net::SocketAddr;
+
+use crate::attributes::{
+    ErrorCodeAttribute, Software, UnknownAttributes, Username, XorMappedAddress,
+};
+use crate::builder::MessageBuilder;
+use crate::integrity::{IntegrityKey, IntegrityKind};
+use crate::message::Message;
+use crate::registry::{AttributeType, Class, ErrorCode, MessageType, Method};
+
+/// Most attribute types listed in one UNKNOWN-ATTRIBUTES (a peer controls the count).
+const MAX_UNKNOWN_LISTED: usize = 16;
+
+/// What [`BindingResponder`] did with a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BindingAnswer {
+    /// A success response is in the buffer.
+    Success,
+    /// An error response with this code is in the buffer.
+    Error(ErrorCode),
+    /// A request of another method: nothing written, the caller decides (a STUN server
+    /// answers 400, a TURN server goes on with its own methods).
+    NotBinding,
+    /// Nothing to answer: not a request, or a FINGERPRINT that does not match (RFC 8489
+    /// §7.3); nothing written.
+    Ignored,
+}
+
+/// Answers Binding requests (see the [module docs](self)).
+#[derive(Debug, Clone)]
+pub struct BindingResponder {
+    software: Option<String>,
+    fingerprint: bool,
+    understands: fn(AttributeType) -> bool,
+}
+
+impl Default for BindingResponder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl BindingResponder {
+    /// No SOFTWARE, FINGERPRINT on, and the attributes a Binding request may carry understood
+    /// ([`understands_binding`]).
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            software: None,
+            fingerprint: true,
+            understands: understands_binding,
+        }
+    }
+
+    /// Adds SOFTWARE (RFC 8489 §14.14) to every answer.
+    #[must_use]
+    pub fn software(mut self, software: impl Into<String>) -> Self {
+        self.software = Some(software.into());
+        self
+    }
+
+    /// Whether answers end with FINGERPRINT (RFC 8489 §14.7; on by default, and ICE needs
+    /// it, RFC 8445 §7.3).
+    #[must_use]
+    pub fn fingerprint(mut self, on: bool) -> Self {
+        self.fingerprint = on;
+        self
+    }
+
+    /// The comprehension-required attribute types understood (anything else in a request
+    /// gets 420), e.g. a TURN server's wider set.
+    ///
+    /// ```
+    /// use floe_stun::AttributeType;
+    /// use floe_stun::binding::{understands_binding, BindingResponder};
+    /// let r = BindingResponder::new()
+    ///     .understands(|t| understands_binding(t) || t == AttributeType::CHANNEL_NUMBER);
+    /// # let _ = r;
+    /// ```
+    #[must_use]
+    pub fn understands(mut self, understands: fn(AttributeType) -> bool) -> Self {
+        self.understands = understands;
+        self
+    }
+
+    /// Answers a request without authentication (a public STUN server, RFC 8489 §9: the
+    /// Binding method may be used without credentials). MESSAGE-INTEGRITY in the request is
+    /// not checked and the answer is not signed.
+    pub fn answer(
+        &self,
+        request: &Message<'_>,
+        source: SocketAddr,
+        out: &mut Vec<u8>,
+    ) -> BindingAnswer {
+        out.clear();
+        if let Some(skipped) = skipped(request) {
+            return skipped;
+        }
+        if let Some(code) = self.unknown(request, None, out) {
+            return BindingAnswer::Error(code);
+        }
+        self.success(request, source, None, out)
+    }
+
+    /// Answers a request under short-term credentials (RFC 8489 §9.1.3): `lookup` gives the
+    /// key of a USERNAME, or `None` when it is unknown. Only an authenticated request gets a
+    /// success or a 420, signed with its own mechanism.
+    pub fn answer_short_term<'k>(
+        &self,
+        request: &Message<'_>,
+        source: SocketAddr,
+        lookup: impl FnOnce(&str) -> Option<IntegrityKey<'k>>,
+        out: &mut Vec<u8>,
+    ) -> BindingAnswer {
+        out.clear();
+        if let Some(skipped) = skipped(request) {
+            return skipped;
+        }
+        let Some(kind) = request.integrity_kind() else {
+            return self.error(request, ErrorCode::BAD_REQUEST, None, out);
+        };
+        let Ok(Some(Username(user))) = request.get::<Username<'_>>() else {
+            return self.error(request, ErrorCode::BAD_REQUEST, None, out);
+        };
+        let Some(key) = lookup(user) else {
+            return self.error(request, ErrorCode::UNAUTHENTICATED, None, out);
+        };
+        if request.verify_integrity(&key).is_err() {
+            return self.error(request, ErrorCode::UNAUTHENTICATED, None, out);
+        }
+        let signer = Some((&key, kind));
+        if let Some(code) = self.unknown(request, signer, out) {
+            return BindingAnswer::Error(code);
+        }
+        self.success(request, source, signer, out)
+    }
+
+    /// Writes an error response to `request` (e.g. 400 for a method a STUN server does not
+    /// serve) with SOFTWARE and FINGERPRINT as configured, unsigned.
+    ///
+    /// ```
+    /// use floe_stun::binding::{BindingAnswer, BindingResponder};
+    /// use floe_stun::{Class, ErrorCode, Message, MessageBuilder, MessageType, Method, TransactionId};
+    /// let mut buf = Vec::new();
+    /// let typ = MessageType::new(Method::ALLOCATE, Class::Request);
+    /// MessageBuilder::new(&mut buf, typ, TransactionId::from_bytes([2; 12])).finish().unwrap();
+    /// let request = Message::parse(&buf).unwrap();
+    /// let r = BindingResponder::new();
+    /// let mut out = Vec::new();
+    /// let from = "192.0.2.9:1".parse().unwrap();
+    /// assert_eq!(r.answer(&request, from, &mut out), BindingAnswer::NotBinding);
+    /// r.reject(&request, ErrorCode::BAD_REQUEST, &mut out);
+    /// assert_eq!(Message::parse(&out).unwrap().class(), Class::Error);
+    /// ```
+    pub fn reject(
+        &self,
+        request: &Message<'_>,
+        code: ErrorCode,
+        out: &mut Vec<u8>,
+    ) -> BindingAnswer {
+        out.clear();
+        self.error(request, code, None, out)
+    }
+
+    /// 420 when the request carries comprehension-required attributes not understood.
+    fn unknown(
+        &self,
+        request: &Message<'_>,
+        signer: Option<(&IntegrityKey<'_>, IntegrityKind)>,
+        out: &mut Vec<u8>,
+    ) -> Option<ErrorCode> {
+        let mut types = [AttributeType(0); MAX_UNKNOWN_LISTED];
+        let mut n = 0;
+        for t in request
+            .unknown_comprehension_required(self.understands)
+            .take(MAX_UNKNOWN_LISTED)
+        {
+            types[n] = t;
+            n += 1;
+        }
+        if n == 0 {
+            return None;
+        }
+        let code = ErrorCode::UNKNOWN_ATTRIBUTE;
+        self.write(request, Class::Error, signer, out, |b| {
+            b.add(&ErrorCodeAttribute::new(code))
+                .add(&UnknownAttributes::from_types(&types[..n]));
+        });
+        Some(code)
+    }
+
+    fn success(
+        &self,
+        request: &Message<'_>,
+        source: SocketAddr,
+        signer: Option<(&IntegrityKey<'_>, IntegrityKind)>,
+        out: &mut Vec<u8>,
+    ) -> BindingAnswer {
+        self.write(request, Class::Success, signer, out, |b| {
+            b.add(&XorMappedAddress(source));
+        });
+        BindingAnswer::Success
+    }
+
+    fn error(
+        &self,
+        request: &Message<'_>,
+        code: ErrorCode,
+        signer: Option<(&IntegrityKey<'_>, IntegrityKind)>,
+        out: &mut Vec<u8>,
+    ) -> BindingAnswer {
+        self.write(request, Class::Error, signer, out, |b| {
+            b.add(&ErrorCodeAttribute::new(code));
+        });
+        BindingAnswer::Error(code)
+    }
+
+    /// Writes the whole answer: `body`, SOFTWARE, the request's MAC, FINGERPRINT. The body
+    /// is a few fixed-size attributes, so the message always fits.
+    fn write(
+        &self,
+        request: &Message<'_>,
+        class: Class,
+        signer: Option<(&IntegrityKey<'_>, IntegrityKind)>,
+        out: &mut Vec<u8>,
+        body: impl FnOnce(&mut MessageBuilder<'_>),
+    ) {
+        out.clear();
+        let typ = MessageType::new(request.method(), class);
+        let mut b = MessageBuilder::new(out, typ, *request.transaction_id());
+        body(&mut b);
+        if let Some(s) = &self.software {
+            b.add(&Software(s));
+        }
+        let fingerprint = self.fingerprint;
+        let written = match signer {
+            None if fingerprint => b.fingerprint().map(drop),
+            None => b.finish().map(drop),
+            Some((key, IntegrityKind::Sha1)) => b
+                .message_integrity(key)
+                .and_then(|s| {
+                    if fingerprint {
+                        s.fingerprint()
+                    } else {
+                        s.finish()
+                    }
+                })
+                .map(drop),
+            Some((key, IntegrityKind::Sha256)) => b
+                .message_integrity_sha256(key)
+                .and_then(|s| {
+                    if fingerprint {
+                        s.fingerprint()
+                    } else {
+                        s.finish()
+                    }
+                })
+                .map(drop),
+        };
+        if written.is_err() {
+            // Only an absurdly long SOFTWARE can overflow a message: answer without it.
+            out.clear();
+        }
+    }
+}
+
+/// `None` for a Binding request to answer; otherwise what to report: another method's
+/// request, or nothing to answer (not a request, or a FINGERPRINT that does not match).
+fn skipped(request: &Message<'_>) -> Option<BindingAnswer> {
+    let fingerprint_ok =
+        request.fingerprint_offset().is_none() || request.verify_fingerprint().is_ok();
+    match (request.class(), request.method()) {
+        _ if !fingerprint_ok => Some(BindingAnswer::Ignored),
+        (Class::Request, Method::BINDING) => None,
+        (Class::Request, _) => Some(BindingAnswer::NotBinding),
+        _ => Some(BindingAnswer::Ignored),
+    }
+}
+
+/// The comprehension-required attributes a Binding request may carry and this responder
+/// understands: the RFC 8489 §14 authentication attributes and the RFC 8445 §16.1 ICE
+/// attributes (their comprehension-optional ones never get 420). CHANGE-REQUEST,
+/// RESPONSE-PORT and PADDING (RFC 5780) are not served, so they get 420, as RFC 5780 §7.2 asks of a
+/// server that does not support them.
+///
+/// ```
+/// use floe_stun::AttributeType;
+/// use floe_stun::binding::understands_binding;
+/// assert!(understands_binding(AttributeType::PRIORITY));
+/// assert!(!understands_binding(AttributeType::CHANGE_REQUEST));
+/// ```
+#[must_use]
+pub fn understands_binding(typ: AttributeType) -> bool {
+    matches!(
+        typ,
+        AttributeType::MAPPED_ADDRESS
+            | AttributeType::USERNAME
+            | AttributeType::MESSAGE_INTEGRITY
+            | AttributeType::ERROR_CODE
+            | AttributeType::UNKNOWN_ATTRIBUTES
+            | AttributeType::REALM
+            | AttributeType::NONCE
+            | AttributeType::MESSAGE_INTEGRITY_SHA256
+            | AttributeType::PASSWORD_ALGORITHM
+            | AttributeType::USERHASH
+            | AttributeType::XOR_MAPPED_ADDRESS
+            | AttributeType::PRIORITY
+            | AttributeType::USE_CANDIDATE
+    )
+}
+
+#[cfg(test)]
+mod tests;
