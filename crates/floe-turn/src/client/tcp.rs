@@ -175,7 +175,7 @@ impl DataConnection {
         if built {
             self.outgoing = Some(buf);
         } else {
-            self.state = DataConnectionState::Failed(Failure::ErrorResponse { code: 0 });
+            self.state = DataConnectionState::Failed(Failure::RequestTooLong);
         }
     }
 
@@ -200,7 +200,7 @@ impl DataConnection {
             Ok(Some((_, f))) => f.to_vec(),
             Ok(None) => return Ok(Cow::Borrowed(&[])),
             Err(e) => {
-                self.state = DataConnectionState::Failed(Failure::ErrorResponse { code: 0 });
+                self.state = DataConnectionState::Failed(Failure::Framing(e));
                 return Err(e.into());
             }
         };
@@ -238,8 +238,13 @@ impl DataConnection {
                     self.send_request();
                     return Ok(Cow::Borrowed(&[]));
                 }
-                let code = code.map_or(0, |c| c.0);
-                self.state = DataConnectionState::Failed(Failure::ErrorResponse { code });
+                let reason = match code {
+                    Some(code) => Failure::ErrorResponse { code },
+                    None => Failure::MissingAttribute {
+                        attribute: AttributeType::ERROR_CODE,
+                    },
+                };
+                self.state = DataConnectionState::Failed(reason);
                 Ok(Cow::Borrowed(&[]))
             }
             _ => Err(ReceiveError::UnmatchedResponse),
