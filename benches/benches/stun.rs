@@ -14,46 +14,27 @@ use core::time::Duration;
 use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use floe_corpus::rfc5769::{PASSWORD, SAMPLE_REQUEST, TRANSACTION_ID, USERNAME};
 use floe_stun::attributes::{IceControlled, Priority, Software, Username};
 use floe_stun::channel_data::ChannelData;
 use floe_stun::{Class, IntegrityKey, Message, MessageBuilder, MessageType, Method, TransactionId};
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 
-/// RFC 5769 §2.1 sample request (a published test vector: a fact, typed in).
-const REQUEST_2_1: &str = concat!(
-    "000100582112a442b7e7a701bc34d686fa87dfae802200105354554e20746573",
-    "7420636c69656e74002400046e0001ff80290008932ff9b151263b3600060009",
-    "6576746a3a68367659202020000800149aeaa70cbfd8cb56781ef2b5b2d3f249",
-    "c1b571a280280004e57a3bcf",
-);
-const PASSWORD: &str = "VOkJxbRl1RmTxUk/WvJxBt";
-const TID: [u8; 12] = [
-    0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae,
-];
 /// Offset of MESSAGE-INTEGRITY in the request: the HMAC covers the 84 bytes before it.
 const MI_OFFSET: usize = 84;
-
-fn request() -> Vec<u8> {
-    let digit = |c: u8| (c as char).to_digit(16).expect("hex digit") as u8;
-    REQUEST_2_1
-        .as_bytes()
-        .chunks(2)
-        .map(|p| (digit(p[0]) << 4) | digit(p[1]))
-        .collect()
-}
 
 /// Encodes the §2.1 request (same attributes, MESSAGE-INTEGRITY, FINGERPRINT) into `buf`.
 fn floe_encode(buf: &mut Vec<u8>, key: &IntegrityKey<'_>) -> usize {
     buf.clear();
     let typ = MessageType::new(Method::BINDING, Class::Request);
-    let mut b = MessageBuilder::new(buf, typ, TransactionId::from_bytes(TID));
+    let mut b = MessageBuilder::new(buf, typ, TransactionId::from_bytes(TRANSACTION_ID));
     // RFC 5769 pads with spaces; with them the output is the vector, byte for byte.
     b.padding_byte(b' ')
         .add(&Software("STUN test client"))
         .add(&Priority(0x6e00_01ff))
         .add(&IceControlled(0x932f_f9b1_5126_3b36))
-        .add(&Username("evtj:h6vY"));
+        .add(&Username(USERNAME));
     b.message_integrity(key)
         .unwrap()
         .fingerprint()
@@ -62,7 +43,7 @@ fn floe_encode(buf: &mut Vec<u8>, key: &IntegrityKey<'_>) -> usize {
 }
 
 fn decode(c: &mut Criterion) {
-    let bytes = request();
+    let bytes = SAMPLE_REQUEST.to_vec();
     let mut g = c.benchmark_group("stun_decode");
     g.throughput(Throughput::Bytes(bytes.len() as u64));
     g.bench_function("floe", |b| {
@@ -81,7 +62,7 @@ fn decode(c: &mut Criterion) {
 }
 
 fn verify(c: &mut Criterion) {
-    let bytes = request();
+    let bytes = SAMPLE_REQUEST.to_vec();
     let mut g = c.benchmark_group("stun_verify");
     g.throughput(Throughput::Bytes(bytes.len() as u64));
     g.bench_function("bare_hmac_sha1", |b| {
@@ -128,7 +109,7 @@ fn encode(c: &mut Criterion) {
     assert_eq!(floe_encode(&mut buf, &key), 108);
     assert_eq!(
         buf[..104],
-        request()[..104],
+        SAMPLE_REQUEST[..104],
         "encode matches the vector up to FINGERPRINT"
     );
     g.throughput(Throughput::Bytes(108));
@@ -171,7 +152,7 @@ fn bare_hmac(bytes: &[u8]) {
 }
 
 fn ratios(c: &mut Criterion) {
-    let bytes = request();
+    let bytes = SAMPLE_REQUEST.to_vec();
     let prepared = IntegrityKey::short_term(PASSWORD).prepare();
     let decode_verify = |key: &IntegrityKey<'_>| {
         let msg = Message::parse(black_box(&bytes)).unwrap();
@@ -232,7 +213,7 @@ fn channel_data(c: &mut Criterion) {
 fn transactions(c: &mut Criterion) {
     use floe_stun::transaction::{ClientTransactions, Request, TransactionConfig};
     let to: core::net::SocketAddr = "192.0.2.1:3478".parse().unwrap();
-    let request = request();
+    let request = SAMPLE_REQUEST.to_vec();
     let mut g = c.benchmark_group("stun_transactions");
     for n in [16usize, 256, 1024] {
         let tids: Vec<TransactionId> = (0..=n as u32)
@@ -288,7 +269,7 @@ mod peers {
     use peer_hmac::{Hmac, Mac};
     use peer_sha1::Sha1;
 
-    use super::{PASSWORD, TID};
+    use super::{PASSWORD, TRANSACTION_ID, USERNAME};
 
     fn is_hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 20] {
         let mut mac = <Hmac<Sha1> as Mac>::new_from_slice(key).unwrap();
@@ -434,8 +415,7 @@ mod peers {
                     .unwrap();
                 m.add_attribute(&RawAttribute::new(AttributeType::new(0x8029), &CONTROLLED))
                     .unwrap();
-                m.add_attribute(&Username::new("evtj:h6vY").unwrap())
-                    .unwrap();
+                m.add_attribute(&Username::new(USERNAME).unwrap()).unwrap();
                 m.add_message_integrity(&creds, IntegrityAlgorithm::Sha1)
                     .unwrap();
                 m.add_fingerprint().unwrap();
@@ -446,7 +426,7 @@ mod peers {
             let mut buf = [0u8; 256];
             b.iter(|| {
                 let msg = is::stun::StunMessage::binding_request(
-                    "evtj:h6vY",
+                    USERNAME,
                     is::stun::TransId::new(),
                     false,
                     0x932f_f9b1_5126_3b36,
@@ -471,14 +451,14 @@ mod peers {
             b.iter(|| {
                 m.reset();
                 m.set_type(BINDING_REQUEST);
-                m.transaction_id = TransactionId(TID);
+                m.transaction_id = TransactionId(TRANSACTION_ID);
                 m.write_header();
                 TextAttribute::new(ATTR_SOFTWARE, "STUN test client".to_owned())
                     .add_to(&mut m)
                     .unwrap();
                 m.add(AttrType(0x0024), &PRIORITY);
                 m.add(AttrType(0x8029), &CONTROLLED);
-                TextAttribute::new(ATTR_USERNAME, "evtj:h6vY".to_owned())
+                TextAttribute::new(ATTR_USERNAME, USERNAME.to_owned())
                     .add_to(&mut m)
                     .unwrap();
                 integrity.add_to(&mut m).unwrap();
@@ -500,7 +480,7 @@ mod peers {
                 .with_attribute(Software::new("STUN test client").unwrap())
                 .with_attribute(Priority::from(0x6e00_01ff))
                 .with_attribute(IceControlled::from(0x932f_f9b1_5126_3b36))
-                .with_attribute(UserName::new("evtj:h6vY").unwrap())
+                .with_attribute(UserName::new(USERNAME).unwrap())
                 .with_attribute(MessageIntegrity::new(key.clone()))
                 .with_attribute(Fingerprint::default())
                 .build();

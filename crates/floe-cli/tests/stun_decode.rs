@@ -1,35 +1,16 @@
-//! `floe stun decode` end to end: the RFC 5769 vectors (typed in) through the real binary,
-//! checking the JSON output and the exit codes.
+//! `floe stun decode` end to end: the RFC 5769 vectors (`floe_corpus::rfc5769`, as hex text)
+//! through the real binary, checking the JSON output and the exit codes.
 
 mod common;
 
 use std::process::Output;
 
+use floe_corpus::rfc5769::{
+    LONG_TERM_PASSWORD, LONG_TERM_REALM, LONG_TERM_TRANSACTION_ID, LONG_TERM_USERNAME, PASSWORD,
+    SAMPLE_IPV4_RESPONSE, SAMPLE_IPV6_RESPONSE, SAMPLE_LONG_TERM_REQUEST, SAMPLE_REQUEST,
+    TRANSACTION_ID, USERNAME,
+};
 use serde_json::{Value, json};
-
-const REQUEST_2_1: &str = concat!(
-    "000100582112a442b7e7a701bc34d686fa87dfae802200105354554e20746573",
-    "7420636c69656e74002400046e0001ff80290008932ff9b151263b3600060009",
-    "6576746a3a68367659202020000800149aeaa70cbfd8cb56781ef2b5b2d3f249",
-    "c1b571a280280004e57a3bcf",
-);
-const RESPONSE_2_2: &str = concat!(
-    "0101003c2112a442b7e7a701bc34d686fa87dfae8022000b7465737420766563",
-    "746f7220002000080001a147e112a643000800142b91f599fd9e90c38c7489f9",
-    "2af9ba53f06be7d780280004c07d4c96",
-);
-const RESPONSE_2_3: &str = concat!(
-    "010100482112a442b7e7a701bc34d686fa87dfae8022000b7465737420766563",
-    "746f7220002000140002a1470113a9faa5d3f179bc25f4b5bed2b9d900080014",
-    "a382954e4be67bf11784c97c8292c275bfe3ed4180280004c8fb0b4c",
-);
-const REQUEST_2_4: &str = concat!(
-    "000100602112a44278ad3433c6ad72c029da412e00060012e3839ee38388e383",
-    "aae38383e382afe382b900000015001c662f2f3439396b39353464364f4c3334",
-    "6f4c394653547679363473410014000b6578616d706c652e6f72670000080014",
-    "f67024656dd64a3e02b8e0712e85c9a28ca89666",
-);
-const PASSWORD: &str = "VOkJxbRl1RmTxUk/WvJxBt";
 
 fn floe(args: &[&str], stdin: Option<&str>) -> Output {
     common::run(args, stdin.unwrap_or_default().as_bytes())
@@ -45,6 +26,7 @@ fn json_lines(out: &Output) -> Vec<Value> {
 
 #[test]
 fn sample_request_with_short_term_password() {
+    let request = hex::encode(SAMPLE_REQUEST);
     let out = floe(
         &[
             "stun",
@@ -53,7 +35,7 @@ fn sample_request_with_short_term_password() {
             "--password",
             PASSWORD,
             "--hex",
-            REQUEST_2_1,
+            &request,
         ],
         None,
     );
@@ -64,12 +46,12 @@ fn sample_request_with_short_term_password() {
         [json!({
             "method": "binding",
             "class": "request",
-            "transaction_id": "b7e7a701bc34d686fa87dfae",
+            "transaction_id": hex::encode(TRANSACTION_ID),
             "attributes": [
                 { "type": 0x8022, "name": "software", "value": "STUN test client" },
                 { "type": 0x0024, "name": "priority", "value": 0x6e00_01ff_u32 },
                 { "type": 0x8029, "name": "ice-controlled", "value": 0x932f_f9b1_5126_3b36_u64 },
-                { "type": 0x0006, "name": "username", "value": "evtj:h6vY" },
+                { "type": 0x0006, "name": "username", "value": USERNAME },
                 { "type": 0x0008, "name": "message-integrity",
                   "value": "9aeaa70cbfd8cb56781ef2b5b2d3f249c1b571a2" },
                 { "type": 0x8028, "name": "fingerprint", "value": 0xe57a_3bcf_u32 },
@@ -82,7 +64,11 @@ fn sample_request_with_short_term_password() {
 
 #[test]
 fn responses_one_per_line_with_comments() {
-    let input = format!("# RFC 5769 2.2\n{RESPONSE_2_2}\n\n# 2.3\n{RESPONSE_2_3}\n");
+    let input = format!(
+        "# RFC 5769 2.2\n{}\n\n# 2.3\n{}\n",
+        hex::encode(SAMPLE_IPV4_RESPONSE),
+        hex::encode(SAMPLE_IPV6_RESPONSE)
+    );
     let out = floe(
         &[
             "stun",
@@ -123,20 +109,20 @@ fn long_term_request_from_a_file_with_whitespace() {
     let dir = std::env::temp_dir().join(format!("floe-stun-decode-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("2.4.hex");
-    let spaced: String = REQUEST_2_4
+    let spaced: String = hex::encode(SAMPLE_LONG_TERM_REQUEST)
         .as_bytes()
         .chunks(8)
         .map(|c| format!("{} \n", core::str::from_utf8(c).unwrap()))
         .collect();
     std::fs::write(&file, spaced).unwrap();
-    let creds = "\u{30DE}\u{30C8}\u{30EA}\u{30C3}\u{30AF}\u{30B9}:example.org:TheMatrIX";
+    let creds = format!("{LONG_TERM_USERNAME}:{LONG_TERM_REALM}:{LONG_TERM_PASSWORD}");
     let out = floe(
         &[
             "stun",
             "decode",
             "--json",
             "--long-term",
-            creds,
+            &creds,
             file.to_str().unwrap(),
         ],
         None,
@@ -144,12 +130,9 @@ fn long_term_request_from_a_file_with_whitespace() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(out.status.code(), Some(0));
     let v = &json_lines(&out)[0];
-    assert_eq!(v["transaction_id"], "78ad3433c6ad72c029da412e");
-    assert_eq!(
-        v["attributes"][0]["value"],
-        "\u{30DE}\u{30C8}\u{30EA}\u{30C3}\u{30AF}\u{30B9}"
-    );
-    assert_eq!(v["attributes"][2]["value"], "example.org");
+    assert_eq!(v["transaction_id"], hex::encode(LONG_TERM_TRANSACTION_ID));
+    assert_eq!(v["attributes"][0]["value"], LONG_TERM_USERNAME);
+    assert_eq!(v["attributes"][2]["value"], LONG_TERM_REALM);
     assert_eq!(
         (&v["integrity"], &v["fingerprint"]),
         (&json!("valid"), &json!("absent"))
@@ -158,14 +141,15 @@ fn long_term_request_from_a_file_with_whitespace() {
 
 #[test]
 fn without_credentials_integrity_is_unchecked() {
-    let out = floe(&["stun", "decode", "--json", "--hex", REQUEST_2_1], None);
+    let request = hex::encode(SAMPLE_REQUEST);
+    let out = floe(&["stun", "decode", "--json", "--hex", &request], None);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(json_lines(&out)[0]["integrity"], "unchecked");
-    let out = floe(&["stun", "decode", "--hex", REQUEST_2_1], None);
+    let out = floe(&["stun", "decode", "--hex", &request], None);
     assert_eq!(out.status.code(), Some(0));
     let text = common::text(&out.stdout);
     assert!(text.contains("STUN binding request"), "{text}");
-    assert!(text.contains("\"evtj:h6vY\""), "{text}");
+    assert!(text.contains(&format!("\"{USERNAME}\"")), "{text}");
 }
 
 #[test]
@@ -178,14 +162,14 @@ fn failed_checks_exit_1() {
             "--password",
             "wrong",
             "--hex",
-            RESPONSE_2_2,
+            &hex::encode(SAMPLE_IPV4_RESPONSE),
         ],
         None,
     );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json_lines(&out)[0]["integrity"], "invalid");
 
-    let mut flipped = REQUEST_2_1.to_owned();
+    let mut flipped = hex::encode(SAMPLE_REQUEST);
     flipped.replace_range(flipped.len() - 1.., "e");
     let out = floe(&["stun", "decode", "--json", "--hex", &flipped], None);
     assert_eq!(out.status.code(), Some(1));
@@ -195,8 +179,8 @@ fn failed_checks_exit_1() {
 #[test]
 fn decode_errors_name_the_offset_and_exit_1() {
     // RFC 5769 2.1 without its last 8 bytes: the header length no longer matches.
-    let truncated = &REQUEST_2_1[..REQUEST_2_1.len() - 16];
-    let out = floe(&["stun", "decode", "--hex", truncated], None);
+    let truncated = hex::encode(&SAMPLE_REQUEST[..SAMPLE_REQUEST.len() - 8]);
+    let out = floe(&["stun", "decode", "--hex", &truncated], None);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("offset 2"), "{stderr}");
@@ -248,6 +232,7 @@ fn rfc5766_channel_data_frames_decode_and_say_so() {
 
 #[test]
 fn usage_errors_exit_2() {
+    let request = hex::encode(SAMPLE_REQUEST);
     assert_eq!(floe(&["stun", "decode"], None).status.code(), Some(2));
     let both = [
         "stun",
@@ -257,7 +242,7 @@ fn usage_errors_exit_2() {
         "--long-term",
         "u:r:p",
         "--hex",
-        REQUEST_2_1,
+        &request,
     ];
     assert_eq!(floe(&both, None).status.code(), Some(2));
     assert_eq!(

@@ -1,4 +1,5 @@
-//! Test support: locates the shared, third-party corpus that conformance tests read.
+//! Test support: locates the shared, third-party corpus that conformance tests read, and holds
+//! the one copy of the RFCs' published test vectors ([`rfc5769`], [`rfc8489`]).
 //!
 //! The corpus lives beside the repository in `../shared/corpus` (override with the `FLOE_CORPUS`
 //! environment variable). It is never copied into the project. A user's clone does not have it:
@@ -14,6 +15,10 @@
 #![deny(missing_docs, missing_debug_implementations)]
 
 use std::path::PathBuf;
+
+mod hex;
+pub mod rfc5769;
+pub mod rfc8489;
 
 /// The root of the shared corpus: `$FLOE_CORPUS`, or `../shared/corpus` next to the repository.
 #[must_use]

@@ -622,21 +622,22 @@ mod tests {
 
     #[test]
     fn long_term_keys_match_rfc_vectors() {
-        let user = "\u{30DE}\u{30C8}\u{30EA}\u{30C3}\u{30AF}\u{30B9}";
-        let md5 = IntegrityKey::long_term_md5(user, "example.org", "TheMatrIX");
+        use floe_corpus::rfc5769::{
+            LONG_TERM_PASSWORD as PASSWORD, LONG_TERM_REALM as REALM, LONG_TERM_USERNAME as USER,
+        };
+        let md5 = IntegrityKey::long_term_md5(USER, REALM, PASSWORD);
         assert_eq!(
             md5.as_bytes(),
             hex::decode("e8ca7ad59d5eb0518e312911d2dab2a9").unwrap()
         );
         let sha =
-            IntegrityKey::long_term(PasswordAlgorithm::SHA256, user, "example.org", "TheMatrIX")
-                .unwrap();
+            IntegrityKey::long_term(PasswordAlgorithm::SHA256, USER, REALM, PASSWORD).unwrap();
         assert_eq!(
             sha.as_bytes(),
             hex::decode("dd295a613b9058c3c23d6dc7165bda072304d989c9d0af3a8c7e184b4f9bb4a1")
                 .unwrap()
         );
-        assert!(IntegrityKey::long_term(PasswordAlgorithm(9), user, "r", "p").is_none());
+        assert!(IntegrityKey::long_term(PasswordAlgorithm(9), USER, "r", "p").is_none());
     }
 
     /// Signs a Binding success response with MI then MI-SHA256 and returns its bytes.

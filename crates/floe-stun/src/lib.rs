@@ -23,14 +23,9 @@
 //! use floe_stun::attributes::{Software, Username, XorMappedAddress};
 //! use floe_stun::{Class, IntegrityKey, Message, MessageBuilder, MessageType, Method, TransactionId};
 //!
-//! // RFC 5769 §2.1: the sample request.
-//! let bytes = hex::decode(concat!(
-//!     "000100582112a442b7e7a701bc34d686fa87dfae802200105354554e20746573",
-//!     "7420636c69656e74002400046e0001ff80290008932ff9b151263b3600060009",
-//!     "6576746a3a68367659202020000800149aeaa70cbfd8cb56781ef2b5b2d3f249",
-//!     "c1b571a280280004e57a3bcf",
-//! )).unwrap();
-//! let msg = Message::parse(&bytes).unwrap();
+//! // `bytes`: a datagram as received, here the RFC 5769 §2.1 sample request (108 bytes).
+//! # let bytes: &[u8] = floe_corpus::rfc5769::SAMPLE_REQUEST;
+//! let msg = Message::parse(bytes).unwrap();
 //! assert_eq!((msg.method(), msg.class()), (Method::BINDING, Class::Request));
 //! assert_eq!(msg.get::<Username>().unwrap(), Some(Username("evtj:h6vY")));
 //! msg.verify_fingerprint().unwrap();

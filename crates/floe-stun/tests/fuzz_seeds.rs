@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 
+use floe_corpus::{rfc5769, rfc8489};
 use floe_stun::attributes::*;
 use floe_stun::channel_data::{ChannelData, ChannelRange};
 use floe_stun::{
@@ -13,53 +14,13 @@ use floe_stun::{
     Method, PasswordAlgorithm, TransactionId,
 };
 
-/// RFC 5769 §2.1–2.4 and RFC 8489 App. B.1 (Errata 6268): published vectors, typed in.
-const VECTORS: [(&str, &str); 5] = [
-    (
-        "rfc5769-2.1",
-        concat!(
-            "000100582112a442b7e7a701bc34d686fa87dfae802200105354554e20746573",
-            "7420636c69656e74002400046e0001ff80290008932ff9b151263b3600060009",
-            "6576746a3a68367659202020000800149aeaa70cbfd8cb56781ef2b5b2d3f249",
-            "c1b571a280280004e57a3bcf"
-        ),
-    ),
-    (
-        "rfc5769-2.2",
-        concat!(
-            "0101003c2112a442b7e7a701bc34d686fa87dfae8022000b7465737420766563",
-            "746f7220002000080001a147e112a643000800142b91f599fd9e90c38c7489f9",
-            "2af9ba53f06be7d780280004c07d4c96"
-        ),
-    ),
-    (
-        "rfc5769-2.3",
-        concat!(
-            "010100482112a442b7e7a701bc34d686fa87dfae8022000b7465737420766563",
-            "746f7220002000140002a1470113a9faa5d3f179bc25f4b5bed2b9d900080014",
-            "a382954e4be67bf11784c97c8292c275bfe3ed4180280004c8fb0b4c"
-        ),
-    ),
-    (
-        "rfc5769-2.4",
-        concat!(
-            "000100602112a44278ad3433c6ad72c029da412e00060012e3839ee38388e383",
-            "aae38383e382afe382b900000015001c662f2f3439396b39353464364f4c3334",
-            "6f4c394653547679363473410014000b6578616d706c652e6f72670000080014",
-            "f67024656dd64a3e02b8e0712e85c9a28ca89666"
-        ),
-    ),
-    (
-        "rfc8489-b1",
-        concat!(
-            "000100902112a44278ad3433c6ad72c029da412e001e00204a3cf38fef6992bd",
-            "a952c6780417da0f24819415569e60b205c46e41407f1704001500296f624d61",
-            "744a6f733241414143662f2f3439396b39353464364f4c33346f4c3946535476",
-            "79363473410000000014000b6578616d706c652e6f726700001d000400020000",
-            "001c0020b5c7bf005b6c52a21c51c5e892f81924136296cb927c43149309278c",
-            "c6518e65"
-        ),
-    ),
+/// RFC 5769 §2.1–2.4 and RFC 8489 App. B.1 (Errata 6268): the published vectors.
+const VECTORS: [(&str, &[u8]); 5] = [
+    ("rfc5769-2.1", rfc5769::SAMPLE_REQUEST),
+    ("rfc5769-2.2", rfc5769::SAMPLE_IPV4_RESPONSE),
+    ("rfc5769-2.3", rfc5769::SAMPLE_IPV6_RESPONSE),
+    ("rfc5769-2.4", rfc5769::SAMPLE_LONG_TERM_REQUEST),
+    ("rfc8489-b1", rfc8489::SAMPLE_REQUEST_SHA256),
 ];
 
 fn tid(n: u8) -> TransactionId {
@@ -74,7 +35,7 @@ fn addr(s: &str) -> core::net::SocketAddr {
 fn built_messages() -> Vec<(&'static str, Vec<u8>)> {
     let long_term = IntegrityKey::long_term_md5("alice", "example.org", "secret");
     let sha_key = IntegrityKey::long_term_sha256("alice", "example.org", "secret");
-    let short = IntegrityKey::short_term("VOkJxbRl1RmTxUk/WvJxBt");
+    let short = IntegrityKey::short_term(rfc5769::PASSWORD);
     let mut out = Vec::new();
     let mut push = |name: &'static str, build: &dyn Fn(&mut Vec<u8>)| {
         let mut buf = Vec::new();
@@ -321,7 +282,7 @@ fn corpus_dir(target: &str) -> PathBuf {
 fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
     let mut stun: Vec<(&'static str, Vec<u8>)> = VECTORS
         .iter()
-        .map(|(n, h)| (*n, hex::decode(h).unwrap()))
+        .map(|(name, bytes)| (*name, bytes.to_vec()))
         .collect();
     stun.extend(built_messages());
     let mut all = Vec::new();

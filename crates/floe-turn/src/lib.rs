@@ -149,7 +149,7 @@ pub use client::{
 pub use floe_stun::attributes::ConnectionId;
 pub use floe_stun::channel_data::ChannelRange;
 pub use floe_stun::framing::{FrameKind, FramingError};
-pub use floe_stun::{AddressFamily, PasswordAlgorithm};
+pub use floe_stun::{AddressFamily, AttributeType, ErrorCode, PasswordAlgorithm};
 pub use framing::{StreamFramer, frame_len};
 pub use policy::{IpPrefix, PeerPolicy, Quotas};
 pub use server::{

@@ -8,6 +8,7 @@
 //! [`Client::handle_timeout`] at [`Client::poll_timeout`]. Time never goes backwards.
 
 mod data;
+mod failure;
 mod requests;
 mod responses;
 mod tcp;
@@ -28,6 +29,7 @@ use floe_stun::{AddressFamily, PasswordAlgorithm};
 use rand_chacha::ChaCha20Rng;
 
 pub use self::data::Received;
+pub use self::failure::Failure;
 pub use self::tcp::{DataConnection, DataConnectionState};
 use self::transaction::Outstanding;
 use crate::auth::LongTermKey;
@@ -134,78 +136,6 @@ impl ClientConfig {
             allow_unauthenticated_server: false,
         }
     }
-}
-
-/// Why an operation (or the whole allocation) failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum Failure {
-    /// No response before the transaction timed out.
-    #[error("no response from the server")]
-    Timeout,
-    /// 401 after credentials were sent: wrong username or password.
-    #[error("401 Unauthorized: the server refused the credentials")]
-    Unauthorized,
-    /// The server kept answering 438 Stale Nonce.
-    #[error("438 Stale Nonce repeated")]
-    StaleNonce,
-    /// 403 Forbidden (for example a peer the server's policy refuses).
-    #[error("403 Forbidden")]
-    Forbidden,
-    /// 437 Allocation Mismatch (RFC 8656 §19).
-    #[error("437 Allocation Mismatch")]
-    AllocationMismatch,
-    /// 440 Address Family not Supported.
-    #[error("440 Address Family not Supported")]
-    AddressFamilyNotSupported,
-    /// 441 Wrong Credentials.
-    #[error("441 Wrong Credentials")]
-    WrongCredentials,
-    /// 442 Unsupported Transport Protocol.
-    #[error("442 Unsupported Transport Protocol")]
-    UnsupportedTransport,
-    /// 443 Peer Address Family Mismatch.
-    #[error("443 Peer Address Family Mismatch")]
-    PeerAddressFamilyMismatch,
-    /// 486 Allocation Quota Reached.
-    #[error("486 Allocation Quota Reached")]
-    QuotaReached,
-    /// 508 Insufficient Capacity.
-    #[error("508 Insufficient Capacity")]
-    InsufficientCapacity,
-    /// 446 Connection Already Exists (RFC 6062 §6.3).
-    #[error("446 Connection Already Exists")]
-    ConnectionAlreadyExists,
-    /// 447 Connection Timeout or Failure (RFC 6062 §6.3).
-    #[error("447 Connection Timeout or Failure")]
-    ConnectionFailed,
-    /// 420 Unknown Attribute, with the types the server did not understand.
-    #[error("420 Unknown Attribute {types:?}")]
-    UnknownAttributes {
-        /// The attribute types from UNKNOWN-ATTRIBUTES.
-        types: Vec<u16>,
-    },
-    /// 300 Try Alternate more often than `max_redirects`, or without ALTERNATE-SERVER.
-    #[error("too many redirects (300 Try Alternate)")]
-    TooManyRedirects,
-    /// The server's REALM is not the configured one.
-    #[error("the server's realm is not the configured one")]
-    RealmMismatch,
-    /// The allocation's lifetime ran out without a successful refresh.
-    #[error("the allocation expired")]
-    Expired,
-    /// A success response lacked an attribute it must carry.
-    #[error("response without the required {attribute:#06x} attribute")]
-    MissingAttribute {
-        /// The missing attribute type.
-        attribute: u16,
-    },
-    /// Any other error response.
-    #[error("error response {code}")]
-    ErrorResponse {
-        /// The code from ERROR-CODE.
-        code: u16,
-    },
 }
 
 /// What the client reports to its owner.

@@ -118,7 +118,7 @@ impl Client {
     fn on_error(&mut self, now: Instant, tx: Outstanding, msg: &Message<'_>) {
         let Some(ErrorCodeAttribute { code, .. }) = get(msg) else {
             let reason = Failure::MissingAttribute {
-                attribute: AttributeType::ERROR_CODE.0,
+                attribute: AttributeType::ERROR_CODE,
             };
             return self.fail(tx.purpose, reason);
         };
@@ -192,7 +192,7 @@ impl Client {
     fn redirect(&mut self, now: Instant, msg: &Message<'_>) {
         let Some(AlternateServer(alternate)) = get(msg) else {
             let reason = Failure::MissingAttribute {
-                attribute: AttributeType::ALTERNATE_SERVER.0,
+                attribute: AttributeType::ALTERNATE_SERVER,
             };
             return self.fail(Purpose::Allocate, reason);
         };
@@ -215,9 +215,9 @@ impl Client {
                     (relayed.next(), get(msg))
                 else {
                     let attribute = if msg.raw(AttributeType::XOR_RELAYED_ADDRESS).is_some() {
-                        AttributeType::LIFETIME.0
+                        AttributeType::LIFETIME
                     } else {
-                        AttributeType::XOR_RELAYED_ADDRESS.0
+                        AttributeType::XOR_RELAYED_ADDRESS
                     };
                     return self.fail(purpose, Failure::MissingAttribute { attribute });
                 };
@@ -272,7 +272,7 @@ impl Client {
                 Some(id) => self.events.push_back(TurnEvent::TcpConnected { peer, id }),
                 None => {
                     let reason = Failure::MissingAttribute {
-                        attribute: AttributeType::CONNECTION_ID.0,
+                        attribute: AttributeType::CONNECTION_ID,
                     };
                     self.events
                         .push_back(TurnEvent::TcpConnectFailed { peer, reason });
@@ -457,7 +457,7 @@ fn failure_for(code: ErrorCode, msg: &Message<'_>) -> Failure {
         ErrorCode::FORBIDDEN => Failure::Forbidden,
         ErrorCode::UNKNOWN_ATTRIBUTE => Failure::UnknownAttributes {
             types: get::<UnknownAttributes<'_>>(msg)
-                .map(|u| u.iter().map(|t| t.0).collect())
+                .map(|u| u.iter().collect())
                 .unwrap_or_default(),
         },
         ErrorCode::ALLOCATION_MISMATCH => Failure::AllocationMismatch,
@@ -469,6 +469,6 @@ fn failure_for(code: ErrorCode, msg: &Message<'_>) -> Failure {
         ErrorCode::INSUFFICIENT_CAPACITY => Failure::InsufficientCapacity,
         ErrorCode::CONNECTION_ALREADY_EXISTS => Failure::ConnectionAlreadyExists,
         ErrorCode::CONNECTION_TIMEOUT_OR_FAILURE => Failure::ConnectionFailed,
-        ErrorCode(code) => Failure::ErrorResponse { code },
+        code => Failure::ErrorResponse { code },
     }
 }

@@ -183,10 +183,11 @@ impl DataConnection {
             },
         );
         let request = Request::new(self.tid, self.server).transport(self.transport);
-        if !built || self.transactions.start(now, request, buf, ()).is_err() {
-            self.settle(DataConnectionState::Failed(Failure::ErrorResponse {
-                code: 0,
-            }));
+        if !built {
+            self.settle(DataConnectionState::Failed(Failure::RequestTooLong));
+        } else if self.transactions.start(now, request, buf, ()).is_err() {
+            // One transaction at a time, with a fresh id: cannot happen, but never panic.
+            self.settle(DataConnectionState::Failed(Failure::Timeout));
         }
     }
 
@@ -211,9 +212,7 @@ impl DataConnection {
             Ok(Some((_, f))) => f.to_vec(),
             Ok(None) => return Ok(Cow::Borrowed(&[])),
             Err(e) => {
-                self.settle(DataConnectionState::Failed(Failure::ErrorResponse {
-                    code: 0,
-                }));
+                self.settle(DataConnectionState::Failed(Failure::Framing(e)));
                 return Err(e.into());
             }
         };
@@ -251,8 +250,13 @@ impl DataConnection {
                     self.send_request(now);
                     return Ok(Cow::Borrowed(&[]));
                 }
-                let code = code.map_or(0, |c| c.0);
-                self.settle(DataConnectionState::Failed(Failure::ErrorResponse { code }));
+                let reason = match code {
+                    Some(code) => Failure::ErrorResponse { code },
+                    None => Failure::MissingAttribute {
+                        attribute: AttributeType::ERROR_CODE,
+                    },
+                };
+                self.settle(DataConnectionState::Failed(reason));
                 Ok(Cow::Borrowed(&[]))
             }
             _ => Err(ReceiveError::UnmatchedResponse),

@@ -417,7 +417,12 @@ fn error_codes_become_typed_failures() {
         (486, Failure::QuotaReached),
         (508, Failure::InsufficientCapacity),
         (403, Failure::Forbidden),
-        (599, Failure::ErrorResponse { code: 599 }),
+        (
+            599,
+            Failure::ErrorResponse {
+                code: ErrorCode(599),
+            },
+        ),
     ] {
         let (mut c, second, now) = signed_allocate(config(5), false);
         let r = signed(&second, Class::Error, |b| {

@@ -4,8 +4,9 @@ use core::net::SocketAddr;
 use core::time::Duration;
 
 use floe_turn::{
-    Client, ClientConfig, ClientError, ConnectionId, DataConnection, DataConnectionState, Failure,
-    FiveTuple, RelayTransport, ServerEvent, TcpCloseReason, Transport, TurnEvent,
+    Client, ClientConfig, ClientError, ConnectionId, DataConnection, DataConnectionState,
+    ErrorCode, Failure, FiveTuple, RelayTransport, ServerEvent, TcpCloseReason, Transport,
+    TurnEvent,
 };
 
 use super::harness::{Net, peer, server_addr};
@@ -137,7 +138,9 @@ fn connect_failure_is_447_and_unbound_connections_expire() {
     let (dc, _, _) = bind(&mut net, c, id, 2, b"");
     assert_eq!(
         dc.state(),
-        &DataConnectionState::Failed(Failure::ErrorResponse { code: 400 })
+        &DataConnectionState::Failed(Failure::ErrorResponse {
+            code: ErrorCode::BAD_REQUEST
+        })
     );
 }
 
@@ -182,7 +185,9 @@ fn udp_only_operations_are_refused_on_tcp_allocations() {
         events.iter().any(|e| matches!(
             e,
             TurnEvent::ChannelBindFailed {
-                reason: Failure::ErrorResponse { code: 400 },
+                reason: Failure::ErrorResponse {
+                    code: ErrorCode::BAD_REQUEST
+                },
                 ..
             }
         )),
