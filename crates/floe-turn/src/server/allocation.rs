@@ -26,6 +26,14 @@ pub(super) struct Channel {
     pub(super) expires: Instant,
 }
 
+impl Channel {
+    /// When the binding leaves the table: its number and peer stay reserved for
+    /// [`CHANNEL_HOLD_DOWN`](super::CHANNEL_HOLD_DOWN) after it expires (RFC 8656 §12).
+    pub(super) fn released_at(&self) -> Instant {
+        self.expires + super::CHANNEL_HOLD_DOWN
+    }
+}
+
 /// Server-side allocation state. Kept small: the benchmark reports its size.
 #[derive(Debug)]
 pub(super) struct Allocation {
@@ -206,8 +214,16 @@ impl Allocation {
     /// (RFC 8656 §12), so an expired channel stays in the table, unusable, until then.
     pub(super) fn expire_children(&mut self, now: Instant) {
         self.permissions.retain(|p| p.expires > now);
-        self.channels
-            .retain(|c| c.expires + super::CHANNEL_HOLD_DOWN > now);
+        self.channels.retain(|c| c.released_at() > now);
+    }
+
+    /// The earliest instant at which something of this allocation is due: its own expiry
+    /// (RFC 8656 §3.2), a permission's (§9), or the end of a channel's hold-down (§12). The
+    /// server's timer for the allocation fires then.
+    pub(super) fn next_deadline(&self) -> Instant {
+        let permissions = self.permissions.iter().map(|p| p.expires);
+        let channels = self.channels.iter().map(Channel::released_at);
+        permissions.chain(channels).fold(self.expires, Instant::min)
     }
 
     /// Sets the lifetime from now.

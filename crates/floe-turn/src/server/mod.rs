@@ -11,6 +11,7 @@ mod allocation;
 mod relay;
 mod requests;
 mod tcp;
+mod timers;
 
 use core::net::{IpAddr, SocketAddr};
 use core::time::Duration;
@@ -24,6 +25,7 @@ pub use self::allocation::AllocationInfo;
 pub use self::relay::{ClientTransmit, PeerTransmit};
 use self::tcp::TcpConn;
 pub use self::tcp::{CONNECTION_BIND_TIMEOUT, TcpCloseReason};
+use self::timers::{TimerKey, Timers};
 use floe_stun::attributes::ConnectionId;
 use floe_stun::binding::BindingResponder;
 use floe_stun::channel_data::ChannelRange;
@@ -312,16 +314,15 @@ pub struct Server<C> {
     next_request: u64,
     transmits: VecDeque<Transmit>,
     events: VecDeque<ServerEvent>,
-    next_sweep: Option<Instant>,
+    /// Every deadline: allocations, pending Allocates, peer connections awaiting
+    /// ConnectionBind.
+    timers: Timers,
     stats: ServerStats,
     indications: u64,
     tcp_conns: Map<u32, TcpConn>,
     next_connection: u32,
     connection_salt: u32,
 }
-
-/// How often expiry is checked while anything can expire.
-const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
 
 impl<C: CredentialLookup> Server<C> {
     /// A server with no allocations. `now` is the server's epoch for nonces and the instant
@@ -356,7 +357,7 @@ impl<C: CredentialLookup> Server<C> {
             next_request: 0,
             transmits: VecDeque::new(),
             events: VecDeque::new(),
-            next_sweep: None,
+            timers: Timers::default(),
             stats: ServerStats::default(),
             indications: 0,
             tcp_conns: hash::map(&mut rng),
@@ -386,7 +387,8 @@ impl<C: CredentialLookup> Server<C> {
     }
 
     /// The memory held by the server's tables: allocations with their permissions, channels
-    /// and cached responses, the relay index, per-user counters and pending Allocates.
+    /// and cached responses, the relay index, per-user and per-IP counters, pending Allocates,
+    /// peer TCP connections and the deadline heap.
     pub fn memory_usage(&self) -> MemoryUsage {
         use core::mem::size_of;
         let table = |cap: usize, entry: usize| cap * (entry + 1);
@@ -408,6 +410,7 @@ impl<C: CredentialLookup> Server<C> {
             size_of::<(RelayRequestId, PendingAllocate)>(),
         );
         bytes += table(self.tcp_conns.capacity(), size_of::<(u32, TcpConn)>());
+        bytes += self.timers.heap_bytes();
         MemoryUsage {
             allocations: self.allocations.len(),
             bytes,
@@ -420,62 +423,44 @@ impl<C: CredentialLookup> Server<C> {
     }
 
     /// The next datagram (or stream bytes) to send to a client.
+    #[must_use]
     pub fn poll_transmit(&mut self) -> Option<Transmit> {
         self.transmits.pop_front()
     }
 
     /// The next event for the embedder.
+    #[must_use]
     pub fn poll_event(&mut self) -> Option<ServerEvent> {
         self.events.pop_front()
     }
 
-    /// When [`Server::handle_timeout`] should be called next.
+    /// When [`Server::handle_timeout`] should be called next: exactly the earliest instant
+    /// at which an allocation, a permission (RFC 8656 §9) or a channel's hold-down (§12) ends,
+    /// a pending Allocate times out ([`ServerConfig::relay_request_timeout`]) or a peer
+    /// connection's ConnectionBind wait ends (RFC 6062 §5.3). `None` when nothing can expire.
+    /// O(1).
+    #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.next_sweep
+        self.earliest_deadline()
     }
 
-    /// Expires allocations, permissions, channels and stale relay requests.
+    /// Expires what is due at `now` (deadlines `<= now`): allocations (reported as
+    /// [`ReleaseReason::Expired`]), permissions, channels whose hold-down is over, relay
+    /// requests the embedder did not answer in time, and peer connections never bound
+    /// ([`TcpCloseReason::BindTimeout`]). Only due deadlines are looked at: O(1) when nothing
+    /// is due, O(k log n) for k of them.
     pub fn handle_timeout(&mut self, now: Instant) {
-        let mut expired = Vec::new();
-        for (ft, alloc) in &mut self.allocations {
-            if alloc.expires <= now {
-                expired.push(*ft);
-            } else {
-                alloc.expire_children(now);
-            }
-        }
-        for ft in expired {
-            self.remove_allocation(&ft, ReleaseReason::Expired);
-        }
-        let stale: Vec<_> = self
-            .pending
-            .iter()
-            .filter(|(_, p)| p.deadline <= now)
-            .map(|(id, _)| *id)
-            .collect();
-        for id in stale {
-            if let Some(p) = self.pending.remove(&id) {
-                self.release_slots(&p.username, p.five_tuple.remote.ip());
-            }
-        }
-        self.expire_tcp(now);
-        self.schedule_sweep(now);
+        self.fire_timers(now);
     }
 
     /// Tells the server that the stream connection of `five_tuple` closed: its allocation
-    /// goes away with it (RFC 8656 §5). Returns whether there was one.
-    pub fn connection_closed(&mut self, now: Instant, five_tuple: &FiveTuple) -> bool {
+    /// goes away with it (RFC 8656 §5). Returns whether there was one. `now` is not needed;
+    /// it keeps the signature of the other inputs.
+    pub fn connection_closed(&mut self, _now: Instant, five_tuple: &FiveTuple) -> bool {
         let had = self.allocations.contains_key(five_tuple);
         self.remove_allocation(five_tuple, ReleaseReason::ConnectionClosed);
-        self.schedule_sweep(now);
+        self.settle_timers();
         had
-    }
-
-    fn schedule_sweep(&mut self, now: Instant) {
-        self.next_sweep = (!self.allocations.is_empty()
-            || !self.pending.is_empty()
-            || !self.tcp_conns.is_empty())
-        .then(|| now + SWEEP_INTERVAL);
     }
 
     fn remove_allocation(&mut self, ft: &FiveTuple, reason: ReleaseReason) {
@@ -487,7 +472,10 @@ impl<C: CredentialLookup> Server<C> {
             self.by_relay.remove(&AddrKey(extra));
         }
         self.release_slots(&alloc.username, ft.remote.ip());
-        self.drop_tcp_of(ft);
+        if alloc.tcp {
+            // Only TCP allocations have peer connections (RFC 6062).
+            self.drop_tcp_of(ft);
+        }
         self.events.push_back(ServerEvent::RelayReleased {
             five_tuple: *ft,
             relayed: alloc.relayed,
@@ -534,6 +522,18 @@ impl<C: CredentialLookup> Server<C> {
         id: RelayRequestId,
         grant: Result<RelayGrant, RelayError>,
     ) -> bool {
+        let created = self.grant_relay(now, id, grant);
+        self.settle_timers();
+        created
+    }
+
+    /// [`Server::provide_relay`] without the timer upkeep.
+    fn grant_relay(
+        &mut self,
+        now: Instant,
+        id: RelayRequestId,
+        grant: Result<RelayGrant, RelayError>,
+    ) -> bool {
         let Some(p) = self.pending.remove(&id) else {
             return false;
         };
@@ -566,7 +566,9 @@ impl<C: CredentialLookup> Server<C> {
             self.by_relay.insert(AddrKey(extra), p.five_tuple);
         }
         alloc.cached_allocate = Some((p.tid, response.clone().into_boxed_slice()));
+        let deadline = alloc.next_deadline();
         self.allocations.insert(p.five_tuple, alloc);
+        self.schedule(deadline, TimerKey::Allocation(grant.relayed));
         self.push_transmit(p.five_tuple, response);
         self.events.push_back(ServerEvent::AllocationCreated {
             five_tuple: p.five_tuple,
@@ -574,7 +576,6 @@ impl<C: CredentialLookup> Server<C> {
             additional: grant.additional,
             username: p.username.into_string(),
         });
-        self.schedule_sweep(now);
         true
     }
 

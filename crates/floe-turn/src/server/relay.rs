@@ -62,6 +62,8 @@ impl<C: CredentialLookup> Server<C> {
         match msg.class() {
             Class::Request => {
                 self.handle_request(now, five_tuple, &msg);
+                // A request may have moved or removed deadlines.
+                self.settle_timers();
                 None
             }
             Class::Indication if msg.method() == Method::SEND => {

@@ -17,6 +17,7 @@ use floe_stun::{
     PasswordAlgorithm, TransactionId,
 };
 
+use super::timers::TimerKey;
 use super::{
     CHANNEL_LIFETIME, PERMISSION_LIFETIME, PendingAllocate, RelayGrant, RelayRequest,
     ReleaseReason, Server, ServerEvent,
@@ -366,6 +367,7 @@ impl<C: CredentialLookup> Server<C> {
         let id = self.new_request_id();
         *self.per_user.entry(auth.username.into()).or_insert(0) += 1;
         *self.per_ip.entry(ft.remote.ip()).or_insert(0) += 1;
+        let deadline = now + self.config.relay_request_timeout;
         self.pending.insert(
             id,
             PendingAllocate {
@@ -377,9 +379,10 @@ impl<C: CredentialLookup> Server<C> {
                 lifetime,
                 additional_family,
                 tcp,
-                deadline: now + self.config.relay_request_timeout,
+                deadline,
             },
         );
+        self.schedule(deadline, TimerKey::RelayRequest(id));
         self.events
             .push_back(ServerEvent::RelayRequested(RelayRequest {
                 id,
@@ -394,7 +397,6 @@ impl<C: CredentialLookup> Server<C> {
                 even_port,
                 dont_fragment: msg.raw(AttributeType::DONT_FRAGMENT).is_some(),
             }));
-        self.schedule_sweep(now);
     }
 
     /// The success response of an Allocate (RFC 8656 §7.2 step 9).
@@ -458,16 +460,17 @@ impl<C: CredentialLookup> Server<C> {
             0
         } else {
             let lifetime = self.granted_lifetime(requested);
+            let before = self.next_deadline_of(&ft);
             if let Some(a) = self.allocations.get_mut(&ft) {
                 a.refresh(now, lifetime);
             }
+            self.reschedule(ft, before);
             u32::try_from(lifetime.as_secs()).unwrap_or(u32::MAX)
         };
         let tid = *msg.transaction_id();
         self.respond(ft, msg.method(), Class::Success, tid, auth.signer(), |b| {
             b.add(&Lifetime(granted));
         });
-        self.schedule_sweep(now);
     }
 
     /// Checks a peer against the allocation's families and the policy: `Err` is the code.
@@ -505,10 +508,12 @@ impl<C: CredentialLookup> Server<C> {
         let max = self.config.quotas.permissions_per_allocation;
         let until = now + PERMISSION_LIFETIME;
         let ips: Vec<_> = peers.iter().map(|p| p.0.ip()).collect();
+        let before = self.next_deadline_of(&ft);
         let ok = self
             .allocations
             .get_mut(&ft)
             .is_some_and(|a| a.permit_all(&ips, until, max));
+        self.reschedule(ft, before);
         if !ok {
             return self.reject(ft, msg, ErrorCode::INSUFFICIENT_CAPACITY, auth.signer());
         }
@@ -531,6 +536,7 @@ impl<C: CredentialLookup> Server<C> {
             return self.reject(ft, msg, code, auth.signer());
         }
         let quotas = self.config.quotas;
+        let before = self.next_deadline_of(&ft);
         let result = match self.allocations.get_mut(&ft) {
             Some(a) => {
                 // A channel binding also installs or refreshes the permission (§12.2); check
@@ -554,6 +560,7 @@ impl<C: CredentialLookup> Server<C> {
             }
             None => Err(ErrorCode::ALLOCATION_MISMATCH),
         };
+        self.reschedule(ft, before);
         let tid = *msg.transaction_id();
         match result {
             Ok(()) => self.respond(ft, msg.method(), Class::Success, tid, auth.signer(), |_| {}),

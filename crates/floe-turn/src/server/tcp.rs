@@ -15,6 +15,7 @@ use floe_stun::attributes::{ConnectionId, XorPeerAddress};
 use floe_stun::{Class, ErrorCode, Message, Method, TransactionId};
 
 use super::requests::Authed;
+use super::timers::TimerKey;
 use super::{Server, ServerEvent};
 use crate::auth::{CredentialLookup, LongTermKey};
 use crate::hash::AddrKey;
@@ -164,13 +165,12 @@ impl<C: CredentialLookup> Server<C> {
         let (tid, key, integrity, ft) = (*tid, key.clone(), *integrity, conn.allocation);
         let signer = Some((key.integrity_key(), integrity));
         if connected {
-            conn.state = TcpConnState::AwaitingBind {
-                deadline: now + CONNECTION_BIND_TIMEOUT,
-            };
+            let deadline = now + CONNECTION_BIND_TIMEOUT;
+            conn.state = TcpConnState::AwaitingBind { deadline };
+            self.schedule(deadline, TimerKey::ConnectionBind(id.0));
             self.respond(ft, Method::CONNECT, Class::Success, tid, signer, |b| {
                 b.add(&id);
             });
-            self.schedule_sweep(now);
         } else {
             self.tcp_conns.remove(&id.0);
             self.stats.rejected += 1;
@@ -198,10 +198,10 @@ impl<C: CredentialLookup> Server<C> {
         if !alloc.tcp || !alloc.permits(&peer.ip(), now) || !self.tcp_room(&ft) {
             return None;
         }
-        let state = TcpConnState::AwaitingBind {
-            deadline: now + CONNECTION_BIND_TIMEOUT,
-        };
+        let deadline = now + CONNECTION_BIND_TIMEOUT;
+        let state = TcpConnState::AwaitingBind { deadline };
         let id = self.open_conn(ft, peer, state);
+        self.schedule(deadline, TimerKey::ConnectionBind(id.0));
         let tid = super::relay::indication_tid(&mut self.indications);
         self.respond(
             ft,
@@ -213,7 +213,6 @@ impl<C: CredentialLookup> Server<C> {
                 b.add(&XorPeerAddress(peer)).add(&id);
             },
         );
-        self.schedule_sweep(now);
         Some(id)
     }
 
@@ -264,27 +263,6 @@ impl<C: CredentialLookup> Server<C> {
         });
     }
 
-    /// Drops connections that waited too long for ConnectionBind, or whose allocation is gone.
-    pub(super) fn expire_tcp(&mut self, now: Instant) {
-        let gone: Vec<(u32, TcpCloseReason)> = self
-            .tcp_conns
-            .iter()
-            .filter_map(|(id, c)| {
-                if !self.allocations.contains_key(&c.allocation) {
-                    Some((*id, TcpCloseReason::AllocationGone))
-                } else {
-                    match c.state {
-                        TcpConnState::AwaitingBind { deadline } if deadline <= now => {
-                            Some((*id, TcpCloseReason::BindTimeout))
-                        }
-                        _ => None,
-                    }
-                }
-            })
-            .collect();
-        self.close_tcp(gone);
-    }
-
     /// Drops the peer connections of an allocation that ended.
     pub(super) fn drop_tcp_of(&mut self, ft: &FiveTuple) {
         let gone: Vec<(u32, TcpCloseReason)> = self
@@ -298,11 +276,16 @@ impl<C: CredentialLookup> Server<C> {
 
     fn close_tcp(&mut self, gone: Vec<(u32, TcpCloseReason)>) {
         for (id, reason) in gone {
-            self.tcp_conns.remove(&id);
-            self.events.push_back(ServerEvent::TcpConnectionClosed {
-                id: ConnectionId(id),
-                reason,
-            });
+            self.close_conn(id, reason);
         }
+    }
+
+    /// Forgets the connection `id` and tells the embedder to close it.
+    pub(super) fn close_conn(&mut self, id: u32, reason: TcpCloseReason) {
+        self.tcp_conns.remove(&id);
+        self.events.push_back(ServerEvent::TcpConnectionClosed {
+            id: ConnectionId(id),
+            reason,
+        });
     }
 }

@@ -22,6 +22,7 @@ use crate::types::Transport;
 use crate::wire::{self, Integrity, get};
 
 mod security;
+mod timers;
 
 const PEER: &str = "1.2.3.4:7000";
 
