@@ -231,8 +231,14 @@ pub enum TransactionError {
     TooMany(usize),
 }
 
+/// A heap entry: deadline, then the transaction's serial and id.
+type Entry = (Instant, u64, TransactionId);
+
 #[derive(Debug)]
 struct Transaction<T> {
+    /// Unique per transaction started: heap and queue entries name it, so an entry left by
+    /// an ended transaction never passes for a new one that reuses its id.
+    serial: u64,
     request: Request,
     contents: Bytes,
     /// Whether a send is owed (then the id is in the send queue once).
@@ -280,9 +286,12 @@ pub struct ClientTransactions<T = ()> {
     index: TidIndex,
     live: Vec<Transaction<T>>,
     /// Deadlines: one current entry per live transaction, plus stale ones.
-    deadlines: BinaryHeap<Reverse<(Instant, TransactionId)>>,
-    /// Ids owed a send, in order; an id whose transaction has no send pending is stale.
-    sends: VecDeque<TransactionId>,
+    deadlines: BinaryHeap<Reverse<Entry>>,
+    /// Transactions owed a send, in order; an entry whose transaction ended or has no send
+    /// pending is stale.
+    sends: VecDeque<(u64, TransactionId)>,
+    /// The next transaction's serial.
+    serial: u64,
     events: VecDeque<TransactionEvent<T>>,
     /// Request buffers of ended transactions, cleared, kept for reuse (at most
     /// `max_in_flight`).
@@ -301,6 +310,7 @@ impl<T> ClientTransactions<T> {
             live: Vec::new(),
             deadlines: BinaryHeap::new(),
             sends: VecDeque::new(),
+            serial: 0,
             events: VecDeque::new(),
             spare: Vec::new(),
         }
@@ -405,9 +415,12 @@ impl<T> ClientTransactions<T> {
             later(now, rto)
         };
         let tid = request.transaction_id;
+        let serial = self.serial;
+        self.serial += 1;
         self.tids.push(tid);
         self.index.insert(&self.tids, self.tids.len() - 1);
         self.live.push(Transaction {
+            serial,
             request,
             contents,
             transmit_pending: true,
@@ -418,8 +431,8 @@ impl<T> ClientTransactions<T> {
             rc,
             data,
         });
-        self.sends.push_back(tid);
-        self.deadlines.push(Reverse((next, tid)));
+        self.sends.push_back((serial, tid));
+        self.deadlines.push(Reverse((next, serial, tid)));
     }
 
     /// Transactions in flight.
@@ -528,16 +541,19 @@ impl<T> ClientTransactions<T> {
         t.data
     }
 
-    /// Whether a heap entry is the current deadline of a live transaction.
-    fn is_current(&self, at: Instant, tid: &TransactionId) -> bool {
-        self.index(tid).is_some_and(|i| self.live[i].next == at)
+    /// Position of the live transaction an entry names, if it is still that one.
+    fn find(&self, serial: u64, tid: &TransactionId) -> Option<usize> {
+        self.index(tid).filter(|&i| self.live[i].serial == serial)
     }
 
     /// Drops stale deadlines from the top of the heap, so that [`Self::poll_timeout`] is exact,
     /// and compacts the heap and the send queue when stale entries outnumber live ones.
     fn tidy(&mut self) {
-        while let Some(Reverse((at, tid))) = self.deadlines.peek() {
-            if self.is_current(*at, tid) {
+        while let Some(&Reverse((at, serial, tid))) = self.deadlines.peek() {
+            if self
+                .find(serial, &tid)
+                .is_some_and(|i| self.live[i].next == at)
+            {
                 break;
             }
             self.deadlines.pop();
@@ -545,16 +561,18 @@ impl<T> ClientTransactions<T> {
         let bound = 2 * self.live.len() + 64;
         if self.deadlines.len() > bound {
             let (index, tids, live) = (&self.index, &self.tids, &self.live);
-            self.deadlines.retain(|Reverse((at, tid))| {
-                index.find(tids, tid).is_some_and(|i| live[i].next == *at)
+            self.deadlines.retain(|Reverse((at, serial, tid))| {
+                index
+                    .find(tids, tid)
+                    .is_some_and(|i| live[i].serial == *serial && live[i].next == *at)
             });
         }
         if self.sends.len() > bound {
             let (index, tids, live) = (&self.index, &self.tids, &self.live);
-            self.sends.retain(|tid| {
+            self.sends.retain(|(serial, tid)| {
                 index
                     .find(tids, tid)
-                    .is_some_and(|i| live[i].transmit_pending)
+                    .is_some_and(|i| live[i].serial == *serial && live[i].transmit_pending)
             });
         }
     }
@@ -562,12 +580,12 @@ impl<T> ClientTransactions<T> {
     /// Advances time: schedules due retransmissions and times out expired transactions.
     pub fn handle_timeout(&mut self, now: Instant) {
         let c = self.config;
-        while let Some(&Reverse((at, tid))) = self.deadlines.peek() {
+        while let Some(&Reverse((at, serial, tid))) = self.deadlines.peek() {
             if at > now {
                 break;
             }
             self.deadlines.pop();
-            let Some(i) = self.index(&tid) else {
+            let Some(i) = self.find(serial, &tid) else {
                 continue;
             };
             let t = &mut self.live[i];
@@ -578,7 +596,7 @@ impl<T> ClientTransactions<T> {
             if !timed_out {
                 if !t.transmit_pending {
                     t.transmit_pending = true;
-                    self.sends.push_back(tid);
+                    self.sends.push_back((serial, tid));
                 }
                 t.sends += 1;
                 t.interval = t.interval.saturating_mul(2);
@@ -601,7 +619,7 @@ impl<T> ClientTransactions<T> {
                 });
             } else {
                 let next = t.next;
-                self.deadlines.push(Reverse((next, tid)));
+                self.deadlines.push(Reverse((next, serial, tid)));
             }
         }
         self.tidy();
@@ -611,8 +629,8 @@ impl<T> ClientTransactions<T> {
     /// retransmission.
     #[must_use]
     pub fn poll_transmit(&mut self) -> Option<Transmit> {
-        while let Some(tid) = self.sends.pop_front() {
-            let Some(i) = self.index(&tid) else {
+        while let Some((serial, tid)) = self.sends.pop_front() {
+            let Some(i) = self.find(serial, &tid) else {
                 continue;
             };
             let t = &mut self.live[i];
@@ -633,7 +651,7 @@ impl<T> ClientTransactions<T> {
     /// When [`handle_timeout`](Self::handle_timeout) must be called next.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.deadlines.peek().map(|Reverse((at, _))| *at)
+        self.deadlines.peek().map(|Reverse((at, ..))| *at)
     }
 
     /// The next event, if any.

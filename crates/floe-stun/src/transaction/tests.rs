@@ -263,3 +263,53 @@ fn start_cancel_churn_keeps_the_heap_and_queue_bounded() {
     assert!(tx.poll_transmit().is_some());
     assert!(tx.poll_transmit().is_none());
 }
+
+#[test]
+fn reusing_a_transaction_id_at_the_same_instant_leaves_no_live_looking_stale_entry() {
+    // A benchmark reuses ids with one fixed `now`: an entry left by an ended transaction had
+    // the same (deadline, id) as the new one's, looked current forever and made every later
+    // call compact the heap (O(n) each).
+    let t0 = Instant::now();
+    let mut tx = ClientTransactions::<()>::new(TransactionConfig::default());
+    for n in 0..100u8 {
+        tx.start(
+            t0,
+            req(TransactionId::from_bytes([n; 12]), Transport::Udp),
+            alloc::vec![n],
+            (),
+        )
+        .unwrap();
+    }
+    for round in 0..10_000u32 {
+        let tid = TransactionId::from_bytes([(round % 100) as u8; 12]);
+        assert!(tx.cancel(&tid).is_some());
+        tx.start(t0, req(tid, Transport::Udp), alloc::vec![0], ())
+            .unwrap();
+    }
+    assert!(
+        tx.deadlines.len() <= 2 * tx.in_flight() + 65,
+        "{}",
+        tx.deadlines.len()
+    );
+    assert!(
+        tx.sends.len() <= 2 * tx.in_flight() + 65,
+        "{}",
+        tx.sends.len()
+    );
+    // Every transaction still sends and times out exactly once.
+    let mut sends = 0;
+    while tx.poll_transmit().is_some() {
+        sends += 1;
+    }
+    assert_eq!(sends, 100);
+    let mut now = t0;
+    while let Some(at) = tx.poll_timeout() {
+        now = at;
+        tx.handle_timeout(now);
+    }
+    let mut timeouts = 0;
+    while tx.poll_event().is_some() {
+        timeouts += 1;
+    }
+    assert_eq!(timeouts, 100);
+}
