@@ -181,6 +181,78 @@ impl BindingResponder {
         self.success(request, source, signer, out)
     }
 
+    /// Answers a request the caller has already authenticated with `key` (an ICE agent checks
+    /// USERNAME and MESSAGE-INTEGRITY itself, then applies its role and nomination rules
+    /// before answering): 420 for attributes not understood, otherwise a success with
+    /// XOR-MAPPED-ADDRESS; both signed with the request's own mechanism. A request without
+    /// MESSAGE-INTEGRITY(-SHA256) gets 400, unsigned.
+    ///
+    /// ```
+    /// use floe_stun::binding::{BindingAnswer, BindingResponder};
+    /// use floe_stun::attributes::Username;
+    /// use floe_stun::{Class, IntegrityKey, Message, MessageBuilder, MessageType, Method, TransactionId};
+    /// let key = IntegrityKey::short_term("pwd");
+    /// let mut buf = Vec::new();
+    /// let typ = MessageType::new(Method::BINDING, Class::Request);
+    /// let mut b = MessageBuilder::new(&mut buf, typ, TransactionId::from_bytes([3; 12]));
+    /// b.add(&Username("a:b"));
+    /// b.message_integrity(&key).unwrap().fingerprint().unwrap();
+    /// let request = Message::parse(&buf).unwrap();
+    /// request.verify_integrity(&key).unwrap(); // the caller's check
+    /// let mut out = Vec::new();
+    /// let from = "192.0.2.7:9".parse().unwrap();
+    /// let answer = BindingResponder::new().answer_verified(&request, from, &key, &mut out);
+    /// assert_eq!(answer, BindingAnswer::Success);
+    /// ```
+    pub fn answer_verified(
+        &self,
+        request: &Message<'_>,
+        source: SocketAddr,
+        key: &IntegrityKey<'_>,
+        out: &mut Vec<u8>,
+    ) -> BindingAnswer {
+        out.clear();
+        if let Some(skipped) = skipped(request) {
+            return skipped;
+        }
+        let Some(kind) = request.integrity_kind() else {
+            return self.error(request, ErrorCode::BAD_REQUEST, None, out);
+        };
+        let signer = Some((key, kind));
+        if let Some(code) = self.unknown(request, signer, out) {
+            return BindingAnswer::Error(code);
+        }
+        self.success(request, source, signer, out)
+    }
+
+    /// Writes an error response signed with `key` by the request's own mechanism (e.g. 487
+    /// Role Conflict to an authenticated ICE check, RFC 8445 §7.3.1.1), with SOFTWARE and
+    /// FINGERPRINT as configured; unsigned when the request was.
+    ///
+    /// ```
+    /// # use floe_stun::binding::BindingResponder;
+    /// # use floe_stun::{Class, ErrorCode, IntegrityKey, Message, MessageBuilder, MessageType, Method, TransactionId};
+    /// # let key = IntegrityKey::short_term("pwd");
+    /// # let mut buf = Vec::new();
+    /// # let typ = MessageType::new(Method::BINDING, Class::Request);
+    /// # MessageBuilder::new(&mut buf, typ, TransactionId::from_bytes([3; 12])).message_integrity(&key).unwrap().finish().unwrap();
+    /// let request = Message::parse(&buf).unwrap();
+    /// let mut out = Vec::new();
+    /// BindingResponder::new().reject_signed(&request, ErrorCode::ROLE_CONFLICT, &key, &mut out);
+    /// Message::parse(&out).unwrap().verify_integrity(&key).unwrap();
+    /// ```
+    pub fn reject_signed(
+        &self,
+        request: &Message<'_>,
+        code: ErrorCode,
+        key: &IntegrityKey<'_>,
+        out: &mut Vec<u8>,
+    ) -> BindingAnswer {
+        out.clear();
+        let signer = request.integrity_kind().map(|kind| (key, kind));
+        self.error(request, code, signer, out)
+    }
+
     /// Writes an error response to `request` (e.g. 400 for a method a STUN server does not
     /// serve) with SOFTWARE and FINGERPRINT as configured, unsigned.
     ///
