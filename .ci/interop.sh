@@ -19,6 +19,8 @@ bash "$PEERS/install.sh"
 
 cargo build -q -p floe-cli
 FLOE="$(pwd)/target/debug/floe"
+# The interop tests run this binary as their TURN server (floe_interop::FloeServe).
+export FLOE_BIN="$FLOE"
 
 pids=()
 cleanup() {

@@ -2,7 +2,9 @@
 //!
 //! This is the only Floe crate that does I/O (files, stdin, sockets, signals). Each subcommand
 //! group lives in its own module with a `Command` enum (clap) and a `run` function returning the
-//! process exit code: 0 success, 1 a check or a decode failed, 2 a usage error.
+//! process exit code: 0 success, 1 a check or a decode failed, 2 a usage error. The TURN
+//! client's socket and drive loop live in the library target ([`floe_cli::sockets`]), which
+//! floe-interop shares.
 #![forbid(unsafe_code)]
 
 mod candidate;

@@ -14,12 +14,12 @@ use std::sync::Arc;
 use std::thread;
 
 use clap::Args;
+use floe_cli::sockets::is_timeout;
 use floe_stun::binding::{BindingAnswer, BindingResponder};
 use floe_stun::framing::{FrameKind, StreamFramer};
 use floe_stun::{ErrorCode, IntegrityKey, Message};
 
 use crate::input::usage_error;
-use crate::turn::conn::is_timeout;
 use crate::turn::serve::{bind_listeners, stop_flag};
 
 /// How often the socket loops look at the stop flag.

@@ -2,7 +2,6 @@
 //! both driving the sans-I/O state machines of floe-turn.
 
 mod allocate;
-pub(crate) mod conn;
 pub(crate) mod serve;
 mod serve_tcp;
 

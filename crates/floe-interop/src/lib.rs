@@ -1,26 +1,25 @@
 //! Interop tests of the Floe crates against real peers (coturn, aioice) on loopback.
 //!
 //! The tests live in `tests/`; `.ci/interop.sh` installs and starts the peers and runs them.
-//! This library holds what they share: where the peers are, a UDP echo peer, a driver that
-//! runs a [`floe_turn::Client`] over a real socket, and a [`floe_turn::Server`] on real UDP
-//! sockets in a thread. Every loop is bounded by a deadline; all traffic stays on loopback.
+//! This library holds what they share: where the peers are, a UDP echo peer, clients driven
+//! by the CLI's own [`ClientDriver`] (the loop of `floe turn allocate`), and the real
+//! `floe turn serve` binary as our TURN server ([`FloeServe`]). Every wait is bounded by a
+//! deadline; all traffic stays on loopback.
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
 use core::net::SocketAddr;
 use core::sync::atomic::{AtomicBool, Ordering};
 use core::time::Duration;
-use std::collections::HashMap;
-use std::io;
+use std::io::{self, BufRead, BufReader};
 use std::net::UdpSocket;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
-use std::time::Instant;
 
-use floe_turn::{
-    Client, ClientConfig, FiveTuple, PeerPolicy, Received, RelayGrant, Server, ServerConfig,
-    ServerEvent, StaticCredentials, Transport, TurnEvent,
-};
+use floe_cli::sockets::ClientDriver;
+use floe_turn::{ClientConfig, Transport};
 
 /// The coturn under test, from `FLOE_COTURN` (set by `.ci/interop.sh`). Without it the test
 /// is skipped, except under CI (`CI` set), where a missing peer is a failure.
@@ -50,10 +49,7 @@ pub fn coturn() -> Option<SocketAddr> {
 /// When `CI` is set and `turnutils_uclient` is not on `PATH`.
 #[must_use]
 pub fn have_turnutils() -> bool {
-    let found = std::process::Command::new("turnutils_uclient")
-        .arg("-h")
-        .output()
-        .is_ok();
+    let found = Command::new("turnutils_uclient").arg("-h").output().is_ok();
     if !found {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -126,265 +122,118 @@ impl EchoPeer {
     }
 }
 
-/// The connection to a TURN server, the same file `floe turn allocate` uses (floe-cli is a
-/// binary crate, hence the path), so these tests exercise the CLI's socket handling too.
-#[path = "../../floe-cli/src/turn/conn.rs"]
-mod conn;
-
-use conn::Conn;
-
-/// What [`ClientDriver::wait_for_seen`] shows its picker.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Seen<'a> {
-    /// An event of the client.
-    Event(&'a TurnEvent),
-    /// Peer data, borrowed from the receive buffer.
-    Data(Received<'a>),
-}
-
-/// Runs a [`Client`] over a real UDP socket or TCP stream.
-#[derive(Debug)]
-pub struct ClientDriver {
-    /// The client.
-    pub client: Client,
-    conn: Conn,
+/// A [`ClientDriver`] for `server` with `user` and `password`, over TCP when `tcp`.
+///
+/// # Errors
+/// When the socket cannot be opened.
+pub fn client(
     server: SocketAddr,
-    buf: Vec<u8>,
+    user: &str,
+    password: &str,
+    tcp: bool,
+) -> io::Result<ClientDriver> {
+    client_with(ClientConfig::new(server, user, password), tcp)
 }
 
-impl ClientDriver {
-    /// Connects to `server` with alice-style credentials.
-    ///
-    /// # Errors
-    /// When the socket cannot be opened.
-    pub fn new(server: SocketAddr, user: &str, password: &str, tcp: bool) -> io::Result<Self> {
-        Self::with_config(ClientConfig::new(server, user, password), tcp)
-    }
-
-    /// Connects with a prepared configuration (its server, credentials and options).
-    ///
-    /// # Errors
-    /// When the socket cannot be opened.
-    pub fn with_config(mut cfg: ClientConfig, tcp: bool) -> io::Result<Self> {
-        let server = cfg.server;
-        cfg.software = Some("floe-interop".into());
-        if tcp {
-            cfg.transport = Transport::Tcp;
-        }
-        let conn = Conn::open(server, tcp)?;
-        Ok(Self {
-            client: Client::new(cfg),
-            conn,
-            server,
-            buf: vec![0; 65_536],
-        })
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        while let Some(t) = self.client.poll_transmit() {
-            self.conn.send(t.destination, &t.contents)?;
-        }
-        Ok(())
-    }
-
-    /// Sends `data` to `peer` through the relay (Send indication or ChannelData).
-    ///
-    /// # Errors
-    /// A description of the client's refusal or the socket failure.
-    pub fn send_to(&mut self, peer: SocketAddr, data: &[u8]) -> Result<(), String> {
-        let mut out = Vec::new();
-        self.client
-            .send_to(peer, data, &mut out)
-            .map_err(|e| e.to_string())?;
-        let server = self.client.server();
-        self.conn
-            .send(server, &out)
-            .map_err(|e| format!("send: {e}"))
-    }
-
-    /// Drives the client until `pick` accepts an event; every event seen is returned in the
-    /// error when the deadline passes first.
-    ///
-    /// # Errors
-    /// A description of what happened instead, on timeout or socket failure.
-    pub fn wait_for<T>(
-        &mut self,
-        timeout: Duration,
-        mut pick: impl FnMut(&TurnEvent) -> Option<T>,
-    ) -> Result<T, String> {
-        self.wait_for_seen(timeout, |seen| match seen {
-            Seen::Event(e) => pick(e),
-            Seen::Data(_) => None,
-        })
-    }
-
-    /// Drives the client until `pick` accepts an event or peer data.
-    ///
-    /// # Errors
-    /// A description of what happened instead, on timeout or socket failure.
-    pub fn wait_for_seen<T>(
-        &mut self,
-        timeout: Duration,
-        mut pick: impl FnMut(Seen<'_>) -> Option<T>,
-    ) -> Result<T, String> {
-        let deadline = Instant::now() + timeout;
-        let mut seen = Vec::new();
-        loop {
-            self.flush().map_err(|e| format!("send: {e}"))?;
-            while let Some(e) = self.client.poll_event() {
-                if let Some(t) = pick(Seen::Event(&e)) {
-                    self.flush().map_err(|e| format!("send: {e}"))?;
-                    return Ok(t);
-                }
-                seen.push(e);
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(format!("timed out; events seen: {seen:?}"));
-            }
-            let wake = self
-                .client
-                .poll_timeout()
-                .map_or(deadline, |t| t.min(deadline));
-            let wait = wake.saturating_duration_since(now);
-            match self.conn.recv(&mut self.buf, wait, self.server) {
-                Ok(Some((n, from))) => {
-                    let got = self
-                        .client
-                        .receive_until(Instant::now(), from, &self.buf[..n], |r| {
-                            pick(Seen::Data(r))
-                        })
-                        .map_err(|e| format!("stream: {e}"))?;
-                    if let Some(t) = got {
-                        self.flush().map_err(|e| format!("send: {e}"))?;
-                        return Ok(t);
-                    }
-                }
-                Ok(None) => {}
-                // "the server closed the connection" (a TCP read of 0 bytes).
-                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Err(e.to_string()),
-                Err(e) => return Err(format!("recv: {e}")),
-            }
-            self.client.handle_timeout(Instant::now());
-        }
-    }
+/// A [`ClientDriver`] with a prepared configuration (its server, credentials and options),
+/// over TCP when `tcp`.
+///
+/// # Errors
+/// When the socket cannot be opened.
+pub fn client_with(mut cfg: ClientConfig, tcp: bool) -> io::Result<ClientDriver> {
+    cfg.software = Some("floe-interop".into());
+    cfg.transport = if tcp { Transport::Tcp } else { Transport::Udp };
+    ClientDriver::connect(cfg)
 }
 
-/// A [`Server`] on real UDP sockets (listener and relays) in a background thread.
+/// The `floe` binary: `FLOE_BIN` (set by `.ci/interop.sh`), else the workspace's
+/// `target/debug/floe`.
+fn floe_bin() -> PathBuf {
+    std::env::var_os("FLOE_BIN").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/floe"),
+        PathBuf::from,
+    )
+}
+
+/// `floe turn serve` on 127.0.0.1 (an ephemeral port, UDP and TCP) for alice:secret in realm
+/// example.org, loopback peers allowed: the real binary, killed on drop.
 #[derive(Debug)]
-pub struct ServerThread {
-    /// The listening address.
+pub struct FloeServe {
+    /// The listening address it announced.
     pub addr: SocketAddr,
-    /// Stopped and joined on drop.
-    _thread: Background,
+    child: Child,
 }
 
-impl ServerThread {
-    /// Starts a server for `users` (NAME, PASSWORD) in `realm` on 127.0.0.1 with loopback
-    /// peers allowed.
+impl FloeServe {
+    /// Starts the binary (`FLOE_BIN`, else the workspace's `target/debug/floe`) and reads the
+    /// address it announces. Without the binary the test is skipped, except under CI (`CI` set), where that is a failure.
     ///
-    /// # Errors
-    /// When the listening socket cannot be bound.
-    pub fn start(users: &[(&str, &str)], realm: &str) -> io::Result<Self> {
-        Self::start_with(users, realm, |_| {})
-    }
-
-    /// Like [`ServerThread::start`], with `adjust` applied to the server's configuration.
-    ///
-    /// # Errors
-    /// When the listening socket cannot be bound.
-    pub fn start_with(
-        users: &[(&str, &str)],
-        realm: &str,
-        adjust: impl FnOnce(&mut ServerConfig),
-    ) -> io::Result<Self> {
-        let listen = UdpSocket::bind("127.0.0.1:0")?;
-        listen.set_nonblocking(true)?;
-        let addr = listen.local_addr()?;
-        let mut creds = StaticCredentials::new();
-        for (u, p) in users {
-            creds = creds.with_user(u, p);
+    /// # Panics
+    /// When the binary exists but does not start or announce an address, or when `CI` is set
+    /// and the binary is missing.
+    #[must_use]
+    pub fn start() -> Option<Self> {
+        let bin = floe_bin();
+        if !bin.is_file() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI is set but {} is missing (set FLOE_BIN)",
+                bin.display()
+            );
+            eprintln!(
+                "SKIPPED: {} is missing (cargo build -p floe-cli, or set FLOE_BIN)",
+                bin.display()
+            );
+            return None;
         }
-        let mut config = ServerConfig::new(realm);
-        config.peer_policy = PeerPolicy::default().allow_loopback(true);
-        adjust(&mut config);
-        let thread = Background::spawn(move |stop| {
-            let mut server = Server::new(config, creds, Instant::now());
-            serve(&mut server, &listen, addr, stop);
+        let mut child = Command::new(&bin)
+            .args(["turn", "serve", "--listen", "127.0.0.1:0"])
+            .args(["--user", "alice:secret", "--realm", "example.org"])
+            .arg("--allow-loopback-peers")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()));
+        let stderr = child.stderr.take();
+        // The guard first, so that a failure below does not leave the server running.
+        let mut serve = Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            child,
+        };
+        let mut stderr = BufReader::new(stderr.expect("stderr is piped"));
+        // "floe turn serve: listening on 127.0.0.1:PORT (udp+tcp), realm ..."
+        let mut line = String::new();
+        while !line.contains("listening on") {
+            line.clear();
+            let n = stderr
+                .read_line(&mut line)
+                .expect("read floe turn serve's stderr");
+            assert!(
+                n > 0,
+                "floe turn serve exited without announcing its address"
+            );
+        }
+        serve.addr = line
+            .split_whitespace()
+            .find_map(|word| word.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {line:?}"));
+        // Keep draining its log (into this test's captured output), so that it never blocks
+        // on a full pipe.
+        thread::spawn(move || {
+            for l in stderr.lines().map_while(Result::ok) {
+                eprintln!("[floe turn serve] {l}");
+            }
         });
-        Ok(Self {
-            addr,
-            _thread: thread,
-        })
+        Some(serve)
     }
 }
 
-/// The server loop: poll the non-blocking sockets, feed the server, write its output.
-fn serve(
-    server: &mut Server<StaticCredentials>,
-    listen: &UdpSocket,
-    addr: SocketAddr,
-    stop: &AtomicBool,
-) {
-    let mut relays: HashMap<SocketAddr, UdpSocket> = HashMap::new();
-    let mut buf = vec![0u8; 65_536];
-    let mut out = Vec::new();
-    while !stop.load(Ordering::Relaxed) {
-        let mut busy = false;
-        let now = Instant::now();
-        while let Ok((n, from)) = listen.recv_from(&mut buf) {
-            busy = true;
-            let ft = FiveTuple {
-                remote: from,
-                local: addr,
-                transport: Transport::Udp,
-            };
-            if let Some(t) = server.handle_receive(now, ft, &buf[..n])
-                && let Some(s) = relays.get(&t.relay)
-            {
-                let _ = s.send_to(t.data, t.peer);
-            }
-        }
-        for (relay, sock) in &relays {
-            while let Ok((n, peer)) = sock.recv_from(&mut buf) {
-                busy = true;
-                if let Some(t) = server.handle_peer_data(now, *relay, peer, &buf[..n], &mut out) {
-                    let _ = listen.send_to(&out, t.five_tuple.remote);
-                }
-            }
-        }
-        if server.poll_timeout().is_some_and(|t| t <= now) {
-            server.handle_timeout(now);
-        }
-        while let Some(e) = server.poll_event() {
-            match e {
-                ServerEvent::RelayRequested(req) => {
-                    let grant = UdpSocket::bind("127.0.0.1:0").and_then(|s| {
-                        s.set_nonblocking(true)?;
-                        let a = s.local_addr()?;
-                        relays.insert(a, s);
-                        Ok(a)
-                    });
-                    let grant = grant
-                        .map(|relayed| RelayGrant {
-                            relayed,
-                            additional: None,
-                        })
-                        .map_err(|_| floe_turn::RelayError::InsufficientCapacity);
-                    server.provide_relay(now, req.id, grant);
-                }
-                ServerEvent::RelayReleased { relayed, .. } => {
-                    relays.remove(&relayed);
-                }
-                _ => {}
-            }
-        }
-        while let Some(t) = server.poll_transmit() {
-            let _ = listen.send_to(&t.contents, t.destination);
-        }
-        if !busy {
-            thread::sleep(Duration::from_millis(1));
+impl Drop for FloeServe {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
         }
     }
 }

@@ -1,13 +1,15 @@
 //! TURN interop on loopback: our client against coturn (live, `#[ignore]`d unless
-//! `.ci/interop.sh` runs them), our server against coturn's `turnutils_uclient` (live), and our
-//! client against our server over real sockets (always).
+//! `.ci/interop.sh` runs them), our server (the `floe turn serve` binary) against coturn's
+//! `turnutils_uclient` (live), and our client against our server over real sockets (always,
+//! skipped when the binary has not been built).
 
 use core::net::SocketAddr;
 use core::time::Duration;
 use std::process::Command;
 use std::time::Instant;
 
-use floe_interop::{ClientDriver, EchoPeer, Seen, ServerThread, coturn, have_turnutils};
+use floe_cli::sockets::{ClientDriver, Seen};
+use floe_interop::{EchoPeer, FloeServe, client, client_with, coturn, have_turnutils};
 use floe_turn::{Failure, TurnEvent};
 
 const STEP: Duration = Duration::from_secs(10);
@@ -31,7 +33,7 @@ fn expect_echo(d: &mut ClientDriver, peer: SocketAddr, payload: &[u8], channel: 
 fn exercise(server: SocketAddr, tcp: bool) {
     let echo = EchoPeer::start().unwrap();
     let peer = echo.addr;
-    let mut d = ClientDriver::new(server, "alice", "secret", tcp).unwrap();
+    let mut d = client(server, "alice", "secret", tcp).unwrap();
     d.client.allocate(Instant::now()).unwrap();
     let (relayed, mapped) = d
         .wait_for(STEP, |e| match e {
@@ -98,7 +100,7 @@ fn our_client_against_coturn_over_tcp() {
 #[ignore = "needs coturn: run .ci/interop.sh"]
 fn coturn_refuses_a_wrong_password() {
     let Some(server) = coturn() else { return };
-    let mut d = ClientDriver::new(server, "alice", "not-the-password", false).unwrap();
+    let mut d = client(server, "alice", "not-the-password", false).unwrap();
     d.client.allocate(Instant::now()).unwrap();
     let reason = d
         .wait_for(STEP, |e| match e {
@@ -115,7 +117,7 @@ fn dual_stack_request_against_an_ipv4_only_coturn_still_allocates() {
     let Some(server) = coturn() else { return };
     let mut cfg = floe_turn::ClientConfig::new(server, "alice", "secret");
     cfg.dual_stack = true;
-    let mut d = ClientDriver::with_config(cfg, false).unwrap();
+    let mut d = client_with(cfg, false).unwrap();
     d.client.allocate(Instant::now()).unwrap();
     let (relayed, additional) = d
         .wait_for(STEP, |e| match e {
@@ -136,8 +138,9 @@ fn dual_stack_request_against_an_ipv4_only_coturn_still_allocates() {
 
 #[test]
 fn our_client_against_our_server_on_real_sockets() {
-    let server = ServerThread::start(&[("alice", "secret")], "example.org").unwrap();
-    exercise(server.addr, false);
+    if let Some(server) = FloeServe::start() {
+        exercise(server.addr, false);
+    }
 }
 
 #[test]
@@ -148,7 +151,9 @@ fn turnutils_uclient_against_our_server() {
     }
     // turnutils_uclient binds RFC 5766 channel numbers (up to 0x7FFF): the server's defaults
     // must accept them.
-    let server = ServerThread::start_with(&[("alice", "secret")], "example.org", |_| {}).unwrap();
+    let Some(server) = FloeServe::start() else {
+        return;
+    };
     let echo = EchoPeer::start().unwrap();
     let out = Command::new("timeout")
         .args(["30", "turnutils_uclient", "-v"])

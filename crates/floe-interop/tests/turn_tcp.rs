@@ -8,7 +8,8 @@ use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::Instant;
 
-use floe_interop::{ClientDriver, coturn};
+use floe_cli::sockets::ClientDriver;
+use floe_interop::{client_with, coturn};
 use floe_turn::{
     ClientConfig, ConnectionId, DataConnectionState, RelayTransport, Transport, TurnEvent,
 };
@@ -70,7 +71,7 @@ fn tcp_client(server: SocketAddr) -> ClientDriver {
     let mut cfg = ClientConfig::new(server, "alice", "secret");
     cfg.transport = Transport::Tcp;
     cfg.relay_transport = RelayTransport::Tcp;
-    let mut d = ClientDriver::with_config(cfg, true).unwrap();
+    let mut d = client_with(cfg, true).unwrap();
     d.client.allocate(Instant::now()).unwrap();
     d.wait_for(STEP, |e| {
         matches!(e, TurnEvent::Allocated { .. }).then_some(())

@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
-use floe_turn::{AddressFamily, Client, ClientConfig, Received, Transport, TurnEvent};
+use floe_cli::sockets::{ClientDriver, Seen};
+use floe_turn::{AddressFamily, Client, ClientConfig, Transport, TurnEvent};
 use serde_json::{Value, json};
 
-use super::conn::Conn;
 use crate::input::{EXIT_FAILED, usage_error};
 
 /// Arguments of `floe turn allocate`.
@@ -51,94 +51,40 @@ struct Step {
     detail: String,
 }
 
-/// A client, its socket and a record of the steps.
+/// A client driven over its socket, and a record of the steps.
 struct Session {
-    client: Client,
-    conn: Conn,
-    server: SocketAddr,
+    driver: ClientDriver,
     step_timeout: Duration,
     steps: Vec<Step>,
-    buf: Vec<u8>,
 }
 
 impl Session {
-    /// Sends what the client queued.
-    fn flush(&mut self) -> Result<(), String> {
-        while let Some(t) = self.client.poll_transmit() {
-            self.conn
-                .send(t.destination, &t.contents)
-                .map_err(|e| format!("send to {}: {e}", t.destination))?;
-        }
-        Ok(())
-    }
-
-    /// Drives the client until `pick` accepts an event, a failure event arrives, or the step
-    /// times out.
+    /// Drives the client until `pick` accepts an event or peer data, a failure event arrives,
+    /// or the step times out.
     fn wait_for<T>(
         &mut self,
         what: &str,
-        mut pick: impl FnMut(Seen<'_>) -> Option<T>,
+        pick: impl FnMut(Seen<'_>) -> Option<T>,
     ) -> Result<T, String> {
-        let deadline = Instant::now() + self.step_timeout;
-        loop {
-            self.flush()?;
-            while let Some(e) = self.client.poll_event() {
-                if let Some(t) = pick(Seen::Event(&e)) {
-                    self.flush()?;
-                    return Ok(t);
-                }
-                match e {
-                    TurnEvent::Failed { reason } | TurnEvent::AllocationLost { reason } => {
-                        return Err(format!("{what}: {reason}"));
-                    }
-                    TurnEvent::PermissionFailed { reason, .. }
-                    | TurnEvent::ChannelBindFailed { reason, .. } => {
-                        return Err(format!("{what}: {reason}"));
-                    }
-                    _ => {}
-                }
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(format!("{what}: no answer within {:?}", self.step_timeout));
-            }
-            let wake = self
-                .client
-                .poll_timeout()
-                .map_or(deadline, |t| t.min(deadline));
-            let wait = wake.saturating_duration_since(now);
-            match self.conn.recv(&mut self.buf, wait, self.server) {
-                Ok(Some((n, from))) => {
-                    // Stray datagrams (from elsewhere, or stale) are not fatal; peer data
-                    // comes back borrowed from the receive buffer.
-                    let got = self
-                        .client
-                        .receive_until(Instant::now(), from, &self.buf[..n], |r| {
-                            pick(Seen::Data(r))
-                        })
-                        .map_err(|e| format!("{what}: {e}"))?;
-                    if let Some(t) = got {
-                        self.flush()?;
-                        return Ok(t);
-                    }
-                }
-                Ok(None) => {}
-                Err(e) => return Err(format!("{what}: {e}")),
-            }
-            self.client.handle_timeout(Instant::now());
-        }
+        self.driver
+            .wait_for_seen(self.step_timeout, pick)
+            .map_err(|e| format!("{what}: {e}"))
     }
 
     /// [`Session::wait_for`] an event.
     fn wait_event<T>(
         &mut self,
         what: &str,
-        mut pick: impl FnMut(&TurnEvent) -> Option<T>,
+        pick: impl FnMut(&TurnEvent) -> Option<T>,
     ) -> Result<T, String> {
-        self.wait_for(what, |seen| match seen {
-            Seen::Event(e) => pick(e),
-            Seen::Data(_) => None,
-        })
+        self.driver
+            .wait_for(self.step_timeout, pick)
+            .map_err(|e| format!("{what}: {e}"))
+    }
+
+    /// The client.
+    fn client(&mut self) -> &mut Client {
+        &mut self.driver.client
     }
 
     /// Runs one step and records it; `false` stops the run.
@@ -162,12 +108,6 @@ impl Session {
     }
 }
 
-/// What [`Session::wait_for`] shows its picker: an event, or peer data.
-enum Seen<'a> {
-    Event(&'a TurnEvent),
-    Data(Received<'a>),
-}
-
 /// Sends `payload` to `peer` and waits for the same bytes back from it.
 fn echo(
     s: &mut Session,
@@ -175,14 +115,9 @@ fn echo(
     payload: &[u8],
     channel: bool,
 ) -> Result<String, String> {
-    let mut out = Vec::new();
-    s.client
-        .send_to(peer, payload, &mut out)
+    s.driver
+        .send_to(peer, payload)
         .map_err(|e| format!("send: {e}"))?;
-    let server = s.client.server();
-    s.conn
-        .send(server, &out)
-        .map_err(|e| format!("send to {server}: {e}"))?;
     s.wait_for("echo", |seen| match seen {
         Seen::Data(r) if r.peer == peer && r.data == payload => Some(r.via_channel),
         _ => None,
@@ -203,10 +138,6 @@ pub(crate) fn run(args: &AllocateArgs) -> ExitCode {
     if !(args.timeout > 0.0 && args.timeout.is_finite()) {
         return usage_error("--timeout must be a positive number of seconds");
     }
-    let conn = match Conn::open(args.server, args.tcp) {
-        Ok(c) => c,
-        Err(e) => return usage_error(&format!("cannot reach {}: {e}", args.server)),
-    };
     let mut cfg = ClientConfig::new(args.server, &args.user, &args.password);
     cfg.realm.clone_from(&args.realm);
     // The relayed address must be of the peer's family (RFC 8656 §7.1; IPv4 is the default).
@@ -218,13 +149,14 @@ pub(crate) fn run(args: &AllocateArgs) -> ExitCode {
     if args.tcp {
         cfg.transport = Transport::Tcp;
     }
+    let driver = match ClientDriver::connect(cfg) {
+        Ok(d) => d,
+        Err(e) => return usage_error(&format!("cannot reach {}: {e}", args.server)),
+    };
     let mut s = Session {
-        client: Client::new(cfg),
-        conn,
-        server: args.server,
+        driver,
         step_timeout: Duration::from_secs_f64(args.timeout),
         steps: Vec::new(),
-        buf: vec![0; 65_536],
     };
     let mut summary = json!({ "server": args.server.to_string(), "transport": if args.tcp { "tcp" } else { "udp" } });
     let all_ok = exercise(&mut s, args.peer, &mut summary);
@@ -240,7 +172,7 @@ pub(crate) fn run(args: &AllocateArgs) -> ExitCode {
 fn exercise(s: &mut Session, peer: Option<SocketAddr>, summary: &mut Value) -> bool {
     let mut allocated = None;
     let ok = s.step("allocate", |s| {
-        s.client
+        s.client()
             .allocate(Instant::now())
             .map_err(|e| e.to_string())?;
         let (relayed, mapped, lifetime) = s.wait_event("allocate", |e| match e {
@@ -269,7 +201,7 @@ fn exercise(s: &mut Session, peer: Option<SocketAddr>, summary: &mut Value) -> b
     }
     if let Some(peer) = peer {
         let steps_ok = s.step("permission", |s| {
-            s.client
+            s.client()
                 .create_permission(Instant::now(), peer.ip())
                 .map_err(|e| e.to_string())?;
             s.wait_event("permission", |e| {
@@ -281,7 +213,7 @@ fn exercise(s: &mut Session, peer: Option<SocketAddr>, summary: &mut Value) -> b
             echo(s, peer, b"floe turn allocate: via send indication", false)
         }) && s.step("channel-bind", |s| {
             let n = s
-                .client
+                .client()
                 .bind_channel(Instant::now(), peer)
                 .map_err(|e| e.to_string())?;
             s.wait_event("channel-bind", |e| {
@@ -297,7 +229,7 @@ fn exercise(s: &mut Session, peer: Option<SocketAddr>, summary: &mut Value) -> b
         }
     }
     let ok = s.step("refresh", |s| {
-        s.client
+        s.client()
             .refresh(Instant::now())
             .map_err(|e| e.to_string())?;
         let lifetime = s.wait_event("refresh", |e| match e {
@@ -311,7 +243,9 @@ fn exercise(s: &mut Session, peer: Option<SocketAddr>, summary: &mut Value) -> b
         return false;
     }
     s.step("delete", |s| {
-        s.client.close(Instant::now()).map_err(|e| e.to_string())?;
+        s.client()
+            .close(Instant::now())
+            .map_err(|e| e.to_string())?;
         s.wait_event("delete", |e| matches!(e, TurnEvent::Closed).then_some(()))?;
         Ok("allocation deleted".to_owned())
     })
@@ -319,7 +253,7 @@ fn exercise(s: &mut Session, peer: Option<SocketAddr>, summary: &mut Value) -> b
 
 /// Deletes the allocation after a failed step, so the server does not keep it for 10 min.
 fn close_quietly(s: &mut Session) {
-    if s.client.close(Instant::now()).is_ok() {
+    if s.client().close(Instant::now()).is_ok() {
         s.step_timeout = s.step_timeout.min(Duration::from_secs(2));
         let _ = s.wait_event("delete", |e| matches!(e, TurnEvent::Closed).then_some(()));
     }

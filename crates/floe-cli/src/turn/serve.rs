@@ -17,13 +17,13 @@ use std::thread;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Args;
+use floe_cli::sockets::is_timeout;
 use floe_turn::{
     AddressFamily, ChannelRange, ConnectionId, FiveTuple, PeerPolicy, RelayError, RelayGrant,
     RelayRequest, RelayTransport, Server, ServerConfig, ServerEvent, StaticCredentials,
     StreamFramer, Transport,
 };
 
-use super::conn::is_timeout;
 use super::serve_tcp::{self, Pipes, pipe_of};
 
 use crate::input::usage_error;

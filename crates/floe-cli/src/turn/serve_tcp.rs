@@ -14,9 +14,9 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
+use floe_cli::sockets::is_timeout;
 use floe_turn::ConnectionId;
 
-use super::conn::is_timeout;
 use super::serve::{Input, POLL};
 
 /// Where the bytes of a bound data connection go: its client address → the peer socket.

@@ -1,15 +1,14 @@
 //! The client side's one connection to its TURN server: a UDP socket or a TCP stream.
-//!
-//! floe-interop's `ClientDriver` compiles this same file (through `#[path]`), so it must need
-//! nothing but std: no clap, no serde, nothing else from this crate.
 
 use core::net::SocketAddr;
 use core::time::Duration;
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, UdpSocket};
 
-/// Whether a read error only means that the read timeout passed.
-pub(crate) fn is_timeout(e: &io::Error) -> bool {
+/// Whether a read error only means that the read timeout passed (or a signal interrupted it):
+/// the caller should simply read again.
+#[must_use]
+pub fn is_timeout(e: &io::Error) -> bool {
     matches!(
         e.kind(),
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
@@ -18,15 +17,21 @@ pub(crate) fn is_timeout(e: &io::Error) -> bool {
 
 /// A socket to the server.
 #[derive(Debug)]
-pub(super) enum Conn {
+#[non_exhaustive]
+pub enum Conn {
+    /// A UDP socket; every datagram is sent to its own destination.
     Udp(UdpSocket),
+    /// A TCP stream connected to the server (Nagle off).
     Tcp(TcpStream),
 }
 
 impl Conn {
     /// Opens a UDP socket on the loopback or unspecified address of the server's family, or
-    /// connects over TCP.
-    pub(super) fn open(server: SocketAddr, tcp: bool) -> io::Result<Self> {
+    /// connects over TCP (within 5 s).
+    ///
+    /// # Errors
+    /// When the socket cannot be bound or the server cannot be reached over TCP.
+    pub fn open(server: SocketAddr, tcp: bool) -> io::Result<Self> {
         if tcp {
             let s = TcpStream::connect_timeout(&server, Duration::from_secs(5))?;
             s.set_nodelay(true)?;
@@ -42,16 +47,24 @@ impl Conn {
         Ok(Self::Udp(UdpSocket::bind(local)?))
     }
 
-    /// Sends bytes to `to` (UDP) or down the stream.
-    pub(super) fn send(&mut self, to: SocketAddr, data: &[u8]) -> io::Result<()> {
+    /// Sends bytes to `to` (UDP) or down the stream (TCP, where `to` is ignored).
+    ///
+    /// # Errors
+    /// The socket's error.
+    pub fn send(&mut self, to: SocketAddr, data: &[u8]) -> io::Result<()> {
         match self {
             Self::Udp(s) => s.send_to(data, to).map(drop),
             Self::Tcp(s) => s.write_all(data),
         }
     }
 
-    /// Waits up to `timeout` for bytes; `Ok(None)` when none came.
-    pub(super) fn recv(
+    /// Waits up to `timeout` (at least 1 ms) for bytes and returns how many came and from
+    /// where (`server` for TCP); `Ok(None)` when none came.
+    ///
+    /// # Errors
+    /// The socket's error; [`io::ErrorKind::UnexpectedEof`] when the server closed the TCP
+    /// stream.
+    pub fn recv(
         &mut self,
         buf: &mut [u8],
         timeout: Duration,
