@@ -302,10 +302,8 @@ fn reusing_a_transaction_id_at_the_same_instant_leaves_no_live_looking_stale_ent
         sends += 1;
     }
     assert_eq!(sends, 100);
-    let mut now = t0;
     while let Some(at) = tx.poll_timeout() {
-        now = at;
-        tx.handle_timeout(now);
+        tx.handle_timeout(at);
     }
     let mut timeouts = 0;
     while tx.poll_event().is_some() {
