@@ -1,0 +1,852 @@
+//! The agent: its tables, its commands and the `poll_*` half of the drive loop. Checks,
+//! responses and incoming requests are in `checks.rs` and `responder.rs`; consent in
+//! `consent.rs`; gathering in `gather.rs`.
+
+use core::net::SocketAddr;
+use core::time::Duration;
+use std::collections::{BTreeMap, VecDeque};
+use std::time::Instant;
+
+use floe_ice_candidate::{Candidate, CandidateType, candidate_priority};
+use floe_stun::IntegrityKey;
+use floe_stun::binding::BindingResponder;
+use floe_stun::net::{FiveTuple, Transmit, Transport};
+use floe_stun::transaction::{ClientTransactions, TransactionConfig};
+use rand::{Rng as _, RngExt as _};
+use rand_chacha::ChaCha20Rng;
+
+use crate::config::{IceConfig, Role};
+use crate::error::IceError;
+use crate::event::{ConnectionState, IceEvent};
+use crate::id::{CandidateId, Counter, PairId, StreamId};
+use crate::state::{Foundations, Local, Pair, PairInfo, PairState, PairStats, Remote, Stream};
+
+/// ice-char (RFC 8839 §5.4): ALPHA / DIGIT / "+" / "/".
+const ICE_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// Length of a generated ufrag: 8 ice-chars, 48 bits (RFC 8445 §5.3 asks at least 24).
+const UFRAG_LEN: usize = 8;
+/// Length of a generated password: 24 ice-chars, 144 bits (RFC 8445 §5.3 asks at least 128).
+const PWD_LEN: usize = 24;
+
+/// Short-term credentials (RFC 8445 §5.3): ice-ufrag and ice-pwd. Debug never prints the
+/// password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// ice-ufrag.
+    pub ufrag: String,
+    /// ice-pwd.
+    pub pwd: String,
+}
+
+impl core::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("ufrag", &self.ufrag)
+            .field("pwd", &"<redacted>")
+            .finish()
+    }
+}
+
+impl Credentials {
+    /// Credentials from their two strings.
+    ///
+    /// ```
+    /// let c = floe_ice::Credentials::new("ufrag", "a-password-of-22-chars");
+    /// assert!(!format!("{c:?}").contains("password"));
+    /// ```
+    #[must_use]
+    pub fn new(ufrag: &str, pwd: &str) -> Self {
+        Self {
+            ufrag: ufrag.to_owned(),
+            pwd: pwd.to_owned(),
+        }
+    }
+
+    fn random(rng: &mut ChaCha20Rng) -> Self {
+        let mut word = |n: usize| {
+            (0..n)
+                .map(|_| char::from(ICE_CHARS[rng.random_range(0..ICE_CHARS.len())]))
+                .collect::<String>()
+        };
+        Self {
+            ufrag: word(UFRAG_LEN),
+            pwd: word(PWD_LEN),
+        }
+    }
+}
+
+/// What a transaction of the agent is for.
+#[derive(Debug, Clone)]
+pub(crate) enum Purpose {
+    /// A connectivity check (or a consent check) on a pair.
+    Check {
+        pair: PairId,
+        /// It carried USE-CANDIDATE.
+        nominating: bool,
+        /// The role it was sent in (a 487 to an older role is stale).
+        role: Role,
+        /// It is a consent check on a selected pair (RFC 7675).
+        consent: bool,
+        /// The PRIORITY it carried (a peer-reflexive local candidate gets it).
+        priority: u32,
+        /// When it was first sent (RTT).
+        sent_at: Instant,
+    },
+    /// A Binding request to a STUN server for a server-reflexive candidate.
+    Srflx {
+        local: CandidateId,
+        server: SocketAddr,
+    },
+}
+
+/// The selected pair of one component and its consent (RFC 7675).
+#[derive(Debug, Clone)]
+pub(crate) struct Selected {
+    pub(crate) pair: PairId,
+    /// The last authenticated response on the pair (consent, RFC 7675 §5.1).
+    pub(crate) last_response: Instant,
+    /// When the next consent check goes out.
+    pub(crate) next_consent: Instant,
+    /// When the oldest consent check still unanswered went out.
+    pub(crate) unanswered_since: Option<Instant>,
+    pub(crate) disconnected: bool,
+    pub(crate) lost: bool,
+}
+
+/// The sans-I/O ICE agent (RFC 8445). See the crate docs for the drive loop.
+///
+/// ```
+/// use std::time::Instant;
+/// use floe_ice::{IceAgent, IceConfig, Role};
+/// let mut config = IceConfig::new(Role::Controlling);
+/// config.rng_seed = Some([1; 32]);
+/// let mut agent = IceAgent::new(config, Instant::now());
+/// let stream = agent.add_stream(1).unwrap();
+/// agent.add_local_address(stream, 1, "192.0.2.10:5000".parse().unwrap()).unwrap();
+/// assert!(agent.poll_event().is_some()); // the host candidate, to signal
+/// ```
+#[derive(Debug)]
+pub struct IceAgent {
+    pub(crate) config: IceConfig,
+    pub(crate) rng: ChaCha20Rng,
+    pub(crate) role: Role,
+    pub(crate) tie_breaker: u64,
+    pub(crate) local_credentials: Credentials,
+    pub(crate) local_key: IntegrityKey<'static>,
+    pub(crate) remote_credentials: Option<Credentials>,
+    pub(crate) remote_key: Option<IntegrityKey<'static>>,
+    pub(crate) remote_lite: bool,
+    pub(crate) streams: BTreeMap<StreamId, Stream>,
+    pub(crate) locals: BTreeMap<CandidateId, Local>,
+    pub(crate) remotes: BTreeMap<CandidateId, Remote>,
+    pub(crate) pairs: BTreeMap<PairId, Pair>,
+    pub(crate) selected: BTreeMap<(StreamId, u16), Selected>,
+    pub(crate) local_foundations: Foundations,
+    pub(crate) remote_foundations: Foundations,
+    pub(crate) stream_ids: Counter,
+    pub(crate) candidate_ids: Counter,
+    pub(crate) pair_ids: Counter,
+    pub(crate) stun_servers: Vec<SocketAddr>,
+    pub(crate) transactions: ClientTransactions<Purpose>,
+    pub(crate) responder: BindingResponder,
+    /// Responses and indications to send (checks go through `transactions`).
+    pub(crate) transmits: VecDeque<Transmit>,
+    pub(crate) events: VecDeque<IceEvent>,
+    /// Triggered checks, first in first out (RFC 8445 §7.3.1.4).
+    pub(crate) triggered: VecDeque<PairId>,
+    /// No check goes out before this instant (Ta pacing, RFC 8445 §6.1.4.2).
+    pub(crate) next_check: Instant,
+    pub(crate) state: ConnectionState,
+    /// Scratch buffer for messages.
+    pub(crate) scratch: Vec<u8>,
+}
+
+impl IceAgent {
+    /// A new agent with fresh credentials and tie-breaker from its seeded RNG.
+    ///
+    /// # Panics
+    /// When `config.rng_seed` is `None` and the operating system has no random source.
+    #[must_use]
+    pub fn new(config: IceConfig, now: Instant) -> Self {
+        let mut rng = crate::rng::from_seed(config.rng_seed);
+        let local_credentials = Credentials::random(&mut rng);
+        let tie_breaker = rng.next_u64();
+        let local_key = IntegrityKey::owned(local_credentials.pwd.as_bytes()).prepare();
+        let transactions = ClientTransactions::new(
+            TransactionConfig::new()
+                .with_rto(config.check_rto)
+                .with_rc(config.check_sends)
+                .with_rm(4)
+                .with_max_in_flight(config.max_pairs.saturating_mul(2).max(16)),
+        );
+        let mut responder = BindingResponder::new();
+        if let Some(s) = &config.software {
+            responder = responder.software(s.as_str());
+        }
+        // A lite agent is always controlled unless both are lite (RFC 8445 §6.1.1); the
+        // configured role is kept and checked by `set_remote_lite`.
+        Self {
+            role: config.role,
+            config,
+            rng,
+            tie_breaker,
+            local_credentials,
+            local_key,
+            remote_credentials: None,
+            remote_key: None,
+            remote_lite: false,
+            streams: BTreeMap::new(),
+            locals: BTreeMap::new(),
+            remotes: BTreeMap::new(),
+            pairs: BTreeMap::new(),
+            selected: BTreeMap::new(),
+            local_foundations: Foundations::default(),
+            remote_foundations: Foundations::default(),
+            stream_ids: Counter::default(),
+            candidate_ids: Counter::default(),
+            pair_ids: Counter::default(),
+            stun_servers: Vec::new(),
+            transactions,
+            responder,
+            transmits: VecDeque::new(),
+            events: VecDeque::new(),
+            triggered: VecDeque::new(),
+            next_check: now,
+            state: ConnectionState::New,
+            scratch: Vec::with_capacity(256),
+        }
+    }
+
+    // ---- getters ----
+
+    /// The local credentials to signal (ice-ufrag, ice-pwd).
+    #[must_use]
+    pub fn local_credentials(&self) -> &Credentials {
+        &self.local_credentials
+    }
+
+    /// The current role.
+    #[must_use]
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The connection state.
+    #[must_use]
+    pub fn state(&self) -> ConnectionState {
+        self.state
+    }
+
+    /// Whether the agent is ICE-lite.
+    #[must_use]
+    pub fn is_lite(&self) -> bool {
+        self.config.lite
+    }
+
+    /// The selected pair of a component, as (local, remote) addresses.
+    #[must_use]
+    pub fn selected_pair(&self, stream: StreamId, component: u16) -> Option<PairInfo> {
+        let s = self.selected.get(&(stream, component))?;
+        self.pair_info(s.pair)
+    }
+
+    /// A snapshot of a pair.
+    #[must_use]
+    pub fn pair_info(&self, pair: PairId) -> Option<PairInfo> {
+        let p = self.pairs.get(&pair)?;
+        Some(PairInfo {
+            id: pair,
+            stream: p.stream,
+            component: p.component,
+            local_candidate: p.local,
+            remote_candidate: p.remote,
+            local: p.local_base,
+            remote: p.remote_addr,
+            priority: p.priority,
+            state: p.state,
+            valid: p.valid,
+            nominated: p.nominated,
+            stats: p.stats,
+        })
+    }
+
+    /// Every pair, highest priority first.
+    #[must_use]
+    pub fn pairs(&self) -> Vec<PairInfo> {
+        let mut v: Vec<PairInfo> = self
+            .pairs
+            .keys()
+            .filter_map(|id| self.pair_info(*id))
+            .collect();
+        v.sort_by_key(|p| core::cmp::Reverse(p.priority));
+        v
+    }
+
+    // ---- commands ----
+
+    /// Adds a data stream with `components` components (1 for RTP with rtcp-mux, 2 without).
+    ///
+    /// # Errors
+    /// [`IceError::Limit`] past [`IceConfig::max_streams`]; [`IceError::UnknownComponent`] for
+    /// 0 or more than 256 components.
+    pub fn add_stream(&mut self, components: u16) -> Result<StreamId, IceError> {
+        if self.streams.len() >= self.config.max_streams {
+            return Err(IceError::Limit {
+                what: "streams",
+                limit: self.config.max_streams,
+            });
+        }
+        let id = StreamId(self.stream_ids.next());
+        if components == 0 || components > 256 {
+            return Err(IceError::UnknownComponent {
+                stream: id,
+                component: components,
+            });
+        }
+        self.streams.insert(
+            id,
+            Stream {
+                components,
+                gathering: 0,
+                gathering_done: false,
+                end_of_remote: false,
+                nominate_at: None,
+                failed: false,
+            },
+        );
+        Ok(id)
+    }
+
+    /// Registers a local address the embedder has a UDP socket on, as a host candidate of a
+    /// component (RFC 8445 §5.1.1.1); it is reported as [`IceEvent::LocalCandidate`] and paired
+    /// with the remote candidates known. Server-reflexive queries start for it once
+    /// [`gather`](Self::gather) was called.
+    ///
+    /// # Errors
+    /// Unknown stream or component, or [`IceConfig::max_local_candidates`] reached.
+    pub fn add_local_address(
+        &mut self,
+        stream: StreamId,
+        component: u16,
+        addr: SocketAddr,
+    ) -> Result<CandidateId, IceError> {
+        self.check_component(stream, component)?;
+        let rank = self
+            .locals
+            .values()
+            .filter(|l| l.kind == CandidateType::Host && l.stream == stream)
+            .count();
+        let local_pref = floe_ice_candidate::dual_stack_local_preference(
+            addr.ip(),
+            u8::try_from(rank).unwrap_or(u8::MAX),
+        );
+        let priority =
+            candidate_priority(CandidateType::Host.type_preference(), local_pref, component);
+        self.add_local(
+            stream,
+            component,
+            CandidateType::Host,
+            addr,
+            addr,
+            priority,
+            None,
+        )
+    }
+
+    /// Adds a STUN server for server-reflexive candidates (RFC 8445 §5.1.1.2).
+    pub fn add_stun_server(&mut self, server: SocketAddr) {
+        if !self.stun_servers.contains(&server) {
+            self.stun_servers.push(server);
+        }
+    }
+
+    /// Sets the peer's credentials (from its description); checks can start.
+    pub fn set_remote_credentials(&mut self, now: Instant, credentials: Credentials) {
+        self.remote_key = Some(IntegrityKey::owned(credentials.pwd.as_bytes()).prepare());
+        self.remote_credentials = Some(credentials);
+        self.next_check = self.next_check.max(now);
+        self.update_state(now);
+    }
+
+    /// Tells the agent the peer is ICE-lite (its description had `a=ice-lite`): a full agent
+    /// then takes the controlling role (RFC 8445 §6.1.1).
+    pub fn set_remote_lite(&mut self, lite: bool) {
+        self.remote_lite = lite;
+        if lite && !self.config.lite && self.role != Role::Controlling {
+            self.set_role(Role::Controlling);
+        }
+    }
+
+    /// Adds a remote candidate (from the description or trickled, RFC 8838) at any time.
+    /// Only UDP candidates with an IP address are paired; mDNS names must be resolved by the
+    /// embedder first.
+    ///
+    /// # Errors
+    /// Unknown stream or component, [`IceError::UnusableCandidate`], or
+    /// [`IceConfig::max_remote_candidates`] reached.
+    pub fn add_remote_candidate(
+        &mut self,
+        now: Instant,
+        stream: StreamId,
+        candidate: &Candidate<'_>,
+    ) -> Result<CandidateId, IceError> {
+        self.check_component(stream, candidate.component())?;
+        if candidate.transport().is_tcp()
+            || !candidate.transport().as_str().eq_ignore_ascii_case("udp")
+        {
+            return Err(IceError::UnusableCandidate { reason: "not UDP" });
+        }
+        let Some(addr) = candidate.socket_addr() else {
+            return Err(IceError::UnusableCandidate {
+                reason: "not an IP address (resolve mDNS names first)",
+            });
+        };
+        if addr.port() == 0 || addr.ip().is_unspecified() || addr.ip().is_multicast() {
+            return Err(IceError::UnusableCandidate {
+                reason: "unusable address",
+            });
+        }
+        let existing = self.remotes.iter().find(|(_, r)| {
+            r.stream == stream && r.component == candidate.component() && r.addr == addr
+        });
+        if let Some((&id, _)) = existing {
+            // A signalled candidate replaces the peer-reflexive one learned first
+            // (RFC 8445 §7.3.1.3, trickle races).
+            let foundation = self
+                .remote_foundations
+                .intern(candidate.foundation().as_str());
+            if let Some(r) = self.remotes.get_mut(&id) {
+                r.kind = candidate.kind();
+                r.priority = candidate.priority();
+                r.foundation = foundation;
+            }
+            return Ok(id);
+        }
+        self.add_remote(
+            now,
+            stream,
+            candidate.component(),
+            candidate.kind(),
+            addr,
+            candidate.priority(),
+            candidate.foundation().as_str(),
+        )
+    }
+
+    /// The peer signalled end-of-candidates for the stream (RFC 8838 §4.4): once every check
+    /// is done, a component without a valid pair fails the stream.
+    ///
+    /// # Errors
+    /// Unknown stream.
+    pub fn end_of_remote_candidates(
+        &mut self,
+        now: Instant,
+        stream: StreamId,
+    ) -> Result<(), IceError> {
+        self.streams
+            .get_mut(&stream)
+            .ok_or(IceError::UnknownStream(stream))?
+            .end_of_remote = true;
+        self.update_state(now);
+        Ok(())
+    }
+
+    /// Closes the agent: no more checks, transmits or data.
+    pub fn close(&mut self) {
+        self.transactions.cancel_all();
+        self.triggered.clear();
+        self.transmits.clear();
+        self.set_state(ConnectionState::Closed);
+    }
+
+    // ---- poll ----
+
+    /// The next datagram to send: checks, responses, consent checks and STUN queries.
+    #[must_use]
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        if let Some(t) = self.transmits.pop_front() {
+            return Some(t);
+        }
+        let t = self.transactions.poll_transmit()?;
+        Some(t)
+    }
+
+    /// The next event.
+    #[must_use]
+    pub fn poll_event(&mut self) -> Option<IceEvent> {
+        self.events.pop_front()
+    }
+
+    /// When [`handle_timeout`](Self::handle_timeout) must be called next.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        if self.state == ConnectionState::Closed {
+            return None;
+        }
+        let mut at = self.transactions.poll_timeout();
+        let mut earliest = |t: Instant| at = Some(at.map_or(t, |a| a.min(t)));
+        if self.has_check_to_send() {
+            earliest(self.next_check);
+        }
+        for s in self.streams.values() {
+            if let Some(t) = s.nominate_at {
+                earliest(t);
+            }
+        }
+        for s in self.selected.values().filter(|s| !s.lost) {
+            earliest(s.next_consent);
+            earliest(s.last_response + self.config.consent_timeout);
+            if let Some(since) = s.unanswered_since.filter(|_| !s.disconnected) {
+                earliest(since + self.config.disconnected_timeout);
+            }
+        }
+        at
+    }
+
+    /// Advances time: retransmissions, paced checks, nomination, consent.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if self.state == ConnectionState::Closed {
+            return;
+        }
+        self.transactions.handle_timeout(now);
+        while let Some(ev) = self.transactions.poll_event() {
+            let floe_stun::transaction::TransactionEvent::TimedOut { data, .. } = ev else {
+                continue;
+            };
+            self.on_transaction_timeout(now, data);
+        }
+        self.nominate_due(now);
+        if now >= self.next_check && self.send_next_check(now) {
+            self.next_check = now + self.config.ta;
+        }
+        self.consent_due(now);
+        self.update_state(now);
+    }
+
+    // ---- internals shared by the other files ----
+
+    pub(crate) fn check_component(&self, stream: StreamId, component: u16) -> Result<(), IceError> {
+        let s = self
+            .streams
+            .get(&stream)
+            .ok_or(IceError::UnknownStream(stream))?;
+        if component == 0 || component > s.components {
+            return Err(IceError::UnknownComponent { stream, component });
+        }
+        Ok(())
+    }
+
+    /// Adds a local candidate, reports it (host and server-reflexive) and pairs it.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "internal, one call per candidate kind"
+    )]
+    pub(crate) fn add_local(
+        &mut self,
+        stream: StreamId,
+        component: u16,
+        kind: CandidateType,
+        addr: SocketAddr,
+        base: SocketAddr,
+        priority: u32,
+        server: Option<SocketAddr>,
+    ) -> Result<CandidateId, IceError> {
+        if self.locals.len() >= self.config.max_local_candidates {
+            return Err(IceError::Limit {
+                what: "local candidates",
+                limit: self.config.max_local_candidates,
+            });
+        }
+        // RFC 8445 §5.1.1.3: same type, base IP, server and transport share a foundation.
+        let key = format!(
+            "{}|{}|{:?}",
+            kind.as_str(),
+            base.ip(),
+            server.map(|s| s.ip())
+        );
+        let foundation = self.local_foundations.intern(&key);
+        let id = CandidateId(self.candidate_ids.next());
+        self.locals.insert(
+            id,
+            Local {
+                stream,
+                component,
+                kind,
+                addr,
+                base,
+                priority,
+                foundation,
+            },
+        );
+        if kind != CandidateType::PeerReflexive {
+            let mut b = floe_ice_candidate::CandidateBuilder::new(kind, addr.ip(), addr.port())
+                .foundation(foundation.to_string())
+                .component(component)
+                .priority(priority);
+            if kind != CandidateType::Host {
+                b = b.related(base.ip(), base.port());
+            }
+            if let Ok(candidate) = b.build() {
+                self.events.push_back(IceEvent::LocalCandidate {
+                    stream,
+                    candidate: candidate.into_owned(),
+                });
+            }
+        }
+        // Reflexive candidates are not paired: their base is (RFC 8445 §6.1.2.4).
+        if kind == CandidateType::Host {
+            let remotes: Vec<CandidateId> = self
+                .remotes
+                .iter()
+                .filter(|(_, r)| r.stream == stream && r.component == component)
+                .map(|(id, _)| *id)
+                .collect();
+            for r in remotes {
+                self.add_pair(id, r);
+            }
+        }
+        Ok(id)
+    }
+
+    /// Adds a remote candidate and pairs it with the local host candidates.
+    #[allow(clippy::too_many_arguments, reason = "internal, two callers")]
+    pub(crate) fn add_remote(
+        &mut self,
+        now: Instant,
+        stream: StreamId,
+        component: u16,
+        kind: CandidateType,
+        addr: SocketAddr,
+        priority: u32,
+        foundation: &str,
+    ) -> Result<CandidateId, IceError> {
+        if self.remotes.len() >= self.config.max_remote_candidates {
+            return Err(IceError::Limit {
+                what: "remote candidates",
+                limit: self.config.max_remote_candidates,
+            });
+        }
+        let foundation = self.remote_foundations.intern(foundation);
+        let id = CandidateId(self.candidate_ids.next());
+        self.remotes.insert(
+            id,
+            Remote {
+                stream,
+                component,
+                kind,
+                addr,
+                priority,
+                foundation,
+            },
+        );
+        let locals: Vec<CandidateId> = self
+            .locals
+            .iter()
+            .filter(|(_, l)| {
+                l.stream == stream
+                    && l.component == component
+                    && l.kind == CandidateType::Host
+                    && l.base.is_ipv4() == addr.is_ipv4()
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for l in locals {
+            self.add_pair(l, id);
+        }
+        self.next_check = self.next_check.max(now);
+        Ok(id)
+    }
+
+    /// Forms a pair (RFC 8445 §6.1.2.2) unless it exists, its families differ or the limit
+    /// is reached (then the lowest-priority pair is pruned if the new one beats it,
+    /// RFC 8445 §6.1.2.5).
+    pub(crate) fn add_pair(&mut self, local: CandidateId, remote: CandidateId) -> Option<PairId> {
+        let (l, r) = (self.locals.get(&local)?, self.remotes.get(&remote)?);
+        if l.base.is_ipv4() != r.addr.is_ipv4() {
+            return None;
+        }
+        if let Some((id, _)) = self.pairs.iter().find(|(_, p)| {
+            p.local_base == l.base && p.remote_addr == r.addr && p.component == r.component
+        }) {
+            return Some(*id);
+        }
+        let mut pair = Pair {
+            stream: r.stream,
+            component: r.component,
+            local,
+            remote,
+            local_base: l.base,
+            remote_addr: r.addr,
+            local_priority: l.priority,
+            remote_priority: r.priority,
+            foundation: (l.foundation, r.foundation),
+            priority: 0,
+            state: PairState::Frozen,
+            valid: false,
+            nominated: false,
+            nominate_on_success: false,
+            in_flight: None,
+            stats: PairStats::default(),
+        };
+        pair.reprioritise(self.role);
+        if self.pairs.len() >= self.config.max_pairs {
+            let lowest = self
+                .pairs
+                .iter()
+                .filter(|(_, p)| !p.valid && p.in_flight.is_none())
+                .min_by_key(|(_, p)| p.priority)
+                .map(|(id, p)| (*id, p.priority))?;
+            if lowest.1 >= pair.priority {
+                return None;
+            }
+            self.pairs.remove(&lowest.0);
+            self.triggered.retain(|p| *p != lowest.0);
+        }
+        // RFC 8445 §6.1.2.6: a pair starts Waiting unless a pair of its foundation is
+        // already waiting, in progress or succeeded (it then waits for that one).
+        let foundation_busy = self.pairs.values().any(|p| {
+            p.foundation == pair.foundation
+                && matches!(
+                    p.state,
+                    PairState::Waiting | PairState::InProgress | PairState::Succeeded
+                )
+        });
+        if !foundation_busy {
+            pair.state = PairState::Waiting;
+        }
+        let id = PairId(self.pair_ids.next());
+        self.pairs.insert(id, pair);
+        Some(id)
+    }
+
+    pub(crate) fn set_role(&mut self, role: Role) {
+        if self.role == role {
+            return;
+        }
+        self.role = role;
+        for p in self.pairs.values_mut() {
+            p.reprioritise(role);
+        }
+        self.events.push_back(IceEvent::RoleChanged { role });
+    }
+
+    pub(crate) fn set_state(&mut self, state: ConnectionState) {
+        if self.state != state {
+            self.state = state;
+            self.events
+                .push_back(IceEvent::ConnectionStateChanged { state });
+        }
+    }
+
+    /// Recomputes the connection state from the streams, pairs and selected pairs.
+    pub(crate) fn update_state(&mut self, _now: Instant) {
+        if matches!(
+            self.state,
+            ConnectionState::Closed | ConnectionState::Failed
+        ) {
+            return;
+        }
+        // A stream fails when the peer is done trickling, every check is over and a
+        // component has no valid pair.
+        let mut failed = false;
+        for (&sid, s) in &mut self.streams {
+            if s.failed {
+                failed = true;
+                continue;
+            }
+            if !s.end_of_remote || self.config.lite {
+                continue;
+            }
+            let pending = self.pairs.values().any(|p| {
+                p.stream == sid
+                    && matches!(
+                        p.state,
+                        PairState::Frozen | PairState::Waiting | PairState::InProgress
+                    )
+            });
+            if pending {
+                continue;
+            }
+            let all_valid = (1..=s.components).all(|c| {
+                self.pairs
+                    .values()
+                    .any(|p| p.stream == sid && p.component == c && p.valid)
+            });
+            if !all_valid {
+                s.failed = true;
+                failed = true;
+            }
+        }
+        if failed || self.selected.values().any(|s| s.lost) {
+            return self.set_state(ConnectionState::Failed);
+        }
+        let components: usize = self
+            .streams
+            .values()
+            .map(|s| usize::from(s.components))
+            .sum();
+        let all_selected = components > 0 && self.selected.len() == components;
+        let state = if all_selected {
+            if self.selected.values().any(|s| s.disconnected) {
+                ConnectionState::Disconnected
+            } else {
+                ConnectionState::Connected
+            }
+        } else if self.remote_credentials.is_some() && !self.pairs.is_empty() {
+            ConnectionState::Checking
+        } else {
+            self.state
+        };
+        self.set_state(state);
+    }
+
+    /// Sends `data` to the peer on the selected pair of a component: the datagram to send
+    /// (from `source` to `destination`).
+    ///
+    /// # Errors
+    /// [`IceError::NotConnected`] without a selected pair with consent, [`IceError::Closed`].
+    pub fn send(
+        &mut self,
+        stream: StreamId,
+        component: u16,
+        data: &[u8],
+    ) -> Result<Transmit, IceError> {
+        if self.state == ConnectionState::Closed {
+            return Err(IceError::Closed);
+        }
+        let s = self
+            .selected
+            .get(&(stream, component))
+            .filter(|s| !s.lost)
+            .ok_or(IceError::NotConnected)?;
+        let p = self.pairs.get_mut(&s.pair).ok_or(IceError::NotConnected)?;
+        p.stats.bytes_sent += data.len() as u64;
+        Ok(Transmit {
+            transport: Transport::Udp,
+            source: Some(p.local_base),
+            destination: p.remote_addr,
+            contents: floe_stun::net::Bytes::copy_from_slice(data),
+        })
+    }
+
+    /// Whether a datagram looks like something the agent handles (STUN, by its first byte
+    /// and magic cookie, RFC 7983): others are the application's.
+    #[must_use]
+    pub fn accepts(&self, datagram: &[u8]) -> bool {
+        floe_stun::Header::peek(datagram).is_ok()
+    }
+
+    pub(crate) fn pair_by_flow(&self, flow: &FiveTuple) -> Option<PairId> {
+        self.pairs
+            .iter()
+            .find(|(_, p)| p.local_base == flow.local && p.remote_addr == flow.remote)
+            .map(|(id, _)| *id)
+    }
+
+    /// A random consent interval: `consent_interval` ± 20 % (RFC 7675 §5.1).
+    pub(crate) fn consent_delay(&mut self) -> Duration {
+        let base = self.config.consent_interval;
+        let jitter = self.rng.random_range(0.8..1.2);
+        base.mul_f64(jitter)
+    }
+}

@@ -1,0 +1,435 @@
+//! Outgoing connectivity checks (RFC 8445 §6.1.4, §7.2.4), their responses (§7.2.5) and
+//! regular nomination (§8.1.1).
+
+use core::time::Duration;
+use std::time::Instant;
+
+use floe_ice_candidate::{CandidateType, candidate_priority};
+use floe_stun::attributes::{
+    ErrorCodeAttribute, IceControlled, IceControlling, Priority, Software, UseCandidate, Username,
+    XorMappedAddress,
+};
+use floe_stun::net::FiveTuple;
+use floe_stun::transaction::Request;
+use floe_stun::{Class, ErrorCode, Message, MessageBuilder, MessageType, Method, TransactionId};
+
+use crate::agent::{IceAgent, Purpose, Selected};
+use crate::config::Role;
+use crate::event::IceEvent;
+use crate::id::PairId;
+use crate::state::PairState;
+
+impl IceAgent {
+    /// Whether a paced check is owed (exactly when [`Self::send_next_check`] would send one,
+    /// so a timer never fires for nothing).
+    pub(crate) fn has_check_to_send(&self) -> bool {
+        self.pick_check().is_some()
+    }
+
+    /// The next check (RFC 8445 §6.1.4.2): the oldest triggered one whose pair is free, else
+    /// the highest-priority waiting pair, else the best frozen pair whose foundation is not
+    /// busy.
+    fn pick_check(&self) -> Option<PairId> {
+        if self.config.lite || self.remote_key.is_none() {
+            return None;
+        }
+        let triggered = self
+            .triggered
+            .iter()
+            .copied()
+            .find(|id| self.pairs.get(id).is_some_and(|p| p.in_flight.is_none()));
+        if triggered.is_some() {
+            return triggered;
+        }
+        let waiting = self
+            .pairs
+            .iter()
+            .filter(|(_, p)| p.state == PairState::Waiting && p.in_flight.is_none())
+            .max_by_key(|(_, p)| p.priority)
+            .map(|(id, _)| *id);
+        if waiting.is_some() {
+            return waiting;
+        }
+        let busy = |f: (u32, u32)| {
+            self.pairs.values().any(|p| {
+                p.foundation == f && matches!(p.state, PairState::Waiting | PairState::InProgress)
+            })
+        };
+        self.pairs
+            .iter()
+            .filter(|(_, p)| p.state == PairState::Frozen && !busy(p.foundation))
+            .max_by_key(|(_, p)| p.priority)
+            .map(|(id, _)| *id)
+    }
+
+    /// Sends the next check, if one is owed. Returns whether a check went out.
+    pub(crate) fn send_next_check(&mut self, now: Instant) -> bool {
+        let Some(id) = self.pick_check() else {
+            return false;
+        };
+        let was_triggered = self.triggered.contains(&id);
+        self.triggered.retain(|t| *t != id);
+        let nominate = was_triggered && self.wants_nomination(id);
+        self.send_check(now, id, nominate, false);
+        true
+    }
+
+    /// Whether a triggered check on `pair` should carry USE-CANDIDATE: a controlling agent
+    /// re-checking the pair it nominates.
+    fn wants_nomination(&self, pair: PairId) -> bool {
+        self.role == Role::Controlling
+            && self.pairs.get(&pair).is_some_and(|p| p.nominate_on_success)
+    }
+
+    /// Sends a check on `pair` (RFC 8445 §7.2.4): USERNAME, PRIORITY, the role attribute with
+    /// the tie-breaker, USE-CANDIDATE when nominating, MESSAGE-INTEGRITY and FINGERPRINT.
+    pub(crate) fn send_check(&mut self, now: Instant, id: PairId, nominating: bool, consent: bool) {
+        let (Some(remote), Some(key)) = (&self.remote_credentials, &self.remote_key) else {
+            return;
+        };
+        let Some(pair) = self.pairs.get(&id) else {
+            return;
+        };
+        let Some(local) = self.locals.get(&pair.local) else {
+            return;
+        };
+        // PRIORITY: what a peer-reflexive candidate of this base would have (§7.2.4).
+        let local_pref = ((local.priority >> 8) & 0xFFFF) as u16;
+        let priority = candidate_priority(
+            CandidateType::PeerReflexive.type_preference(),
+            local_pref,
+            pair.component,
+        );
+        let username = format!("{}:{}", remote.ufrag, self.local_credentials.ufrag);
+        let tid = TransactionId::random(&mut self.rng);
+        let mut buf = self.transactions.recycled_buffer();
+        let typ = MessageType::new(Method::BINDING, Class::Request);
+        let mut b = MessageBuilder::new(&mut buf, typ, tid);
+        b.add(&Username(&username)).add(&Priority(priority));
+        match self.role {
+            Role::Controlling => b.add(&IceControlling(self.tie_breaker)),
+            Role::Controlled => b.add(&IceControlled(self.tie_breaker)),
+        };
+        if nominating {
+            b.add(&UseCandidate);
+        }
+        if let Some(s) = &self.config.software {
+            b.add(&Software(s));
+        }
+        if b.message_integrity(key)
+            .and_then(floe_stun::WithIntegrity::fingerprint)
+            .is_err()
+        {
+            return;
+        }
+        // RFC 8445 §14.3: RTO = max(check_rto, Ta × pairs in flight).
+        let in_flight = self
+            .pairs
+            .values()
+            .filter(|p| p.in_flight.is_some())
+            .count();
+        let rto = self.config.check_rto.max(
+            self.config
+                .ta
+                .saturating_mul(u32::try_from(in_flight).unwrap_or(u32::MAX)),
+        );
+        let mut request = Request::new(tid, pair.remote_addr)
+            .source(pair.local_base)
+            .rto(rto);
+        if consent {
+            // RFC 7675 §5.1: a consent check is retransmitted within the consent interval.
+            request = request.max_sends(3);
+        }
+        let purpose = Purpose::Check {
+            pair: id,
+            nominating,
+            role: self.role,
+            consent,
+            priority,
+            sent_at: now,
+        };
+        if self.transactions.start(now, request, buf, purpose).is_err() {
+            return;
+        }
+        if let Some(p) = self.pairs.get_mut(&id) {
+            p.in_flight = Some(tid);
+            if consent {
+                p.stats.consent_requests_sent += 1;
+            } else {
+                p.stats.requests_sent += 1;
+                if p.state != PairState::Succeeded {
+                    p.state = PairState::InProgress;
+                }
+            }
+        }
+    }
+
+    /// A response to one of the agent's transactions, from `flow`. Nothing happens before the
+    /// response is matched to a request and its MESSAGE-INTEGRITY verified with the key the
+    /// request was signed with (RFC 8445 §7.2.5.1, RFC 8489 §9.1.4).
+    pub(crate) fn handle_response(&mut self, now: Instant, flow: FiveTuple, msg: &Message<'_>) {
+        let tid = *msg.transaction_id();
+        let Some(purpose) = self.transactions.data(&tid).cloned() else {
+            return;
+        };
+        match purpose {
+            Purpose::Srflx { local, server } => {
+                if flow.remote != server {
+                    return;
+                }
+                self.transactions.cancel(&tid);
+                self.on_srflx_response(now, local, server, msg);
+            }
+            Purpose::Check {
+                pair,
+                nominating,
+                role,
+                consent,
+                priority,
+                sent_at,
+            } => {
+                let Some(key) = &self.remote_key else {
+                    return;
+                };
+                if msg.verify_integrity(key).is_err() {
+                    return; // unauthenticated: dropped, the check goes on
+                }
+                self.transactions.cancel(&tid);
+                if let Some(p) = self.pairs.get_mut(&pair) {
+                    p.in_flight = None;
+                    p.stats.responses_received += 1;
+                }
+                if msg.class() == Class::Error {
+                    return self.on_check_error(now, pair, role, msg);
+                }
+                // RFC 8445 §7.2.5.2.1: the response must come back on the same flow.
+                let symmetric = self
+                    .pairs
+                    .get(&pair)
+                    .is_some_and(|p| p.remote_addr == flow.remote && p.local_base == flow.local);
+                if !symmetric {
+                    if let Some(p) = self.pairs.get_mut(&pair) {
+                        p.state = PairState::Failed;
+                    }
+                    return;
+                }
+                self.on_check_success(now, pair, nominating, consent, priority, sent_at, msg);
+            }
+        }
+    }
+
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the fields of one Purpose::Check"
+    )]
+    fn on_check_success(
+        &mut self,
+        now: Instant,
+        id: PairId,
+        nominating: bool,
+        consent: bool,
+        priority: u32,
+        sent_at: Instant,
+        msg: &Message<'_>,
+    ) {
+        let Some(p) = self.pairs.get_mut(&id) else {
+            return;
+        };
+        if p.stats.requests_sent <= 1 || consent {
+            p.stats.current_round_trip_time = Some(now.saturating_duration_since(sent_at));
+        }
+        let first_success = !p.valid;
+        p.state = PairState::Succeeded;
+        p.valid = true;
+        let (stream, component, local, foundation, base) =
+            (p.stream, p.component, p.local, p.foundation, p.local_base);
+        let nominate_now = nominating || (self.role == Role::Controlled && p.nominate_on_success);
+        if let Some(s) = self.selected.get_mut(&(stream, component))
+            && s.pair == id
+        {
+            s.last_response = now;
+            s.unanswered_since = None;
+            s.disconnected = false;
+        }
+        if first_success {
+            // RFC 8445 §7.2.5.3.1: a mapped address the agent does not know is a local
+            // peer-reflexive candidate (not signalled, not paired: its base is).
+            if let Ok(Some(XorMappedAddress(mapped))) = msg.get::<XorMappedAddress>()
+                && !self
+                    .locals
+                    .values()
+                    .any(|l| l.addr == mapped && l.base == base)
+            {
+                let _ = self.add_local(
+                    stream,
+                    component,
+                    CandidateType::PeerReflexive,
+                    mapped,
+                    base,
+                    priority,
+                    None,
+                );
+            }
+            let _ = local;
+            // RFC 8445 §7.2.5.3.3: unfreeze the pairs of the same foundation.
+            for q in self.pairs.values_mut() {
+                if q.foundation == foundation && q.state == PairState::Frozen {
+                    q.state = PairState::Waiting;
+                }
+            }
+            self.schedule_nomination(now, stream);
+        }
+        if nominate_now {
+            self.nominate(now, id);
+        }
+    }
+
+    fn on_check_error(&mut self, now: Instant, id: PairId, sent_role: Role, msg: &Message<'_>) {
+        let code = msg
+            .get::<ErrorCodeAttribute<'_>>()
+            .ok()
+            .flatten()
+            .map(|e| e.code);
+        if code == Some(ErrorCode::ROLE_CONFLICT) {
+            // RFC 8445 §7.2.5.1: switch to the other role and check again, unless the role
+            // already changed since the request (a stale 487).
+            if sent_role == self.role {
+                self.set_role(sent_role.other());
+            }
+            if let Some(p) = self.pairs.get_mut(&id) {
+                p.state = PairState::Waiting;
+            }
+            self.triggered.push_back(id);
+            self.next_check = self.next_check.min(now);
+            return;
+        }
+        if let Some(p) = self.pairs.get_mut(&id) {
+            p.state = PairState::Failed;
+        }
+        if code == Some(ErrorCode::FORBIDDEN) {
+            // RFC 7675 §5.2: 403 to a consent check revokes consent.
+            self.revoke(now, id);
+        }
+        self.update_state(now);
+    }
+
+    /// A transaction gave up.
+    pub(crate) fn on_transaction_timeout(&mut self, now: Instant, purpose: Purpose) {
+        match purpose {
+            Purpose::Check { pair, consent, .. } => {
+                if let Some(p) = self.pairs.get_mut(&pair) {
+                    p.in_flight = None;
+                    if !consent && !p.valid {
+                        p.state = PairState::Failed;
+                    }
+                }
+            }
+            Purpose::Srflx { local, .. } => self.srflx_done(now, local),
+        }
+    }
+
+    /// Regular nomination (RFC 8445 §8.1.1): once every component of the stream has a valid
+    /// pair, wait `nomination_delay` for better pairs, then nominate the best.
+    fn schedule_nomination(&mut self, now: Instant, stream: crate::id::StreamId) {
+        if self.role != Role::Controlling {
+            return;
+        }
+        let Some(s) = self.streams.get(&stream) else {
+            return;
+        };
+        let all = (1..=s.components).all(|c| {
+            self.pairs
+                .values()
+                .any(|p| p.stream == stream && p.component == c && p.valid)
+        });
+        if all && s.nominate_at.is_none() && !self.has_selected(stream) {
+            let delay = if self.remote_lite {
+                Duration::ZERO
+            } else {
+                self.config.nomination_delay
+            };
+            if let Some(s) = self.streams.get_mut(&stream) {
+                s.nominate_at = Some(now + delay);
+            }
+        }
+    }
+
+    fn has_selected(&self, stream: crate::id::StreamId) -> bool {
+        self.selected.keys().any(|(s, _)| *s == stream)
+    }
+
+    /// Nominates what is due: the best valid pair of each component, re-checked with
+    /// USE-CANDIDATE.
+    pub(crate) fn nominate_due(&mut self, now: Instant) {
+        let due: Vec<_> = self
+            .streams
+            .iter()
+            .filter(|(_, s)| s.nominate_at.is_some_and(|t| t <= now))
+            .map(|(id, s)| (*id, s.components))
+            .collect();
+        for (stream, components) in due {
+            if let Some(s) = self.streams.get_mut(&stream) {
+                s.nominate_at = None;
+            }
+            if self.role != Role::Controlling {
+                continue;
+            }
+            for c in 1..=components {
+                let best = self
+                    .pairs
+                    .iter()
+                    .filter(|(_, p)| p.stream == stream && p.component == c && p.valid)
+                    .max_by_key(|(_, p)| p.priority)
+                    .map(|(id, _)| *id);
+                if let Some(id) = best {
+                    if let Some(p) = self.pairs.get_mut(&id) {
+                        p.nominate_on_success = true;
+                    }
+                    if let Some(old) = self.pairs.get(&id).and_then(|p| p.in_flight) {
+                        self.transactions.cancel(&old);
+                        if let Some(p) = self.pairs.get_mut(&id) {
+                            p.in_flight = None;
+                        }
+                    }
+                    self.send_check(now, id, true, false);
+                }
+            }
+        }
+    }
+
+    /// Makes `id` the selected pair of its component (RFC 8445 §8.1.1 for the controlling
+    /// side, §7.3.1.5 for the controlled one).
+    pub(crate) fn nominate(&mut self, now: Instant, id: PairId) {
+        let Some(p) = self.pairs.get_mut(&id) else {
+            return;
+        };
+        p.nominated = true;
+        p.nominate_on_success = false;
+        let (stream, component, local, remote) =
+            (p.stream, p.component, p.local_base, p.remote_addr);
+        let key = (stream, component);
+        if self.selected.get(&key).is_some_and(|s| s.pair == id) {
+            return;
+        }
+        let next_consent = now + self.consent_delay();
+        self.selected.insert(
+            key,
+            Selected {
+                pair: id,
+                last_response: now,
+                next_consent,
+                unanswered_since: None,
+                disconnected: false,
+                lost: false,
+            },
+        );
+        self.events.push_back(IceEvent::SelectedPair {
+            stream,
+            component,
+            pair: id,
+            local,
+            remote,
+        });
+        self.update_state(now);
+    }
+}

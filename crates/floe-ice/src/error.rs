@@ -1,0 +1,49 @@
+//! Errors of the agent's commands and input, one enum split by cause.
+
+use floe_ice_candidate::CandidateType;
+
+use crate::id::StreamId;
+
+/// A command or an input the agent refused. The agent's state is unchanged by it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IceError {
+    /// No such stream (API misuse).
+    #[error("no stream {0}")]
+    UnknownStream(StreamId),
+    /// A component outside the stream's 1..=components (API misuse).
+    #[error("stream {stream} has no component {component}")]
+    UnknownComponent {
+        /// The stream.
+        stream: StreamId,
+        /// The component asked for.
+        component: u16,
+    },
+    /// A configured limit was reached (streams, candidates or pairs).
+    #[error("limit reached: {what} ({limit})")]
+    Limit {
+        /// What was counted.
+        what: &'static str,
+        /// The configured limit.
+        limit: usize,
+    },
+    /// A remote candidate the agent cannot use: not UDP, a name that is not resolved, or a
+    /// type the agent does not pair (peer input).
+    #[error("unusable remote candidate ({reason})")]
+    UnusableCandidate {
+        /// Why.
+        reason: &'static str,
+    },
+    /// A remote candidate of this type on a lite agent, or the like (peer input).
+    #[error("unexpected {0:?} candidate")]
+    UnexpectedCandidate(CandidateType),
+    /// The datagram is not for the agent (not STUN, or not from a known flow).
+    #[error("not an ICE message")]
+    NotIce,
+    /// No pair is selected for the component, or its consent is lost.
+    #[error("no usable selected pair")]
+    NotConnected,
+    /// The agent was closed.
+    #[error("the agent is closed")]
+    Closed,
+}

@@ -1,0 +1,129 @@
+//! A sans-I/O ICE agent (RFC 8445): gathers candidates, checks candidate pairs, nominates,
+//! keeps consent (RFC 7675), and hands every datagram to the embedder, who owns the sockets and
+//! the clock.
+//!
+//! # Sans-I/O
+//! The agent never touches a socket, a clock or global randomness. The embedder:
+//! 1. registers the addresses it has UDP sockets on ([`IceAgent::add_local_address`]), STUN
+//!    servers, and the peer's credentials and candidates as signalling brings them
+//!    ([`IceAgent::set_remote_credentials`], [`IceAgent::add_remote_candidate`] at any time,
+//!    RFC 8838 trickle);
+//! 2. passes every datagram received to [`IceAgent::handle_receive`] with its flow
+//!    ([`FiveTuple`]: the socket's address and the sender's); application data comes back
+//!    borrowed;
+//! 3. drains [`IceAgent::poll_transmit`] (send each [`Transmit`] from `source` to
+//!    `destination`), then [`IceAgent::poll_event`];
+//! 4. calls [`IceAgent::handle_timeout`] when [`IceAgent::poll_timeout`] is reached.
+//!
+//! Time comes in as `Instant` and must never go backwards. Credentials, the tie-breaker,
+//! transaction ids and consent jitter come from a ChaCha20 CSPRNG seeded through
+//! [`IceConfig::rng_seed`], so a run can be replayed.
+//!
+//! # Quick start: two agents in one process
+//! ```
+//! use std::time::Instant;
+//! use floe_ice::{ConnectionState, IceAgent, IceConfig, IceEvent, Role, StreamId};
+//! use floe_stun::net::{FiveTuple, Transport};
+//!
+//! fn agent(role: Role, seed: u8, addr: &str, now: Instant) -> (IceAgent, StreamId) {
+//!     let mut config = IceConfig::new(role);
+//!     config.rng_seed = Some([seed; 32]);
+//!     let mut agent = IceAgent::new(config, now);
+//!     let stream = agent.add_stream(1).unwrap();
+//!     agent.add_local_address(stream, 1, addr.parse().unwrap()).unwrap();
+//!     agent.gather(now);
+//!     (agent, stream)
+//! }
+//!
+//! /// Signalling: `from`'s credentials and candidates to `to`.
+//! fn signal(from: &mut IceAgent, to: &mut IceAgent, stream: StreamId, now: Instant) {
+//!     to.set_remote_credentials(now, from.local_credentials().clone());
+//!     while let Some(event) = from.poll_event() {
+//!         if let IceEvent::LocalCandidate { candidate, .. } = event {
+//!             to.add_remote_candidate(now, stream, &candidate).unwrap();
+//!         }
+//!     }
+//! }
+//!
+//! /// The network: every datagram `from` sends arrives at `to` at once.
+//! fn deliver(from: &mut IceAgent, to: &mut IceAgent, now: Instant) -> bool {
+//!     let mut moved = false;
+//!     while let Some(t) = from.poll_transmit() {
+//!         let flow = FiveTuple::new(Transport::Udp, t.destination, t.source.unwrap());
+//!         to.handle_receive(now, flow, &t.contents).unwrap();
+//!         moved = true;
+//!     }
+//!     moved
+//! }
+//!
+//! let mut now = Instant::now();
+//! let (mut a, sa) = agent(Role::Controlling, 1, "192.0.2.1:5000", now);
+//! let (mut b, sb) = agent(Role::Controlled, 2, "192.0.2.2:6000", now);
+//! signal(&mut a, &mut b, sb, now);
+//! signal(&mut b, &mut a, sa, now);
+//! // The drive loop: deliver what is sent, else advance time to the next timer.
+//! for _ in 0..1000 {
+//!     let moved = deliver(&mut a, &mut b, now) | deliver(&mut b, &mut a, now);
+//!     if a.state() == ConnectionState::Connected && b.state() == ConnectionState::Connected {
+//!         break;
+//!     }
+//!     if !moved {
+//!         now = [a.poll_timeout(), b.poll_timeout()].into_iter().flatten().min().unwrap();
+//!         a.handle_timeout(now);
+//!         b.handle_timeout(now);
+//!     }
+//! }
+//! assert_eq!(a.state(), ConnectionState::Connected);
+//! assert_eq!(a.selected_pair(sa, 1).unwrap().remote, "192.0.2.2:6000".parse().unwrap());
+//! assert_eq!(b.selected_pair(sb, 1).unwrap().remote, "192.0.2.1:5000".parse().unwrap());
+//! ```
+//!
+//! # RFC checklist
+//! - [x] RFC 8445 §5.1 host and server-reflexive candidates, priorities (§5.1.2, RFC 8421
+//!   dual-stack local preference), foundations (§5.1.1.3), redundancy (§5.1.3)
+//! - [x] RFC 8445 §5.3 credentials (48-bit ufrag, 144-bit password from the seeded CSPRNG)
+//! - [x] RFC 8445 §6.1.2 checklists per stream, pair formation, pruning at `max_pairs`,
+//!   frozen/waiting/in-progress/succeeded/failed, foundation unfreezing
+//! - [x] RFC 8445 §6.1.4 Ta pacing, triggered-check queue; §14.3 RTO
+//! - [x] RFC 8445 §7.2.4 checks with PRIORITY, role attribute, USE-CANDIDATE, MI, FINGERPRINT
+//! - [x] RFC 8445 §7.2.5 responses: authenticated first, symmetric flows, local
+//!   peer-reflexive candidates, 487 role switch (stale 487s ignored)
+//! - [x] RFC 8445 §7.3 incoming checks: authenticated first (400/401 otherwise, no state),
+//!   role conflict (487 or switch), remote peer-reflexive candidates, triggered checks,
+//!   nomination as controlled
+//! - [x] RFC 8445 §8.1.1 regular nomination; ICE-lite (§2.5) both ways
+//! - [x] RFC 7675 consent freshness: 4–6 s checks, 30 s expiry, 403 revokes, data never
+//!   refreshes
+//! - [x] RFC 8838 trickle: candidates as events, remote candidates at any time,
+//!   end-of-candidates both ways
+//! - [ ] relayed candidates through `floe-turn`, TCP candidates (RFC 6544), mDNS resolution
+//!   requests, ICE restart, renomination (NOMINATION): planned
+//!
+//! Design notes and the compliance matrix: `docs/architecture.md`, `docs/rfc-compliance.md`.
+#![forbid(unsafe_code)]
+#![deny(missing_docs, missing_debug_implementations)]
+#![warn(clippy::exhaustive_enums)]
+
+mod agent;
+mod checks;
+mod config;
+mod consent;
+mod error;
+mod event;
+mod gather;
+mod id;
+mod responder;
+mod rng;
+mod state;
+
+pub use agent::{Credentials, IceAgent};
+pub use config::{
+    CONSENT_INTERVAL, CONSENT_TIMEOUT, DEFAULT_CHECK_RTO, DEFAULT_CHECK_SENDS,
+    DEFAULT_DISCONNECTED_TIMEOUT, DEFAULT_MAX_PAIRS, DEFAULT_TA, IceConfig, Role,
+};
+pub use error::IceError;
+pub use event::{ConnectionState, IceEvent};
+pub use floe_stun::net::{FiveTuple, Transmit, Transport};
+pub use id::{CandidateId, PairId, StreamId};
+pub use responder::Received;
+pub use state::{PairInfo, PairState, PairStats};

@@ -1,0 +1,256 @@
+//! Incoming datagrams: checks from the peer (RFC 8445 §7.3), responses to the agent's own
+//! transactions, and application data.
+//!
+//! **Nothing in a check acts before it is authenticated.** USERNAME and MESSAGE-INTEGRITY are
+//! verified first (RFC 8445 §7.3, RFC 8489 §9.1.3); a check that fails gets 400 or 401 and
+//! leaves no state behind. Only then may ICE-CONTROLLING/-CONTROLLED switch the role or draw a
+//! 487, PRIORITY teach a peer-reflexive candidate, or USE-CANDIDATE nominate.
+
+use std::time::Instant;
+
+use floe_ice_candidate::CandidateType;
+use floe_stun::attributes::{IceControlled, IceControlling, Priority, UseCandidate, Username};
+use floe_stun::binding::BindingAnswer;
+use floe_stun::net::{FiveTuple, Transmit};
+use floe_stun::{Class, ErrorCode, Message, Method};
+
+use crate::agent::IceAgent;
+use crate::config::Role;
+use crate::error::IceError;
+use crate::event::{ConnectionState, IceEvent};
+use crate::id::PairId;
+use crate::state::PairState;
+
+/// Application data that arrived on a pair, borrowed from the datagram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Received<'a> {
+    /// The pair it arrived on.
+    pub pair: PairId,
+    /// The bytes.
+    pub data: &'a [u8],
+}
+
+impl IceAgent {
+    /// Handles one datagram that arrived on `flow` (`local`: the socket's address, `remote`:
+    /// the sender). STUN is the agent's; anything else that arrives on a known pair comes back
+    /// as [`Received`] for the application, borrowed.
+    ///
+    /// # Errors
+    /// [`IceError::NotIce`] for a datagram that is neither a well-formed STUN message nor data
+    /// on a known pair; [`IceError::Closed`].
+    pub fn handle_receive<'a>(
+        &mut self,
+        now: Instant,
+        flow: FiveTuple,
+        datagram: &'a [u8],
+    ) -> Result<Option<Received<'a>>, IceError> {
+        if self.state == ConnectionState::Closed {
+            return Err(IceError::Closed);
+        }
+        if !self.accepts(datagram) {
+            let pair = self.pair_by_flow(&flow).ok_or(IceError::NotIce)?;
+            if let Some(p) = self.pairs.get_mut(&pair) {
+                p.stats.bytes_received += datagram.len() as u64;
+            }
+            // Application data never refreshes consent (RFC 7675 §5.1, pion #767).
+            return Ok(Some(Received {
+                pair,
+                data: datagram,
+            }));
+        }
+        let msg = Message::parse(datagram).map_err(|_| IceError::NotIce)?;
+        // RFC 8445 §7.2.2 / §7.3: checks and their responses carry FINGERPRINT; a wrong one
+        // means the datagram is not ours.
+        if msg.fingerprint_offset().is_some() && msg.verify_fingerprint().is_err() {
+            return Err(IceError::NotIce);
+        }
+        match msg.class() {
+            Class::Request if msg.method() == Method::BINDING => {
+                self.handle_check(now, flow, &msg);
+            }
+            Class::Success | Class::Error => self.handle_response(now, flow, &msg),
+            // Binding indications are keepalives (RFC 8445 §11): nothing to do.
+            _ => {}
+        }
+        self.update_state(now);
+        Ok(None)
+    }
+
+    /// An incoming check (RFC 8445 §7.3).
+    fn handle_check(&mut self, now: Instant, flow: FiveTuple, msg: &Message<'_>) {
+        // The receiving address must be one of ours (a host candidate's base).
+        let Some((&local_id, local)) = self
+            .locals
+            .iter()
+            .find(|(_, l)| l.kind == CandidateType::Host && l.base == flow.local)
+        else {
+            return;
+        };
+        let (stream, component) = (local.stream, local.component);
+        // 1. Authentication (RFC 8489 §9.1.3): USERNAME must start with our ufrag, the MAC
+        //    must verify with our password. Failures get 400/401 from the shared responder,
+        //    unsigned, and change nothing.
+        let ours = &self.local_credentials.ufrag;
+        let user_ok = matches!(
+            msg.get::<Username<'_>>(),
+            Ok(Some(Username(u))) if u.split_once(':').is_some_and(|(l, _)| l == ours)
+        );
+        let mac_ok = user_ok && msg.verify_integrity(&self.local_key).is_ok();
+        if !mac_ok {
+            let key = self.local_key.clone();
+            let answer = self.responder.answer_short_term(
+                msg,
+                flow.remote,
+                |u| {
+                    u.split_once(':')
+                        .is_some_and(|(l, _)| l == ours)
+                        .then_some(key)
+                },
+                &mut self.scratch,
+            );
+            if matches!(answer, BindingAnswer::Error(_)) {
+                self.push_reply(flow);
+            }
+            return;
+        }
+        // 2. Authenticated. PRIORITY is required (RFC 8445 §7.3.1.1 via §7.2.4).
+        let Ok(Some(Priority(priority))) = msg.get::<Priority>() else {
+            self.responder.reject_signed(
+                msg,
+                ErrorCode::BAD_REQUEST,
+                &self.local_key,
+                &mut self.scratch,
+            );
+            return self.push_reply(flow);
+        };
+        // 3. Role conflict (RFC 8445 §7.3.1.1).
+        let controlling = msg.get::<IceControlling>().ok().flatten();
+        let controlled = msg.get::<IceControlled>().ok().flatten();
+        match (self.role, controlling, controlled) {
+            (Role::Controlling, Some(IceControlling(theirs)), _) => {
+                if self.tie_breaker >= theirs {
+                    return self.reject_role_conflict(flow, msg);
+                }
+                self.set_role(Role::Controlled);
+            }
+            (Role::Controlled, _, Some(IceControlled(theirs))) => {
+                if self.tie_breaker >= theirs {
+                    self.set_role(Role::Controlling);
+                } else {
+                    return self.reject_role_conflict(flow, msg);
+                }
+            }
+            _ => {}
+        }
+        // 4. Learn a peer-reflexive remote candidate (RFC 8445 §7.3.1.3).
+        let known = self
+            .remotes
+            .iter()
+            .find(|(_, r)| r.stream == stream && r.component == component && r.addr == flow.remote)
+            .map(|(id, _)| *id);
+        let remote = match known {
+            Some(id) => Some(id),
+            None => {
+                let foundation = format!("prflx{}", self.rng_word());
+                let id = self.add_remote(
+                    now,
+                    stream,
+                    component,
+                    CandidateType::PeerReflexive,
+                    flow.remote,
+                    priority,
+                    &foundation,
+                );
+                if id.is_ok() {
+                    self.events.push_back(IceEvent::DiscoveredRemote {
+                        stream,
+                        address: flow.remote,
+                    });
+                }
+                id.ok()
+            }
+        };
+        // 5. Answer (the shared responder: 420 for unknown attributes, else success).
+        let answer =
+            self.responder
+                .answer_verified(msg, flow.remote, &self.local_key, &mut self.scratch);
+        self.push_reply(flow);
+        if answer != BindingAnswer::Success {
+            return;
+        }
+        let use_candidate = matches!(msg.get::<UseCandidate>(), Ok(Some(_)));
+        let pair = remote.and_then(|r| self.add_pair(local_id, r));
+        let Some(pair) = pair else {
+            return;
+        };
+        if let Some(p) = self.pairs.get_mut(&pair) {
+            p.stats.requests_received += 1;
+            p.stats.responses_sent += 1;
+        }
+        // 6. Triggered check (RFC 8445 §7.3.1.4) and nomination (§7.3.1.5).
+        self.trigger(now, pair);
+        if use_candidate && self.role == Role::Controlled {
+            let valid = self.pairs.get(&pair).is_some_and(|p| p.valid);
+            if valid || self.config.lite || self.remote_lite {
+                if self.config.lite
+                    && let Some(p) = self.pairs.get_mut(&pair)
+                {
+                    // A lite agent checks nothing: a nominated pair is valid (§7.3.2).
+                    p.valid = true;
+                    p.state = PairState::Succeeded;
+                }
+                self.nominate(now, pair);
+            } else if let Some(p) = self.pairs.get_mut(&pair) {
+                p.nominate_on_success = true;
+            }
+        }
+        // An authenticated check on the selected pair does not refresh consent: only
+        // responses to our own checks do (RFC 7675 §5.1).
+    }
+
+    /// Schedules a triggered check on `pair` (RFC 8445 §7.3.1.4).
+    fn trigger(&mut self, now: Instant, pair: PairId) {
+        if self.config.lite {
+            return;
+        }
+        let Some(p) = self.pairs.get_mut(&pair) else {
+            return;
+        };
+        match p.state {
+            PairState::Succeeded | PairState::InProgress => {}
+            _ => {
+                p.state = PairState::Waiting;
+                if !self.triggered.contains(&pair) {
+                    self.triggered.push_back(pair);
+                }
+                self.next_check = self.next_check.min(now.max(self.next_check));
+            }
+        }
+    }
+
+    fn reject_role_conflict(&mut self, flow: FiveTuple, msg: &Message<'_>) {
+        self.responder.reject_signed(
+            msg,
+            ErrorCode::ROLE_CONFLICT,
+            &self.local_key,
+            &mut self.scratch,
+        );
+        self.push_reply(flow);
+    }
+
+    /// Queues the message in `scratch` as a reply on `flow`.
+    fn push_reply(&mut self, flow: FiveTuple) {
+        if self.scratch.is_empty() {
+            return;
+        }
+        let contents = floe_stun::net::Bytes::copy_from_slice(&self.scratch);
+        self.transmits.push_back(Transmit::reply(flow, contents));
+    }
+
+    /// A short random token for peer-reflexive foundations.
+    fn rng_word(&mut self) -> u32 {
+        use rand::Rng as _;
+        self.rng.next_u32()
+    }
+}

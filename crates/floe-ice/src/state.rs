@@ -1,0 +1,175 @@
+//! The agent's tables: streams, candidates and pairs, addressed by stable ids.
+
+use core::net::SocketAddr;
+use core::time::Duration;
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use floe_ice_candidate::{CandidateType, pair_priority};
+use floe_stun::TransactionId;
+
+use crate::config::Role;
+use crate::id::{CandidateId, PairId, StreamId};
+
+/// One data stream and its checklist state (RFC 8445 §6.1.2).
+#[derive(Debug)]
+pub(crate) struct Stream {
+    pub(crate) components: u16,
+    /// Server-reflexive queries still in flight (gathering ends when none are).
+    pub(crate) gathering: usize,
+    /// `GatheringComplete` was reported.
+    pub(crate) gathering_done: bool,
+    /// The peer signalled end-of-candidates (RFC 8838 §4.4).
+    pub(crate) end_of_remote: bool,
+    /// When the controlling agent nominates (regular nomination, RFC 8445 §8.1.1).
+    pub(crate) nominate_at: Option<Instant>,
+    /// Checks failed for a component of this stream.
+    pub(crate) failed: bool,
+}
+
+/// A local candidate (RFC 8445 §5.1.1).
+#[derive(Debug, Clone)]
+pub(crate) struct Local {
+    pub(crate) stream: StreamId,
+    pub(crate) component: u16,
+    pub(crate) kind: CandidateType,
+    pub(crate) addr: SocketAddr,
+    /// The address the agent sends from (RFC 8445 §5.1.1.1): the host address itself, or the
+    /// host candidate a reflexive one was learned through.
+    pub(crate) base: SocketAddr,
+    pub(crate) priority: u32,
+    pub(crate) foundation: u32,
+}
+
+/// A remote candidate (signalled, or peer-reflexive, RFC 8445 §7.3.1.3).
+#[derive(Debug, Clone)]
+pub(crate) struct Remote {
+    pub(crate) stream: StreamId,
+    pub(crate) component: u16,
+    pub(crate) kind: CandidateType,
+    pub(crate) addr: SocketAddr,
+    pub(crate) priority: u32,
+    pub(crate) foundation: u32,
+}
+
+/// A pair's state (RFC 8445 §6.1.2.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PairState {
+    /// Waits for a check of a pair with the same foundation to succeed.
+    Frozen,
+    /// Ready to be checked.
+    Waiting,
+    /// A check is in flight.
+    InProgress,
+    /// A check succeeded: the pair is valid.
+    Succeeded,
+    /// Its check failed or timed out.
+    Failed,
+}
+
+/// A candidate pair with its check state and statistics.
+#[derive(Debug, Clone)]
+pub(crate) struct Pair {
+    pub(crate) stream: StreamId,
+    pub(crate) component: u16,
+    pub(crate) local: CandidateId,
+    pub(crate) remote: CandidateId,
+    pub(crate) local_base: SocketAddr,
+    pub(crate) remote_addr: SocketAddr,
+    pub(crate) local_priority: u32,
+    pub(crate) remote_priority: u32,
+    /// (local foundation, remote foundation), RFC 8445 §6.1.2.6.
+    pub(crate) foundation: (u32, u32),
+    pub(crate) priority: u64,
+    pub(crate) state: PairState,
+    /// The pair is in the valid list (RFC 8445 §7.2.5.3.2).
+    pub(crate) valid: bool,
+    /// The pair is nominated (RFC 8445 §8.1.1).
+    pub(crate) nominated: bool,
+    /// Controlled: USE-CANDIDATE arrived before the pair's own check succeeded
+    /// (RFC 8445 §7.3.1.5).
+    pub(crate) nominate_on_success: bool,
+    /// The check in flight, if any.
+    pub(crate) in_flight: Option<TransactionId>,
+    pub(crate) stats: PairStats,
+}
+
+impl Pair {
+    /// RFC 8445 §6.1.2.3 with G the controlling side's priority.
+    pub(crate) fn reprioritise(&mut self, role: Role) {
+        self.priority = match role {
+            Role::Controlling => pair_priority(self.local_priority, self.remote_priority),
+            Role::Controlled => pair_priority(self.remote_priority, self.local_priority),
+        };
+    }
+}
+
+/// Statistics of a pair (W3C `RTCIceCandidatePairStats` names).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PairStats {
+    /// Checks sent (retransmissions included).
+    pub requests_sent: u64,
+    /// Checks received.
+    pub requests_received: u64,
+    /// Authenticated responses received.
+    pub responses_received: u64,
+    /// Responses sent.
+    pub responses_sent: u64,
+    /// Consent checks sent.
+    pub consent_requests_sent: u64,
+    /// Round-trip time of the last check answered on its first send.
+    pub current_round_trip_time: Option<Duration>,
+    /// Application bytes sent.
+    pub bytes_sent: u64,
+    /// Application bytes received.
+    pub bytes_received: u64,
+}
+
+/// A snapshot of a pair for the embedder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PairInfo {
+    /// The pair.
+    pub id: PairId,
+    /// Its stream.
+    pub stream: StreamId,
+    /// Its component.
+    pub component: u16,
+    /// Its local candidate.
+    pub local_candidate: CandidateId,
+    /// Its remote candidate.
+    pub remote_candidate: CandidateId,
+    /// The local address it sends from.
+    pub local: SocketAddr,
+    /// The remote address.
+    pub remote: SocketAddr,
+    /// Its priority (RFC 8445 §6.1.2.3).
+    pub priority: u64,
+    /// Its state.
+    pub state: PairState,
+    /// Whether it is valid (a check succeeded).
+    pub valid: bool,
+    /// Whether it is nominated.
+    pub nominated: bool,
+    /// Its statistics.
+    pub stats: PairStats,
+}
+
+/// Interns foundation strings as small numbers (a pair compares foundations per check).
+#[derive(Debug, Default)]
+pub(crate) struct Foundations {
+    names: BTreeMap<String, u32>,
+}
+
+impl Foundations {
+    pub(crate) fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&n) = self.names.get(name) {
+            return n;
+        }
+        let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.insert(name.to_owned(), n);
+        n
+    }
+}

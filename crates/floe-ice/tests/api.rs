@@ -1,0 +1,13 @@
+//! The agent's public API, driven through an in-memory network (one test binary).
+
+#[path = "api/harness.rs"]
+mod harness;
+
+#[path = "api/connect.rs"]
+mod connect;
+
+#[path = "api/auth_first.rs"]
+mod auth_first;
+
+#[path = "api/consent.rs"]
+mod consent;
