@@ -208,8 +208,7 @@ fn channel_data(c: &mut Criterion) {
 
 /// One STUN check through `ClientTransactions` with `n` others in flight: start (request copied
 /// into a recycled buffer), drain its transmit, and end the oldest transaction with its
-/// response. Steady state: one small allocation per transaction (the shared header of its
-/// `Bytes`); shows how the cost grows with `n`.
+/// response. Steady state, no allocation; shows how the cost grows with `n`.
 fn transactions(c: &mut Criterion) {
     use floe_stun::transaction::{ClientTransactions, Request, TransactionConfig};
     let to: core::net::SocketAddr = "192.0.2.1:3478".parse().unwrap();

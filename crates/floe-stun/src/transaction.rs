@@ -50,7 +50,7 @@ use core::net::SocketAddr;
 use core::time::Duration;
 use std::time::Instant;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 
 use crate::message::Message;
 use crate::net::{Transmit, Transport};
@@ -270,13 +270,14 @@ struct Transaction<T> {
 /// (stale entries of ended transactions are skipped when they surface and compacted away when
 /// they outnumber the live ones), so [`poll_timeout`](Self::poll_timeout) is O(1),
 /// [`handle_timeout`](Self::handle_timeout) costs O(k log n) for k due timers and nothing when
-/// none is due, and ending a transaction never rescans the others. Sends owed wait in a FIFO
-/// queue ([`poll_transmit`](Self::poll_transmit) is O(1)); a lookup by transaction id is O(1)
+/// none is due, and ending a transaction never rescans the others. Sends owed are found by a
+/// cursor over the dense array ([`poll_transmit`](Self::poll_transmit) is O(1) when nothing
+/// is owed, and draining k sends costs O(n + k) in all); a lookup by transaction id is O(1)
 /// (a hash index over the ids). A retransmission hands out the same [`Bytes`] again, without
-/// copying. Request buffers of ended transactions are kept and reused by
-/// [`start_from_slice`](Self::start_from_slice) and [`recycled_buffer`](Self::recycled_buffer);
-/// what is left per transaction once warm is one small allocation, the shared header its
-/// [`Bytes`] needs to be handed out by reference count.
+/// copying. Request buffers of ended transactions are kept, with their reference-count
+/// headers, and reused by [`start_from_slice`](Self::start_from_slice): once warm, a
+/// transaction started that way allocates nothing. A `Vec` passed to [`start`](Self::start)
+/// costs one small allocation (the header its [`Bytes`] needs).
 #[derive(Debug)]
 pub struct ClientTransactions<T = ()> {
     config: TransactionConfig,
@@ -287,15 +288,17 @@ pub struct ClientTransactions<T = ()> {
     live: Vec<Transaction<T>>,
     /// Deadlines: one current entry per live transaction, plus stale ones.
     deadlines: BinaryHeap<Reverse<Entry>>,
-    /// Transactions owed a send, in order; an entry whose transaction ended or has no send
-    /// pending is stale.
-    sends: VecDeque<(u64, TransactionId)>,
+    /// How many of `live` have `transmit_pending`.
+    pending: usize,
+    /// No transaction before this index has `transmit_pending`.
+    pending_from: usize,
     /// The next transaction's serial.
     serial: u64,
     events: VecDeque<TransactionEvent<T>>,
     /// Request buffers of ended transactions, cleared, kept for reuse (at most
-    /// `max_in_flight`).
-    spare: Vec<Vec<u8>>,
+    /// `max_in_flight`). Once shared (see [`shared_buffer`]) a buffer keeps its reference
+    /// count header across uses, so a warm transaction allocates nothing.
+    spare: Vec<BytesMut>,
 }
 
 impl<T> ClientTransactions<T> {
@@ -309,7 +312,8 @@ impl<T> ClientTransactions<T> {
             index: TidIndex::default(),
             live: Vec::new(),
             deadlines: BinaryHeap::new(),
-            sends: VecDeque::new(),
+            pending: 0,
+            pending_from: 0,
             serial: 0,
             events: VecDeque::new(),
             spare: Vec::new(),
@@ -365,9 +369,9 @@ impl<T> ClientTransactions<T> {
         data: T,
     ) -> Result<(), TransactionError> {
         self.check_start(request.transaction_id)?;
-        let mut buf = self.recycled_buffer();
+        let mut buf = self.spare.pop().unwrap_or_else(shared_buffer);
         buf.extend_from_slice(contents);
-        self.push(now, request, buf.into(), data);
+        self.push(now, request, buf.freeze(), data);
         Ok(())
     }
 
@@ -388,7 +392,7 @@ impl<T> ClientTransactions<T> {
     /// ```
     #[must_use]
     pub fn recycled_buffer(&mut self) -> Vec<u8> {
-        self.spare.pop().unwrap_or_default()
+        self.spare.pop().map(Vec::from).unwrap_or_default()
     }
 
     fn check_start(&self, tid: TransactionId) -> Result<(), TransactionError> {
@@ -431,7 +435,11 @@ impl<T> ClientTransactions<T> {
             rc,
             data,
         });
-        self.sends.push_back((serial, tid));
+        if self.pending == 0 {
+            // Nothing before the new transaction is pending: poll_transmit starts at it.
+            self.pending_from = self.live.len() - 1;
+        }
+        self.pending += 1;
         self.deadlines.push(Reverse((next, serial, tid)));
     }
 
@@ -507,8 +515,20 @@ impl<T> ClientTransactions<T> {
     /// was handled by other means). Returns its caller data when it was in flight.
     pub fn cancel(&mut self, tid: &TransactionId) -> Option<T> {
         let i = self.index(tid)?;
+        let serial = self.live[i].serial;
         let data = self.remove(i);
-        self.tidy();
+        // Only this transaction's entry went stale: the heap top needs a look only when it is
+        // that entry.
+        if self
+            .deadlines
+            .peek()
+            .is_some_and(|Reverse((_, top, _))| *top == serial)
+        {
+            self.deadlines.pop();
+            self.tidy();
+        } else {
+            self.compact();
+        }
         Some(data)
     }
 
@@ -521,7 +541,6 @@ impl<T> ClientTransactions<T> {
             out.push((tid, data));
         }
         self.deadlines.clear();
-        self.sends.clear();
         out
     }
 
@@ -531,10 +550,14 @@ impl<T> ClientTransactions<T> {
         self.index.remove(&self.tids, i);
         self.tids.swap_remove(i);
         let t = self.live.swap_remove(i);
+        if t.transmit_pending {
+            self.pending -= 1;
+        }
+        // The transaction moved into `i` may be pending.
+        self.pending_from = self.pending_from.min(i);
         if self.spare.len() < self.config.max_in_flight
-            && let Ok(buf) = t.contents.try_into_mut()
+            && let Ok(mut buf) = t.contents.try_into_mut()
         {
-            let mut buf = Vec::from(buf);
             buf.clear();
             self.spare.push(buf);
         }
@@ -558,6 +581,11 @@ impl<T> ClientTransactions<T> {
             }
             self.deadlines.pop();
         }
+        self.compact();
+    }
+
+    /// Compacts the heap and the send queue when stale entries outnumber live ones.
+    fn compact(&mut self) {
         let bound = 2 * self.live.len() + 64;
         if self.deadlines.len() > bound {
             let (index, tids, live) = (&self.index, &self.tids, &self.live);
@@ -565,14 +593,6 @@ impl<T> ClientTransactions<T> {
                 index
                     .find(tids, tid)
                     .is_some_and(|i| live[i].serial == *serial && live[i].next == *at)
-            });
-        }
-        if self.sends.len() > bound {
-            let (index, tids, live) = (&self.index, &self.tids, &self.live);
-            self.sends.retain(|(serial, tid)| {
-                index
-                    .find(tids, tid)
-                    .is_some_and(|i| live[i].serial == *serial && live[i].transmit_pending)
             });
         }
     }
@@ -596,7 +616,8 @@ impl<T> ClientTransactions<T> {
             if !timed_out {
                 if !t.transmit_pending {
                     t.transmit_pending = true;
-                    self.sends.push_back((serial, tid));
+                    self.pending += 1;
+                    self.pending_from = self.pending_from.min(i);
                 }
                 t.sends += 1;
                 t.interval = t.interval.saturating_mul(2);
@@ -629,23 +650,23 @@ impl<T> ClientTransactions<T> {
     /// retransmission.
     #[must_use]
     pub fn poll_transmit(&mut self) -> Option<Transmit> {
-        while let Some((serial, tid)) = self.sends.pop_front() {
-            let Some(i) = self.find(serial, &tid) else {
-                continue;
-            };
-            let t = &mut self.live[i];
-            if !t.transmit_pending {
-                continue;
-            }
-            t.transmit_pending = false;
-            return Some(Transmit {
-                transport: t.request.transport,
-                source: t.request.source,
-                destination: t.request.destination,
-                contents: t.contents.clone(),
-            });
+        if self.pending == 0 {
+            return None;
         }
-        None
+        let offset = self.live[self.pending_from..]
+            .iter()
+            .position(|t| t.transmit_pending)?;
+        let i = self.pending_from + offset;
+        self.pending_from = i + 1;
+        self.pending -= 1;
+        let t = &mut self.live[i];
+        t.transmit_pending = false;
+        Some(Transmit {
+            transport: t.request.transport,
+            source: t.request.source,
+            destination: t.request.destination,
+            contents: t.contents.clone(),
+        })
     }
 
     /// When [`handle_timeout`](Self::handle_timeout) must be called next.
@@ -659,6 +680,15 @@ impl<T> ClientTransactions<T> {
     pub fn poll_event(&mut self) -> Option<TransactionEvent<T>> {
         self.events.pop_front()
     }
+}
+
+/// A new request buffer already in the reference-counted form `Bytes` hands out by clone:
+/// splitting a fresh `BytesMut` moves it there once (one small allocation), after which
+/// freezing it, cloning the `Bytes` and taking it back with `try_into_mut` allocate nothing.
+fn shared_buffer() -> BytesMut {
+    let mut buf = BytesMut::with_capacity(256);
+    drop(buf.split_off(0));
+    buf
 }
 
 /// `t + d`, saturating far in the future instead of panicking when a configured duration is
