@@ -85,9 +85,11 @@ mod network;
 pub mod probe;
 pub mod run;
 mod servers;
+mod types;
 
 pub use floe_stun::net::{Bytes, FiveTuple, Transmit, Transport};
 pub use link::LinkConfig;
 pub use nat::{Filtering, Mapping, NatConfig};
-pub use network::{Delivery, HostConfig, HostId, NatId, NetStats, Network, SendError};
+pub use network::Network;
 pub use servers::{STUN_PORT, TurnServerConfig};
+pub use types::{Delivery, HostConfig, HostId, NatId, NetStats, SendError};

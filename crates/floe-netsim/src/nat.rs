@@ -8,7 +8,7 @@ use core::time::Duration;
 
 use floe_stun::net::Transport;
 
-use crate::network::{NatId, Realm};
+use crate::types::{NatId, Realm};
 
 /// How a NAT reuses an external mapping (RFC 4787 §4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

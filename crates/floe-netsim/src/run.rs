@@ -5,7 +5,8 @@ use std::time::Instant;
 
 use floe_stun::net::Transmit;
 
-use crate::network::{Delivery, HostId, Network, SendError};
+use crate::network::Network;
+use crate::types::{Delivery, HostId, SendError};
 
 /// Most transmits taken from one endpoint in one flush (a machine that never stops emitting
 /// is cut off instead of hanging the test).
