@@ -9,7 +9,7 @@
 use std::time::Instant;
 
 use floe_ice_candidate::CandidateType;
-use floe_stun::attributes::{IceControlled, IceControlling, Priority, UseCandidate, Username};
+use floe_stun::AttributeType;
 use floe_stun::binding::BindingAnswer;
 use floe_stun::net::{FiveTuple, Transmit};
 use floe_stun::{Class, ErrorCode, Message, Method};
@@ -69,11 +69,13 @@ impl IceAgent {
             Class::Request if msg.method() == Method::BINDING => {
                 self.handle_check(now, flow, &msg);
             }
-            Class::Success | Class::Error => self.handle_response(now, flow, &msg),
+            Class::Success | Class::Error => {
+                self.handle_response(now, flow, &msg);
+                self.update_state(now);
+            }
             // Binding indications are keepalives (RFC 8445 §11): nothing to do.
             _ => {}
         }
-        self.update_state(now);
         Ok(None)
     }
 
@@ -91,11 +93,11 @@ impl IceAgent {
         // 1. Authentication (RFC 8489 §9.1.3): USERNAME must start with our ufrag, the MAC
         //    must verify with our password. Failures get 400/401 from the shared responder,
         //    unsigned, and change nothing.
+        let attrs = CheckAttributes::read(msg);
         let ours = &self.local_credentials.ufrag;
-        let user_ok = matches!(
-            msg.get::<Username<'_>>(),
-            Ok(Some(Username(u))) if u.split_once(':').is_some_and(|(l, _)| l == ours)
-        );
+        let user_ok = attrs
+            .username
+            .is_some_and(|u| u.split_once(':').is_some_and(|(l, _)| l == ours));
         let mac_ok = user_ok && msg.verify_integrity(&self.local_key).is_ok();
         if !mac_ok {
             let key = self.local_key.clone();
@@ -115,7 +117,7 @@ impl IceAgent {
             return;
         }
         // 2. Authenticated. PRIORITY is required (RFC 8445 §7.3.1.1 via §7.2.4).
-        let Ok(Some(Priority(priority))) = msg.get::<Priority>() else {
+        let Some(priority) = attrs.priority else {
             self.responder.reject_signed(
                 msg,
                 ErrorCode::BAD_REQUEST,
@@ -125,16 +127,14 @@ impl IceAgent {
             return self.push_reply(flow);
         };
         // 3. Role conflict (RFC 8445 §7.3.1.1).
-        let controlling = msg.get::<IceControlling>().ok().flatten();
-        let controlled = msg.get::<IceControlled>().ok().flatten();
-        match (self.role, controlling, controlled) {
-            (Role::Controlling, Some(IceControlling(theirs)), _) => {
+        match (self.role, attrs.controlling, attrs.controlled) {
+            (Role::Controlling, Some(theirs), _) => {
                 if self.tie_breaker >= theirs {
                     return self.reject_role_conflict(flow, msg);
                 }
                 self.set_role(Role::Controlled);
             }
-            (Role::Controlled, _, Some(IceControlled(theirs))) => {
+            (Role::Controlled, _, Some(theirs)) => {
                 if self.tie_breaker >= theirs {
                     self.set_role(Role::Controlling);
                 } else {
@@ -179,7 +179,7 @@ impl IceAgent {
         if answer != BindingAnswer::Success {
             return;
         }
-        let use_candidate = matches!(msg.get::<UseCandidate>(), Ok(Some(_)));
+        let use_candidate = attrs.use_candidate;
         let pair = remote.and_then(|r| self.add_pair(local_id, r));
         let Some(pair) = pair else {
             return;
@@ -252,5 +252,42 @@ impl IceAgent {
     fn rng_word(&mut self) -> u32 {
         use rand::Rng as _;
         self.rng.next_u32()
+    }
+}
+
+/// The ICE attributes of a check (RFC 8445 §7.1.1, §16.1), read in one walk over the message:
+/// the first well-formed occurrence of each, attributes after MESSAGE-INTEGRITY ignored
+/// (RFC 8489 §14.5).
+#[derive(Debug, Default)]
+struct CheckAttributes<'a> {
+    username: Option<&'a str>,
+    priority: Option<u32>,
+    controlling: Option<u64>,
+    controlled: Option<u64>,
+    use_candidate: bool,
+}
+
+impl<'a> CheckAttributes<'a> {
+    fn read(msg: &Message<'a>) -> Self {
+        let mut out = Self::default();
+        for a in msg.attributes().filter(|a| !a.ignored) {
+            match a.typ {
+                AttributeType::USERNAME if out.username.is_none() => {
+                    out.username = core::str::from_utf8(a.value).ok();
+                }
+                AttributeType::PRIORITY if out.priority.is_none() => {
+                    out.priority = a.value.try_into().ok().map(u32::from_be_bytes);
+                }
+                AttributeType::ICE_CONTROLLING if out.controlling.is_none() => {
+                    out.controlling = a.value.try_into().ok().map(u64::from_be_bytes);
+                }
+                AttributeType::ICE_CONTROLLED if out.controlled.is_none() => {
+                    out.controlled = a.value.try_into().ok().map(u64::from_be_bytes);
+                }
+                AttributeType::USE_CANDIDATE => out.use_candidate = true,
+                _ => {}
+            }
+        }
+        out
     }
 }

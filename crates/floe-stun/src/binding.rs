@@ -182,10 +182,10 @@ impl BindingResponder {
     }
 
     /// Answers a request the caller has already authenticated with `key` (an ICE agent checks
-    /// USERNAME and MESSAGE-INTEGRITY itself, then applies its role and nomination rules
-    /// before answering): 420 for attributes not understood, otherwise a success with
-    /// XOR-MAPPED-ADDRESS; both signed with the request's own mechanism. A request without
-    /// MESSAGE-INTEGRITY(-SHA256) gets 400, unsigned.
+    /// FINGERPRINT, USERNAME and MESSAGE-INTEGRITY itself, then applies its role and
+    /// nomination rules before answering): 420 for attributes not understood, otherwise a
+    /// success with XOR-MAPPED-ADDRESS; both signed with the request's own mechanism. A request
+    /// without MESSAGE-INTEGRITY(-SHA256) gets 400, unsigned. FINGERPRINT is not checked again.
     ///
     /// ```
     /// use floe_stun::binding::{BindingAnswer, BindingResponder};
@@ -212,8 +212,10 @@ impl BindingResponder {
         out: &mut Vec<u8>,
     ) -> BindingAnswer {
         out.clear();
-        if let Some(skipped) = skipped(request) {
-            return skipped;
+        match (request.class(), request.method()) {
+            (Class::Request, Method::BINDING) => {}
+            (Class::Request, _) => return BindingAnswer::NotBinding,
+            _ => return BindingAnswer::Ignored,
         }
         let Some(kind) = request.integrity_kind() else {
             return self.error(request, ErrorCode::BAD_REQUEST, None, out);
