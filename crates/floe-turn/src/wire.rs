@@ -93,37 +93,26 @@ pub(crate) fn build(
 }
 
 /// The comprehension-required attributes TURN agents here understand (RFC 8489 §14,
-/// RFC 8656 §18); anything else in 0x0000–0x7FFF in a request gets 420.
+/// RFC 8656 §18): those of a Binding request (floe-stun's responder) and TURN's own; anything
+/// else in 0x0000–0x7FFF in a request gets 420.
 pub(crate) fn is_known(typ: AttributeType) -> bool {
-    matches!(
-        typ,
-        AttributeType::MAPPED_ADDRESS
-            | AttributeType::USERNAME
-            | AttributeType::MESSAGE_INTEGRITY
-            | AttributeType::ERROR_CODE
-            | AttributeType::UNKNOWN_ATTRIBUTES
-            | AttributeType::CHANNEL_NUMBER
-            | AttributeType::LIFETIME
-            | AttributeType::XOR_PEER_ADDRESS
-            | AttributeType::DATA
-            | AttributeType::REALM
-            | AttributeType::NONCE
-            | AttributeType::XOR_RELAYED_ADDRESS
-            | AttributeType::REQUESTED_ADDRESS_FAMILY
-            | AttributeType::EVEN_PORT
-            | AttributeType::REQUESTED_TRANSPORT
-            | AttributeType::DONT_FRAGMENT
-            | AttributeType::MESSAGE_INTEGRITY_SHA256
-            | AttributeType::PASSWORD_ALGORITHM
-            | AttributeType::USERHASH
-            | AttributeType::XOR_MAPPED_ADDRESS
-            | AttributeType::RESERVATION_TOKEN
-            | AttributeType::PRIORITY
-            | AttributeType::USE_CANDIDATE
-            | AttributeType::PADDING
-            | AttributeType::RESPONSE_PORT
-            | AttributeType::CONNECTION_ID
-    )
+    floe_stun::binding::understands_binding(typ)
+        || matches!(
+            typ,
+            AttributeType::CHANNEL_NUMBER
+                | AttributeType::LIFETIME
+                | AttributeType::XOR_PEER_ADDRESS
+                | AttributeType::DATA
+                | AttributeType::XOR_RELAYED_ADDRESS
+                | AttributeType::REQUESTED_ADDRESS_FAMILY
+                | AttributeType::EVEN_PORT
+                | AttributeType::REQUESTED_TRANSPORT
+                | AttributeType::DONT_FRAGMENT
+                | AttributeType::RESERVATION_TOKEN
+                | AttributeType::PADDING
+                | AttributeType::RESPONSE_PORT
+                | AttributeType::CONNECTION_ID
+        )
 }
 
 #[cfg(test)]
