@@ -161,3 +161,49 @@ fn application_data_does_not_refresh_consent() {
     );
     assert!(delivered > 10, "{delivered} data datagrams");
 }
+
+#[test]
+fn a_403_to_a_consent_check_revokes_consent_at_once() {
+    use floe_stun::attributes::ErrorCodeAttribute;
+    use floe_stun::{ErrorCode, IntegrityKey, MessageBuilder, MessageType, Method};
+    let mut sim = Sim::new(
+        config(Role::Controlling, 9),
+        config(Role::Controlled, 10),
+        [A, B],
+        1,
+        5,
+    );
+    sim.connect(Duration::from_secs(5));
+    // Hold A's next consent check back and answer it ourselves with a signed 403 (RFC 7675 §5.2).
+    let held = std::rc::Rc::new(core::cell::RefCell::new(None));
+    let keep = std::rc::Rc::clone(&held);
+    sim.filter = Box::new(move |from, t, _| {
+        let request =
+            from == 0 && Message::parse(&t.contents).is_ok_and(|m| m.class() == Class::Request);
+        if request && keep.borrow().is_none() {
+            *keep.borrow_mut() = Some(t.clone());
+        }
+        request
+    });
+    assert!(sim.run_until(Duration::from_secs(20), |_| held.borrow().is_some()));
+    let t = held.borrow().clone().unwrap();
+    let req = Message::parse(&t.contents).unwrap();
+    let mut buf = Vec::new();
+    let typ = MessageType::new(Method::BINDING, Class::Error);
+    let mut b = MessageBuilder::new(&mut buf, typ, *req.transaction_id());
+    b.add(&ErrorCodeAttribute::new(ErrorCode::FORBIDDEN));
+    let pwd = sim.peers[1].agent.local_credentials().pwd.clone();
+    b.message_integrity(&IntegrityKey::short_term(&pwd))
+        .unwrap()
+        .fingerprint()
+        .unwrap();
+    let flow = FiveTuple::new(Transport::Udp, t.source.unwrap(), t.destination);
+    let now = sim.now;
+    sim.peers[0].agent.handle_receive(now, flow, &buf).unwrap();
+    assert_eq!(sim.peers[0].agent.state(), ConnectionState::Failed);
+    let stream = sim.peers[0].stream;
+    assert!(sim.peers[0].agent.send(stream, 1, b"x").is_err());
+    let lost = core::iter::from_fn(|| sim.peers[0].agent.poll_event())
+        .any(|e| matches!(e, IceEvent::ConsentLost { .. }));
+    assert!(lost);
+}
