@@ -241,8 +241,8 @@ impl IceAgent {
         let first_success = !p.valid;
         p.state = PairState::Succeeded;
         p.valid = true;
-        let (stream, component, local, foundation, base) =
-            (p.stream, p.component, p.local, p.foundation, p.local_base);
+        let (stream, component, foundation, base) =
+            (p.stream, p.component, p.foundation, p.local_base);
         let nominate_now = nominating || (self.role == Role::Controlled && p.nominate_on_success);
         if let Some(s) = self.selected.get_mut(&(stream, component))
             && s.pair == id
@@ -270,7 +270,6 @@ impl IceAgent {
                     None,
                 );
             }
-            let _ = local;
             // RFC 8445 §7.2.5.3.3: unfreeze the pairs of the same foundation.
             for q in self.pairs.values_mut() {
                 if q.foundation == foundation && q.state == PairState::Frozen {

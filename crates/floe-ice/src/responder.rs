@@ -189,7 +189,7 @@ impl IceAgent {
             p.stats.responses_sent += 1;
         }
         // 6. Triggered check (RFC 8445 §7.3.1.4) and nomination (§7.3.1.5).
-        self.trigger(now, pair);
+        self.trigger(pair);
         if use_candidate && self.role == Role::Controlled {
             let valid = self.pairs.get(&pair).is_some_and(|p| p.valid);
             if valid || self.config.lite || self.remote_lite {
@@ -210,7 +210,7 @@ impl IceAgent {
     }
 
     /// Schedules a triggered check on `pair` (RFC 8445 §7.3.1.4).
-    fn trigger(&mut self, now: Instant, pair: PairId) {
+    fn trigger(&mut self, pair: PairId) {
         if self.config.lite {
             return;
         }
@@ -224,7 +224,6 @@ impl IceAgent {
                 if !self.triggered.contains(&pair) {
                     self.triggered.push_back(pair);
                 }
-                self.next_check = self.next_check.min(now.max(self.next_check));
             }
         }
     }
