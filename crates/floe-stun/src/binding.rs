@@ -142,10 +142,7 @@ impl BindingResponder {
         if let Some(skipped) = skipped(request) {
             return skipped;
         }
-        if let Some(code) = self.unknown(request, None, out) {
-            return BindingAnswer::Error(code);
-        }
-        self.success(request, source, None, out)
+        self.unknown_or_success(request, source, None, out)
     }
 
     /// Answers a request under short-term credentials (RFC 8489 §9.1.3): `lookup` gives the
@@ -174,11 +171,7 @@ impl BindingResponder {
         if request.verify_integrity(&key).is_err() {
             return self.error(request, ErrorCode::UNAUTHENTICATED, None, out);
         }
-        let signer = Some((&key, kind));
-        if let Some(code) = self.unknown(request, signer, out) {
-            return BindingAnswer::Error(code);
-        }
-        self.success(request, source, signer, out)
+        self.unknown_or_success(request, source, Some((&key, kind)), out)
     }
 
     /// Answers a request the caller has already authenticated with `key` (an ICE agent checks
@@ -220,11 +213,7 @@ impl BindingResponder {
         let Some(kind) = request.integrity_kind() else {
             return self.error(request, ErrorCode::BAD_REQUEST, None, out);
         };
-        let signer = Some((key, kind));
-        if let Some(code) = self.unknown(request, signer, out) {
-            return BindingAnswer::Error(code);
-        }
-        self.success(request, source, signer, out)
+        self.unknown_or_success(request, source, Some((key, kind)), out)
     }
 
     /// Writes an error response signed with `key` by the request's own mechanism (e.g. 487
@@ -309,6 +298,21 @@ impl BindingResponder {
         Some(code)
     }
 
+    /// The answer to an accepted request (RFC 8489 §6.3.1): 420 for attributes not
+    /// understood, else a success; signed by `signer`.
+    fn unknown_or_success(
+        &self,
+        request: &Message<'_>,
+        source: SocketAddr,
+        signer: Option<(&IntegrityKey<'_>, IntegrityKind)>,
+        out: &mut Vec<u8>,
+    ) -> BindingAnswer {
+        match self.unknown(request, signer, out) {
+            Some(code) => BindingAnswer::Error(code),
+            None => self.success(request, source, signer, out),
+        }
+    }
+
     fn success(
         &self,
         request: &Message<'_>,
@@ -352,33 +356,10 @@ impl BindingResponder {
         if let Some(s) = &self.software {
             b.add(&Software(s));
         }
-        let fingerprint = self.fingerprint;
-        let written = match signer {
-            None if fingerprint => b.fingerprint().map(drop),
-            None => b.finish().map(drop),
-            Some((key, IntegrityKind::Sha1)) => b
-                .message_integrity(key)
-                .and_then(|s| {
-                    if fingerprint {
-                        s.fingerprint()
-                    } else {
-                        s.finish()
-                    }
-                })
-                .map(drop),
-            Some((key, IntegrityKind::Sha256)) => b
-                .message_integrity_sha256(key)
-                .and_then(|s| {
-                    if fingerprint {
-                        s.fingerprint()
-                    } else {
-                        s.finish()
-                    }
-                })
-                .map(drop),
-        };
+        let written = b.seal(signer, self.fingerprint);
         if written.is_err() {
-            // Only an absurdly long SOFTWARE can overflow a message: answer without it.
+            // Only an absurdly long SOFTWARE can overflow a message: send nothing rather than
+            // a truncated answer.
             out.clear();
         }
     }

@@ -29,8 +29,8 @@ use crate::attributes::{AnyAttribute, Attribute};
 use crate::error::EncodeError;
 use crate::header::{HEADER_LEN, MAGIC_COOKIE};
 use crate::integrity::{
-    IntegrityKey, MESSAGE_INTEGRITY_LEN, MESSAGE_INTEGRITY_SHA256_LEN, fingerprint, hmac_sha1,
-    hmac_sha256,
+    IntegrityKey, IntegrityKind, MESSAGE_INTEGRITY_LEN, MESSAGE_INTEGRITY_SHA256_LEN, fingerprint,
+    hmac_sha1, hmac_sha256,
 };
 use crate::registry::{AttributeType, MessageType};
 use crate::transaction_id::TransactionId;
@@ -143,6 +143,51 @@ impl<'b> MessageBuilder<'b> {
 
     fn check(&self) -> Result<(), EncodeError> {
         self.error.map_or(Ok(()), Err)
+    }
+
+    /// Finishes with the integrity attribute of `signer` (none when `None`) and, when
+    /// `fingerprint` is set, FINGERPRINT: the one call for code that signs with whichever
+    /// mechanism a request used (RFC 8489 §9.1.4, §9.2.5).
+    ///
+    /// ```
+    /// use floe_stun::{Class, IntegrityKey, IntegrityKind, Message, MessageBuilder, MessageType, Method, TransactionId};
+    /// let key = IntegrityKey::short_term("pwd");
+    /// let mut buf = Vec::new();
+    /// let typ = MessageType::new(Method::BINDING, Class::Success);
+    /// let b = MessageBuilder::new(&mut buf, typ, TransactionId::from_bytes([1; 12]));
+    /// b.seal(Some((&key, IntegrityKind::Sha256)), true).unwrap();
+    /// let m = Message::parse(&buf).unwrap();
+    /// assert_eq!(m.integrity_kind(), Some(IntegrityKind::Sha256));
+    /// m.verify_fingerprint().unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// The first [`EncodeError`] met while adding attributes, or the message grew too long.
+    pub fn seal(
+        self,
+        signer: Option<(&IntegrityKey<'_>, IntegrityKind)>,
+        fingerprint: bool,
+    ) -> Result<&'b [u8], EncodeError> {
+        match signer {
+            None if fingerprint => self.fingerprint(),
+            None => self.finish(),
+            Some((key, IntegrityKind::Sha1)) => {
+                let s = self.message_integrity(key)?;
+                if fingerprint {
+                    s.fingerprint()
+                } else {
+                    s.finish()
+                }
+            }
+            Some((key, IntegrityKind::Sha256)) => {
+                let s = self.message_integrity_sha256(key)?;
+                if fingerprint {
+                    s.fingerprint()
+                } else {
+                    s.finish()
+                }
+            }
+        }
     }
 
     /// Finishes without integrity or fingerprint.

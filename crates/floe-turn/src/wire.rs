@@ -7,14 +7,8 @@ use floe_stun::{
     AttributeType, Class, IntegrityKey, Message, MessageBuilder, MessageType, Method, TransactionId,
 };
 
-/// Which MAC protects a message (RFC 8489 §14.5, §14.6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Integrity {
-    /// MESSAGE-INTEGRITY (HMAC-SHA1).
-    Sha1,
-    /// MESSAGE-INTEGRITY-SHA256.
-    Sha256,
-}
+/// Which MAC protects a message (RFC 8489 §14.5, §14.6): floe-stun's own kind.
+pub(crate) type Integrity = floe_stun::IntegrityKind;
 
 /// The key and MAC a message is signed with, if any.
 pub(crate) type Signer<'k> = Option<(IntegrityKey<'k>, Integrity)>;
@@ -31,17 +25,6 @@ pub(crate) fn parse(bytes: &[u8]) -> Option<Message<'_>> {
 /// The first occurrence of attribute `A`, when present and well-formed.
 pub(crate) fn get<'a, A: Attribute<'a>>(msg: &Message<'a>) -> Option<A> {
     msg.get::<A>().ok().flatten()
-}
-
-/// Which integrity attribute counts in `msg`.
-pub(crate) fn integrity(msg: &Message<'_>) -> Option<Integrity> {
-    if msg.integrity_sha256_offset().is_some() {
-        Some(Integrity::Sha256)
-    } else if msg.integrity_offset().is_some() {
-        Some(Integrity::Sha1)
-    } else {
-        None
-    }
 }
 
 /// Checks MESSAGE-INTEGRITY(-SHA256) with `key` (constant-time in floe-stun).
@@ -71,25 +54,8 @@ pub(crate) fn build(
     if let Some(s) = software {
         b.add(&Software(s));
     }
-    let done = match signer {
-        None if fingerprint => b.fingerprint().map(drop),
-        None => b.finish().map(drop),
-        Some((key, Integrity::Sha1)) => b.message_integrity(&key).and_then(|s| {
-            if fingerprint {
-                s.fingerprint().map(drop)
-            } else {
-                s.finish().map(drop)
-            }
-        }),
-        Some((key, Integrity::Sha256)) => b.message_integrity_sha256(&key).and_then(|s| {
-            if fingerprint {
-                s.fingerprint().map(drop)
-            } else {
-                s.finish().map(drop)
-            }
-        }),
-    };
-    done.is_ok()
+    b.seal(signer.as_ref().map(|(key, kind)| (key, *kind)), fingerprint)
+        .is_ok()
 }
 
 /// The comprehension-required attributes TURN agents here understand (RFC 8489 §14,
@@ -142,7 +108,7 @@ mod tests {
             ));
             let m = parse(&buf).expect("parses");
             assert_eq!(get::<XorPeerAddress>(&m), Some(XorPeerAddress(peer)));
-            assert_eq!(integrity(&m), Some(kind));
+            assert_eq!(m.integrity_kind(), Some(kind));
             assert!(verify(&m, &key));
             assert!(!verify(&m, &IntegrityKey::from_bytes(b"wrong")));
             let n = buf.len();

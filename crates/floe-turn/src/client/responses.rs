@@ -91,7 +91,7 @@ impl Client {
                 Ok(())
             };
         };
-        let Some(found) = wire::integrity(msg) else {
+        let Some(found) = msg.integrity_kind() else {
             let challenge = msg.class() == Class::Error
                 && matches!(
                     get::<ErrorCodeAttribute<'_>>(msg).map(|e| e.code),

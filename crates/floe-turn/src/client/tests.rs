@@ -142,7 +142,7 @@ fn allocating(cfg: ClientConfig) -> (Client, Vec<u8>, Instant) {
 /// when `offer_sha256`; returns the client, its signed second Allocate and the time.
 fn signed_allocate(cfg: ClientConfig, offer_sha256: bool) -> (Client, Vec<u8>, Instant) {
     let (mut c, first, now) = allocating(cfg);
-    assert!(wire::integrity(&parse(&first)).is_none());
+    assert!(parse(&first).integrity_kind().is_none());
     let r = if offer_sha256 {
         reply(&first, Class::Error, None, |b| {
             b.add(&error(401))
@@ -219,7 +219,7 @@ fn sha256_password_algorithm_is_negotiated() {
         get(&m),
         Some(PasswordAlgorithmAttribute::new(PasswordAlgorithm::SHA256))
     );
-    assert_eq!(wire::integrity(&m), Some(Integrity::Sha256));
+    assert_eq!(m.integrity_kind(), Some(Integrity::Sha256));
     let key =
         LongTermKey::derive(PasswordAlgorithm::SHA256, "alice", "example.org", "secret").unwrap();
     assert!(wire::verify(&m, &key.integrity_key()));

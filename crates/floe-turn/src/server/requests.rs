@@ -133,7 +133,7 @@ impl<C: CredentialLookup> Server<C> {
         ft: FiveTuple,
         msg: &Message<'m>,
     ) -> Option<Authed<'m>> {
-        let Some(integrity) = wire::integrity(msg) else {
+        let Some(integrity) = msg.integrity_kind() else {
             self.challenge(now, ft, msg, ErrorCode::UNAUTHENTICATED);
             return None;
         };

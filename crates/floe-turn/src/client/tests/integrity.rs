@@ -55,7 +55,7 @@ fn response_integrity_must_be_the_requests_kind() {
     // RFC 8489 §9.2.5: a SHA-256-signed request wants MESSAGE-INTEGRITY-SHA256 back, an MD5
     // one MESSAGE-INTEGRITY; the other kind (even with the right key) is discarded.
     let (mut c, second, now) = signed_allocate(config(5), true);
-    assert_eq!(wire::integrity(&parse(&second)), Some(Integrity::Sha256));
+    assert_eq!(parse(&second).integrity_kind(), Some(Integrity::Sha256));
     let sha = LongTermKey::derive(PasswordAlgorithm::SHA256, "alice", "example.org", "secret");
     let sha = sha.unwrap();
     let body = |b: &mut MessageBuilder<'_>| {
@@ -113,7 +113,7 @@ fn unsigned_allocate_success_needs_the_opt_in() {
             assert_eq!(c.state(), ClientState::Allocating);
             // A later 401 still works: the transaction was not consumed.
             feed(&mut c, now, &challenge(&first, 401, "n1"));
-            assert!(wire::integrity(&parse(&next(&mut c))).is_some());
+            assert!(parse(&next(&mut c)).integrity_kind().is_some());
         }
     }
 }
