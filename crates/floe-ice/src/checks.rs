@@ -50,14 +50,19 @@ impl IceAgent {
         if waiting.is_some() {
             return waiting;
         }
-        let busy = |f: (u32, u32)| {
-            self.pairs.values().any(|p| {
-                p.foundation == f && matches!(p.state, PairState::Waiting | PairState::InProgress)
-            })
-        };
+        // Foundations with a waiting or in-progress pair, found once (not per frozen pair).
+        let mut busy: Vec<(u32, u32)> = self
+            .pairs
+            .values()
+            .filter(|p| matches!(p.state, PairState::Waiting | PairState::InProgress))
+            .map(|p| p.foundation)
+            .collect();
+        busy.sort_unstable();
         self.pairs
             .iter()
-            .filter(|(_, p)| p.state == PairState::Frozen && !busy(p.foundation))
+            .filter(|(_, p)| {
+                p.state == PairState::Frozen && busy.binary_search(&p.foundation).is_err()
+            })
             .max_by_key(|(_, p)| p.priority)
             .map(|(id, _)| *id)
     }
