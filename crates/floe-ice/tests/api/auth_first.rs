@@ -10,7 +10,8 @@ use floe_stun::attributes::{
     ErrorCodeAttribute, IceControlled, IceControlling, Priority, UseCandidate, Username,
 };
 use floe_stun::{
-    Class, ErrorCode, IntegrityKey, Message, MessageBuilder, MessageType, Method, TransactionId,
+    Class, ErrorCode, IntegrityKey, IntegrityKind, Message, MessageBuilder, MessageType, Method,
+    TransactionId,
 };
 
 use crate::harness::config;
@@ -56,18 +57,15 @@ fn check(
     if use_candidate {
         b.add(&UseCandidate);
     }
-    match pwd {
-        Some(p) => {
-            b.message_integrity(&IntegrityKey::short_term(p))
-                .unwrap()
-                .fingerprint()
-                .unwrap();
-        }
-        None => {
-            b.fingerprint().unwrap();
-        }
-    }
+    sign(b, pwd);
     buf
+}
+
+/// Seals with MESSAGE-INTEGRITY under `pwd` (none when `None`) and FINGERPRINT.
+fn sign(b: MessageBuilder<'_>, pwd: Option<&str>) {
+    let key = pwd.map(IntegrityKey::short_term);
+    b.seal(key.as_ref().map(|k| (k, IntegrityKind::Sha1)), true)
+        .unwrap();
 }
 
 fn deliver(a: &mut IceAgent, now: Instant, bytes: &[u8]) -> Option<(ErrorCode, bool)> {
@@ -223,17 +221,7 @@ fn error_response(request: &[u8], code: ErrorCode, pwd: Option<&str>) -> Vec<u8>
     let typ = MessageType::new(Method::BINDING, Class::Error);
     let mut b = MessageBuilder::new(&mut buf, typ, *req.transaction_id());
     b.add(&ErrorCodeAttribute::new(code));
-    match pwd {
-        Some(p) => {
-            b.message_integrity(&IntegrityKey::short_term(p))
-                .unwrap()
-                .fingerprint()
-                .unwrap();
-        }
-        None => {
-            b.fingerprint().unwrap();
-        }
-    }
+    sign(b, pwd);
     buf
 }
 
