@@ -19,7 +19,10 @@ use crate::config::{IceConfig, Role};
 use crate::error::IceError;
 use crate::event::{ConnectionState, IceEvent};
 use crate::id::{CandidateId, Counter, PairId, StreamId};
-use crate::state::{Foundations, Local, Pair, PairInfo, PairState, PairStats, Remote, Stream};
+use crate::relay::{Relay, TurnServer};
+use crate::state::{
+    CandidateInfo, Foundations, Local, Pair, PairInfo, PairState, PairStats, Remote, Stream,
+};
 
 /// ice-char (RFC 8839 §5.4): ALPHA / DIGIT / "+" / "/".
 const ICE_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -147,6 +150,9 @@ pub struct IceAgent {
     pub(crate) candidate_ids: Counter,
     pub(crate) pair_ids: Counter,
     pub(crate) stun_servers: Vec<SocketAddr>,
+    pub(crate) turn_servers: Vec<TurnServer>,
+    /// TURN allocations (relayed candidates), a handful at most.
+    pub(crate) relays: Vec<Relay>,
     pub(crate) transactions: ClientTransactions<Purpose>,
     pub(crate) responder: BindingResponder,
     /// Responses and indications to send (checks go through `transactions`).
@@ -206,6 +212,8 @@ impl IceAgent {
             candidate_ids: Counter::default(),
             pair_ids: Counter::default(),
             stun_servers: Vec::new(),
+            turn_servers: Vec::new(),
+            relays: Vec::new(),
             transactions,
             responder,
             transmits: VecDeque::new(),
@@ -267,6 +275,46 @@ impl IceAgent {
             valid: p.valid,
             nominated: p.nominated,
             stats: p.stats,
+        })
+    }
+
+    /// A snapshot of a local or remote candidate.
+    ///
+    /// ```
+    /// # use std::time::Instant;
+    /// # use floe_ice::{IceAgent, IceConfig, Role};
+    /// # let mut config = IceConfig::new(Role::Controlling);
+    /// # config.rng_seed = Some([1; 32]);
+    /// let mut agent = IceAgent::new(config, Instant::now());
+    /// let stream = agent.add_stream(1).unwrap();
+    /// let id = agent.add_local_address(stream, 1, "192.0.2.10:5000".parse().unwrap()).unwrap();
+    /// let info = agent.candidate_info(id).unwrap();
+    /// assert!(info.is_local && info.kind == floe_ice_candidate::CandidateType::Host);
+    /// ```
+    #[must_use]
+    pub fn candidate_info(&self, id: CandidateId) -> Option<CandidateInfo> {
+        if let Some(l) = self.locals.get(&id) {
+            return Some(CandidateInfo {
+                id,
+                is_local: true,
+                stream: l.stream,
+                component: l.component,
+                kind: l.kind,
+                address: l.addr,
+                base: l.base,
+                priority: l.priority,
+            });
+        }
+        let r = self.remotes.get(&id)?;
+        Some(CandidateInfo {
+            id,
+            is_local: false,
+            stream: r.stream,
+            component: r.component,
+            kind: r.kind,
+            address: r.addr,
+            base: r.addr,
+            priority: r.priority,
         })
     }
 
@@ -342,15 +390,16 @@ impl IceAgent {
         );
         let priority =
             candidate_priority(CandidateType::Host.type_preference(), local_pref, component);
-        self.add_local(
+        self.add_local(NewLocal {
             stream,
             component,
-            CandidateType::Host,
+            kind: CandidateType::Host,
             addr,
-            addr,
+            base: addr,
+            related: None,
             priority,
-            None,
-        )
+            server: None,
+        })
     }
 
     /// Adds a STUN server for server-reflexive candidates (RFC 8445 §5.1.1.2).
@@ -464,11 +513,19 @@ impl IceAgent {
     /// The next datagram to send: checks, responses, consent checks and STUN queries.
     #[must_use]
     pub fn poll_transmit(&mut self) -> Option<Transmit> {
-        if let Some(t) = self.transmits.pop_front() {
-            return Some(t);
+        loop {
+            let t = match self.transmits.pop_front() {
+                Some(t) => t,
+                None => match self.transactions.poll_transmit() {
+                    Some(t) => t,
+                    None => return self.poll_relay_transmit(),
+                },
+            };
+            // Transmits from a relayed address go to its TURN server, wrapped.
+            if let Some(t) = self.through_relay(t) {
+                return Some(t);
+            }
         }
-        let t = self.transactions.poll_transmit()?;
-        Some(t)
     }
 
     /// The next event.
@@ -483,7 +540,10 @@ impl IceAgent {
         if self.state == ConnectionState::Closed {
             return None;
         }
-        let mut at = self.transactions.poll_timeout();
+        let mut at = [self.transactions.poll_timeout(), self.relay_poll_timeout()]
+            .into_iter()
+            .flatten()
+            .min();
         let mut earliest = |t: Instant| at = Some(at.map_or(t, |a| a.min(t)));
         if self.has_check_to_send() {
             earliest(self.next_check);
@@ -515,6 +575,7 @@ impl IceAgent {
             };
             self.on_transaction_timeout(now, data);
         }
+        self.relay_timeout(now);
         self.nominate_due(now);
         if now >= self.next_check && self.send_next_check(now) {
             self.next_check = now + self.config.ta;
@@ -536,21 +597,19 @@ impl IceAgent {
         Ok(())
     }
 
-    /// Adds a local candidate, reports it (host and server-reflexive) and pairs it.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "internal, one call per candidate kind"
-    )]
-    pub(crate) fn add_local(
-        &mut self,
-        stream: StreamId,
-        component: u16,
-        kind: CandidateType,
-        addr: SocketAddr,
-        base: SocketAddr,
-        priority: u32,
-        server: Option<SocketAddr>,
-    ) -> Result<CandidateId, IceError> {
+    /// Adds a local candidate, reports it (all but peer-reflexive ones) and pairs it (host and
+    /// relayed ones).
+    pub(crate) fn add_local(&mut self, new: NewLocal) -> Result<CandidateId, IceError> {
+        let NewLocal {
+            stream,
+            component,
+            kind,
+            addr,
+            base,
+            related,
+            priority,
+            server,
+        } = new;
         if self.locals.len() >= self.config.max_local_candidates {
             return Err(IceError::Limit {
                 what: "local candidates",
@@ -584,7 +643,8 @@ impl IceAgent {
                 .component(component)
                 .priority(priority);
             if kind != CandidateType::Host {
-                b = b.related(base.ip(), base.port());
+                let related = related.unwrap_or(base);
+                b = b.related(related.ip(), related.port());
             }
             if let Ok(candidate) = b.build() {
                 self.events.push_back(IceEvent::LocalCandidate {
@@ -594,7 +654,7 @@ impl IceAgent {
             }
         }
         // Reflexive candidates are not paired: their base is (RFC 8445 §6.1.2.4).
-        if kind == CandidateType::Host {
+        if is_paired(kind) {
             let remotes: Vec<CandidateId> = self
                 .remotes
                 .iter()
@@ -645,7 +705,7 @@ impl IceAgent {
             .filter(|(_, l)| {
                 l.stream == stream
                     && l.component == component
-                    && l.kind == CandidateType::Host
+                    && is_paired(l.kind)
                     && l.base.is_ipv4() == addr.is_ipv4()
             })
             .map(|(id, _)| *id)
@@ -821,12 +881,13 @@ impl IceAgent {
             .ok_or(IceError::NotConnected)?;
         let p = self.pairs.get_mut(&s.pair).ok_or(IceError::NotConnected)?;
         p.stats.bytes_sent += data.len() as u64;
-        Ok(Transmit {
+        let t = Transmit {
             transport: Transport::Udp,
             source: Some(p.local_base),
             destination: p.remote_addr,
             contents: floe_stun::net::Bytes::copy_from_slice(data),
-        })
+        };
+        self.through_relay(t).ok_or(IceError::NotConnected)
     }
 
     /// Whether a datagram looks like something the agent handles (STUN, by its first byte
@@ -849,4 +910,27 @@ impl IceAgent {
         let jitter = self.rng.random_range(0.8..1.2);
         base.mul_f64(jitter)
     }
+}
+
+/// What [`IceAgent::add_local`] needs to know of a new local candidate.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NewLocal {
+    pub(crate) stream: StreamId,
+    pub(crate) component: u16,
+    pub(crate) kind: CandidateType,
+    pub(crate) addr: SocketAddr,
+    /// The address it sends from (itself for host and relayed candidates).
+    pub(crate) base: SocketAddr,
+    /// `raddr`/`rport` to signal (the base unless given: a relayed candidate signals its
+    /// mapped address, RFC 8839 §5.1).
+    pub(crate) related: Option<SocketAddr>,
+    pub(crate) priority: u32,
+    /// The STUN or TURN server it was learned from (part of its foundation).
+    pub(crate) server: Option<SocketAddr>,
+}
+
+/// Local candidates that are paired (RFC 8445 §6.1.2.2): host and relayed ones; reflexive
+/// candidates check through their base.
+pub(crate) const fn is_paired(kind: CandidateType) -> bool {
+    matches!(kind, CandidateType::Host | CandidateType::Relayed)
 }

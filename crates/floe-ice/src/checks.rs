@@ -13,7 +13,7 @@ use floe_stun::net::FiveTuple;
 use floe_stun::transaction::Request;
 use floe_stun::{Class, ErrorCode, Message, MessageBuilder, MessageType, Method, TransactionId};
 
-use crate::agent::{IceAgent, Purpose, Selected};
+use crate::agent::{IceAgent, NewLocal, Purpose, Selected};
 use crate::config::Role;
 use crate::event::IceEvent;
 use crate::id::PairId;
@@ -265,15 +265,16 @@ impl IceAgent {
                     .values()
                     .any(|l| l.addr == mapped && l.base == base)
             {
-                let _ = self.add_local(
+                let _ = self.add_local(NewLocal {
                     stream,
                     component,
-                    CandidateType::PeerReflexive,
-                    mapped,
+                    kind: CandidateType::PeerReflexive,
+                    addr: mapped,
                     base,
+                    related: None,
                     priority,
-                    None,
-                );
+                    server: None,
+                });
             }
             // RFC 8445 §7.2.5.3.3: unfreeze the pairs of the same foundation.
             for q in self.pairs.values_mut() {
@@ -415,6 +416,7 @@ impl IceAgent {
         if self.selected.get(&key).is_some_and(|s| s.pair == id) {
             return;
         }
+        self.bind_relay_channel(now, local, remote);
         let next_consent = now + self.consent_delay();
         self.selected.insert(
             key,

@@ -1,6 +1,6 @@
 //! Gathering (RFC 8445 §5.1.1): host candidates are the addresses the embedder registers;
 //! server-reflexive ones come from Binding requests to the configured STUN servers, sent from
-//! each host candidate's base. Candidates are events as they appear (trickle, RFC 8838).
+//! each host candidate's base; relayed ones from TURN allocations (`relay.rs`). Candidates are events as they appear (trickle, RFC 8838).
 
 use core::net::SocketAddr;
 use std::time::Instant;
@@ -10,7 +10,7 @@ use floe_stun::attributes::XorMappedAddress;
 use floe_stun::transaction::Request;
 use floe_stun::{Class, Message, MessageBuilder, MessageType, Method, TransactionId};
 
-use crate::agent::{IceAgent, Purpose};
+use crate::agent::{IceAgent, NewLocal, Purpose};
 use crate::event::IceEvent;
 use crate::id::{CandidateId, StreamId};
 
@@ -55,6 +55,7 @@ impl IceAgent {
                 }
             }
         }
+        self.start_relays(now);
         let idle: Vec<StreamId> = self
             .streams
             .iter()
@@ -77,35 +78,67 @@ impl IceAgent {
         if msg.class() == Class::Success
             && let Ok(Some(XorMappedAddress(mapped))) = msg.get::<XorMappedAddress>()
             && let Some(l) = self.locals.get(&local).cloned()
-            // RFC 8445 §5.1.3: a reflexive address equal to its base or to a candidate with
-            // the same base is redundant.
-            && mapped != l.base
-            && !self.locals.values().any(|o| o.addr == mapped && o.base == l.base)
         {
-            let local_pref = ((l.priority >> 8) & 0xFFFF) as u16;
-            let priority = floe_ice_candidate::candidate_priority(
-                CandidateType::ServerReflexive.type_preference(),
-                local_pref,
-                l.component,
-            );
-            let _ = self.add_local(
-                l.stream,
-                l.component,
-                CandidateType::ServerReflexive,
-                mapped,
-                l.base,
-                priority,
-                Some(server),
-            );
+            self.add_reflexive(l.stream, l.component, l.base, mapped, server);
         }
         self.srflx_done(now, local);
     }
 
-    /// One server-reflexive query ended (answered or timed out).
-    pub(crate) fn srflx_done(&mut self, _now: Instant, local: CandidateId) {
-        let Some(stream) = self.locals.get(&local).map(|l| l.stream) else {
+    /// A server-reflexive candidate `mapped` of the host candidate at `base`, learned from
+    /// `server` (a STUN server, or a TURN server's Allocate response), unless redundant.
+    pub(crate) fn add_reflexive(
+        &mut self,
+        stream: StreamId,
+        component: u16,
+        base: SocketAddr,
+        mapped: SocketAddr,
+        server: SocketAddr,
+    ) {
+        // RFC 8445 §5.1.3: a reflexive address equal to its base or to a candidate with the
+        // same base is redundant.
+        if mapped == base
+            || self
+                .locals
+                .values()
+                .any(|o| o.addr == mapped && o.base == base)
+        {
             return;
-        };
+        }
+        let priority = floe_ice_candidate::candidate_priority(
+            CandidateType::ServerReflexive.type_preference(),
+            self.host_local_preference(base),
+            component,
+        );
+        let _ = self.add_local(NewLocal {
+            stream,
+            component,
+            kind: CandidateType::ServerReflexive,
+            addr: mapped,
+            base,
+            related: None,
+            priority,
+            server: Some(server),
+        });
+    }
+
+    /// The local preference of the host candidate at `base` (RFC 8445 §5.1.2.1), which the
+    /// candidates learned through it share.
+    pub(crate) fn host_local_preference(&self, base: SocketAddr) -> u16 {
+        self.locals
+            .values()
+            .find(|l| l.kind == CandidateType::Host && l.base == base)
+            .map_or(0, |l| ((l.priority >> 8) & 0xFFFF) as u16)
+    }
+
+    /// One server-reflexive query ended (answered or timed out).
+    pub(crate) fn srflx_done(&mut self, now: Instant, local: CandidateId) {
+        if let Some(stream) = self.locals.get(&local).map(|l| l.stream) {
+            self.gather_step_done(now, stream);
+        }
+    }
+
+    /// One query or allocation of `stream` ended: gathering is complete when none is left.
+    pub(crate) fn gather_step_done(&mut self, _now: Instant, stream: StreamId) {
         let done = match self.streams.get_mut(&stream) {
             Some(s) => {
                 s.gathering = s.gathering.saturating_sub(1);

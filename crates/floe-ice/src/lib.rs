@@ -96,8 +96,10 @@
 //!   refreshes
 //! - [x] RFC 8838 trickle: candidates as events, remote candidates at any time,
 //!   end-of-candidates both ways
-//! - [ ] relayed candidates through `floe-turn`, TCP candidates (RFC 6544), mDNS resolution
-//!   requests, ICE restart, renomination (NOMINATION): planned
+//! - [x] RFC 8445 §5.1.1.2 relayed candidates through `floe-turn` clients (UDP to the server),
+//!   permissions per paired peer, a channel for the selected pair, data wrapped and unwrapped
+//! - [ ] TCP candidates (RFC 6544), TCP/TLS to the TURN server, mDNS resolution requests, ICE
+//!   restart, renomination (NOMINATION): planned
 //!
 //! Design notes and the compliance matrix: `docs/architecture.md`, `docs/rfc-compliance.md`.
 #![forbid(unsafe_code)]
@@ -112,6 +114,7 @@ mod error;
 mod event;
 mod gather;
 mod id;
+mod relay;
 mod responder;
 mod rng;
 mod state;
@@ -125,5 +128,6 @@ pub use error::IceError;
 pub use event::{ConnectionState, IceEvent};
 pub use floe_stun::net::{FiveTuple, Transmit, Transport};
 pub use id::{CandidateId, PairId, StreamId};
+pub use relay::TurnServer;
 pub use responder::Received;
-pub use state::{PairInfo, PairState, PairStats};
+pub use state::{CandidateInfo, PairInfo, PairState, PairStats};

@@ -14,7 +14,7 @@ use floe_stun::binding::BindingAnswer;
 use floe_stun::net::{FiveTuple, Transmit};
 use floe_stun::{Class, ErrorCode, Message, Method};
 
-use crate::agent::IceAgent;
+use crate::agent::{IceAgent, is_paired};
 use crate::config::Role;
 use crate::error::IceError;
 use crate::event::{ConnectionState, IceEvent};
@@ -48,6 +48,27 @@ impl IceAgent {
         if self.state == ConnectionState::Closed {
             return Err(IceError::Closed);
         }
+        // From a TURN server to the base its client talks from: the client's. Peer data in
+        // it continues as if it had arrived on the relayed address.
+        if !self.relays.is_empty()
+            && let Some(claimed) = self.relay_receive(now, &flow, datagram)
+        {
+            let Some((inner, payload)) = claimed else {
+                self.update_state(now);
+                return Ok(None);
+            };
+            return self.handle_flow(now, inner, payload);
+        }
+        self.handle_flow(now, flow, datagram)
+    }
+
+    /// [`Self::handle_receive`] past the relays.
+    fn handle_flow<'a>(
+        &mut self,
+        now: Instant,
+        flow: FiveTuple,
+        datagram: &'a [u8],
+    ) -> Result<Option<Received<'a>>, IceError> {
         if !self.accepts(datagram) {
             let pair = self.pair_by_flow(&flow).ok_or(IceError::NotIce)?;
             if let Some(p) = self.pairs.get_mut(&pair) {
@@ -85,7 +106,7 @@ impl IceAgent {
         let Some((&local_id, local)) = self
             .locals
             .iter()
-            .find(|(_, l)| l.kind == CandidateType::Host && l.base == flow.local)
+            .find(|(_, l)| is_paired(l.kind) && l.base == flow.local)
         else {
             return;
         };

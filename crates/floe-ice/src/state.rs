@@ -157,6 +157,30 @@ pub struct PairInfo {
     pub stats: PairStats,
 }
 
+/// A snapshot of a local or remote candidate for the embedder (the W3C
+/// `RTCIceCandidateStats` fields the agent knows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CandidateInfo {
+    /// The candidate.
+    pub id: CandidateId,
+    /// Whether it is one of the agent's own (else the peer's).
+    pub is_local: bool,
+    /// Its stream.
+    pub stream: StreamId,
+    /// Its component.
+    pub component: u16,
+    /// Host, server-reflexive, peer-reflexive or relayed.
+    pub kind: CandidateType,
+    /// Its transport address.
+    pub address: SocketAddr,
+    /// The address checks from it are sent from (local candidates; the address itself for
+    /// remote ones).
+    pub base: SocketAddr,
+    /// Its priority (RFC 8445 §5.1.2).
+    pub priority: u32,
+}
+
 /// Interns foundation strings as small numbers (a pair compares foundations per check).
 #[derive(Debug, Default)]
 pub(crate) struct Foundations {

@@ -6,10 +6,15 @@ use core::time::Duration;
 use std::rc::Rc;
 use std::time::Instant;
 
-use floe_ice::{ConnectionState, IceAgent, IceConfig, IceEvent, Role, StreamId};
+use core::net::SocketAddr;
+
+use floe_ice::{
+    ConnectionState, IceAgent, IceConfig, IceEvent, PairInfo, Role, StreamId, TurnServer,
+};
 use floe_ice_candidate::Candidate;
+use floe_ice_candidate::CandidateType;
 use floe_netsim::run::{Driver, Endpoint};
-use floe_netsim::{Delivery, HostConfig, HostId, LinkConfig, NatConfig, Network};
+use floe_netsim::{Delivery, HostConfig, HostId, LinkConfig, NatConfig, Network, TurnServerConfig};
 use floe_stun::net::Transmit;
 
 type Mailbox = Rc<RefCell<Vec<Candidate<'static>>>>;
@@ -23,6 +28,10 @@ struct Agent {
     outbox: Mailbox,
     inbox: Mailbox,
     candidates_sent: usize,
+    /// Application data to send (from [`IceAgent::send`]).
+    app_out: Vec<Transmit>,
+    /// Application data received.
+    app_in: Vec<Vec<u8>>,
 }
 
 impl Agent {
@@ -48,7 +57,9 @@ impl Endpoint for Agent {
 
     fn handle_delivery(&mut self, now: Instant, d: Delivery) {
         self.now = now;
-        let _ = self.agent.handle_receive(now, d.five_tuple, &d.contents);
+        if let Ok(Some(got)) = self.agent.handle_receive(now, d.five_tuple, &d.contents) {
+            self.app_in.push(got.data.to_vec());
+        }
     }
 
     fn handle_timeout(&mut self, now: Instant) {
@@ -58,12 +69,13 @@ impl Endpoint for Agent {
 
     fn poll_transmit(&mut self) -> Option<Transmit> {
         self.pump();
-        self.agent.poll_transmit()
+        self.app_out.pop().or_else(|| self.agent.poll_transmit())
     }
 
     fn poll_timeout(&self) -> Option<Instant> {
         // Wake up for signalling too: a candidate may wait in the inbox.
-        let signal = (!self.inbox.borrow().is_empty()).then_some(self.now);
+        let signal =
+            (!self.inbox.borrow().is_empty() || !self.app_out.is_empty()).then_some(self.now);
         [self.agent.poll_timeout(), signal]
             .into_iter()
             .flatten()
@@ -101,7 +113,7 @@ fn host(net: &mut Network, place: Place) -> HostId {
     net.add_host(HostConfig::behind(nat))
 }
 
-fn agent(net: &Network, host: HostId, role: Role, seed: u8, stun: core::net::SocketAddr) -> Agent {
+fn agent(net: &Network, host: HostId, role: Role, seed: u8, servers: &Servers) -> Agent {
     let mut config = IceConfig::new(role);
     config.rng_seed = Some([seed; 32]);
     let now = net.now();
@@ -110,7 +122,10 @@ fn agent(net: &Network, host: HostId, role: Role, seed: u8, stun: core::net::Soc
     agent
         .add_local_address(stream, 1, net.host_addr(host))
         .unwrap();
-    agent.add_stun_server(stun);
+    agent.add_stun_server(servers.stun);
+    if let Some(turn) = servers.turn {
+        agent.add_turn_server(TurnServer::new(turn, "alice", "secret"));
+    }
     agent.gather(now);
     Agent {
         agent,
@@ -120,7 +135,15 @@ fn agent(net: &Network, host: HostId, role: Role, seed: u8, stun: core::net::Soc
         outbox: Rc::default(),
         inbox: Rc::default(),
         candidates_sent: 0,
+        app_out: Vec::new(),
+        app_in: Vec::new(),
     }
+}
+
+/// The servers in the network.
+struct Servers {
+    stun: SocketAddr,
+    turn: Option<SocketAddr>,
 }
 
 /// Runs two agents at `places` until both connect or `limit` passes; the time to connect.
@@ -130,12 +153,28 @@ fn run(
     link: LinkConfig,
     limit: Duration,
 ) -> (Option<Duration>, [Agent; 2]) {
+    let (t, agents, _) = run_with(places, seed, link, limit, false);
+    (t, agents)
+}
+
+/// [`run`], with a TURN server (user `alice`) both agents allocate on when `turn` is set.
+fn run_with(
+    places: [Place; 2],
+    seed: u64,
+    link: LinkConfig,
+    limit: Duration,
+    turn: bool,
+) -> (Option<Duration>, [Agent; 2], Network) {
     let mut net = Network::new(seed);
     net.set_link(link);
-    let stun = net.add_stun_server();
+    let servers = Servers {
+        stun: net.add_stun_server(),
+        turn: turn
+            .then(|| net.add_turn_server(TurnServerConfig::new("netsim").user("alice", "secret"))),
+    };
     let (ha, hb) = (host(&mut net, places[0]), host(&mut net, places[1]));
-    let mut a = agent(&net, ha, Role::Controlling, 1, stun);
-    let mut b = agent(&net, hb, Role::Controlled, 2, stun);
+    let mut a = agent(&net, ha, Role::Controlling, 1, &servers);
+    let mut b = agent(&net, hb, Role::Controlled, 2, &servers);
     b.inbox = Rc::clone(&a.outbox);
     a.inbox = Rc::clone(&b.outbox);
     let now = net.now();
@@ -150,10 +189,10 @@ fn run(
             .iter()
             .all(|x| x.agent.state() == ConnectionState::Connected);
         if connected {
-            return (Some(net.now() - start), [a, b]);
+            return (Some(net.now() - start), [a, b], net);
         }
         if driver.step(&mut net, &mut [&mut a, &mut b]).is_err() {
-            return (None, [a, b]);
+            return (None, [a, b], net);
         }
     }
 }
@@ -221,4 +260,74 @@ fn connects_through_nats_with_30_percent_loss() {
         );
         assert!(t.is_some(), "seed {seed}");
     }
+}
+
+/// The kind of the local candidate of a pair.
+fn local_kind(agent: &Agent, pair: &PairInfo) -> CandidateType {
+    agent
+        .agent
+        .candidate_info(pair.local_candidate)
+        .expect("the pair's candidate exists")
+        .kind
+}
+
+#[test]
+fn connectivity_matrix_with_stun_and_turn_servers_connects_every_pair() {
+    let link = LinkConfig::new(Duration::from_millis(20));
+    let mut report = Vec::new();
+    for pa in PLACES {
+        for pb in PLACES {
+            let (t, agents, _) = run_with([pa, pb], 11, link, Duration::from_secs(20), true);
+            let sa = agents[0].agent.selected_pair(agents[0].stream, 1);
+            let kinds = sa.map(|p| local_kind(&agents[0], &p));
+            report.push(format!("{pa:?} x {pb:?}: {t:?} via {kinds:?}"));
+            assert!(t.is_some(), "{pa:?} x {pb:?} did not connect");
+            let sa = sa.unwrap();
+            let sb = agents[1].agent.selected_pair(agents[1].stream, 1).unwrap();
+            assert!(sa.valid && sa.nominated && sb.valid && sb.nominated);
+            // Without a direct path, one side at least sends through its relay.
+            if !should_connect(pa, pb) {
+                let relayed = local_kind(&agents[0], &sa) == CandidateType::Relayed
+                    || local_kind(&agents[1], &sb) == CandidateType::Relayed;
+                assert!(relayed, "{pa:?} x {pb:?}: {sa:?} / {sb:?}");
+            }
+        }
+    }
+    println!("{}", report.join("\n"));
+}
+
+#[test]
+fn a_relayed_pair_carries_application_data_both_ways() {
+    let link = LinkConfig::new(Duration::from_millis(10));
+    let places = [Place::Symmetric, Place::Symmetric];
+    let (t, [mut a, mut b], mut net) = run_with(places, 3, link, Duration::from_secs(20), true);
+    assert!(t.is_some());
+    // Each side relays (a symmetric NAT maps every destination anew, so the peer's relay
+    // cannot reach a host or reflexive address), or one relays to the other's relay.
+    let (pa, pb) = (
+        a.agent.selected_pair(a.stream, 1).unwrap(),
+        b.agent.selected_pair(b.stream, 1).unwrap(),
+    );
+    let kinds = [local_kind(&a, &pa), local_kind(&b, &pb)];
+    assert!(kinds.contains(&CandidateType::Relayed), "{kinds:?}");
+    let out = a
+        .agent
+        .send(a.stream, 1, b"hello through the relay")
+        .unwrap();
+    if kinds[0] == CandidateType::Relayed {
+        // Wrapped for the TURN server, sent from the host address.
+        assert_ne!(out.destination, pa.remote);
+        assert_ne!(out.source, Some(pa.local));
+    }
+    a.app_out.push(out);
+    let back = b.agent.send(b.stream, 1, b"and back").unwrap();
+    b.app_out.push(back);
+    let mut driver = Driver::new(net.now() + Duration::from_secs(1), 10_000);
+    while a.app_in.is_empty() || b.app_in.is_empty() {
+        driver
+            .step(&mut net, &mut [&mut a, &mut b])
+            .expect("data arrives");
+    }
+    assert_eq!(b.app_in, [b"hello through the relay".to_vec()]);
+    assert_eq!(a.app_in, [b"and back".to_vec()]);
 }
