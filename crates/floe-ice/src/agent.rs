@@ -20,6 +20,7 @@ use crate::error::IceError;
 use crate::event::{ConnectionState, IceEvent};
 use crate::id::{CandidateId, Counter, PairId, StreamId};
 use crate::relay::{Relay, TurnServer};
+use crate::restart::Previous;
 use crate::state::{
     CandidateInfo, Foundations, Local, Pair, PairInfo, PairState, PairStats, Remote, Stream,
 };
@@ -65,7 +66,7 @@ impl Credentials {
         }
     }
 
-    fn random(rng: &mut ChaCha20Rng) -> Self {
+    pub(crate) fn random(rng: &mut ChaCha20Rng) -> Self {
         let mut word = |n: usize| {
             (0..n)
                 .map(|_| char::from(ICE_CHARS[rng.random_range(0..ICE_CHARS.len())]))
@@ -94,6 +95,8 @@ pub(crate) enum Purpose {
         priority: u32,
         /// When it was first sent (RTT).
         sent_at: Instant,
+        /// A consent check of the generation before a restart (old credentials).
+        old_generation: bool,
     },
     /// A Binding request to a STUN server for a server-reflexive candidate.
     Srflx {
@@ -114,6 +117,8 @@ pub(crate) struct Selected {
     pub(crate) unanswered_since: Option<Instant>,
     pub(crate) disconnected: bool,
     pub(crate) lost: bool,
+    /// Selected before a restart: it carries data until the new generation selects a pair.
+    pub(crate) stale: bool,
 }
 
 /// The sans-I/O ICE agent (RFC 8445). See the crate docs for the drive loop.
@@ -139,6 +144,11 @@ pub struct IceAgent {
     pub(crate) remote_credentials: Option<Credentials>,
     pub(crate) remote_key: Option<IntegrityKey<'static>>,
     pub(crate) remote_lite: bool,
+    /// The old generation's credentials during a restart.
+    pub(crate) previous: Option<Previous>,
+    /// The remote credentials came with the peer's restart; a local restart now is the
+    /// answer to it and keeps them.
+    pub(crate) remote_is_new: bool,
     pub(crate) streams: BTreeMap<StreamId, Stream>,
     pub(crate) locals: BTreeMap<CandidateId, Local>,
     pub(crate) remotes: BTreeMap<CandidateId, Remote>,
@@ -201,6 +211,8 @@ impl IceAgent {
             remote_credentials: None,
             remote_key: None,
             remote_lite: false,
+            previous: None,
+            remote_is_new: false,
             streams: BTreeMap::new(),
             locals: BTreeMap::new(),
             remotes: BTreeMap::new(),
@@ -409,8 +421,13 @@ impl IceAgent {
         }
     }
 
-    /// Sets the peer's credentials (from its description); checks can start.
+    /// Sets the peer's credentials (from its description); checks can start. Credentials that
+    /// differ from the ones set before are an ICE restart by the peer (RFC 8839 §4.4.1.1):
+    /// the checklists are flushed, and its candidates must be added again.
     pub fn set_remote_credentials(&mut self, now: Instant, credentials: Credentials) {
+        if let Some(old) = self.remote_credentials.take_if(|old| *old != credentials) {
+            self.remote_restart(now, old);
+        }
         self.remote_key = Some(IntegrityKey::owned(credentials.pwd.as_bytes()).prepare());
         self.remote_credentials = Some(credentials);
         self.next_check = self.next_check.max(now);
@@ -633,25 +650,13 @@ impl IceAgent {
                 kind,
                 addr,
                 base,
+                related,
                 priority,
                 foundation,
             },
         );
         if kind != CandidateType::PeerReflexive {
-            let mut b = floe_ice_candidate::CandidateBuilder::new(kind, addr.ip(), addr.port())
-                .foundation(foundation.to_string())
-                .component(component)
-                .priority(priority);
-            if kind != CandidateType::Host {
-                let related = related.unwrap_or(base);
-                b = b.related(related.ip(), related.port());
-            }
-            if let Ok(candidate) = b.build() {
-                self.events.push_back(IceEvent::LocalCandidate {
-                    stream,
-                    candidate: candidate.into_owned(),
-                });
-            }
+            self.report_local(id);
         }
         // Reflexive candidates are not paired: their base is (RFC 8445 §6.1.2.4).
         if is_paired(kind) {
@@ -666,6 +671,27 @@ impl IceAgent {
             }
         }
         Ok(id)
+    }
+
+    /// Reports a local candidate as [`IceEvent::LocalCandidate`], in `a=candidate` form.
+    pub(crate) fn report_local(&mut self, id: CandidateId) {
+        let Some(l) = self.locals.get(&id) else {
+            return;
+        };
+        let mut b = floe_ice_candidate::CandidateBuilder::new(l.kind, l.addr.ip(), l.addr.port())
+            .foundation(l.foundation.to_string())
+            .component(l.component)
+            .priority(l.priority);
+        if l.kind != CandidateType::Host {
+            let related = l.related.unwrap_or(l.base);
+            b = b.related(related.ip(), related.port());
+        }
+        if let Ok(candidate) = b.build() {
+            self.events.push_back(IceEvent::LocalCandidate {
+                stream: l.stream,
+                candidate: candidate.into_owned(),
+            });
+        }
     }
 
     /// Adds a remote candidate and pairs it with the local host candidates.

@@ -89,7 +89,11 @@ impl IceAgent {
     /// Sends a check on `pair` (RFC 8445 §7.2.4): USERNAME, PRIORITY, the role attribute with
     /// the tie-breaker, USE-CANDIDATE when nominating, MESSAGE-INTEGRITY and FINGERPRINT.
     pub(crate) fn send_check(&mut self, now: Instant, id: PairId, nominating: bool, consent: bool) {
-        let (Some(remote), Some(key)) = (&self.remote_credentials, &self.remote_key) else {
+        let tid = TransactionId::random(&mut self.rng);
+        let mut buf = self.transactions.recycled_buffer();
+        let Some((remote_ufrag, local_ufrag, key, old_generation)) =
+            self.check_credentials(id, consent)
+        else {
             return;
         };
         let Some(pair) = self.pairs.get(&id) else {
@@ -105,9 +109,7 @@ impl IceAgent {
             local_pref,
             pair.component,
         );
-        let username = format!("{}:{}", remote.ufrag, self.local_credentials.ufrag);
-        let tid = TransactionId::random(&mut self.rng);
-        let mut buf = self.transactions.recycled_buffer();
+        let username = format!("{remote_ufrag}:{local_ufrag}");
         let typ = MessageType::new(Method::BINDING, Class::Request);
         let mut b = MessageBuilder::new(&mut buf, typ, tid);
         b.add(&Username(&username)).add(&Priority(priority));
@@ -152,6 +154,7 @@ impl IceAgent {
             consent,
             priority,
             sent_at: now,
+            old_generation,
         };
         if self.transactions.start(now, request, buf, purpose).is_err() {
             return;
@@ -192,8 +195,9 @@ impl IceAgent {
                 consent,
                 priority,
                 sent_at,
+                old_generation,
             } => {
-                let Some(key) = &self.remote_key else {
+                let Some(key) = self.response_key(old_generation) else {
                     return;
                 };
                 if msg.verify_integrity(key).is_err() {
@@ -206,6 +210,10 @@ impl IceAgent {
                 }
                 if msg.class() == Class::Error {
                     return self.on_check_error(now, pair, role, msg);
+                }
+                if old_generation {
+                    // Consent on a pair of the old generation: nothing else changes.
+                    return self.consent_answered(now, pair, sent_at);
                 }
                 // RFC 8445 §7.2.5.2.1: the response must come back on the same flow.
                 let symmetric = self
@@ -249,13 +257,7 @@ impl IceAgent {
         let (stream, component, foundation, base) =
             (p.stream, p.component, p.foundation, p.local_base);
         let nominate_now = nominating || (self.role == Role::Controlled && p.nominate_on_success);
-        if let Some(s) = self.selected.get_mut(&(stream, component))
-            && s.pair == id
-        {
-            s.last_response = now;
-            s.unanswered_since = None;
-            s.disconnected = false;
-        }
+        self.refresh_consent(now, stream, component, id);
         if first_success {
             // RFC 8445 §7.2.5.3.1: a mapped address the agent does not know is a local
             // peer-reflexive candidate (not signalled, not paired: its base is).
@@ -360,7 +362,10 @@ impl IceAgent {
     }
 
     fn has_selected(&self, stream: crate::id::StreamId) -> bool {
-        self.selected.keys().any(|(s, _)| *s == stream)
+        // A pair selected before a restart does not count: the new generation selects anew.
+        self.selected
+            .iter()
+            .any(|((s, _), sel)| *s == stream && !sel.stale)
     }
 
     /// Nominates what is due: the best valid pair of each component, re-checked with
@@ -413,7 +418,11 @@ impl IceAgent {
         let (stream, component, local, remote) =
             (p.stream, p.component, p.local_base, p.remote_addr);
         let key = (stream, component);
-        if self.selected.get(&key).is_some_and(|s| s.pair == id) {
+        if self
+            .selected
+            .get(&key)
+            .is_some_and(|s| s.pair == id && !s.stale)
+        {
             return;
         }
         self.bind_relay_channel(now, local, remote);
@@ -427,8 +436,10 @@ impl IceAgent {
                 unanswered_since: None,
                 disconnected: false,
                 lost: false,
+                stale: false,
             },
         );
+        self.generation_selected();
         self.events.push_back(IceEvent::SelectedPair {
             stream,
             component,

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use crate::agent::IceAgent;
 use crate::event::{ConnectionState, IceEvent};
-use crate::id::PairId;
+use crate::id::{PairId, StreamId};
 
 impl IceAgent {
     /// Sends the consent checks that are due and expires consent.
@@ -62,6 +62,34 @@ impl IceAgent {
                 }
             }
         }
+    }
+
+    /// An authenticated response on `pair` refreshes consent if it is its component's
+    /// selected pair (RFC 7675 §5.1).
+    pub(crate) fn refresh_consent(
+        &mut self,
+        now: Instant,
+        stream: StreamId,
+        component: u16,
+        pair: PairId,
+    ) {
+        if let Some(s) = self.selected.get_mut(&(stream, component))
+            && s.pair == pair
+        {
+            s.last_response = now;
+            s.unanswered_since = None;
+            s.disconnected = false;
+        }
+    }
+
+    /// A consent check of the old generation was answered (during a restart).
+    pub(crate) fn consent_answered(&mut self, now: Instant, pair: PairId, sent_at: Instant) {
+        let Some(p) = self.pairs.get_mut(&pair) else {
+            return;
+        };
+        p.stats.current_round_trip_time = Some(now.saturating_duration_since(sent_at));
+        let (stream, component) = (p.stream, p.component);
+        self.refresh_consent(now, stream, component, pair);
     }
 
     /// A 403 to a consent check revokes consent at once (RFC 7675 §5.2).

@@ -98,8 +98,11 @@
 //!   end-of-candidates both ways
 //! - [x] RFC 8445 §5.1.1.2 relayed candidates through `floe-turn` clients (UDP to the server),
 //!   permissions per paired peer, a channel for the selected pair, data wrapped and unwrapped
-//! - [ ] TCP candidates (RFC 6544), TCP/TLS to the TURN server, mDNS resolution requests, ICE
-//!   restart, renomination (NOMINATION): planned
+//! - [x] RFC 8445 §9 ICE restart, local or by the peer (RFC 8839 §4.4.1.1): the old selected
+//!   pairs carry data and keep consent with the old credentials until the new generation
+//!   selects
+//! - [ ] TCP candidates (RFC 6544), TCP/TLS to the TURN server, mDNS resolution requests,
+//!   renomination (NOMINATION): planned
 //!
 //! Design notes and the compliance matrix: `docs/architecture.md`, `docs/rfc-compliance.md`.
 #![forbid(unsafe_code)]
@@ -116,6 +119,7 @@ mod gather;
 mod id;
 mod relay;
 mod responder;
+mod restart;
 mod rng;
 mod state;
 

@@ -115,12 +115,16 @@ impl IceAgent {
         //    must verify with our password. Failures get 400/401 from the shared responder,
         //    unsigned, and change nothing.
         let attrs = CheckAttributes::read(msg);
-        let ours = &self.local_credentials.ufrag;
-        let user_ok = attrs
-            .username
-            .is_some_and(|u| u.split_once(':').is_some_and(|(l, _)| l == ours));
+        let user_ok = attrs.username.is_some_and(|u| {
+            u.split_once(':')
+                .is_some_and(|(l, _)| l == self.local_credentials.ufrag)
+        });
         let mac_ok = user_ok && msg.verify_integrity(&self.local_key).is_ok();
+        if !mac_ok && self.answer_previous_generation(flow, msg, attrs.username) {
+            return;
+        }
         if !mac_ok {
+            let ours = &self.local_credentials.ufrag;
             let key = self.local_key.clone();
             let answer = self.responder.answer_short_term(
                 msg,
@@ -228,6 +232,28 @@ impl IceAgent {
         }
         // An authenticated check on the selected pair does not refresh consent: only
         // responses to our own checks do (RFC 7675 §5.1).
+    }
+
+    /// A check signed with the local credentials of before a restart (the peer's consent
+    /// checks on the old pair): answered with the old key, nothing else. Whether it was one.
+    fn answer_previous_generation(
+        &mut self,
+        flow: FiveTuple,
+        msg: &Message<'_>,
+        username: Option<&str>,
+    ) -> bool {
+        let Some(key) = username
+            .and_then(|u| u.split_once(':'))
+            .and_then(|(l, _)| self.previous_key(l))
+            .filter(|k| msg.verify_integrity(k).is_ok())
+            .cloned()
+        else {
+            return false;
+        };
+        self.responder
+            .answer_verified(msg, flow.remote, &key, &mut self.scratch);
+        self.push_reply(flow);
+        true
     }
 
     /// Schedules a triggered check on `pair` (RFC 8445 §7.3.1.4).

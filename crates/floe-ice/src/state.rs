@@ -37,6 +37,8 @@ pub(crate) struct Local {
     /// The address the agent sends from (RFC 8445 §5.1.1.1): the host address itself, or the
     /// host candidate a reflexive one was learned through.
     pub(crate) base: SocketAddr,
+    /// `raddr`/`rport` when not the base (a relayed candidate's mapped address).
+    pub(crate) related: Option<SocketAddr>,
     pub(crate) priority: u32,
     pub(crate) foundation: u32,
 }

@@ -11,3 +11,6 @@ mod auth_first;
 
 #[path = "api/consent.rs"]
 mod consent;
+
+#[path = "api/restart.rs"]
+mod restart;

@@ -217,7 +217,8 @@ impl Sim {
         true
     }
 
-    /// Steps until `done` or `limit` of virtual time (bounded in steps too).
+    /// Steps until `done` or until `limit` of virtual time since the start has passed
+    /// (bounded in steps too).
     pub(crate) fn run_until(
         &mut self,
         limit: Duration,
