@@ -149,6 +149,8 @@ pub struct IceAgent {
     /// The remote credentials came with the peer's restart; a local restart now is the
     /// answer to it and keeps them.
     pub(crate) remote_is_new: bool,
+    /// The last NOMINATION value sent (renomination).
+    pub(crate) nomination_counter: u32,
     pub(crate) streams: BTreeMap<StreamId, Stream>,
     pub(crate) locals: BTreeMap<CandidateId, Local>,
     pub(crate) remotes: BTreeMap<CandidateId, Remote>,
@@ -213,6 +215,7 @@ impl IceAgent {
             remote_lite: false,
             previous: None,
             remote_is_new: false,
+            nomination_counter: 0,
             streams: BTreeMap::new(),
             locals: BTreeMap::new(),
             remotes: BTreeMap::new(),
@@ -771,6 +774,7 @@ impl IceAgent {
             valid: false,
             nominated: false,
             nominate_on_success: false,
+            nomination: None,
             in_flight: None,
             stats: PairStats::default(),
         };

@@ -1,21 +1,19 @@
 //! Outgoing connectivity checks (RFC 8445 §6.1.4, §7.2.4), their responses (§7.2.5) and
-//! regular nomination (§8.1.1).
+//! the hand-off to nomination (`nomination.rs`).
 
-use core::time::Duration;
 use std::time::Instant;
 
 use floe_ice_candidate::{CandidateType, candidate_priority};
 use floe_stun::attributes::{
-    ErrorCodeAttribute, IceControlled, IceControlling, Priority, Software, UseCandidate, Username,
-    XorMappedAddress,
+    ErrorCodeAttribute, IceControlled, IceControlling, Nomination, Priority, Software,
+    UseCandidate, Username, XorMappedAddress,
 };
 use floe_stun::net::FiveTuple;
 use floe_stun::transaction::Request;
 use floe_stun::{Class, ErrorCode, Message, MessageBuilder, MessageType, Method, TransactionId};
 
-use crate::agent::{IceAgent, NewLocal, Purpose, Selected};
+use crate::agent::{IceAgent, NewLocal, Purpose};
 use crate::config::Role;
-use crate::event::IceEvent;
 use crate::id::PairId;
 use crate::state::PairState;
 
@@ -91,6 +89,8 @@ impl IceAgent {
     pub(crate) fn send_check(&mut self, now: Instant, id: PairId, nominating: bool, consent: bool) {
         let tid = TransactionId::random(&mut self.rng);
         let mut buf = self.transactions.recycled_buffer();
+        let nomination =
+            (nominating && self.config.renomination && !consent).then(|| self.next_nomination());
         let Some((remote_ufrag, local_ufrag, key, old_generation)) =
             self.check_credentials(id, consent)
         else {
@@ -119,6 +119,9 @@ impl IceAgent {
         };
         if nominating {
             b.add(&UseCandidate);
+        }
+        if let Some(value) = nomination {
+            b.add(&Nomination(value));
         }
         if let Some(s) = &self.config.software {
             b.add(&Software(s));
@@ -161,6 +164,9 @@ impl IceAgent {
         }
         if let Some(p) = self.pairs.get_mut(&id) {
             p.in_flight = Some(tid);
+            if nomination.is_some() {
+                p.nomination = nomination;
+            }
             if consent {
                 p.stats.consent_requests_sent += 1;
             } else {
@@ -285,6 +291,7 @@ impl IceAgent {
                 }
             }
             self.schedule_nomination(now, stream);
+            self.maybe_renominate(now, id);
         }
         if nominate_now {
             self.nominate(now, id);
@@ -333,120 +340,5 @@ impl IceAgent {
             }
             Purpose::Srflx { local, .. } => self.srflx_done(now, local),
         }
-    }
-
-    /// Regular nomination (RFC 8445 §8.1.1): once every component of the stream has a valid
-    /// pair, wait `nomination_delay` for better pairs, then nominate the best.
-    fn schedule_nomination(&mut self, now: Instant, stream: crate::id::StreamId) {
-        if self.role != Role::Controlling {
-            return;
-        }
-        let Some(s) = self.streams.get(&stream) else {
-            return;
-        };
-        let all = (1..=s.components).all(|c| {
-            self.pairs
-                .values()
-                .any(|p| p.stream == stream && p.component == c && p.valid)
-        });
-        if all && s.nominate_at.is_none() && !self.has_selected(stream) {
-            let delay = if self.remote_lite {
-                Duration::ZERO
-            } else {
-                self.config.nomination_delay
-            };
-            if let Some(s) = self.streams.get_mut(&stream) {
-                s.nominate_at = Some(now + delay);
-            }
-        }
-    }
-
-    fn has_selected(&self, stream: crate::id::StreamId) -> bool {
-        // A pair selected before a restart does not count: the new generation selects anew.
-        self.selected
-            .iter()
-            .any(|((s, _), sel)| *s == stream && !sel.stale)
-    }
-
-    /// Nominates what is due: the best valid pair of each component, re-checked with
-    /// USE-CANDIDATE.
-    pub(crate) fn nominate_due(&mut self, now: Instant) {
-        let due: Vec<_> = self
-            .streams
-            .iter()
-            .filter(|(_, s)| s.nominate_at.is_some_and(|t| t <= now))
-            .map(|(id, s)| (*id, s.components))
-            .collect();
-        for (stream, components) in due {
-            if let Some(s) = self.streams.get_mut(&stream) {
-                s.nominate_at = None;
-            }
-            if self.role != Role::Controlling {
-                continue;
-            }
-            for c in 1..=components {
-                let best = self
-                    .pairs
-                    .iter()
-                    .filter(|(_, p)| p.stream == stream && p.component == c && p.valid)
-                    .max_by_key(|(_, p)| p.priority)
-                    .map(|(id, _)| *id);
-                if let Some(id) = best {
-                    if let Some(p) = self.pairs.get_mut(&id) {
-                        p.nominate_on_success = true;
-                    }
-                    if let Some(old) = self.pairs.get(&id).and_then(|p| p.in_flight) {
-                        self.transactions.cancel(&old);
-                        if let Some(p) = self.pairs.get_mut(&id) {
-                            p.in_flight = None;
-                        }
-                    }
-                    self.send_check(now, id, true, false);
-                }
-            }
-        }
-    }
-
-    /// Makes `id` the selected pair of its component (RFC 8445 §8.1.1 for the controlling
-    /// side, §7.3.1.5 for the controlled one).
-    pub(crate) fn nominate(&mut self, now: Instant, id: PairId) {
-        let Some(p) = self.pairs.get_mut(&id) else {
-            return;
-        };
-        p.nominated = true;
-        p.nominate_on_success = false;
-        let (stream, component, local, remote) =
-            (p.stream, p.component, p.local_base, p.remote_addr);
-        let key = (stream, component);
-        if self
-            .selected
-            .get(&key)
-            .is_some_and(|s| s.pair == id && !s.stale)
-        {
-            return;
-        }
-        self.bind_relay_channel(now, local, remote);
-        let next_consent = now + self.consent_delay();
-        self.selected.insert(
-            key,
-            Selected {
-                pair: id,
-                last_response: now,
-                next_consent,
-                unanswered_since: None,
-                disconnected: false,
-                lost: false,
-                stale: false,
-            },
-        );
-        self.generation_selected();
-        self.events.push_back(IceEvent::SelectedPair {
-            stream,
-            component,
-            pair: id,
-            local,
-            remote,
-        });
-        self.update_state(now);
     }
 }

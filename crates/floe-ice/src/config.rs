@@ -74,6 +74,11 @@ pub struct IceConfig {
     pub nomination_delay: Duration,
     /// Mean interval of consent checks (RFC 7675 §5.1; randomised ± 20 %).
     pub consent_interval: Duration,
+    /// Renomination (draft-thatcher-ice-renomination; set when both descriptions carry
+    /// `a=ice-options:renomination`): as controlling, nominate with NOMINATION and move to a
+    /// better pair when one becomes valid after the first selection. Controlled agents take
+    /// NOMINATION whether or not this is set.
+    pub renomination: bool,
     /// Consent is lost this long after the last authenticated response (RFC 7675 §5.1).
     pub consent_timeout: Duration,
     /// How long a consent check may go unanswered before the agent reports
@@ -106,6 +111,7 @@ impl IceConfig {
             check_sends: DEFAULT_CHECK_SENDS,
             nomination_delay: Duration::from_millis(200),
             consent_interval: CONSENT_INTERVAL,
+            renomination: false,
             consent_timeout: CONSENT_TIMEOUT,
             disconnected_timeout: DEFAULT_DISCONNECTED_TIMEOUT,
             max_pairs: DEFAULT_MAX_PAIRS,

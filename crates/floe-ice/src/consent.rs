@@ -9,6 +9,7 @@
 use std::time::Instant;
 
 use crate::agent::IceAgent;
+use crate::config::Role;
 use crate::event::{ConnectionState, IceEvent};
 use crate::id::{PairId, StreamId};
 
@@ -58,7 +59,11 @@ impl IceAgent {
                     .get(&s.pair)
                     .is_some_and(|p| p.in_flight.is_some());
                 if !busy {
-                    self.send_check(now, s.pair, false, true);
+                    // Some ICE-lite servers want USE-CANDIDATE on every check of the selected
+                    // pair, consent checks included (ex_ice #110); a full peer ignores it on a
+                    // pair already selected.
+                    let nominating = self.remote_lite && self.role == Role::Controlling;
+                    self.send_check(now, s.pair, nominating, true);
                 }
             }
         }

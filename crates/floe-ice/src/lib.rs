@@ -101,8 +101,12 @@
 //! - [x] RFC 8445 §9 ICE restart, local or by the peer (RFC 8839 §4.4.1.1): the old selected
 //!   pairs carry data and keep consent with the old credentials until the new generation
 //!   selects
-//! - [ ] TCP candidates (RFC 6544), TCP/TLS to the TURN server, mDNS resolution requests,
-//!   renomination (NOMINATION): planned
+//! - [x] Nomination from every kind of peer: regular, aggressive (highest-priority
+//!   nominated pair wins), renomination with NOMINATION alone or with USE-CANDIDATE (the
+//!   highest value wins, stale values ignored); renomination as controlling
+//!   ([`IceConfig::renomination`]); USE-CANDIDATE on consent checks toward ICE-lite peers
+//! - [ ] TCP candidates (RFC 6544), TCP/TLS to the TURN server, mDNS resolution requests:
+//!   planned
 //!
 //! Design notes and the compliance matrix: `docs/architecture.md`, `docs/rfc-compliance.md`.
 #![forbid(unsafe_code)]
@@ -117,6 +121,7 @@ mod error;
 mod event;
 mod gather;
 mod id;
+mod nomination;
 mod relay;
 mod responder;
 mod restart;

@@ -204,7 +204,6 @@ impl IceAgent {
         if answer != BindingAnswer::Success {
             return;
         }
-        let use_candidate = attrs.use_candidate;
         let pair = remote.and_then(|r| self.add_pair(local_id, r));
         let Some(pair) = pair else {
             return;
@@ -215,7 +214,19 @@ impl IceAgent {
         }
         // 6. Triggered check (RFC 8445 §7.3.1.4) and nomination (§7.3.1.5).
         self.trigger(pair);
-        if use_candidate && self.role == Role::Controlled {
+        // USE-CANDIDATE, or NOMINATION with or without it (renomination); a NOMINATION older
+        // than one already taken for the component is ignored.
+        let nominates = match attrs.nomination {
+            Some(value) if self.role == Role::Controlled => {
+                let fresh = !self.stale_nomination(pair, value);
+                if fresh && let Some(p) = self.pairs.get_mut(&pair) {
+                    p.nomination = Some(value);
+                }
+                fresh
+            }
+            _ => attrs.use_candidate,
+        };
+        if nominates && self.role == Role::Controlled {
             let valid = self.pairs.get(&pair).is_some_and(|p| p.valid);
             if valid || self.config.lite || self.remote_lite {
                 if self.config.lite
@@ -311,6 +322,7 @@ struct CheckAttributes<'a> {
     controlling: Option<u64>,
     controlled: Option<u64>,
     use_candidate: bool,
+    nomination: Option<u32>,
 }
 
 impl<'a> CheckAttributes<'a> {
@@ -331,6 +343,10 @@ impl<'a> CheckAttributes<'a> {
                     out.controlled = a.value.try_into().ok().map(u64::from_be_bytes);
                 }
                 AttributeType::USE_CANDIDATE => out.use_candidate = true,
+                AttributeType::NOMINATION if out.nomination.is_none() => {
+                    // 24-bit value in 32 bits (draft-thatcher-ice-renomination §3).
+                    out.nomination = a.value.try_into().ok().map(u32::from_be_bytes);
+                }
                 _ => {}
             }
         }

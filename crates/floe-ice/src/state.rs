@@ -92,6 +92,8 @@ pub(crate) struct Pair {
     /// Controlled: USE-CANDIDATE arrived before the pair's own check succeeded
     /// (RFC 8445 §7.3.1.5).
     pub(crate) nominate_on_success: bool,
+    /// The NOMINATION value it was nominated with (renomination: the highest wins).
+    pub(crate) nomination: Option<u32>,
     /// The check in flight, if any.
     pub(crate) in_flight: Option<TransactionId>,
     pub(crate) stats: PairStats,

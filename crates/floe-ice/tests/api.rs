@@ -14,3 +14,6 @@ mod consent;
 
 #[path = "api/restart.rs"]
 mod restart;
+
+#[path = "api/nomination.rs"]
+mod nomination;
