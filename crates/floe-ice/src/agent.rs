@@ -19,6 +19,7 @@ use crate::config::{IceConfig, Role};
 use crate::error::IceError;
 use crate::event::{ConnectionState, IceEvent};
 use crate::id::{CandidateId, Counter, PairId, StreamId};
+use crate::mdns::PendingName;
 use crate::relay::{Relay, TurnServer};
 use crate::restart::Previous;
 use crate::state::{
@@ -162,6 +163,10 @@ pub struct IceAgent {
     pub(crate) candidate_ids: Counter,
     pub(crate) pair_ids: Counter,
     pub(crate) stun_servers: Vec<SocketAddr>,
+    /// Remote candidates waiting for their mDNS names.
+    pub(crate) pending_names: Vec<PendingName>,
+    /// The mDNS names of local host addresses.
+    pub(crate) local_names: Vec<(core::net::IpAddr, String)>,
     pub(crate) turn_servers: Vec<TurnServer>,
     /// TURN allocations (relayed candidates), a handful at most.
     pub(crate) relays: Vec<Relay>,
@@ -227,6 +232,8 @@ impl IceAgent {
             candidate_ids: Counter::default(),
             pair_ids: Counter::default(),
             stun_servers: Vec::new(),
+            pending_names: Vec::new(),
+            local_names: Vec::new(),
             turn_servers: Vec::new(),
             relays: Vec::new(),
             transactions,
@@ -447,12 +454,13 @@ impl IceAgent {
     }
 
     /// Adds a remote candidate (from the description or trickled, RFC 8838) at any time.
-    /// Only UDP candidates with an IP address are paired; mDNS names must be resolved by the
-    /// embedder first.
+    /// Only UDP candidates are paired. A candidate named `*.local` (mDNS) waits for
+    /// [`resolved`](Self::resolved) after [`IceEvent::ResolveName`]; its id stays the same.
     ///
     /// # Errors
-    /// Unknown stream or component, [`IceError::UnusableCandidate`], or
-    /// [`IceConfig::max_remote_candidates`] reached.
+    /// Unknown stream or component, [`IceError::UnusableCandidate`] (not UDP, a name that is
+    /// not mDNS, an unusable address), or a limit reached
+    /// ([`IceConfig::max_remote_candidates`], [`IceConfig::max_pending_names`]).
     pub fn add_remote_candidate(
         &mut self,
         now: Instant,
@@ -466,10 +474,27 @@ impl IceAgent {
             return Err(IceError::UnusableCandidate { reason: "not UDP" });
         }
         let Some(addr) = candidate.socket_addr() else {
-            return Err(IceError::UnusableCandidate {
-                reason: "not an IP address (resolve mDNS names first)",
-            });
+            return match candidate.address() {
+                floe_ice_candidate::Address::Mdns(name) => self.await_name(stream, candidate, name),
+                _ => Err(IceError::UnusableCandidate {
+                    reason: "a host name that is not mDNS (.local)",
+                }),
+            };
         };
+        self.add_resolved(now, stream, candidate, addr, None)
+    }
+
+    /// A remote candidate with its address known: paired, or merged into the
+    /// peer-reflexive candidate learned at that address. `id`: the id given while its name
+    /// was being resolved.
+    pub(crate) fn add_resolved(
+        &mut self,
+        now: Instant,
+        stream: StreamId,
+        candidate: &Candidate<'_>,
+        addr: SocketAddr,
+        id: Option<CandidateId>,
+    ) -> Result<CandidateId, IceError> {
         if addr.port() == 0 || addr.ip().is_unspecified() || addr.ip().is_multicast() {
             return Err(IceError::UnusableCandidate {
                 reason: "unusable address",
@@ -493,11 +518,14 @@ impl IceAgent {
         }
         self.add_remote(
             now,
-            stream,
-            candidate.component(),
-            candidate.kind(),
-            addr,
-            candidate.priority(),
+            RemoteSpec {
+                id,
+                stream,
+                component: candidate.component(),
+                kind: candidate.kind(),
+                addr,
+                priority: candidate.priority(),
+            },
             candidate.foundation().as_str(),
         )
     }
@@ -678,16 +706,35 @@ impl IceAgent {
 
     /// Reports a local candidate as [`IceEvent::LocalCandidate`], in `a=candidate` form.
     pub(crate) fn report_local(&mut self, id: CandidateId) {
-        let Some(l) = self.locals.get(&id) else {
+        let Some(l) = self.locals.get(&id).cloned() else {
             return;
         };
-        let mut b = floe_ice_candidate::CandidateBuilder::new(l.kind, l.addr.ip(), l.addr.port())
+        let named = self.config.mdns_host_names;
+        let address: floe_ice_candidate::Address<'static> =
+            if named && l.kind == CandidateType::Host {
+                match floe_ice_candidate::Address::from_name(self.host_name(l.addr.ip())) {
+                    Ok(a) => a,
+                    Err(_) => return,
+                }
+            } else {
+                l.addr.ip().into()
+            };
+        let mut b = floe_ice_candidate::CandidateBuilder::new(l.kind, address, l.addr.port())
             .foundation(l.foundation.to_string())
             .component(l.component)
             .priority(l.priority);
         if l.kind != CandidateType::Host {
             let related = l.related.unwrap_or(l.base);
-            b = b.related(related.ip(), related.port());
+            // With names, the related address would give the host address away.
+            b = if named {
+                let hidden = match related {
+                    SocketAddr::V4(_) => core::net::IpAddr::from([0, 0, 0, 0]),
+                    SocketAddr::V6(_) => core::net::IpAddr::from([0u16; 8]),
+                };
+                b.related(hidden, 0)
+            } else {
+                b.related(related.ip(), related.port())
+            };
         }
         if let Ok(candidate) = b.build() {
             self.events.push_back(IceEvent::LocalCandidate {
@@ -697,16 +744,11 @@ impl IceAgent {
         }
     }
 
-    /// Adds a remote candidate and pairs it with the local host candidates.
-    #[allow(clippy::too_many_arguments, reason = "internal, two callers")]
+    /// Adds a remote candidate and pairs it with the local host and relayed candidates.
     pub(crate) fn add_remote(
         &mut self,
         now: Instant,
-        stream: StreamId,
-        component: u16,
-        kind: CandidateType,
-        addr: SocketAddr,
-        priority: u32,
+        spec: RemoteSpec,
         foundation: &str,
     ) -> Result<CandidateId, IceError> {
         if self.remotes.len() >= self.config.max_remote_candidates {
@@ -715,8 +757,16 @@ impl IceAgent {
                 limit: self.config.max_remote_candidates,
             });
         }
+        let RemoteSpec {
+            id,
+            stream,
+            component,
+            kind,
+            addr,
+            priority,
+        } = spec;
         let foundation = self.remote_foundations.intern(foundation);
-        let id = CandidateId(self.candidate_ids.next());
+        let id = id.unwrap_or_else(|| CandidateId(self.candidate_ids.next()));
         self.remotes.insert(
             id,
             Remote {
@@ -963,4 +1013,16 @@ pub(crate) struct NewLocal {
 /// candidates check through their base.
 pub(crate) const fn is_paired(kind: CandidateType) -> bool {
     matches!(kind, CandidateType::Host | CandidateType::Relayed)
+}
+
+/// What [`IceAgent::add_remote`] needs to know of a new remote candidate.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RemoteSpec {
+    /// The id reserved while its name was resolved, if any.
+    pub(crate) id: Option<CandidateId>,
+    pub(crate) stream: StreamId,
+    pub(crate) component: u16,
+    pub(crate) kind: CandidateType,
+    pub(crate) addr: SocketAddr,
+    pub(crate) priority: u32,
 }

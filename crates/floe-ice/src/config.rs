@@ -90,6 +90,12 @@ pub struct IceConfig {
     pub max_remote_candidates: usize,
     /// Most local candidates (host, server-reflexive, peer-reflexive), per agent.
     pub max_local_candidates: usize,
+    /// Most remote candidates waiting for their mDNS name to be resolved.
+    pub max_pending_names: usize,
+    /// Announce host candidates by mDNS name (a random `<uuid>.local` per host address,
+    /// reported by [`crate::IceEvent::RegisterName`]) instead of by address, and hide the
+    /// related address of the other candidates, as browsers do.
+    pub mdns_host_names: bool,
     /// Most data streams.
     pub max_streams: usize,
     /// SOFTWARE in checks and responses, if any.
@@ -117,6 +123,8 @@ impl IceConfig {
             max_pairs: DEFAULT_MAX_PAIRS,
             max_remote_candidates: 200,
             max_local_candidates: 64,
+            max_pending_names: 32,
+            mdns_host_names: false,
             max_streams: 16,
             software: None,
             rng_seed: None,

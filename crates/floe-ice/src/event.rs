@@ -72,6 +72,21 @@ pub enum IceEvent {
         /// The remote address to send to.
         remote: SocketAddr,
     },
+    /// A remote candidate names an mDNS host (`*.local`): resolve it and call
+    /// [`crate::IceAgent::resolved`] (asked once per name).
+    ResolveName {
+        /// The name.
+        name: String,
+    },
+    /// With [`crate::IceConfig::mdns_host_names`]: the embedder's mDNS responder must answer
+    /// for `name` with `address` (reported once per host address, before the candidates that
+    /// use it).
+    RegisterName {
+        /// The name.
+        name: String,
+        /// The host address it stands for.
+        address: core::net::IpAddr,
+    },
     /// The connection state changed.
     ConnectionStateChanged {
         /// The new state.

@@ -105,8 +105,9 @@
 //!   nominated pair wins), renomination with NOMINATION alone or with USE-CANDIDATE (the
 //!   highest value wins, stale values ignored); renomination as controlling
 //!   ([`IceConfig::renomination`]); USE-CANDIDATE on consent checks toward ICE-lite peers
-//! - [ ] TCP candidates (RFC 6544), TCP/TLS to the TURN server, mDNS resolution requests:
-//!   planned
+//! - [x] mDNS names: remote `.local` candidates resolved by the embedder on request
+//!   (bounded), local host candidates announced by name
+//! - [ ] TCP candidates (RFC 6544), TCP/TLS to the TURN server: planned
 //!
 //! Design notes and the compliance matrix: `docs/architecture.md`, `docs/rfc-compliance.md`.
 #![forbid(unsafe_code)]
@@ -121,6 +122,7 @@ mod error;
 mod event;
 mod gather;
 mod id;
+mod mdns;
 mod nomination;
 mod relay;
 mod responder;

@@ -14,7 +14,7 @@ use floe_stun::binding::BindingAnswer;
 use floe_stun::net::{FiveTuple, Transmit};
 use floe_stun::{Class, ErrorCode, Message, Method};
 
-use crate::agent::{IceAgent, is_paired};
+use crate::agent::{IceAgent, RemoteSpec, is_paired};
 use crate::config::Role;
 use crate::error::IceError;
 use crate::event::{ConnectionState, IceEvent};
@@ -178,15 +178,15 @@ impl IceAgent {
             Some(id) => Some(id),
             None => {
                 let foundation = format!("prflx{}", self.rng_word());
-                let id = self.add_remote(
-                    now,
+                let spec = RemoteSpec {
+                    id: None,
                     stream,
                     component,
-                    CandidateType::PeerReflexive,
-                    flow.remote,
+                    kind: CandidateType::PeerReflexive,
+                    addr: flow.remote,
                     priority,
-                    &foundation,
-                );
+                };
+                let id = self.add_remote(now, spec, &foundation);
                 if id.is_ok() {
                     self.events.push_back(IceEvent::DiscoveredRemote {
                         stream,

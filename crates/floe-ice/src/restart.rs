@@ -158,8 +158,8 @@ impl IceAgent {
 
     /// Flushes the checklists for a new generation (a restart on either side): checks in
     /// flight cancelled, every pair but the selected ones dropped (those start over, not
-    /// valid), remote candidates dropped but those of the selected pairs, end-of-candidates
-    /// and failures forgotten.
+    /// valid), remote candidates dropped but those of the selected pairs (and those waiting
+    /// for a name), end-of-candidates and failures forgotten.
     pub(crate) fn flush_checklists(&mut self, now: Instant) {
         let keep: Vec<PairId> = self
             .selected
@@ -186,6 +186,7 @@ impl IceAgent {
         }
         let kept_remotes: Vec<CandidateId> = self.pairs.values().map(|p| p.remote).collect();
         self.remotes.retain(|id, _| kept_remotes.contains(id));
+        self.pending_names.clear();
         for s in self.streams.values_mut() {
             s.end_of_remote = false;
             s.failed = false;

@@ -17,3 +17,6 @@ mod restart;
 
 #[path = "api/nomination.rs"]
 mod nomination;
+
+#[path = "api/mdns.rs"]
+mod mdns;

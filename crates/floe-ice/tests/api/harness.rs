@@ -42,6 +42,8 @@ pub(crate) struct Sim {
     /// Every delivered datagram and event, for determinism checks.
     pub(crate) trace: Vec<String>,
     pub(crate) data: Vec<(usize, Vec<u8>)>,
+    /// The mDNS names the agents registered, the harness's responder.
+    pub(crate) names: Vec<(String, core::net::IpAddr)>,
 }
 
 /// A datagram on its way: delivery time, sequence, receiving peer, flow, bytes.
@@ -103,6 +105,7 @@ impl Sim {
             pending_signals: Vec::new(),
             trace: Vec::new(),
             data: Vec::new(),
+            names: Vec::new(),
         };
         for p in &mut sim.peers {
             p.agent.gather(start);
@@ -158,6 +161,14 @@ impl Sim {
                     self.pending_signals
                         .push((self.now + delay, 1 - i, candidate.clone()));
                 }
+                if let IceEvent::RegisterName { name, address } = &e {
+                    self.names.push((name.clone(), *address));
+                }
+                if let IceEvent::ResolveName { name } = &e {
+                    let address = self.names.iter().find(|(n, _)| n == name).map(|(_, a)| *a);
+                    let now = self.now;
+                    self.peers[i].agent.resolved(now, name, address);
+                }
                 self.peers[i].events.push((self.now - self.start, e));
             }
         }
@@ -183,6 +194,8 @@ impl Sim {
     pub(crate) fn step(&mut self) -> bool {
         self.drain();
         self.deliver_signals();
+        // Signalling may raise events (a name to resolve) that must be seen before sleeping.
+        self.drain();
         if let Some(Reverse((at, ..))) = self.queue.peek()
             && *at <= self.now
         {
