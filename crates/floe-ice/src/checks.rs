@@ -12,7 +12,8 @@ use floe_stun::net::FiveTuple;
 use floe_stun::transaction::Request;
 use floe_stun::{Class, ErrorCode, Message, MessageBuilder, MessageType, Method, TransactionId};
 
-use crate::agent::{IceAgent, NewLocal, Purpose};
+use crate::agent::{IceAgent, Purpose};
+use crate::candidates::NewLocal;
 use crate::config::Role;
 use crate::id::PairId;
 use crate::state::PairState;

@@ -10,7 +10,8 @@ use floe_stun::attributes::XorMappedAddress;
 use floe_stun::transaction::Request;
 use floe_stun::{Class, Message, MessageBuilder, MessageType, Method, TransactionId};
 
-use crate::agent::{IceAgent, NewLocal, Purpose};
+use crate::agent::{IceAgent, Purpose};
+use crate::candidates::NewLocal;
 use crate::event::IceEvent;
 use crate::id::{CandidateId, StreamId};
 

@@ -115,6 +115,7 @@
 #![warn(clippy::exhaustive_enums)]
 
 mod agent;
+mod candidates;
 mod checks;
 mod config;
 mod consent;

@@ -23,7 +23,8 @@ use floe_stun::net::{Bytes, FiveTuple, Transmit, Transport};
 use floe_turn::{Client, ClientConfig, TurnEvent};
 use rand::Rng as _;
 
-use crate::agent::{IceAgent, NewLocal};
+use crate::agent::IceAgent;
+use crate::candidates::NewLocal;
 use crate::id::{CandidateId, StreamId};
 use crate::state::PairState;
 

@@ -14,7 +14,8 @@ use floe_stun::binding::BindingAnswer;
 use floe_stun::net::{FiveTuple, Transmit};
 use floe_stun::{Class, ErrorCode, Message, Method};
 
-use crate::agent::{IceAgent, RemoteSpec, is_paired};
+use crate::agent::IceAgent;
+use crate::candidates::{RemoteSpec, is_paired};
 use crate::config::Role;
 use crate::error::IceError;
 use crate::event::{ConnectionState, IceEvent};
