@@ -1,15 +1,17 @@
 //! Arbitrary sequences of commands, datagrams, authenticated checks and responses (so the
 //! fuzzer gets past MESSAGE-INTEGRITY), and time steps against one `floe_ice::IceAgent`. The
-//! agent must never panic, and its timers must never ask to be woken in the past.
+//! agent must never panic, and its timers must never ask to be woken in the past. Restarts on
+//! both sides, renomination, mDNS names waiting for resolution and a TURN server at peer 255
+//! are in the mix.
 #![no_main]
 
 use std::time::{Duration, Instant};
 
 use arbitrary::Arbitrary;
-use floe_ice::{Credentials, FiveTuple, IceAgent, IceConfig, Role, Transport};
+use floe_ice::{Credentials, FiveTuple, IceAgent, IceConfig, Role, Transport, TurnServer};
 use floe_stun::attributes::{
-    ErrorCodeAttribute, IceControlled, IceControlling, Priority, UseCandidate, Username,
-    XorMappedAddress,
+    ErrorCodeAttribute, IceControlled, IceControlling, Nomination, Priority, UseCandidate,
+    Username, XorMappedAddress,
 };
 use floe_stun::{Class, ErrorCode, IntegrityKey, Message, MessageBuilder, MessageType, Method};
 use libfuzzer_sys::fuzz_target;
@@ -30,6 +32,8 @@ enum Op {
         controlling: bool,
         tie: u64,
         nominate: bool,
+        /// NOMINATION (renomination), if any.
+        nomination: Option<u32>,
         flips: Vec<(u8, u8)>,
     },
     /// A response to the agent's last check, signed with the peer's password.
@@ -43,6 +47,22 @@ enum Op {
         priority: u32,
         component: u8,
     },
+    /// A remote candidate named `<n>.local`, waiting for resolution.
+    NamedCandidate {
+        name: u8,
+        port: u16,
+    },
+    /// The answer to a name (`None`: not resolved).
+    Resolve {
+        name: u8,
+        address: Option<[u8; 4]>,
+    },
+    /// A local ICE restart.
+    Restart,
+    /// The peer restarts: new remote credentials.
+    RemoteRestart(u8),
+    /// A TURN server (at peer 255) to allocate on, then gathering.
+    Turn,
     EndOfCandidates,
     Lite(bool),
     Send(Vec<u8>),
@@ -50,12 +70,20 @@ enum Op {
     Close,
 }
 
+/// Peer `from`; 255 is the TURN server.
 fn peer(from: u8) -> std::net::SocketAddr {
+    if from == 255 {
+        return std::net::SocketAddr::from(([203, 0, 113, 200], 3478));
+    }
     std::net::SocketAddr::from(([203, 0, 113, from % 8 + 1], 7000 + u16::from(from % 3)))
 }
 
-fuzz_target!(|input: (bool, Vec<Op>)| {
-    let (controlling, ops) = input;
+fn mdns_name(n: u8) -> String {
+    format!("{n:08x}-0000-4000-8000-000000000000.local")
+}
+
+fuzz_target!(|input: (bool, bool, Vec<Op>)| {
+    let (controlling, renomination, ops) = input;
     let mut now = Instant::now();
     let role = if controlling {
         Role::Controlling
@@ -64,13 +92,13 @@ fuzz_target!(|input: (bool, Vec<Op>)| {
     };
     let mut config = IceConfig::new(role);
     config.rng_seed = Some([7; 32]);
+    config.renomination = renomination;
     let mut agent = IceAgent::new(config, now);
     let stream = agent.add_stream(2).unwrap();
     agent
         .add_local_address(stream, 1, LOCAL.parse().unwrap())
         .unwrap();
     agent.set_remote_credentials(now, Credentials::new("peer", PEER_PWD));
-    let ours = agent.local_credentials().clone();
     let mut last_check: Option<(Vec<u8>, std::net::SocketAddr)> = None;
     for op in ops.into_iter().take(64) {
         let deliver = |agent: &mut IceAgent, from, bytes: &[u8]| {
@@ -84,8 +112,10 @@ fuzz_target!(|input: (bool, Vec<Op>)| {
                 controlling,
                 tie,
                 nominate,
+                nomination,
                 flips,
             } => {
+                let ours = agent.local_credentials().clone();
                 let mut buf = Vec::new();
                 let typ = MessageType::new(Method::BINDING, Class::Request);
                 let mut b = MessageBuilder::new(
@@ -102,6 +132,9 @@ fuzz_target!(|input: (bool, Vec<Op>)| {
                 }
                 if nominate {
                     b.add(&UseCandidate);
+                }
+                if let Some(n) = nomination {
+                    b.add(&Nomination(n));
                 }
                 let _ = b
                     .message_integrity(&IntegrityKey::short_term(&ours.pwd))
@@ -157,6 +190,28 @@ fuzz_target!(|input: (bool, Vec<Op>)| {
                 if let Ok(c) = floe_ice_candidate::Candidate::parse(&line) {
                     let _ = agent.add_remote_candidate(now, stream, &c);
                 }
+            }
+            Op::NamedCandidate { name, port } => {
+                let line = format!(
+                    "candidate:9 1 udp 2122260223 {} {port} typ host",
+                    mdns_name(name)
+                );
+                if let Ok(c) = floe_ice_candidate::Candidate::parse(&line) {
+                    let _ = agent.add_remote_candidate(now, stream, &c);
+                }
+            }
+            Op::Resolve { name, address } => {
+                let ip = address.map(|a| std::net::IpAddr::from(a));
+                let _ = agent.resolved(now, &mdns_name(name), ip);
+            }
+            Op::Restart => drop(agent.restart(now)),
+            Op::RemoteRestart(n) => {
+                let pwd = format!("{PEER_PWD}{n}");
+                agent.set_remote_credentials(now, Credentials::new("peer", &pwd));
+            }
+            Op::Turn => {
+                agent.add_turn_server(TurnServer::new(peer(255), "alice", "secret"));
+                agent.gather(now);
             }
             Op::EndOfCandidates => drop(agent.end_of_remote_candidates(now, stream)),
             Op::Lite(lite) => agent.set_remote_lite(lite),
