@@ -378,6 +378,7 @@ impl IceAgent {
                 gathering_done: false,
                 end_of_remote: false,
                 nominate_at: None,
+                unnominated_since: None,
                 failed: false,
             },
         );
@@ -483,6 +484,9 @@ impl IceAgent {
             if let Some(t) = s.nominate_at {
                 earliest(t);
             }
+            if let Some(t) = s.unnominated_since.filter(|_| !s.failed) {
+                earliest(t + self.config.nomination_timeout);
+            }
         }
         for s in self.selected.values().filter(|s| !s.lost) {
             earliest(s.next_consent);
@@ -548,7 +552,7 @@ impl IceAgent {
     }
 
     /// Recomputes the connection state from the streams, pairs and selected pairs.
-    pub(crate) fn update_state(&mut self, _now: Instant) {
+    pub(crate) fn update_state(&mut self, now: Instant) {
         if matches!(
             self.state,
             ConnectionState::Closed | ConnectionState::Failed
@@ -556,24 +560,41 @@ impl IceAgent {
             return;
         }
         // A stream fails when the peer is done trickling, every check is over and a
-        // component has no valid pair.
+        // component has no valid pair; or, controlled, when every check is over and a
+        // component still has no nomination `nomination_timeout` later.
         let mut failed = false;
+        let controlled = self.role == Role::Controlled && !self.config.lite;
         for (&sid, s) in &mut self.streams {
             if s.failed {
                 failed = true;
                 continue;
             }
-            if !s.end_of_remote || self.config.lite {
+            if self.config.lite {
                 continue;
             }
+            let mut has_pairs = false;
             let pending = self.pairs.values().any(|p| {
+                has_pairs |= p.stream == sid;
                 p.stream == sid
                     && matches!(
                         p.state,
                         PairState::Frozen | PairState::Waiting | PairState::InProgress
                     )
             });
-            if pending {
+            // A pair selected before a restart still carries the component (consent decides).
+            let unselected =
+                (1..=s.components).any(|c| self.selected.get(&(sid, c)).is_none_or(|sel| sel.lost));
+            if controlled && has_pairs && !pending && unselected {
+                let since = *s.unnominated_since.get_or_insert(now);
+                if now >= since + self.config.nomination_timeout {
+                    s.failed = true;
+                    failed = true;
+                    continue;
+                }
+            } else {
+                s.unnominated_since = None;
+            }
+            if !s.end_of_remote || pending {
                 continue;
             }
             let all_valid = (1..=s.components).all(|c| {

@@ -20,7 +20,7 @@ impl IceAgent {
     /// [`gather`](Self::gather) was called.
     ///
     /// # Errors
-    /// Unknown stream or component, or [`IceConfig::max_local_candidates`] reached.
+    /// Unknown stream or component, or [`IceConfig::max_local_candidates`](crate::IceConfig::max_local_candidates) reached.
     pub fn add_local_address(
         &mut self,
         stream: StreamId,
@@ -58,7 +58,7 @@ impl IceAgent {
     /// # Errors
     /// Unknown stream or component, [`IceError::UnusableCandidate`] (not UDP, a name that is
     /// not mDNS, an unusable address), or a limit reached
-    /// ([`IceConfig::max_remote_candidates`], [`IceConfig::max_pending_names`]).
+    /// ([`IceConfig::max_remote_candidates`](crate::IceConfig::max_remote_candidates), [`IceConfig::max_pending_names`](crate::IceConfig::max_pending_names)).
     pub fn add_remote_candidate(
         &mut self,
         now: Instant,
@@ -308,6 +308,7 @@ impl IceAgent {
             nominated: false,
             nominate_on_success: false,
             nomination: None,
+            nominations_lost: 0,
             in_flight: None,
             stats: PairStats::default(),
         };

@@ -331,12 +331,23 @@ impl IceAgent {
     /// A transaction gave up.
     pub(crate) fn on_transaction_timeout(&mut self, now: Instant, purpose: Purpose) {
         match purpose {
-            Purpose::Check { pair, consent, .. } => {
-                if let Some(p) = self.pairs.get_mut(&pair) {
-                    p.in_flight = None;
-                    if !consent && !p.valid {
-                        p.state = PairState::Failed;
-                    }
+            Purpose::Check {
+                pair,
+                consent,
+                nominating,
+                ..
+            } => {
+                let Some(p) = self.pairs.get_mut(&pair) else {
+                    return;
+                };
+                p.in_flight = None;
+                if consent {
+                    return;
+                }
+                if !p.valid {
+                    p.state = PairState::Failed;
+                } else if nominating && self.role == Role::Controlling {
+                    self.nomination_lost(now, pair);
                 }
             }
             Purpose::Srflx { local, .. } => self.srflx_done(now, local),

@@ -44,6 +44,9 @@ pub const CONSENT_TIMEOUT: Duration = Duration::from_secs(30);
 /// A consent check unanswered for this long makes the agent report itself disconnected (it
 /// keeps checking; consent is lost only after [`CONSENT_TIMEOUT`]).
 pub const DEFAULT_DISCONNECTED_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long a controlled agent whose checks are over waits for a nomination before the stream
+/// fails (RFC 8445 leaves it open; 10 s outlasts a nominating check's retransmissions).
+pub const DEFAULT_NOMINATION_TIMEOUT: Duration = Duration::from_secs(10);
 /// RFC 8445 §6.1.2.5: the default limit on candidate pairs (100).
 pub const DEFAULT_MAX_PAIRS: usize = 100;
 
@@ -74,6 +77,10 @@ pub struct IceConfig {
     pub nomination_delay: Duration,
     /// Mean interval of consent checks (RFC 7675 §5.1; randomised ± 20 %).
     pub consent_interval: Duration,
+    /// Controlled: how long after its last check ended a stream with a component that was
+    /// never nominated waits before it fails (the controlling agent is gone, or its
+    /// nominations do not arrive).
+    pub nomination_timeout: Duration,
     /// Renomination (draft-thatcher-ice-renomination; set when both descriptions carry
     /// `a=ice-options:renomination`): as controlling, nominate with NOMINATION and move to a
     /// better pair when one becomes valid after the first selection. Controlled agents take
@@ -117,6 +124,7 @@ impl IceConfig {
             check_sends: DEFAULT_CHECK_SENDS,
             nomination_delay: Duration::from_millis(200),
             consent_interval: CONSENT_INTERVAL,
+            nomination_timeout: DEFAULT_NOMINATION_TIMEOUT,
             renomination: false,
             consent_timeout: CONSENT_TIMEOUT,
             disconnected_timeout: DEFAULT_DISCONNECTED_TIMEOUT,

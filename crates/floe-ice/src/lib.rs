@@ -134,7 +134,8 @@ mod state;
 pub use agent::{Credentials, IceAgent};
 pub use config::{
     CONSENT_INTERVAL, CONSENT_TIMEOUT, DEFAULT_CHECK_RTO, DEFAULT_CHECK_SENDS,
-    DEFAULT_DISCONNECTED_TIMEOUT, DEFAULT_MAX_PAIRS, DEFAULT_TA, IceConfig, Role,
+    DEFAULT_DISCONNECTED_TIMEOUT, DEFAULT_MAX_PAIRS, DEFAULT_NOMINATION_TIMEOUT, DEFAULT_TA,
+    IceConfig, Role,
 };
 pub use error::IceError;
 pub use event::{ConnectionState, IceEvent};

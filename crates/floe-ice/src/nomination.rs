@@ -19,6 +19,7 @@ use crate::agent::{IceAgent, Selected};
 use crate::config::Role;
 use crate::event::IceEvent;
 use crate::id::{PairId, StreamId};
+use crate::state::PairState;
 
 impl IceAgent {
     /// Regular nomination (RFC 8445 §8.1.1): once every component of the stream has a valid
@@ -198,4 +199,33 @@ impl IceAgent {
                 && q.nomination.is_some_and(|n| n >= value)
         })
     }
+
+    /// A nominating check on a valid pair timed out (every send lost): nominate it again, up
+    /// to [`NOMINATION_ATTEMPTS`] times, then give the pair up and nominate the next best
+    /// valid pair (RFC 8445 §8.1.1: a nomination that did not succeed may be replaced).
+    pub(crate) fn nomination_lost(&mut self, now: Instant, pair: PairId) {
+        let Some(p) = self.pairs.get_mut(&pair) else {
+            return;
+        };
+        p.nominations_lost = p.nominations_lost.saturating_add(1);
+        if p.nominations_lost < NOMINATION_ATTEMPTS {
+            p.nominate_on_success = true;
+            if !self.triggered.contains(&pair) {
+                self.triggered.push_back(pair);
+            }
+            self.next_check = self.next_check.min(now);
+            return;
+        }
+        p.valid = false;
+        p.state = PairState::Failed;
+        p.nominate_on_success = false;
+        let stream = p.stream;
+        if let Some(s) = self.streams.get_mut(&stream) {
+            s.nominate_at = Some(now);
+        }
+    }
 }
+
+/// Nominating checks sent on one pair (each with its retransmissions) before the controlling
+/// agent gives the pair up.
+pub(crate) const NOMINATION_ATTEMPTS: u8 = 3;

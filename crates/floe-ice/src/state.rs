@@ -23,6 +23,8 @@ pub(crate) struct Stream {
     pub(crate) end_of_remote: bool,
     /// When the controlling agent nominates (regular nomination, RFC 8445 §8.1.1).
     pub(crate) nominate_at: Option<Instant>,
+    /// Controlled: since when every check is over with a component still not nominated.
+    pub(crate) unnominated_since: Option<Instant>,
     /// Checks failed for a component of this stream.
     pub(crate) failed: bool,
 }
@@ -94,6 +96,8 @@ pub(crate) struct Pair {
     pub(crate) nominate_on_success: bool,
     /// The NOMINATION value it was nominated with (renomination: the highest wins).
     pub(crate) nomination: Option<u32>,
+    /// Controlling: nominating checks on it that timed out.
+    pub(crate) nominations_lost: u8,
     /// The check in flight, if any.
     pub(crate) in_flight: Option<TransactionId>,
     pub(crate) stats: PairStats,
