@@ -1,18 +1,22 @@
 //! Many ICE agent pairs connecting at once in one simulator on one core: 10,000
 //! controlling/controlled pairs with host candidates at distinct addresses (`198.18.0.0/15`),
 //! all live at once on one virtual clock, over an in-memory FIFO network with 25 ms one way
-//! ([`Fleet`]), until every agent is connected. Printed once per run (wall time, virtual time,
-//! pairs per wall second); criterion then measures the same with 1,000 pairs.
+//! ([`Fleet`] over [`FifoWire`]), until every agent is connected; then the same over
+//! floe-netsim ([`NetsimWire`]: every host behind one full-cone NAT, 25 ms links). Printed
+//! once per run (wall time, virtual time, pairs per wall second); criterion then measures both
+//! with 1,000 pairs.
 //!
 //! `cargo bench -p floe-benches --bench ice_scale -- --quick`; set `FLOE_SCALE_PAIRS` to change
-//! the size of the printed run (0 skips it).
+//! the size of the printed runs (0 skips them) and `FLOE_SCALE_WIRES` to choose and order them
+//! (`fifo,netsim` by default; the first run of a process also pays for the first touch of the
+//! memory its agents take, so compare runs in separate processes).
 
 use core::hint::black_box;
 use core::time::Duration;
 use std::time::Instant;
 
 use criterion::{BatchSize, Criterion, Throughput};
-use floe_benches::ice_harness::Fleet;
+use floe_benches::ice_harness::{FifoWire, Fleet, NetsimWire, Wire};
 
 /// One-way latency of the simulated network.
 const LATENCY: Duration = Duration::from_millis(25);
@@ -30,9 +34,10 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-fn report(pairs: u32) {
+fn report<W: Wire>(network: &str, pairs: u32, wire: impl FnOnce(Instant) -> W) {
     let wall = Instant::now();
-    let mut fleet = Fleet::new(pairs, LATENCY, Instant::now());
+    let start = Instant::now();
+    let mut fleet = Fleet::new(pairs, wire(start), start);
     let setup = wall.elapsed();
     let run_start = Instant::now();
     let run = fleet.run_until_connected(LIMIT);
@@ -40,7 +45,7 @@ fn report(pairs: u32) {
     let total = wall.elapsed();
     assert!(fleet.all_connected());
     println!(
-        "ice_scale: {pairs} pairs ({} agents), one-way latency {LATENCY:?}",
+        "ice_scale over {network}: {pairs} pairs ({} agents), one-way latency {LATENCY:?}",
         pairs * 2
     );
     println!("| figure | value |");
@@ -68,9 +73,8 @@ fn report(pairs: u32) {
     );
     if let Some(rss) = peak_rss_kib() {
         println!(
-            "| peak resident memory of the process | {:.1} MiB ({:.1} KiB per agent) |",
-            rss as f64 / 1024.0,
-            rss as f64 / f64::from(pairs * 2)
+            "| peak resident memory of the process so far | {:.1} MiB |",
+            rss as f64 / 1024.0
         );
     }
     black_box(fleet);
@@ -82,7 +86,17 @@ fn connect_many(c: &mut Criterion) {
     g.throughput(Throughput::Elements(u64::from(CRITERION_PAIRS)));
     g.bench_function("connect_1000_pairs", |b| {
         b.iter_batched(
-            || Fleet::new(CRITERION_PAIRS, LATENCY, Instant::now()),
+            || Fleet::new(CRITERION_PAIRS, FifoWire::new(LATENCY), Instant::now()),
+            |mut fleet| black_box(fleet.run_until_connected(LIMIT)),
+            BatchSize::PerIteration,
+        );
+    });
+    g.bench_function("netsim_connect_1000_pairs", |b| {
+        b.iter_batched(
+            || {
+                let start = Instant::now();
+                Fleet::new(CRITERION_PAIRS, NetsimWire::new(1, LATENCY, start), start)
+            },
             |mut fleet| black_box(fleet.run_until_connected(LIMIT)),
             BatchSize::PerIteration,
         );
@@ -98,7 +112,10 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(PAIRS);
     if !test && pairs > 0 {
-        report(pairs);
+        report("a FIFO", pairs, |_| FifoWire::new(LATENCY));
+        report("floe-netsim", pairs, |start| {
+            NetsimWire::new(1, LATENCY, start)
+        });
     }
     let mut c = Criterion::default().configure_from_args();
     connect_many(&mut c);

@@ -1,6 +1,7 @@
 //! Drivers of ICE agents shared by the ICE benches: agents with host candidates, in-memory
 //! signalling, a zero-latency connect loop (with a hook to meter one side's allocations), and
-//! a [`Fleet`] of agent pairs on one virtual clock over a FIFO network of fixed latency.
+//! a [`Fleet`] of agent pairs on one virtual clock over a [`Wire`]: a FIFO of fixed latency
+//! ([`FifoWire`]) or floe-netsim ([`NetsimWire`]).
 
 use core::cmp::Reverse;
 use core::net::{Ipv4Addr, SocketAddr};
@@ -11,6 +12,8 @@ use std::time::Instant;
 use floe_ice::{
     ConnectionState, FiveTuple, IceAgent, IceConfig, IceEvent, Role, StreamId, Transmit, Transport,
 };
+use floe_netsim::{HostConfig, HostId, LinkConfig, NatConfig, NatId, Network};
+use floe_stun::net::Bytes;
 
 /// An agent and its one stream.
 #[derive(Debug)]
@@ -210,22 +213,130 @@ pub struct FleetRun {
     pub timeouts: u64,
 }
 
-/// Many controlling/controlled pairs of agents, all live at once on one virtual clock, each
-/// with one host candidate at a distinct address, over an in-memory network that delivers
-/// every datagram after a fixed one-way latency, in the order sent (a FIFO: with one latency
-/// and a clock that never goes back, the order of sending is the order of arrival).
-///
-/// Agent `2k` is the controlling side of pair `k`, `2k + 1` the controlled side; agent `i` is
-/// at [`bench_addr`]`(i)`.
+/// The network a [`Fleet`] runs over; agents are numbered from 0.
+pub trait Wire {
+    /// Gives agent `i` an address (called once per agent, in order).
+    fn attach(&mut self, i: u32) -> SocketAddr;
+    /// Agent `from` sends `t` at `now`.
+    fn send(&mut self, now: Instant, from: u32, t: Transmit);
+    /// When the next datagram arrives.
+    fn poll_timeout(&self) -> Option<Instant>;
+    /// The next datagram that arrived by `now`: the receiving agent, the flow as it sees it,
+    /// the bytes.
+    fn poll_delivery(&mut self, now: Instant) -> Option<(u32, FiveTuple, Bytes)>;
+}
+
+/// A network that delivers every datagram after a fixed one-way latency, in the order sent: a
+/// FIFO (with one latency and a clock that never goes back, the order of sending is the order
+/// of arrival). Agent `i` is at [`bench_addr`]`(i)`; datagrams to other addresses are lost.
 #[derive(Debug)]
-pub struct Fleet {
+pub struct FifoWire {
+    latency: Duration,
+    by_addr: HashMap<SocketAddr, u32>,
+    queue: VecDeque<(Instant, u32, FiveTuple, Bytes)>,
+}
+
+impl FifoWire {
+    /// A FIFO network with this one-way latency.
+    #[must_use]
+    pub fn new(latency: Duration) -> Self {
+        Self {
+            latency,
+            by_addr: HashMap::new(),
+            queue: VecDeque::new(),
+        }
+    }
+}
+
+impl Wire for FifoWire {
+    fn attach(&mut self, i: u32) -> SocketAddr {
+        let addr = bench_addr(i);
+        self.by_addr.insert(addr, i);
+        addr
+    }
+
+    fn send(&mut self, now: Instant, _from: u32, t: Transmit) {
+        if let Some(&to) = self.by_addr.get(&t.destination) {
+            let flow = arriving_flow(&t);
+            self.queue
+                .push_back((now + self.latency, to, flow, t.contents));
+        }
+    }
+
+    fn poll_timeout(&self) -> Option<Instant> {
+        self.queue.front().map(|(at, ..)| *at)
+    }
+
+    fn poll_delivery(&mut self, now: Instant) -> Option<(u32, FiveTuple, Bytes)> {
+        if self.queue.front().is_some_and(|(at, ..)| *at <= now) {
+            let (_, to, flow, bytes) = self.queue.pop_front()?;
+            return Some((to, flow, bytes));
+        }
+        None
+    }
+}
+
+/// floe-netsim as a [`Wire`]: every agent on its own host behind one full-cone NAT (one
+/// realm, so the hosts reach each other at their private addresses in `198.18.0.0/15`), one
+/// link of fixed latency.
+#[derive(Debug)]
+pub struct NetsimWire {
+    net: Network,
+    nat: NatId,
+    hosts: Vec<HostId>,
+    by_host: HashMap<HostId, u32>,
+}
+
+impl NetsimWire {
+    /// A network with this seed and one-way latency; its clock starts at `epoch`.
+    #[must_use]
+    pub fn new(seed: u64, latency: Duration, epoch: Instant) -> Self {
+        let mut net = Network::with_epoch(seed, epoch);
+        net.set_link(LinkConfig::new(latency));
+        let nat = net.add_nat(NatConfig::full_cone());
+        Self {
+            net,
+            nat,
+            hosts: Vec::new(),
+            by_host: HashMap::new(),
+        }
+    }
+}
+
+impl Wire for NetsimWire {
+    fn attach(&mut self, i: u32) -> SocketAddr {
+        let host = self.net.add_host(HostConfig::behind(self.nat));
+        self.hosts.push(host);
+        self.by_host.insert(host, i);
+        self.net.host_addr(host)
+    }
+
+    fn send(&mut self, now: Instant, from: u32, t: Transmit) {
+        self.net
+            .send(now, self.hosts[from as usize], t)
+            .expect("the agent sends from its host");
+    }
+
+    fn poll_timeout(&self) -> Option<Instant> {
+        self.net.poll_timeout()
+    }
+
+    fn poll_delivery(&mut self, now: Instant) -> Option<(u32, FiveTuple, Bytes)> {
+        let d = self.net.poll_delivery(now)?;
+        let to = *self.by_host.get(&d.host).expect("a host of the fleet");
+        Some((to, d.five_tuple, d.contents))
+    }
+}
+
+/// Many controlling/controlled pairs of agents, all live at once on one virtual clock, each
+/// agent with one host candidate at a distinct address, over a [`Wire`]. Agent `2k` is the
+/// controlling side of pair `k`, `2k + 1` the controlled side.
+#[derive(Debug)]
+pub struct Fleet<W> {
     start: Instant,
     now: Instant,
-    latency: Duration,
+    wire: W,
     agents: Vec<Side>,
-    by_addr: HashMap<SocketAddr, u32>,
-    /// Datagrams in flight: arrival, receiver, flow as the receiver sees it, bytes.
-    wire: VecDeque<(Instant, u32, Transmit)>,
     /// Agents' next timeouts, earliest first; an entry is stale unless it equals `due[i]`.
     timers: BinaryHeap<Reverse<(Instant, u32)>>,
     due: Vec<Option<Instant>>,
@@ -233,25 +344,21 @@ pub struct Fleet {
     connected_count: usize,
 }
 
-impl Fleet {
-    /// `pairs` pairs, signalled (credentials and candidates exchanged in memory) at `start`.
-    ///
-    /// # Panics
-    /// More pairs than `198.18.0.0/15` has addresses for (65,535).
+impl<W: Wire> Fleet<W> {
+    /// `pairs` pairs on `wire`, signalled (credentials and candidates exchanged in memory) at
+    /// `start`.
     #[must_use]
-    pub fn new(pairs: u32, latency: Duration, start: Instant) -> Self {
+    pub fn new(pairs: u32, mut wire: W, start: Instant) -> Self {
         let n = pairs * 2;
         let mut agents = Vec::with_capacity(n as usize);
-        let mut by_addr = HashMap::with_capacity(n as usize);
         for i in 0..n {
             let role = if i % 2 == 0 {
                 Role::Controlling
             } else {
                 Role::Controlled
             };
-            let addr = bench_addr(i);
+            let addr = wire.attach(i);
             agents.push(host_agent(role, seed(u64::from(i), 0xf1), &[addr], start));
-            by_addr.insert(addr, i);
         }
         for pair in agents.chunks_exact_mut(2) {
             let [a, b] = pair else { unreachable!() };
@@ -261,10 +368,8 @@ impl Fleet {
         let mut fleet = Self {
             start,
             now: start,
-            latency,
+            wire,
             agents,
-            by_addr,
-            wire: VecDeque::new(),
             timers: BinaryHeap::with_capacity(n as usize),
             due: vec![None; n as usize],
             connected: vec![false; n as usize],
@@ -293,10 +398,7 @@ impl Fleet {
     fn after_call(&mut self, i: u32) {
         let side = &mut self.agents[i as usize];
         while let Some(t) = side.agent.poll_transmit() {
-            // A datagram to an address nobody has is lost.
-            if let Some(&to) = self.by_addr.get(&t.destination) {
-                self.wire.push_back((self.now + self.latency, to, t));
-            }
+            self.wire.send(self.now, i, t);
         }
         while side.agent.poll_event().is_some() {}
         let connected = side.agent.state() == ConnectionState::Connected;
@@ -317,11 +419,11 @@ impl Fleet {
         }
     }
 
-    /// Runs until every agent is connected, or nothing is left to do, or `limit` of virtual
-    /// time passed.
+    /// Runs until every agent is connected.
     ///
     /// # Panics
-    /// When the limit passes or the fleet goes idle before every agent is connected.
+    /// When `limit` of virtual time passes, or nothing is left to do, before every agent is
+    /// connected.
     pub fn run_until_connected(&mut self, limit: Duration) -> FleetRun {
         let (mut datagrams, mut timeouts) = (0, 0);
         while !self.all_connected() {
@@ -332,7 +434,7 @@ impl Fleet {
                 }
                 self.timers.pop();
             }
-            let wire = self.wire.front().map(|(t, ..)| *t);
+            let wire = self.wire.poll_timeout();
             let timer = self.timers.peek().map(|Reverse((t, _))| *t);
             let next = match (wire, timer) {
                 (Some(w), Some(t)) => w.min(t),
@@ -348,19 +450,17 @@ impl Fleet {
             );
             self.now = self.now.max(next);
             if wire == Some(next) {
-                let (_, to, t) = self.wire.pop_front().expect("a datagram");
-                let flow = arriving_flow(&t);
-                let _ = self.agents[to as usize]
-                    .agent
-                    .handle_receive(self.now, flow, &t.contents);
-                datagrams += 1;
-                self.after_call(to);
+                while let Some((to, flow, bytes)) = self.wire.poll_delivery(self.now) {
+                    let _ = self.agents[to as usize]
+                        .agent
+                        .handle_receive(self.now, flow, &bytes);
+                    datagrams += 1;
+                    self.after_call(to);
+                }
             } else {
-                let Reverse((t, i)) = self.timers.pop().expect("a timer");
+                let Reverse((_, i)) = self.timers.pop().expect("a timer");
                 self.due[i as usize] = None;
-                self.agents[i as usize]
-                    .agent
-                    .handle_timeout(t.max(self.now));
+                self.agents[i as usize].agent.handle_timeout(self.now);
                 timeouts += 1;
                 self.after_call(i);
             }
