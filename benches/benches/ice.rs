@@ -8,9 +8,8 @@ use core::hint::black_box;
 use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use floe_ice::{
-    ConnectionState, Credentials, FiveTuple, IceAgent, IceConfig, IceEvent, Role, Transport,
-};
+use floe_benches::ice_harness::{self, Unmetered, host_agent};
+use floe_ice::{Credentials, FiveTuple, IceAgent, IceConfig, Role, Transport};
 use floe_stun::attributes::{IceControlling, Priority, Username};
 use floe_stun::{Class, IntegrityKey, MessageBuilder, MessageType, Method, TransactionId};
 use hmac::{KeyInit as _, Mac as _};
@@ -84,67 +83,13 @@ fn inbound_check(c: &mut Criterion) {
     g.finish();
 }
 
-/// Delivers every datagram `from` sends to `to` at once.
-fn deliver(from: &mut IceAgent, to: &mut IceAgent, now: Instant) -> bool {
-    let mut moved = false;
-    while let Some(t) = from.poll_transmit() {
-        let flow = FiveTuple::new(Transport::Udp, t.destination, t.source.unwrap());
-        let _ = to.handle_receive(now, flow, &t.contents);
-        moved = true;
-    }
-    moved
-}
-
-/// Hands `from`'s candidates to `to`.
-fn signal(from: &mut IceAgent, to: &mut IceAgent, stream: floe_ice::StreamId, now: Instant) {
-    while let Some(e) = from.poll_event() {
-        if let IceEvent::LocalCandidate { candidate, .. } = e {
-            to.add_remote_candidate(now, stream, &candidate).unwrap();
-        }
-    }
-}
-
 fn connect(c: &mut Criterion) {
     c.bench_function("ice/connect_host_pair", |b| {
         b.iter(|| {
-            let mut now = Instant::now();
-            let make = |role, seed: u8, addr: &str| {
-                let mut config = IceConfig::new(role);
-                config.rng_seed = Some([seed; 32]);
-                let mut agent = IceAgent::new(config, now);
-                let stream = agent.add_stream(1).unwrap();
-                agent
-                    .add_local_address(stream, 1, addr.parse().unwrap())
-                    .unwrap();
-                (agent, stream)
-            };
-            let (mut a, sa) = make(Role::Controlling, 1, LOCAL);
-            let (mut b, sb) = make(Role::Controlled, 2, PEER);
-            a.set_remote_credentials(now, b.local_credentials().clone());
-            b.set_remote_credentials(now, a.local_credentials().clone());
-            signal(&mut a, &mut b, sb, now);
-            signal(&mut b, &mut a, sa, now);
-            for _ in 0..1000 {
-                let moved = deliver(&mut a, &mut b, now) | deliver(&mut b, &mut a, now);
-                if a.state() == ConnectionState::Connected
-                    && b.state() == ConnectionState::Connected
-                {
-                    break;
-                }
-                if !moved {
-                    let Some(next) = [a.poll_timeout(), b.poll_timeout()]
-                        .into_iter()
-                        .flatten()
-                        .min()
-                    else {
-                        break;
-                    };
-                    now = next;
-                    a.handle_timeout(now);
-                    b.handle_timeout(now);
-                }
-            }
-            assert_eq!(a.state(), ConnectionState::Connected);
+            let now = Instant::now();
+            let mut a = host_agent(Role::Controlling, [1; 32], &[LOCAL.parse().unwrap()], now);
+            let mut b = host_agent(Role::Controlled, [2; 32], &[PEER.parse().unwrap()], now);
+            black_box(ice_harness::connect(&mut a, &mut b, now, &mut Unmetered));
         });
     });
 }

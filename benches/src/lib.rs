@@ -1,4 +1,8 @@
 //! Benchmarks of the Floe crates. The benchmarks live in `benches/`; run them with
 //! `cargo bench -p floe-benches` (add `--features peers` to measure the peer crates in the same
 //! run). Method and results: `docs/benchmarks.md`.
+//!
+//! The library holds what several bench targets share: [`ice_harness`] drives ICE agents.
 #![forbid(unsafe_code)]
+
+pub mod ice_harness;

@@ -78,6 +78,111 @@
 //! assert_eq!(b.selected_pair(sb, 1).unwrap().remote, "192.0.2.1:5000".parse().unwrap());
 //! ```
 //!
+//! # Over real sockets: two agents on 127.0.0.1
+//! The same drive loop over `std::net::UdpSocket`s, one per agent, bound to ephemeral ports on
+//! the loopback address, in one thread: the sockets are non-blocking and the loop sleeps at
+//! most a millisecond between turns. Each turn fires the agent's timer when
+//! [`IceAgent::poll_timeout`] is reached, sends every transmit, and hands every datagram read
+//! to [`IceAgent::handle_receive`]. Once both are connected, [`IceAgent::send`] frames
+//! application data for the selected pair, and it comes back out of `handle_receive` on the
+//! other side.
+//! ```
+//! use std::io::ErrorKind;
+//! use std::net::UdpSocket;
+//! use std::time::{Duration, Instant};
+//! use floe_ice::{ConnectionState, FiveTuple, IceAgent, IceConfig, IceEvent, Role, StreamId};
+//! use floe_ice::Transport;
+//!
+//! /// An agent and the socket of its one host candidate.
+//! struct Peer {
+//!     agent: IceAgent,
+//!     stream: StreamId,
+//!     socket: UdpSocket,
+//! }
+//!
+//! fn peer(role: Role) -> std::io::Result<Peer> {
+//!     let socket = UdpSocket::bind("127.0.0.1:0")?; // an ephemeral port
+//!     socket.set_nonblocking(true)?;
+//!     let mut agent = IceAgent::new(IceConfig::new(role), Instant::now());
+//!     let stream = agent.add_stream(1).unwrap();
+//!     agent.add_local_address(stream, 1, socket.local_addr()?).unwrap();
+//!     Ok(Peer { agent, stream, socket })
+//! }
+//!
+//! impl Peer {
+//!     /// One turn of the drive loop; the application data that arrived, if any.
+//!     fn turn(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+//!         let now = Instant::now();
+//!         if self.agent.poll_timeout().is_some_and(|at| at <= now) {
+//!             self.agent.handle_timeout(now);
+//!         }
+//!         // One socket: every transmit's source is its address.
+//!         while let Some(t) = self.agent.poll_transmit() {
+//!             self.socket.send_to(&t.contents, t.destination)?;
+//!         }
+//!         let (local, mut data, mut buf) = (self.socket.local_addr()?, None, [0; 1500]);
+//!         loop {
+//!             let (n, from) = match self.socket.recv_from(&mut buf) {
+//!                 Ok(received) => received,
+//!                 Err(e) if e.kind() == ErrorKind::WouldBlock => return Ok(data),
+//!                 Err(e) => return Err(e),
+//!             };
+//!             let flow = FiveTuple::new(Transport::Udp, local, from);
+//!             if let Ok(Some(r)) = self.agent.handle_receive(Instant::now(), flow, &buf[..n]) {
+//!                 data = Some(r.data.to_vec());
+//!             }
+//!         }
+//!     }
+//! }
+//!
+//! /// Signalling, here a function call: `from`'s credentials and candidates to `to`.
+//! fn signal(from: &mut Peer, to: &mut Peer) {
+//!     to.agent.set_remote_credentials(Instant::now(), from.agent.local_credentials().clone());
+//!     while let Some(event) = from.agent.poll_event() {
+//!         if let IceEvent::LocalCandidate { candidate, .. } = event {
+//!             to.agent.add_remote_candidate(Instant::now(), to.stream, &candidate).unwrap();
+//!         }
+//!     }
+//! }
+//!
+//! /// Sends `data` from `from` to `to` on the selected pair; what `to` received.
+//! fn exchange(
+//!     from: &mut Peer,
+//!     to: &mut Peer,
+//!     data: &[u8],
+//!     deadline: Instant,
+//! ) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+//!     let t = from.agent.send(from.stream, 1, data)?;
+//!     from.socket.send_to(&t.contents, t.destination)?;
+//!     loop {
+//!         assert!(Instant::now() < deadline, "no data");
+//!         if let Some(received) = to.turn()? {
+//!             return Ok(received);
+//!         }
+//!         std::thread::sleep(Duration::from_millis(1));
+//!     }
+//! }
+//!
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let (mut a, mut b) = (peer(Role::Controlling)?, peer(Role::Controlled)?);
+//!     signal(&mut a, &mut b);
+//!     signal(&mut b, &mut a);
+//!     let deadline = Instant::now() + Duration::from_secs(2);
+//!     let connected = |p: &Peer| p.agent.state() == ConnectionState::Connected;
+//!     while !(connected(&a) && connected(&b)) {
+//!         assert!(Instant::now() < deadline, "not connected");
+//!         a.turn()?;
+//!         b.turn()?;
+//!         while a.agent.poll_event().is_some() || b.agent.poll_event().is_some() {}
+//!         std::thread::sleep(Duration::from_millis(1));
+//!     }
+//!     // Data on the selected pair, both ways.
+//!     assert_eq!(exchange(&mut a, &mut b, b"ping", deadline)?, b"ping");
+//!     assert_eq!(exchange(&mut b, &mut a, b"pong", deadline)?, b"pong");
+//!     Ok(())
+//! }
+//! ```
+//!
 //! # RFC checklist
 //! - [x] RFC 8445 §5.1 host and server-reflexive candidates, priorities (§5.1.2, RFC 8421
 //!   dual-stack local preference), foundations (§5.1.1.3), redundancy (§5.1.3)
