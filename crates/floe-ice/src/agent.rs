@@ -484,7 +484,8 @@ impl IceAgent {
             if let Some(t) = s.nominate_at {
                 earliest(t);
             }
-            if let Some(t) = s.unnominated_since.filter(|_| !s.failed) {
+            // update_state, which acts on it, stops once the agent is over.
+            if let Some(t) = s.unnominated_since.filter(|_| !s.failed && !self.is_over()) {
                 earliest(t + self.config.nomination_timeout);
             }
         }
@@ -505,10 +506,15 @@ impl IceAgent {
         }
         self.transactions.handle_timeout(now);
         while let Some(ev) = self.transactions.poll_event() {
-            let floe_stun::transaction::TransactionEvent::TimedOut { data, .. } = ev else {
+            let floe_stun::transaction::TransactionEvent::TimedOut {
+                transaction_id,
+                data,
+                ..
+            } = ev
+            else {
                 continue;
             };
-            self.on_transaction_timeout(now, data);
+            self.on_transaction_timeout(now, transaction_id, data);
         }
         self.relay_timeout(now);
         self.nominate_due(now);
@@ -543,6 +549,14 @@ impl IceAgent {
         self.events.push_back(IceEvent::RoleChanged { role });
     }
 
+    /// Failed or closed: no more checks or nominations (a restart revives a failed agent).
+    pub(crate) fn is_over(&self) -> bool {
+        matches!(
+            self.state,
+            ConnectionState::Closed | ConnectionState::Failed
+        )
+    }
+
     pub(crate) fn set_state(&mut self, state: ConnectionState) {
         if self.state != state {
             self.state = state;
@@ -553,10 +567,7 @@ impl IceAgent {
 
     /// Recomputes the connection state from the streams, pairs and selected pairs.
     pub(crate) fn update_state(&mut self, now: Instant) {
-        if matches!(
-            self.state,
-            ConnectionState::Closed | ConnectionState::Failed
-        ) {
+        if self.is_over() {
             return;
         }
         // A stream fails when the peer is done trickling, every check is over and a

@@ -27,9 +27,9 @@ impl IceAgent {
 
     /// The next check (RFC 8445 §6.1.4.2): the oldest triggered one whose pair is free, else
     /// the highest-priority waiting pair, else the best frozen pair whose foundation is not
-    /// busy.
+    /// busy. None once the agent failed: that is final until a restart.
     fn pick_check(&self) -> Option<PairId> {
-        if self.config.lite || self.remote_key.is_none() {
+        if self.config.lite || self.remote_key.is_none() || self.is_over() {
             return None;
         }
         let triggered = self
@@ -212,7 +212,10 @@ impl IceAgent {
                 }
                 self.transactions.cancel(&tid);
                 if let Some(p) = self.pairs.get_mut(&pair) {
-                    p.in_flight = None;
+                    // A replaced check's response counts, but the new check stays in flight.
+                    if p.in_flight == Some(tid) {
+                        p.in_flight = None;
+                    }
                     p.stats.responses_received += 1;
                 }
                 if msg.class() == Class::Error {
@@ -264,6 +267,11 @@ impl IceAgent {
         let (stream, component, foundation, base) =
             (p.stream, p.component, p.foundation, p.local_base);
         let nominate_now = nominating || (self.role == Role::Controlled && p.nominate_on_success);
+        // A triggered check still queued for a pair that just succeeded (its replaced check
+        // was answered after all) has nothing left to learn, unless it is to nominate.
+        if !self.wants_nomination(id) {
+            self.triggered.retain(|t| *t != id);
+        }
         self.refresh_consent(now, stream, component, id);
         if first_success {
             // RFC 8445 §7.2.5.3.1: a mapped address the agent does not know is a local
@@ -329,7 +337,12 @@ impl IceAgent {
     }
 
     /// A transaction gave up.
-    pub(crate) fn on_transaction_timeout(&mut self, now: Instant, purpose: Purpose) {
+    pub(crate) fn on_transaction_timeout(
+        &mut self,
+        now: Instant,
+        tid: TransactionId,
+        purpose: Purpose,
+    ) {
         match purpose {
             Purpose::Check {
                 pair,
@@ -340,6 +353,10 @@ impl IceAgent {
                 let Some(p) = self.pairs.get_mut(&pair) else {
                     return;
                 };
+                // A check a triggered check replaced (§7.3.1.4) fails nothing.
+                if p.in_flight != Some(tid) {
+                    return;
+                }
                 p.in_flight = None;
                 if consent {
                     return;

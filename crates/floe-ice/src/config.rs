@@ -45,8 +45,10 @@ pub const CONSENT_TIMEOUT: Duration = Duration::from_secs(30);
 /// keeps checking; consent is lost only after [`CONSENT_TIMEOUT`]).
 pub const DEFAULT_DISCONNECTED_TIMEOUT: Duration = Duration::from_secs(3);
 /// How long a controlled agent whose checks are over waits for a nomination before the stream
-/// fails (RFC 8445 leaves it open; 10 s outlasts a nominating check's retransmissions).
-pub const DEFAULT_NOMINATION_TIMEOUT: Duration = Duration::from_secs(10);
+/// fails (RFC 8445 leaves it open). 30 s, as [`CONSENT_TIMEOUT`]: it outlasts the controlling
+/// agent's attempts to nominate over a lossy path (3 nominating checks, each about 9 s with its
+/// retransmissions).
+pub const DEFAULT_NOMINATION_TIMEOUT: Duration = Duration::from_secs(30);
 /// RFC 8445 §6.1.2.5: the default limit on candidate pairs (100).
 pub const DEFAULT_MAX_PAIRS: usize = 100;
 

@@ -95,8 +95,12 @@ impl IceAgent {
     }
 
     /// Makes `id` the selected pair of its component (RFC 8445 §8.1.1 for the controlling
-    /// side, §7.3.1.5 for the controlled one).
+    /// side, §7.3.1.5 for the controlled one). Nothing once the agent failed (a late success
+    /// or nomination does not revive it: only a restart does, as for a browser's `failed`).
     pub(crate) fn nominate(&mut self, now: Instant, id: PairId) {
+        if self.is_over() {
+            return;
+        }
         let Some(p) = self.pairs.get_mut(&id) else {
             return;
         };
@@ -172,11 +176,18 @@ impl IceAgent {
         else {
             return;
         };
-        if p.priority > current.priority && p.in_flight.is_none() {
-            if let Some(p) = self.pairs.get_mut(&id) {
-                p.nominate_on_success = true;
-            }
+        if p.priority <= current.priority {
+            return;
+        }
+        let busy = p.in_flight.is_some();
+        if let Some(p) = self.pairs.get_mut(&id) {
+            p.nominate_on_success = true;
+        }
+        if !busy {
             self.send_check(now, id, true, false);
+        } else if !self.triggered.contains(&id) {
+            // A check still in flight on the pair: the nominating one follows it.
+            self.triggered.push_back(id);
         }
     }
 

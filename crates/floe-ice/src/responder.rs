@@ -277,7 +277,20 @@ impl IceAgent {
             return;
         };
         match p.state {
-            PairState::Succeeded | PairState::InProgress => {}
+            PairState::Succeeded => {}
+            // §7.3.1.4: the check in progress is sent no more (its response is still
+            // welcome until it would have been resent) and a new one is triggered, so that
+            // losing its last retransmission does not fail a pair the peer can reach.
+            PairState::InProgress if !p.valid => {
+                if let Some(tid) = p.in_flight.take() {
+                    self.transactions.stop_retransmitting(&tid);
+                }
+                p.state = PairState::Waiting;
+                if !self.triggered.contains(&pair) {
+                    self.triggered.push_back(pair);
+                }
+            }
+            PairState::InProgress => {}
             _ => {
                 p.state = PairState::Waiting;
                 if !self.triggered.contains(&pair) {

@@ -532,6 +532,35 @@ impl<T> ClientTransactions<T> {
         Some(data)
     }
 
+    /// Sends a transaction's request no more, but keeps waiting for its response until the
+    /// next send would have been due, then times it out as usual. ICE does this to a check
+    /// that a triggered check replaces (RFC 8445 §7.3.1.4). Whether it was in flight.
+    ///
+    /// ```
+    /// # use std::time::{Duration, Instant};
+    /// # use floe_stun::transaction::{ClientTransactions, Request, TransactionConfig, TransactionEvent};
+    /// # use floe_stun::TransactionId;
+    /// let t0 = Instant::now();
+    /// let mut tx = ClientTransactions::<()>::new(TransactionConfig::default());
+    /// let tid = TransactionId::from_bytes([7; 12]);
+    /// let to = "127.0.0.1:3478".parse().unwrap();
+    /// tx.start(t0, Request::new(tid, to), vec![0; 20], ()).unwrap();
+    /// assert!(tx.poll_transmit().is_some());
+    /// assert!(tx.stop_retransmitting(&tid));
+    /// let due = tx.poll_timeout().unwrap();
+    /// tx.handle_timeout(due);
+    /// assert!(tx.poll_transmit().is_none());
+    /// assert!(matches!(tx.poll_event(), Some(TransactionEvent::TimedOut { .. })));
+    /// ```
+    pub fn stop_retransmitting(&mut self, tid: &TransactionId) -> bool {
+        let Some(i) = self.index(tid) else {
+            return false;
+        };
+        let t = &mut self.live[i];
+        t.rc = t.sends;
+        true
+    }
+
     /// Ends every transaction without events, in no particular order, and hands back their
     /// caller data.
     pub fn cancel_all(&mut self) -> Vec<(TransactionId, T)> {

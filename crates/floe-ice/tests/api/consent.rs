@@ -101,6 +101,30 @@ fn a_silent_peer_disconnects_then_loses_consent_at_30_s() {
 }
 
 #[test]
+fn a_controlled_agent_that_loses_consent_stays_failed_with_no_timer_left_due() {
+    // Failed by consent loss, the controlled side has no selected pair left: no deadline may
+    // outlive the failure (the harness asserts that no timer stays due after handle_timeout).
+    let mut sim = Sim::new(
+        config(Role::Controlling, 7),
+        config(Role::Controlled, 8),
+        [A, B],
+        1,
+        4,
+    );
+    sim.connect(Duration::from_secs(5));
+    sim.filter = Box::new(move |from, _, _| from == 0); // A goes silent
+    let failed = sim.run_until(Duration::from_secs(60), |s| {
+        s.peers[1].agent.state() == ConnectionState::Failed
+    });
+    assert!(failed);
+    // Then both agents go quiet: every timer ends, none is left due, the state stays.
+    let at = sim.elapsed();
+    sim.run_until(at + Duration::from_secs(300), |_| false);
+    assert_eq!(sim.peers[1].agent.state(), ConnectionState::Failed);
+    assert_eq!(sim.peers[1].agent.poll_timeout(), None);
+}
+
+#[test]
 fn a_peer_that_checks_but_never_answers_loses_consent() {
     // Chrome 144+ after close(), a throttled tab: its checks keep arriving, authenticated,
     // but it answers none of ours. That is not consent (RFC 7675 §1).

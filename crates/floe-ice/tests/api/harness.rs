@@ -226,6 +226,12 @@ impl Sim {
         self.now = self.now.max(next);
         for p in &mut self.peers {
             p.agent.handle_timeout(self.now);
+            // Handled timers are gone: a driver that waits for the next one never spins.
+            assert!(
+                p.agent.poll_timeout().is_none_or(|t| t > self.now),
+                "a timer stays due at {:?}",
+                self.now - self.start
+            );
         }
         true
     }

@@ -1,11 +1,16 @@
 //! Nomination as controlled from every kind of nominator (regular, aggressive, renomination
 //! with NOMINATION alone), and renomination as controlling, agent against agent.
 
+use core::cell::RefCell;
 use core::net::SocketAddr;
 use core::time::Duration;
+use std::rc::Rc;
 use std::time::Instant;
 
-use floe_ice::{Credentials, FiveTuple, IceAgent, IceEvent, PairId, Role, Transport};
+use floe_ice::{
+    ConnectionState, Credentials, DEFAULT_NOMINATION_TIMEOUT, FiveTuple, IceAgent, IceEvent,
+    PairId, Role, Transmit, Transport,
+};
 use floe_stun::attributes::{
     IceControlling, Nomination, Priority, UseCandidate, Username, XorMappedAddress,
 };
@@ -218,4 +223,116 @@ fn renomination_moves_both_sides_to_a_better_pair_found_later() {
 fn without_renomination_the_first_selection_stays() {
     let (a, b) = renominate(false);
     assert_eq!((a.len(), b.len()), (1, 1), "{a:?} / {b:?}");
+}
+
+/// The transaction id of a check that nominates (USE-CANDIDATE).
+fn nominating_check(t: &Transmit) -> Option<TransactionId> {
+    let m = Message::parse(&t.contents).ok()?;
+    let nominating = m.class() == Class::Request && matches!(m.get::<UseCandidate>(), Ok(Some(_)));
+    nominating.then(|| *m.transaction_id())
+}
+
+/// The nominating checks a test saw sent: transaction and destination, in order.
+type Nominations = Rc<RefCell<Vec<(TransactionId, SocketAddr)>>>;
+
+/// Two agents whose network loses the controlling agent's nominating checks: every send of
+/// the first `lost` nominations (each a transaction with its retransmissions), or all of
+/// them. Returns the sim and the nominations sent, in order, with their destinations.
+fn lose_nominations(
+    lost: Option<usize>,
+    peer_addrs: &'static [&'static str],
+) -> (Sim, Nominations) {
+    let mut sim = Sim::new(
+        config(Role::Controlling, 3),
+        config(Role::Controlled, 4),
+        [&["198.51.100.1:5000"], peer_addrs],
+        1,
+        1,
+    );
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let log = Rc::clone(&seen);
+    sim.filter = Box::new(move |from, t, _| {
+        let Some(tid) = nominating_check(t).filter(|_| from == 0) else {
+            return false;
+        };
+        let mut log = log.borrow_mut();
+        let i = match log.iter().position(|(x, _)| *x == tid) {
+            Some(i) => i,
+            None => {
+                log.push((tid, t.destination));
+                log.len() - 1
+            }
+        };
+        lost.is_none_or(|n| i < n)
+    });
+    (sim, seen)
+}
+
+#[test]
+fn a_lost_nomination_is_sent_again_until_it_gets_through() {
+    let (mut sim, seen) = lose_nominations(Some(2), &["203.0.113.1:6000"]);
+    sim.connect(Duration::from_secs(60));
+    let seen = seen.borrow();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert!(seen.iter().all(|(_, to)| *to == seen[0].1));
+}
+
+#[test]
+fn a_pair_whose_nominations_never_arrive_is_given_up_for_the_next_then_both_sides_fail() {
+    let (mut sim, seen) = lose_nominations(None, &["203.0.113.1:6000", "203.0.113.2:6000"]);
+    sim.exchange_credentials();
+    // Every candidate is signalled within the first second; then end-of-candidates both ways.
+    sim.run_until(Duration::from_secs(1), |_| false);
+    let now = sim.now;
+    for p in &mut sim.peers {
+        p.agent.end_of_remote_candidates(now, p.stream).unwrap();
+    }
+    let failed = |s: &Sim| {
+        s.peers
+            .iter()
+            .all(|p| p.agent.state() == ConnectionState::Failed)
+    };
+    assert!(
+        sim.run_until(Duration::from_secs(120), failed),
+        "{:?} / {:?} after {:?}\n{:#?}\n{:?}",
+        sim.peers[0].agent.state(),
+        sim.peers[1].agent.state(),
+        sim.elapsed(),
+        sim.peers[0].agent.pairs(),
+        seen.borrow()
+    );
+    // Three nominations of each pair, the better pair first.
+    let seen = seen.borrow();
+    let to: Vec<_> = seen.iter().map(|(_, to)| *to).collect();
+    assert_eq!(to.len(), 6, "{to:?}");
+    assert!(to[..3].iter().all(|a| *a == to[0]) && to[3..].iter().all(|a| *a == to[3]));
+    assert_ne!(to[0], to[3]);
+    // Neither side ever selected a pair.
+    for p in &sim.peers {
+        assert!(
+            !p.events
+                .iter()
+                .any(|(_, e)| matches!(e, IceEvent::SelectedPair { .. }))
+        );
+    }
+}
+
+#[test]
+fn a_controlled_agent_whose_valid_pair_is_never_nominated_fails_after_the_nomination_timeout() {
+    let mut s = Script::new();
+    s.check(HIGH, false, None);
+    let valid = s.agent.pairs();
+    assert!(valid.iter().any(|p| p.valid), "{valid:?}");
+    let t0 = s.now;
+    let due = s.agent.poll_timeout().expect("the nomination deadline");
+    assert!(due <= t0 + DEFAULT_NOMINATION_TIMEOUT, "{:?}", due - t0);
+    s.agent.handle_timeout(due - Duration::from_millis(1));
+    assert_eq!(s.agent.state(), ConnectionState::Checking);
+    s.agent.handle_timeout(due);
+    assert_eq!(s.agent.state(), ConnectionState::Failed);
+    assert_eq!(s.agent.poll_timeout(), None);
+    // Failed is final until a restart: a late nomination is answered but selects nothing.
+    s.check(HIGH, true, None);
+    assert_eq!(s.selected(), None);
+    assert_eq!(s.agent.state(), ConnectionState::Failed);
 }
