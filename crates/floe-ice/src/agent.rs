@@ -179,6 +179,8 @@ pub struct IceAgent {
     pub(crate) state: ConnectionState,
     /// Scratch buffer for messages.
     pub(crate) scratch: Vec<u8>,
+    /// Where replies and application data are copied for their transmits.
+    pub(crate) arena: crate::arena::TransmitArena,
 }
 
 impl IceAgent {
@@ -241,6 +243,7 @@ impl IceAgent {
             next_check: now,
             state: ConnectionState::New,
             scratch: Vec::with_capacity(256),
+            arena: crate::arena::TransmitArena::default(),
         }
     }
 
@@ -666,7 +669,7 @@ impl IceAgent {
             transport: Transport::Udp,
             source: Some(p.local_base),
             destination: p.remote_addr,
-            contents: floe_stun::net::Bytes::copy_from_slice(data),
+            contents: self.arena.copy(data),
         };
         self.through_relay(t).ok_or(IceError::NotConnected)
     }

@@ -220,6 +220,7 @@
 #![warn(clippy::exhaustive_enums)]
 
 mod agent;
+mod arena;
 mod candidates;
 mod checks;
 mod config;

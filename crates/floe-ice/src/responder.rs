@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use floe_ice_candidate::CandidateType;
 use floe_stun::AttributeType;
-use floe_stun::binding::BindingAnswer;
+use floe_stun::binding::{BindingAnswer, understands_binding};
 use floe_stun::net::{FiveTuple, Transmit};
 use floe_stun::{Class, ErrorCode, Message, Method};
 
@@ -116,12 +116,10 @@ impl IceAgent {
         //    must verify with our password. Failures get 400/401 from the shared responder,
         //    unsigned, and change nothing.
         let attrs = CheckAttributes::read(msg);
-        let user_ok = attrs.username.is_some_and(|u| {
-            u.split_once(':')
-                .is_some_and(|(l, _)| l == self.local_credentials.ufrag)
-        });
+        let user_ok = attrs.username_starts_with(&self.local_credentials.ufrag);
         let mac_ok = user_ok && msg.verify_integrity(&self.local_key).is_ok();
-        if !mac_ok && self.answer_previous_generation(flow, msg, attrs.username) {
+        let username = || attrs.username.and_then(|u| core::str::from_utf8(u).ok());
+        if !mac_ok && self.answer_previous_generation(flow, msg, username()) {
             return;
         }
         if !mac_ok {
@@ -142,7 +140,19 @@ impl IceAgent {
             }
             return;
         }
-        // 2. Authenticated. PRIORITY is required (RFC 8445 §7.3.1.1 via §7.2.4).
+        // 2. Authenticated. A comprehension-required attribute the agent does not understand
+        //    stops the request here with 420 (RFC 8489 §6.3.1): nothing in it acts.
+        if !attrs.unknown().is_empty() {
+            self.responder.answer_checked(
+                msg,
+                flow.remote,
+                &self.local_key,
+                attrs.unknown(),
+                &mut self.scratch,
+            );
+            return self.push_reply(flow);
+        }
+        // PRIORITY is required (RFC 8445 §7.3.1.1 via §7.2.4).
         let Some(priority) = attrs.priority else {
             self.responder.reject_signed(
                 msg,
@@ -197,10 +207,14 @@ impl IceAgent {
                 id.ok()
             }
         };
-        // 5. Answer (the shared responder: 420 for unknown attributes, else success).
-        let answer =
-            self.responder
-                .answer_verified(msg, flow.remote, &self.local_key, &mut self.scratch);
+        // 5. Answer: success (unknown attributes were answered with 420 above).
+        let answer = self.responder.answer_checked(
+            msg,
+            flow.remote,
+            &self.local_key,
+            &[],
+            &mut self.scratch,
+        );
         self.push_reply(flow);
         if answer != BindingAnswer::Success {
             return;
@@ -315,7 +329,7 @@ impl IceAgent {
         if self.scratch.is_empty() {
             return;
         }
-        let contents = floe_stun::net::Bytes::copy_from_slice(&self.scratch);
+        let contents = self.arena.copy(&self.scratch);
         self.transmits.push_back(Transmit::reply(flow, contents));
     }
 
@@ -328,25 +342,38 @@ impl IceAgent {
 
 /// The ICE attributes of a check (RFC 8445 §7.1.1, §16.1), read in one walk over the message:
 /// the first well-formed occurrence of each, attributes after MESSAGE-INTEGRITY ignored
-/// (RFC 8489 §14.5).
-#[derive(Debug, Default)]
+/// (RFC 8489 §14.5), and the comprehension-required attributes a Binding responder does not
+/// understand (RFC 8489 §6.3.1), so that the answer needs no second walk.
+#[derive(Debug)]
 struct CheckAttributes<'a> {
-    username: Option<&'a str>,
+    username: Option<&'a [u8]>,
     priority: Option<u32>,
     controlling: Option<u64>,
     controlled: Option<u64>,
     use_candidate: bool,
     nomination: Option<u32>,
+    unknown: [AttributeType; UNKNOWN_LISTED],
+    unknown_count: usize,
 }
+
+/// How many unknown comprehension-required attributes a 420 lists.
+const UNKNOWN_LISTED: usize = 8;
 
 impl<'a> CheckAttributes<'a> {
     fn read(msg: &Message<'a>) -> Self {
-        let mut out = Self::default();
+        let mut out = Self {
+            username: None,
+            priority: None,
+            controlling: None,
+            controlled: None,
+            use_candidate: false,
+            nomination: None,
+            unknown: [AttributeType(0); UNKNOWN_LISTED],
+            unknown_count: 0,
+        };
         for a in msg.attributes().filter(|a| !a.ignored) {
             match a.typ {
-                AttributeType::USERNAME if out.username.is_none() => {
-                    out.username = core::str::from_utf8(a.value).ok();
-                }
+                AttributeType::USERNAME if out.username.is_none() => out.username = Some(a.value),
                 AttributeType::PRIORITY if out.priority.is_none() => {
                     out.priority = a.value.try_into().ok().map(u32::from_be_bytes);
                 }
@@ -361,9 +388,28 @@ impl<'a> CheckAttributes<'a> {
                     // 24-bit value in 32 bits (draft-thatcher-ice-renomination §3).
                     out.nomination = a.value.try_into().ok().map(u32::from_be_bytes);
                 }
+                t if t.is_comprehension_required() && !understands_binding(t) => {
+                    if let Some(slot) = out.unknown.get_mut(out.unknown_count) {
+                        *slot = t;
+                        out.unknown_count += 1;
+                    }
+                }
                 _ => {}
             }
         }
         out
+    }
+
+    /// The unknown comprehension-required attributes seen.
+    fn unknown(&self) -> &[AttributeType] {
+        &self.unknown[..self.unknown_count]
+    }
+
+    /// Whether USERNAME is `<ufrag>:<anything>` (RFC 8445 §7.2.2), compared as bytes.
+    fn username_starts_with(&self, ufrag: &str) -> bool {
+        self.username.is_some_and(|u| {
+            u.strip_prefix(ufrag.as_bytes())
+                .is_some_and(|rest| rest.first() == Some(&b':'))
+        })
     }
 }

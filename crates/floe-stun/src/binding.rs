@@ -204,6 +204,41 @@ impl BindingResponder {
         key: &IntegrityKey<'_>,
         out: &mut Vec<u8>,
     ) -> BindingAnswer {
+        let (types, n) = self.unknown_types(request);
+        self.answer_checked(request, source, key, &types[..n], out)
+    }
+
+    /// [`Self::answer_verified`] for a caller that has already walked the request's attributes
+    /// (an ICE agent reads USERNAME, PRIORITY and the role attributes in one walk) and
+    /// collected the comprehension-required ones this responder does not understand
+    /// (RFC 8489 §6.3.1) in `unknown`: 420 listing them when there are any, otherwise the
+    /// success, without walking the attributes a second time.
+    ///
+    /// ```
+    /// use floe_stun::binding::{BindingAnswer, BindingResponder};
+    /// use floe_stun::{AttributeType, Class, ErrorCode, IntegrityKey, Message, MessageBuilder, MessageType, Method, TransactionId};
+    /// let key = IntegrityKey::short_term("pwd");
+    /// let mut buf = Vec::new();
+    /// let typ = MessageType::new(Method::BINDING, Class::Request);
+    /// let mut b = MessageBuilder::new(&mut buf, typ, TransactionId::from_bytes([3; 12]));
+    /// b.add_raw(AttributeType(0x0077), b"?");
+    /// b.message_integrity(&key).unwrap().fingerprint().unwrap();
+    /// let request = Message::parse(&buf).unwrap();
+    /// let r = BindingResponder::new();
+    /// let (mut out, from) = (Vec::new(), "192.0.2.7:9".parse().unwrap());
+    /// assert_eq!(r.answer_checked(&request, from, &key, &[], &mut out), BindingAnswer::Success);
+    /// let unknown = [AttributeType(0x0077)];
+    /// let answer = r.answer_checked(&request, from, &key, &unknown, &mut out);
+    /// assert_eq!(answer, BindingAnswer::Error(ErrorCode::UNKNOWN_ATTRIBUTE));
+    /// ```
+    pub fn answer_checked(
+        &self,
+        request: &Message<'_>,
+        source: SocketAddr,
+        key: &IntegrityKey<'_>,
+        unknown: &[AttributeType],
+        out: &mut Vec<u8>,
+    ) -> BindingAnswer {
         out.clear();
         match (request.class(), request.method()) {
             (Class::Request, Method::BINDING) => {}
@@ -213,7 +248,11 @@ impl BindingResponder {
         let Some(kind) = request.integrity_kind() else {
             return self.error(request, ErrorCode::BAD_REQUEST, None, out);
         };
-        self.unknown_or_success(request, source, Some((key, kind)), out)
+        let signer = Some((key, kind));
+        match self.reject_unknown(request, unknown, signer, out) {
+            Some(code) => BindingAnswer::Error(code),
+            None => self.success(request, source, signer, out),
+        }
     }
 
     /// Writes an error response signed with `key` by the request's own mechanism (e.g. 487
@@ -278,6 +317,12 @@ impl BindingResponder {
         signer: Option<(&IntegrityKey<'_>, IntegrityKind)>,
         out: &mut Vec<u8>,
     ) -> Option<ErrorCode> {
+        let (types, n) = self.unknown_types(request);
+        self.reject_unknown(request, &types[..n], signer, out)
+    }
+
+    /// The first [`MAX_UNKNOWN_LISTED`] comprehension-required attributes not understood.
+    fn unknown_types(&self, request: &Message<'_>) -> ([AttributeType; MAX_UNKNOWN_LISTED], usize) {
         let mut types = [AttributeType(0); MAX_UNKNOWN_LISTED];
         let mut n = 0;
         for t in request
@@ -287,13 +332,25 @@ impl BindingResponder {
             types[n] = t;
             n += 1;
         }
-        if n == 0 {
+        (types, n)
+    }
+
+    /// 420 listing `types` (at most [`MAX_UNKNOWN_LISTED`] of them), or `None` when empty.
+    fn reject_unknown(
+        &self,
+        request: &Message<'_>,
+        types: &[AttributeType],
+        signer: Option<(&IntegrityKey<'_>, IntegrityKind)>,
+        out: &mut Vec<u8>,
+    ) -> Option<ErrorCode> {
+        if types.is_empty() {
             return None;
         }
+        let types = &types[..types.len().min(MAX_UNKNOWN_LISTED)];
         let code = ErrorCode::UNKNOWN_ATTRIBUTE;
         self.write(request, Class::Error, signer, out, |b| {
             b.add(&ErrorCodeAttribute::new(code))
-                .add(&UnknownAttributes::from_types(&types[..n]));
+                .add(&UnknownAttributes::from_types(types));
         });
         Some(code)
     }

@@ -129,6 +129,36 @@ fn unauthenticated_checks_get_400_or_401_and_change_nothing() {
 }
 
 #[test]
+fn an_authenticated_check_with_an_unknown_required_attribute_gets_420_and_changes_nothing() {
+    // RFC 8489 §6.3.1: 420 listing the attribute, signed (the check authenticated), and the
+    // request is not processed: no role switch, no peer-reflexive candidate, no pair.
+    for role in [Role::Controlling, Role::Controlled] {
+        let (mut a, _, now) = agent(role);
+        let ours = a.local_credentials().clone();
+        let mut bytes = Vec::new();
+        let typ = MessageType::new(Method::BINDING, Class::Request);
+        let mut b = MessageBuilder::new(&mut bytes, typ, TransactionId::from_bytes([7; 12]));
+        b.add(&Username(&format!("{}:peer", ours.ufrag)))
+            .add(&Priority(0x6e00_ffff))
+            .add_raw(floe_stun::AttributeType(0x0077), b"new")
+            .add(&UseCandidate);
+        if role == Role::Controlling {
+            b.add(&IceControlling(u64::MAX));
+        } else {
+            b.add(&IceControlled(0));
+        }
+        sign(b, Some(&ours.pwd));
+        let (code, signed) = deliver(&mut a, now, &bytes).expect("an error response");
+        assert_eq!(code, ErrorCode::UNKNOWN_ATTRIBUTE);
+        assert!(signed, "the answer to an authenticated check is signed");
+        assert_eq!(a.role(), role, "the role changed");
+        assert!(a.pairs().is_empty(), "a pair was formed");
+        assert!(a.poll_event().is_none(), "an event (prflx?)");
+        assert!(a.poll_transmit().is_none(), "a triggered check");
+    }
+}
+
+#[test]
 fn an_authenticated_check_learns_a_peer_reflexive_candidate_and_triggers_a_check() {
     let (mut a, s, now) = agent(Role::Controlled);
     let ours = a.local_credentials().clone();
