@@ -373,7 +373,10 @@ impl IceAgent {
         }
         self.turn_inbox.frames = frames;
         self.turn_inbox.control = control;
-        if let Some(e) = out_of_sync {
+        // (Unless the messages before already ended the relay: one failure is reported.)
+        if let Some(e) = out_of_sync
+            && self.relays[i].is_live()
+        {
             self.relay_failed(now, i, RelayFailure::OutOfSync(e));
         }
         self.update_state(now);
