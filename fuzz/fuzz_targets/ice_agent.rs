@@ -2,13 +2,17 @@
 //! fuzzer gets past MESSAGE-INTEGRITY), and time steps against one `floe_ice::IceAgent`. The
 //! agent must never panic, and its timers must never ask to be woken in the past. Restarts on
 //! both sides, renomination, mDNS names waiting for resolution and a TURN server at peer 255
-//! are in the mix.
+//! are in the mix, and a TURN server reached over TCP or TLS: the stream asked for is
+//! connected or failed, fed arbitrary bytes in arbitrary pieces, and closed.
 #![no_main]
 
 use std::time::{Duration, Instant};
 
 use arbitrary::Arbitrary;
-use floe_ice::{Credentials, FiveTuple, IceAgent, IceConfig, Role, Transport, TurnServer};
+use floe_ice::{
+    Credentials, FiveTuple, IceAgent, IceConfig, IceEvent, Role, Transport, TurnServer,
+    TurnStreamId,
+};
 use floe_stun::attributes::{
     ErrorCodeAttribute, IceControlled, IceControlling, Nomination, Priority, UseCandidate,
     Username, XorMappedAddress,
@@ -68,7 +72,25 @@ enum Op {
     Send(Vec<u8>),
     Wait(u16),
     Close,
+    /// The TURN server at peer 255 over TCP (or TLS), then gathering.
+    TurnStream {
+        tls: bool,
+    },
+    /// The embedder answers the last stream asked for: connected, or failed.
+    StreamConnect {
+        fail: bool,
+    },
+    /// Bytes read from the open stream, in pieces of `piece` bytes (0: one read).
+    StreamBytes {
+        bytes: Vec<u8>,
+        piece: u8,
+    },
+    /// The open stream ends.
+    StreamClosed,
 }
+
+/// The local address of the stream the harness opens.
+const STREAM_LOCAL: &str = "198.51.100.1:40000";
 
 /// Peer `from`; 255 is the TURN server.
 fn peer(from: u8) -> std::net::SocketAddr {
@@ -100,6 +122,9 @@ fuzz_target!(|input: (bool, bool, Vec<Op>)| {
         .unwrap();
     agent.set_remote_credentials(now, Credentials::new("peer", PEER_PWD));
     let mut last_check: Option<(Vec<u8>, std::net::SocketAddr)> = None;
+    // The last stream asked for (id, server, transport), and the open one's flow.
+    let mut asked: Option<(TurnStreamId, std::net::SocketAddr, Transport)> = None;
+    let mut open: Option<(TurnStreamId, FiveTuple)> = None;
     for op in ops.into_iter().take(64) {
         let deliver = |agent: &mut IceAgent, from, bytes: &[u8]| {
             let flow = FiveTuple::new(Transport::Udp, LOCAL.parse().unwrap(), from);
@@ -221,13 +246,63 @@ fuzz_target!(|input: (bool, bool, Vec<Op>)| {
                 agent.handle_timeout(now);
             }
             Op::Close => agent.close(),
+            Op::TurnStream { tls } => {
+                let transport = if tls { Transport::Tls } else { Transport::Tcp };
+                let server = TurnServer::new(peer(255), "alice", "secret");
+                agent.add_turn_server(server.with_transport(transport));
+                agent.gather(now);
+            }
+            Op::StreamConnect { fail } => {
+                let Some((id, server, transport)) = asked.take() else {
+                    continue;
+                };
+                if fail {
+                    let _ = agent.turn_stream_failed(now, id);
+                } else {
+                    let local = STREAM_LOCAL.parse().unwrap();
+                    if agent.turn_stream_connected(now, id, local).is_ok() {
+                        open = Some((id, FiveTuple::new(transport, local, server)));
+                    }
+                }
+            }
+            Op::StreamBytes { bytes, piece } => {
+                let Some((_, flow)) = open else { continue };
+                let n = usize::from(piece).max(1);
+                let pieces: Vec<&[u8]> = if piece == 0 {
+                    vec![&bytes]
+                } else {
+                    bytes.chunks(n).collect()
+                };
+                for p in pieces {
+                    let _ = agent.handle_receive(now, flow, p);
+                }
+            }
+            Op::StreamClosed => {
+                if let Some((id, _)) = open.take() {
+                    let _ = agent.turn_stream_closed(now, id);
+                }
+            }
         }
         while let Some(t) = agent.poll_transmit() {
             if Message::parse(&t.contents).is_ok_and(|m| m.class() == Class::Request) {
                 last_check = Some((t.contents.to_vec(), t.destination));
             }
         }
-        while agent.poll_event().is_some() {}
+        while let Some(e) = agent.poll_event() {
+            match e {
+                IceEvent::ConnectTurnStream {
+                    id,
+                    server,
+                    transport,
+                    ..
+                } => asked = Some((id, server, transport)),
+                IceEvent::CloseTurnStream { id } => {
+                    open = open.filter(|(o, _)| *o != id);
+                }
+                _ => {}
+            }
+        }
+        while agent.poll_received().is_some() {}
         // Due timers are handled; after that none may still be due, or a driver would spin.
         if agent.poll_timeout().is_some_and(|t| t <= now) {
             agent.handle_timeout(now);

@@ -22,6 +22,7 @@ use crate::mdns::PendingName;
 use crate::relay::{Relay, TurnServer};
 use crate::restart::Previous;
 use crate::state::{CandidateInfo, Foundations, Local, Pair, PairInfo, PairState, Remote, Stream};
+use crate::turn_stream::StreamInbox;
 
 /// ice-char (RFC 8839 §5.4): ALPHA / DIGIT / "+" / "/".
 const ICE_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -167,6 +168,9 @@ pub struct IceAgent {
     pub(crate) turn_servers: Vec<TurnServer>,
     /// TURN allocations (relayed candidates), a handful at most.
     pub(crate) relays: Vec<Relay>,
+    pub(crate) turn_stream_ids: Counter,
+    /// Application data from TURN streams, for `poll_received`.
+    pub(crate) turn_inbox: StreamInbox,
     pub(crate) transactions: ClientTransactions<Purpose>,
     pub(crate) responder: BindingResponder,
     /// Responses and indications to send (checks go through `transactions`).
@@ -235,6 +239,8 @@ impl IceAgent {
             local_names: Vec::new(),
             turn_servers: Vec::new(),
             relays: Vec::new(),
+            turn_stream_ids: Counter::default(),
+            turn_inbox: StreamInbox::default(),
             transactions,
             responder,
             transmits: VecDeque::new(),
@@ -435,8 +441,11 @@ impl IceAgent {
         Ok(())
     }
 
-    /// Closes the agent: no more checks, transmits or data.
+    /// Closes the agent: no more checks, transmits or data. Every TURN stream open or
+    /// opening is reported as [`IceEvent::CloseTurnStream`] (closing it deletes its
+    /// allocation, RFC 8656 §5).
     pub fn close(&mut self) {
+        self.close_turn_streams();
         self.transactions.cancel_all();
         self.triggered.clear();
         self.transmits.clear();

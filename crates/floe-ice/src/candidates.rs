@@ -6,6 +6,7 @@ use core::net::SocketAddr;
 use std::time::Instant;
 
 use floe_ice_candidate::{Candidate, CandidateType, candidate_priority};
+use floe_stun::net::Transport;
 
 use crate::agent::IceAgent;
 use crate::error::IceError;
@@ -131,6 +132,16 @@ impl IceAgent {
     /// Adds a local candidate, reports it (all but peer-reflexive ones) and pairs it (host and
     /// relayed ones).
     pub(crate) fn add_local(&mut self, new: NewLocal) -> Result<CandidateId, IceError> {
+        self.add_local_via(new, Transport::Udp)
+    }
+
+    /// [`Self::add_local`] for a candidate learned from a server over `via` (part of the
+    /// foundation).
+    pub(crate) fn add_local_via(
+        &mut self,
+        new: NewLocal,
+        via: Transport,
+    ) -> Result<CandidateId, IceError> {
         let NewLocal {
             stream,
             component,
@@ -147,12 +158,14 @@ impl IceAgent {
                 limit: self.config.max_local_candidates,
             });
         }
-        // RFC 8445 §5.1.1.3: same type, base IP, server and transport share a foundation.
+        // RFC 8445 §5.1.1.3: same type, base IP, server and transport share a foundation
+        // (a relay reached over TCP or TLS is obtained over TCP).
         let key = format!(
-            "{}|{}|{:?}",
+            "{}|{}|{:?}|{}",
             kind.as_str(),
             base.ip(),
-            server.map(|s| s.ip())
+            server.map(|s| s.ip()),
+            if via.is_reliable() { "tcp" } else { "udp" }
         );
         let foundation = self.local_foundations.intern(&key);
         let id = CandidateId(self.candidate_ids.next());

@@ -49,6 +49,14 @@ pub const DEFAULT_DISCONNECTED_TIMEOUT: Duration = Duration::from_secs(3);
 /// agent's attempts to nominate over a lossy path (3 nominating checks, each about 9 s with its
 /// retransmissions).
 pub const DEFAULT_NOMINATION_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the embedder has to open a TURN stream (TCP, or TLS over TCP) before the agent
+/// gives up on that server ([`crate::RelayFailure::ConnectTimeout`]). RFC 8656 sets no value;
+/// 10 s keeps gathering bounded when a connection hangs in a firewall that drops SYNs.
+pub const DEFAULT_TURN_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default of [`IceConfig::max_pending_turn_streams`].
+pub const DEFAULT_MAX_PENDING_TURN_STREAMS: usize = 4;
+/// Default of [`IceConfig::max_turn_stream_buffer`]: 256 KiB.
+pub const DEFAULT_MAX_TURN_STREAM_BUFFER: usize = 256 * 1024;
 /// RFC 8445 §6.1.2.5: the default limit on candidate pairs (100).
 pub const DEFAULT_MAX_PAIRS: usize = 100;
 
@@ -107,6 +115,18 @@ pub struct IceConfig {
     pub mdns_host_names: bool,
     /// Most data streams.
     pub max_streams: usize,
+    /// Most TURN streams (TCP/TLS to a TURN server) the agent waits on at once: asked for with
+    /// [`crate::IceEvent::ConnectTurnStream`] and not yet connected or failed. Further ones
+    /// wait their turn and are asked for as earlier ones connect or fail (at least one is
+    /// always asked for).
+    pub max_pending_turn_streams: usize,
+    /// How long a TURN stream may take to connect before the agent gives up on it
+    /// ([`crate::RelayFailure::ConnectTimeout`]).
+    pub turn_connect_timeout: Duration,
+    /// Most bytes of application data from TURN streams kept for
+    /// [`crate::IceAgent::poll_received`]; data past it is dropped, as a full socket buffer
+    /// drops datagrams.
+    pub max_turn_stream_buffer: usize,
     /// SOFTWARE in checks and responses, if any.
     pub software: Option<String>,
     /// Seed of the agent's CSPRNG (credentials, tie-breaker, transaction ids, consent jitter);
@@ -136,6 +156,9 @@ impl IceConfig {
             max_pending_names: 32,
             mdns_host_names: false,
             max_streams: 16,
+            max_pending_turn_streams: DEFAULT_MAX_PENDING_TURN_STREAMS,
+            turn_connect_timeout: DEFAULT_TURN_CONNECT_TIMEOUT,
+            max_turn_stream_buffer: DEFAULT_MAX_TURN_STREAM_BUFFER,
             software: None,
             rng_seed: None,
         }

@@ -2,7 +2,7 @@
 
 use floe_ice_candidate::CandidateType;
 
-use crate::id::StreamId;
+use crate::id::{StreamId, TurnStreamId};
 
 /// A command or an input the agent refused. The agent's state is unchanged by it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -46,4 +46,12 @@ pub enum IceError {
     /// The agent was closed.
     #[error("the agent is closed")]
     Closed,
+    /// No TURN stream with this id is waiting to connect or open (API misuse): it was never
+    /// asked for, or it ended (the embedder reported its end, or the agent asked for it to be
+    /// closed with [`crate::IceEvent::CloseTurnStream`]).
+    #[error("no TURN stream {0}")]
+    UnknownTurnStream(TurnStreamId),
+    /// [`crate::IceAgent::turn_stream_connected`] for a stream already connected (API misuse).
+    #[error("TURN stream {0} is already connected")]
+    TurnStreamAlreadyConnected(TurnStreamId),
 }

@@ -30,6 +30,10 @@ ids! {
     CandidateId;
     /// A candidate pair.
     PairId;
+    /// A stream (TCP, or TLS over TCP) to a TURN server that the agent asked the embedder to
+    /// open ([`crate::IceEvent::ConnectTurnStream`]); never reused, so a stream that ended is
+    /// never confused with a newer one.
+    TurnStreamId;
 }
 
 /// Hands out increasing ids.

@@ -15,6 +15,15 @@
 //!    `destination`), then [`IceAgent::poll_event`];
 //! 4. calls [`IceAgent::handle_timeout`] when [`IceAgent::poll_timeout`] is reached.
 //!
+//! TURN servers reached over TCP or TLS ([`TurnServer::with_transport`], RFC 8656 §3.1) add
+//! streams to the loop, still owned by the embedder: it opens one on
+//! [`IceEvent::ConnectTurnStream`] and answers [`IceAgent::turn_stream_connected`] (or
+//! [`IceAgent::turn_stream_failed`]); it writes the transmits whose flow is the stream's,
+//! hands what it reads to [`IceAgent::handle_receive`] with the stream's flow (any piece
+//! size: the agent frames), drains [`IceAgent::poll_received`] for the application data that
+//! came that way, reports [`IceAgent::turn_stream_closed`], and closes a stream on
+//! [`IceEvent::CloseTurnStream`].
+//!
 //! Time comes in as `Instant` and must never go backwards. Credentials, the tie-breaker,
 //! transaction ids and consent jitter come from a ChaCha20 CSPRNG seeded through
 //! [`IceConfig::rng_seed`], so a run can be replayed.
@@ -201,8 +210,11 @@
 //!   refreshes
 //! - [x] RFC 8838 trickle: candidates as events, remote candidates at any time,
 //!   end-of-candidates both ways
-//! - [x] RFC 8445 §5.1.1.2 relayed candidates through `floe-turn` clients (UDP to the server),
-//!   permissions per paired peer, a channel for the selected pair, data wrapped and unwrapped
+//! - [x] RFC 8445 §5.1.1.2 relayed candidates through `floe-turn` clients, permissions per
+//!   paired peer, a channel for the selected pair, data wrapped and unwrapped; failures
+//!   reported ([`IceEvent::RelayFailed`])
+//! - [x] RFC 8656 §3.1 TCP and TLS to the TURN server over streams the embedder opens on
+//!   request (bounded, with a connect timeout), framed by the client (RFC 8656 §12.5)
 //! - [x] RFC 8445 §9 ICE restart, local or by the peer (RFC 8839 §4.4.1.1): the old selected
 //!   pairs carry data and keep consent with the old credentials until the new generation
 //!   selects
@@ -212,7 +224,7 @@
 //!   ([`IceConfig::renomination`]); USE-CANDIDATE on consent checks toward ICE-lite peers
 //! - [x] mDNS names: remote `.local` candidates resolved by the embedder on request
 //!   (bounded), local host candidates announced by name
-//! - [ ] TCP candidates (RFC 6544), TCP/TLS to the TURN server: planned
+//! - [ ] TCP candidates (RFC 6544): planned
 //!
 //! Design notes and the compliance matrix: `docs/architecture.md`, `docs/rfc-compliance.md`.
 #![forbid(unsafe_code)]
@@ -236,17 +248,21 @@ mod responder;
 mod restart;
 mod rng;
 mod state;
+mod turn_stream;
 
 pub use agent::{Credentials, IceAgent};
 pub use config::{
     CONSENT_INTERVAL, CONSENT_TIMEOUT, DEFAULT_CHECK_RTO, DEFAULT_CHECK_SENDS,
-    DEFAULT_DISCONNECTED_TIMEOUT, DEFAULT_MAX_PAIRS, DEFAULT_NOMINATION_TIMEOUT, DEFAULT_TA,
-    IceConfig, Role,
+    DEFAULT_DISCONNECTED_TIMEOUT, DEFAULT_MAX_PAIRS, DEFAULT_MAX_PENDING_TURN_STREAMS,
+    DEFAULT_MAX_TURN_STREAM_BUFFER, DEFAULT_NOMINATION_TIMEOUT, DEFAULT_TA,
+    DEFAULT_TURN_CONNECT_TIMEOUT, IceConfig, Role,
 };
 pub use error::IceError;
-pub use event::{ConnectionState, IceEvent};
+pub use event::{ConnectionState, IceEvent, RelayFailure};
+pub use floe_stun::framing::FramingError;
 pub use floe_stun::net::{FiveTuple, Transmit, Transport};
-pub use id::{CandidateId, PairId, StreamId};
+pub use floe_turn::Failure as TurnFailure;
+pub use id::{CandidateId, PairId, StreamId, TurnStreamId};
 pub use relay::TurnServer;
 pub use responder::Received;
 pub use state::{CandidateInfo, PairInfo, PairState, PairStats};

@@ -37,9 +37,14 @@ impl IceAgent {
     /// the sender). STUN is the agent's; anything else that arrives on a known pair comes back
     /// as [`Received`] for the application, borrowed.
     ///
+    /// On a TCP/TLS flow, `datagram` is the next piece of a TURN stream (see
+    /// [`IceEvent::ConnectTurnStream`]): `Ok(None)`, and the application data it completed
+    /// waits for [`Self::poll_received`].
+    ///
     /// # Errors
     /// [`IceError::NotIce`] for a datagram that is neither a well-formed STUN message nor data
-    /// on a known pair; [`IceError::Closed`].
+    /// on a known pair, or bytes on a stream that is not an open TURN stream;
+    /// [`IceError::Closed`].
     pub fn handle_receive<'a>(
         &mut self,
         now: Instant,
@@ -48,6 +53,10 @@ impl IceAgent {
     ) -> Result<Option<Received<'a>>, IceError> {
         if self.state == ConnectionState::Closed {
             return Err(IceError::Closed);
+        }
+        // TCP/TLS: only TURN streams (peer data in them waits for `poll_received`).
+        if flow.transport.is_stream() {
+            return self.turn_stream_receive(now, flow, datagram).map(|()| None);
         }
         // From a TURN server to the base its client talks from: the client's. Peer data in
         // it continues as if it had arrived on the relayed address.
@@ -64,7 +73,7 @@ impl IceAgent {
     }
 
     /// [`Self::handle_receive`] past the relays.
-    fn handle_flow<'a>(
+    pub(crate) fn handle_flow<'a>(
         &mut self,
         now: Instant,
         flow: FiveTuple,

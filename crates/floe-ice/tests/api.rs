@@ -20,3 +20,9 @@ mod nomination;
 
 #[path = "api/mdns.rs"]
 mod mdns;
+
+#[path = "api/turn_net.rs"]
+mod turn_net;
+
+#[path = "api/relay_stream.rs"]
+mod relay_stream;
