@@ -596,14 +596,17 @@ impl IceAgent {
                 continue;
             }
             let mut has_pairs = false;
-            let pending = self.pairs.values().any(|p| {
-                has_pairs |= p.stream == sid;
-                p.stream == sid
-                    && matches!(
-                        p.state,
-                        PairState::Frozen | PairState::Waiting | PairState::InProgress
-                    )
-            });
+            // A query or allocation still out may yet bring a candidate and pairs
+            // (RFC 8838 §4: nothing fails before both sides are done gathering).
+            let pending = s.gathering > 0
+                || self.pairs.values().any(|p| {
+                    has_pairs |= p.stream == sid;
+                    p.stream == sid
+                        && matches!(
+                            p.state,
+                            PairState::Frozen | PairState::Waiting | PairState::InProgress
+                        )
+                });
             // A pair selected before a restart still carries the component (consent decides).
             let unselected =
                 (1..=s.components).any(|c| self.selected.get(&(sid, c)).is_none_or(|sel| sel.lost));

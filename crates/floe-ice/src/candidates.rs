@@ -182,11 +182,18 @@ impl IceAgent {
                 foundation,
             },
         );
-        if kind != CandidateType::PeerReflexive {
+        // With `relay_only`, only relayed candidates are announced (W3C `iceTransportPolicy`
+        // "relay": the host and reflexive addresses stay private).
+        let announced = match kind {
+            CandidateType::PeerReflexive => false,
+            CandidateType::Relayed => true,
+            _ => !self.config.relay_only,
+        };
+        if announced {
             self.report_local(id);
         }
         // Reflexive candidates are not paired: their base is (RFC 8445 §6.1.2.4).
-        if is_paired(kind) {
+        if is_paired(kind, self.config.relay_only) {
             let remotes: Vec<CandidateId> = self
                 .remotes
                 .iter()
@@ -280,7 +287,7 @@ impl IceAgent {
             .filter(|(_, l)| {
                 l.stream == stream
                     && l.component == component
-                    && is_paired(l.kind)
+                    && is_paired(l.kind, self.config.relay_only)
                     && l.base.is_ipv4() == addr.is_ipv4()
             })
             .map(|(id, _)| *id)
@@ -375,9 +382,13 @@ pub(crate) struct NewLocal {
 }
 
 /// Local candidates that are paired (RFC 8445 §6.1.2.2): host and relayed ones; reflexive
-/// candidates check through their base.
-pub(crate) const fn is_paired(kind: CandidateType) -> bool {
-    matches!(kind, CandidateType::Host | CandidateType::Relayed)
+/// candidates check through their base. With `relay_only`, relayed ones only.
+pub(crate) const fn is_paired(kind: CandidateType, relay_only: bool) -> bool {
+    match kind {
+        CandidateType::Relayed => true,
+        CandidateType::Host => !relay_only,
+        _ => false,
+    }
 }
 
 /// What [`IceAgent::add_remote`] needs to know of a new remote candidate.

@@ -96,6 +96,11 @@ pub struct IceConfig {
     /// better pair when one becomes valid after the first selection. Controlled agents take
     /// NOMINATION whether or not this is set.
     pub renomination: bool,
+    /// Use relayed candidates only (the W3C `iceTransportPolicy` "relay"): host and
+    /// server-reflexive candidates are still gathered as the bases of TURN allocations, but
+    /// they are neither announced as [`IceEvent::LocalCandidate`](crate::IceEvent::LocalCandidate)
+    /// nor paired, and checks arriving on a host base directly are not answered.
+    pub relay_only: bool,
     /// Consent is lost this long after the last authenticated response (RFC 7675 §5.1).
     pub consent_timeout: Duration,
     /// How long a consent check may go unanswered before the agent reports
@@ -148,6 +153,7 @@ impl IceConfig {
             consent_interval: CONSENT_INTERVAL,
             nomination_timeout: DEFAULT_NOMINATION_TIMEOUT,
             renomination: false,
+            relay_only: false,
             consent_timeout: CONSENT_TIMEOUT,
             disconnected_timeout: DEFAULT_DISCONNECTED_TIMEOUT,
             max_pairs: DEFAULT_MAX_PAIRS,

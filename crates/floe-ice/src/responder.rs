@@ -116,7 +116,7 @@ impl IceAgent {
         let Some((&local_id, local)) = self
             .locals
             .iter()
-            .find(|(_, l)| is_paired(l.kind) && l.base == flow.local)
+            .find(|(_, l)| is_paired(l.kind, self.config.relay_only) && l.base == flow.local)
         else {
             return;
         };

@@ -28,6 +28,8 @@ struct Agent {
     outbox: Mailbox,
     inbox: Mailbox,
     candidates_sent: usize,
+    /// The candidate lines it signalled.
+    signalled: Vec<String>,
     /// Application data to send (from [`IceAgent::send`]).
     app_out: Vec<Transmit>,
     /// Application data received.
@@ -44,6 +46,7 @@ impl Agent {
         while let Some(e) = self.agent.poll_event() {
             if let IceEvent::LocalCandidate { candidate, .. } = e {
                 self.candidates_sent += 1;
+                self.signalled.push(candidate.to_string());
                 self.outbox.borrow_mut().push(candidate);
             }
         }
@@ -116,6 +119,7 @@ fn host(net: &mut Network, place: Place) -> HostId {
 fn agent(net: &Network, host: HostId, role: Role, seed: u8, servers: &Servers) -> Agent {
     let mut config = IceConfig::new(role);
     config.rng_seed = Some([seed; 32]);
+    config.relay_only = servers.relay_only;
     let now = net.now();
     let mut agent = IceAgent::new(config, now);
     let stream = agent.add_stream(1).unwrap();
@@ -135,6 +139,7 @@ fn agent(net: &Network, host: HostId, role: Role, seed: u8, servers: &Servers) -
         outbox: Rc::default(),
         inbox: Rc::default(),
         candidates_sent: 0,
+        signalled: Vec::new(),
         app_out: Vec::new(),
         app_in: Vec::new(),
     }
@@ -144,6 +149,8 @@ fn agent(net: &Network, host: HostId, role: Role, seed: u8, servers: &Servers) -
 struct Servers {
     stun: SocketAddr,
     turn: Option<SocketAddr>,
+    /// Both agents use relayed candidates only.
+    relay_only: bool,
 }
 
 /// Runs two agents at `places` until both connect or `limit` passes; the time to connect.
@@ -165,12 +172,25 @@ fn run_with(
     limit: Duration,
     turn: bool,
 ) -> (Option<Duration>, [Agent; 2], Network) {
+    run_with_policy(places, seed, link, limit, turn, false)
+}
+
+/// [`run_with`], both agents relay-only when `relay_only` is set.
+fn run_with_policy(
+    places: [Place; 2],
+    seed: u64,
+    link: LinkConfig,
+    limit: Duration,
+    turn: bool,
+    relay_only: bool,
+) -> (Option<Duration>, [Agent; 2], Network) {
     let mut net = Network::new(seed);
     net.set_link(link);
     let servers = Servers {
         stun: net.add_stun_server(),
         turn: turn
             .then(|| net.add_turn_server(TurnServerConfig::new("netsim").user("alice", "secret"))),
+        relay_only,
     };
     let (ha, hb) = (host(&mut net, places[0]), host(&mut net, places[1]));
     let mut a = agent(&net, ha, Role::Controlling, 1, &servers);
@@ -294,6 +314,30 @@ fn connectivity_matrix_with_stun_and_turn_servers_connects_every_pair() {
         }
     }
     println!("{}", report.join("\n"));
+}
+
+#[test]
+fn relay_only_agents_announce_and_pair_relayed_candidates_only() {
+    // Both public, so a direct path exists: relay-only must not take it, and must not tell
+    // the peer its host or reflexive addresses.
+    let link = LinkConfig::new(Duration::from_millis(20));
+    let places = [Place::Public, Place::FullCone];
+    let (t, agents, _) = run_with_policy(places, 12, link, Duration::from_secs(20), true, true);
+    assert!(t.is_some(), "relay-only agents did not connect");
+    for a in &agents {
+        let sel = a.agent.selected_pair(a.stream, 1).unwrap();
+        assert_eq!(local_kind(a, &sel), CandidateType::Relayed, "{sel:?}");
+        for p in a.agent.pairs() {
+            assert_eq!(local_kind(a, &p), CandidateType::Relayed, "{p:?}");
+        }
+        assert!(a.candidates_sent > 0);
+    }
+    // What each side signalled: relayed candidates only.
+    for a in &agents {
+        for line in &a.signalled {
+            assert!(line.contains("typ relay"), "{line}");
+        }
+    }
 }
 
 #[test]

@@ -245,3 +245,63 @@ fn the_same_seed_gives_the_same_trace() {
     };
     assert_eq!(run(), run());
 }
+
+#[test]
+fn nothing_fails_while_an_allocation_is_still_being_tried() {
+    // Relay-only, the peer's candidates and end-of-candidates arrive while the agent's own
+    // Allocate is still unanswered (its first send lost): no pair yet, but the stream must
+    // not fail before gathering ends (RFC 8838 §4). Once the allocation gives up, it does.
+    use std::time::Instant;
+
+    use floe_ice::{Credentials, IceAgent, TurnServer};
+    use floe_ice_candidate::Candidate;
+
+    let now = Instant::now();
+    let mut cfg = config(Role::Controlling, 33);
+    cfg.relay_only = true;
+    let mut a = IceAgent::new(cfg, now);
+    let s = a.add_stream(1).unwrap();
+    a.add_local_address(s, 1, "198.51.100.1:5000".parse().unwrap())
+        .unwrap();
+    a.add_turn_server(TurnServer::new(
+        "203.0.113.200:3478".parse().unwrap(),
+        "alice",
+        "secret",
+    ));
+    a.gather(now);
+    a.set_remote_credentials(now, Credentials::new("peer", "the-peer-password-22-chars"));
+    let c = Candidate::parse("candidate:1 1 udp 2359295 203.0.113.7 40000 typ relay").unwrap();
+    a.add_remote_candidate(now, s, &c).unwrap();
+    a.end_of_remote_candidates(now, s).unwrap();
+    a.handle_timeout(now);
+    while a.poll_transmit().is_some() {}
+    assert_ne!(
+        a.state(),
+        ConnectionState::Failed,
+        "failed with the allocation in flight"
+    );
+    // The server never answers: the allocation times out, gathering ends, then the stream
+    // fails (no candidate of its own, so no pair).
+    let mut t = now;
+    let mut gathered = false;
+    for _ in 0..10_000 {
+        let Some(next) = a.poll_timeout() else { break };
+        t = next.max(t);
+        a.handle_timeout(t);
+        while a.poll_transmit().is_some() {}
+        while let Some(e) = a.poll_event() {
+            gathered |= matches!(e, IceEvent::GatheringComplete { .. });
+        }
+        if a.state() == ConnectionState::Failed {
+            assert!(gathered, "failed before gathering ended");
+            break;
+        }
+    }
+    assert!(gathered);
+    assert_eq!(a.state(), ConnectionState::Failed);
+    assert!(
+        t - now > Duration::from_secs(5),
+        "gave up after {:?}",
+        t - now
+    );
+}
