@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod candidate;
+mod ice;
 mod input;
 mod sdp;
 mod stun;
@@ -40,6 +41,9 @@ enum Group {
     /// TURN client and server (RFC 8656).
     #[command(subcommand)]
     Turn(turn::Command),
+    /// ICE agents (RFC 8445) over real sockets.
+    #[command(subcommand)]
+    Ice(ice::Command),
 }
 
 fn main() -> ExitCode {
@@ -49,5 +53,6 @@ fn main() -> ExitCode {
         Group::Candidate(cmd) => candidate::run(cmd),
         Group::Sdp(cmd) => sdp::run(cmd),
         Group::Turn(cmd) => turn::run(cmd),
+        Group::Ice(cmd) => ice::run(cmd),
     }
 }

@@ -1,5 +1,6 @@
 //! Real sockets for a TURN client: [`Conn`], one UDP socket or TCP stream to the server, and
-//! [`ClientDriver`], which runs a sans-I/O [`floe_turn::Client`] over it.
+//! [`ClientDriver`], which runs a sans-I/O [`floe_turn::Client`] over it; and for an ICE agent:
+//! [`AgentSockets`], its UDP sockets and the send and receive halves of its drive loop.
 //!
 //! `floe turn allocate` and the floe-interop tests both drive their clients through
 //! [`ClientDriver`]. Every wait is bounded by a deadline the caller gives.
@@ -21,8 +22,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod agent;
 mod conn;
 mod driver;
 
+pub use agent::{AgentSockets, SocketStats};
 pub use conn::{Conn, is_timeout};
 pub use driver::{ClientDriver, DriveError, Seen};

@@ -115,6 +115,18 @@ struct Relay {
     stop: Arc<AtomicBool>,
 }
 
+/// What a server is started with (the flags of `floe turn serve`, or the demo's choices).
+#[derive(Debug)]
+pub(crate) struct Setup {
+    pub(crate) listen: SocketAddr,
+    pub(crate) users: StaticCredentials,
+    pub(crate) realm: String,
+    pub(crate) allow_loopback_peers: bool,
+    pub(crate) allow_private_peers: bool,
+    pub(crate) rfc8656_channels: bool,
+    pub(crate) relay_ips: Vec<IpAddr>,
+}
+
 /// Runs `floe turn serve`.
 pub(crate) fn run(args: ServeArgs) -> ExitCode {
     let mut users = StaticCredentials::new();
@@ -124,30 +136,22 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         };
         users = users.with_user(name, password);
     }
-    let (udp, tcp, listen) = match bind_listeners(args.listen) {
-        Ok(sockets) => sockets,
-        Err(code) => return code,
+    let setup = Setup {
+        listen: args.listen,
+        users,
+        realm: args.realm.clone(),
+        allow_loopback_peers: args.allow_loopback_peers,
+        allow_private_peers: args.allow_private_peers,
+        rfc8656_channels: args.rfc8656_channels,
+        relay_ips: args.relay_ips.clone(),
     };
-    let stop = stop_flag();
-    let mut config = ServerConfig::new(&args.realm);
-    config.software = Some(concat!("floe ", env!("CARGO_PKG_VERSION")).to_owned());
-    config.peer_policy = PeerPolicy::default()
-        .allow_loopback(args.allow_loopback_peers)
-        .allow_private(args.allow_private_peers);
-    if args.rfc8656_channels {
-        config.channel_range = ChannelRange::Rfc8656;
-    }
-    config.unix_time = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (tx, rx) = mpsc::channel();
-    let pipes = Pipes::default();
-    if let Err(e) = spawn_listeners(&udp, tcp, listen, &tx, &stop, &pipes) {
-        return usage_error(&format!("cannot start the listeners: {e}"));
-    }
+    let (mut node, rx) = match start(setup, stop_flag()) {
+        Ok(started) => started,
+        Err(e) => return usage_error(&e),
+    };
     eprintln!(
         "floe turn serve: listening on {} (udp+tcp), realm {}, {} user(s){}",
-        listen,
+        node.listen,
         args.realm,
         args.users.len(),
         if args.allow_loopback_peers {
@@ -156,22 +160,8 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
             ""
         }
     );
-    let server = Server::new(config, users, Instant::now());
-    let mut node = Node {
-        server,
-        udp,
-        listen,
-        tcp: HashMap::new(),
-        relays: HashMap::new(),
-        peer_conns: HashMap::new(),
-        pipes,
-        relay_ips: args.relay_ips.clone(),
-        tx,
-        stop: Arc::clone(&stop),
-        out: Vec::with_capacity(2048),
-    };
     node.run(&rx);
-    let stats = node.server.stats();
+    let stats = node.finish();
     eprintln!(
         "floe turn serve: stopped; {} allocation(s) live, relayed {} to peers and {} to clients, \
          dropped {}, rejected {}",
@@ -181,10 +171,82 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         stats.relay_dropped,
         stats.rejected
     );
-    for relay in node.relays.values() {
-        relay.stop.store(true, Ordering::SeqCst);
-    }
     ExitCode::SUCCESS
+}
+
+/// Binds the listeners and starts their readers: the node to run and its input channel.
+fn start(setup: Setup, stop: Arc<AtomicBool>) -> Result<(Node, Receiver<Input>), String> {
+    let (udp, tcp, listen) = bind_pair(setup.listen)?;
+    let mut config = ServerConfig::new(&setup.realm);
+    config.software = Some(concat!("floe ", env!("CARGO_PKG_VERSION")).to_owned());
+    config.peer_policy = PeerPolicy::default()
+        .allow_loopback(setup.allow_loopback_peers)
+        .allow_private(setup.allow_private_peers);
+    if setup.rfc8656_channels {
+        config.channel_range = ChannelRange::Rfc8656;
+    }
+    config.unix_time = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (tx, rx) = mpsc::channel();
+    let pipes = Pipes::default();
+    spawn_listeners(&udp, tcp, listen, &tx, &stop, &pipes)
+        .map_err(|e| format!("cannot start the listeners: {e}"))?;
+    let server = Server::new(config, setup.users, Instant::now());
+    let node = Node {
+        server,
+        udp,
+        listen,
+        tcp: HashMap::new(),
+        relays: HashMap::new(),
+        peer_conns: HashMap::new(),
+        pipes,
+        relay_ips: setup.relay_ips,
+        tx,
+        stop,
+        out: Vec::with_capacity(2048),
+    };
+    Ok((node, rx))
+}
+
+/// A TURN server (which answers STUN Binding requests too) on its own thread, for a process
+/// that needs one beside it: `floe ice demo` embeds one on loopback.
+#[derive(Debug)]
+pub(crate) struct Embedded {
+    /// Where it listens (UDP and TCP).
+    pub(crate) addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    thread: Option<thread::JoinHandle<floe_turn::ServerStats>>,
+}
+
+impl Embedded {
+    /// Starts a server with `setup` (port 0: the kernel picks one).
+    pub(crate) fn start(setup: Setup) -> Result<Self, String> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (mut node, rx) = start(setup, Arc::clone(&stop))?;
+        let addr = node.listen;
+        let thread = thread::spawn(move || {
+            node.run(&rx);
+            node.finish()
+        });
+        Ok(Self {
+            addr,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// Stops it (within the readers' poll interval) and returns its counters.
+    pub(crate) fn stop(mut self) -> Option<floe_turn::ServerStats> {
+        self.stop.store(true, Ordering::SeqCst);
+        self.thread.take().and_then(|t| t.join().ok())
+    }
+}
+
+impl Drop for Embedded {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
 }
 
 /// Binds UDP on `listen` and TCP on the same address; with port 0 the kernel picks the UDP
@@ -193,13 +255,16 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
 pub(crate) fn bind_listeners(
     listen: SocketAddr,
 ) -> Result<(UdpSocket, TcpListener, SocketAddr), ExitCode> {
-    let udp = UdpSocket::bind(listen)
-        .map_err(|e| usage_error(&format!("cannot bind UDP {listen}: {e}")))?;
+    bind_pair(listen).map_err(|e| usage_error(&e))
+}
+
+/// [`bind_listeners`] with the error as a message.
+fn bind_pair(listen: SocketAddr) -> Result<(UdpSocket, TcpListener, SocketAddr), String> {
+    let udp = UdpSocket::bind(listen).map_err(|e| format!("cannot bind UDP {listen}: {e}"))?;
     let local = udp
         .local_addr()
-        .map_err(|e| usage_error(&format!("UDP socket {listen}: {e}")))?;
-    let tcp = TcpListener::bind(local)
-        .map_err(|e| usage_error(&format!("cannot bind TCP {local}: {e}")))?;
+        .map_err(|e| format!("UDP socket {listen}: {e}"))?;
+    let tcp = TcpListener::bind(local).map_err(|e| format!("cannot bind TCP {local}: {e}"))?;
     Ok((udp, tcp, local))
 }
 
@@ -345,6 +410,14 @@ struct Node {
 }
 
 impl Node {
+    /// Stops the relay readers and returns the server's counters.
+    fn finish(&self) -> floe_turn::ServerStats {
+        for relay in self.relays.values() {
+            relay.stop.store(true, Ordering::SeqCst);
+        }
+        self.server.stats()
+    }
+
     fn run(&mut self, rx: &Receiver<Input>) {
         while !self.stop.load(Ordering::Relaxed) {
             let now = Instant::now();

@@ -1,0 +1,25 @@
+//! `floe ice`: the floe-ice agent over real sockets.
+
+mod demo;
+mod timeline;
+mod trace;
+
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+/// Subcommands of `floe ice`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Two ICE agents in this process over real UDP sockets on 127.0.0.1, with an embedded
+    /// STUN/TURN server: gathering, checks, nomination, the selected pair, data and consent as
+    /// they happen, then a summary. Exit 0 when all of it worked, 1 with the reason when not.
+    Demo(demo::DemoArgs),
+}
+
+/// Runs a `floe ice` subcommand.
+pub(crate) fn run(cmd: Command) -> ExitCode {
+    match cmd {
+        Command::Demo(args) => demo::run(&args),
+    }
+}

@@ -1,0 +1,175 @@
+//! [`AgentSockets`]: the UDP sockets of one [`IceAgent`], and the two halves of its drive loop
+//! over them (send what the agent queued, feed it what arrived).
+
+use core::net::{IpAddr, SocketAddr};
+use std::io;
+use std::net::UdpSocket;
+use std::time::Instant;
+
+use floe_ice::{FiveTuple, IceAgent, PairId, Transmit, Transport};
+use rand::{RngExt as _, SeedableRng as _};
+use rand_chacha::ChaCha8Rng;
+
+use super::is_timeout;
+
+/// Largest datagram read (a UDP payload on loopback can be this large).
+const MAX_DATAGRAM: usize = 65_535;
+
+/// Counters of an [`AgentSockets`].
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SocketStats {
+    /// Datagrams handed to the kernel.
+    pub sent: u64,
+    /// Datagrams the loss setting dropped instead of sending.
+    pub dropped: u64,
+    /// Datagrams read and given to the agent.
+    pub received: u64,
+    /// Bytes handed to the kernel.
+    pub bytes_sent: u64,
+    /// Sends the kernel refused (no route, ICMP errors): lost, as on a real network.
+    pub send_errors: u64,
+}
+
+/// One non-blocking UDP socket per host address of an agent (ephemeral ports), with an
+/// optional random loss on the way out, drawn from a seeded RNG so that a run can be repeated.
+///
+/// ```no_run
+/// use std::time::Instant;
+///
+/// use floe_cli::sockets::AgentSockets;
+/// use floe_ice::{IceAgent, IceConfig, Role};
+///
+/// let now = Instant::now();
+/// let mut agent = IceAgent::new(IceConfig::new(Role::Controlling), now);
+/// let stream = agent.add_stream(1)?;
+/// let mut sockets = AgentSockets::bind(&["127.0.0.1".parse()?])?;
+/// for &addr in sockets.local_addrs() {
+///     agent.add_local_address(stream, 1, addr)?;
+/// }
+/// // ... signal, then loop:
+/// sockets.send_all(&mut agent);
+/// sockets.receive(&mut agent, Instant::now(), |_pair, data| println!("{} bytes", data.len()))?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct AgentSockets {
+    sockets: Vec<UdpSocket>,
+    locals: Vec<SocketAddr>,
+    /// Probability of dropping an outgoing datagram.
+    loss: f64,
+    rng: ChaCha8Rng,
+    buf: Vec<u8>,
+    stats: SocketStats,
+}
+
+impl AgentSockets {
+    /// Binds one UDP socket on an ephemeral port of each of `ips`.
+    ///
+    /// # Errors
+    /// The first bind or socket option that fails.
+    pub fn bind(ips: &[IpAddr]) -> io::Result<Self> {
+        let mut sockets = Vec::with_capacity(ips.len());
+        let mut locals = Vec::with_capacity(ips.len());
+        for &ip in ips {
+            let s = UdpSocket::bind(SocketAddr::new(ip, 0))?;
+            s.set_nonblocking(true)?;
+            locals.push(s.local_addr()?);
+            sockets.push(s);
+        }
+        Ok(Self {
+            sockets,
+            locals,
+            loss: 0.0,
+            rng: ChaCha8Rng::seed_from_u64(0),
+            buf: vec![0; MAX_DATAGRAM],
+            stats: SocketStats::default(),
+        })
+    }
+
+    /// Drops each outgoing datagram with probability `percent` / 100, from an RNG seeded with
+    /// `seed`.
+    #[must_use]
+    pub fn with_loss(mut self, percent: f64, seed: u64) -> Self {
+        self.loss = (percent / 100.0).clamp(0.0, 1.0);
+        self.rng = ChaCha8Rng::seed_from_u64(seed);
+        self
+    }
+
+    /// The bound addresses, in the order of the IPs given to [`Self::bind`].
+    #[must_use]
+    pub fn local_addrs(&self) -> &[SocketAddr] {
+        &self.locals
+    }
+
+    /// What went through so far.
+    #[must_use]
+    pub const fn stats(&self) -> SocketStats {
+        self.stats
+    }
+
+    /// Sends every datagram the agent has queued, from the socket bound to its source (the
+    /// first socket of the destination's family when it names none). Datagrams for a source
+    /// these sockets do not have are skipped; a send the kernel refuses (a full buffer, no
+    /// route) is counted in [`SocketStats::send_errors`] and lost, as on a real network.
+    pub fn send_all(&mut self, agent: &mut IceAgent) {
+        while let Some(t) = agent.poll_transmit() {
+            self.send(&t);
+        }
+    }
+
+    /// Sends one datagram (e.g. what [`IceAgent::send`] returned) as [`Self::send_all`] does.
+    pub fn send(&mut self, t: &Transmit) {
+        if t.transport != Transport::Udp {
+            return;
+        }
+        let socket = match t.source {
+            Some(src) => self.locals.iter().position(|a| *a == src),
+            None => self
+                .locals
+                .iter()
+                .position(|a| a.is_ipv4() == t.destination.is_ipv4()),
+        };
+        let Some(i) = socket else { return };
+        if self.loss > 0.0 && self.rng.random_bool(self.loss) {
+            self.stats.dropped += 1;
+            return;
+        }
+        self.stats.sent += 1;
+        self.stats.bytes_sent += t.contents.len() as u64;
+        if self.sockets[i].send_to(&t.contents, t.destination).is_err() {
+            self.stats.send_errors += 1;
+        }
+    }
+
+    /// Reads every datagram waiting on the sockets and hands it to the agent; application
+    /// data comes back through `on_data` with its pair. Returns how many were read.
+    ///
+    /// # Errors
+    /// A read error other than "nothing waiting" or an ICMP error reported on the socket.
+    pub fn receive(
+        &mut self,
+        agent: &mut IceAgent,
+        now: Instant,
+        mut on_data: impl FnMut(PairId, &[u8]),
+    ) -> io::Result<usize> {
+        let mut n = 0;
+        for (i, socket) in self.sockets.iter().enumerate() {
+            loop {
+                let (len, from) = match socket.recv_from(&mut self.buf) {
+                    Ok(r) => r,
+                    Err(e) if is_timeout(&e) => break,
+                    // Linux reports an ICMP port unreachable on the next read.
+                    Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => continue,
+                    Err(e) => return Err(e),
+                };
+                n += 1;
+                self.stats.received += 1;
+                let flow = FiveTuple::new(Transport::Udp, self.locals[i], from);
+                if let Ok(Some(r)) = agent.handle_receive(now, flow, &self.buf[..len]) {
+                    on_data(r.pair, r.data);
+                }
+            }
+        }
+        Ok(n)
+    }
+}
