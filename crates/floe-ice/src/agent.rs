@@ -437,6 +437,7 @@ impl IceAgent {
             .get_mut(&stream)
             .ok_or(IceError::UnknownStream(stream))?
             .end_of_remote = true;
+        self.schedule_nomination(now, stream);
         self.update_state(now);
         Ok(())
     }
@@ -529,6 +530,11 @@ impl IceAgent {
             self.on_transaction_timeout(now, transaction_id, data);
         }
         self.relay_timeout(now);
+        // A pair that failed or a query that ended may have settled a stream's best pairs.
+        let streams: Vec<StreamId> = self.streams.keys().copied().collect();
+        for stream in streams {
+            self.schedule_nomination(now, stream);
+        }
         self.nominate_due(now);
         if now >= self.next_check && self.send_next_check(now) {
             self.next_check = now + self.config.ta;

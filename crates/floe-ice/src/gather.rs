@@ -139,7 +139,7 @@ impl IceAgent {
     }
 
     /// One query or allocation of `stream` ended: gathering is complete when none is left.
-    pub(crate) fn gather_step_done(&mut self, _now: Instant, stream: StreamId) {
+    pub(crate) fn gather_step_done(&mut self, now: Instant, stream: StreamId) {
         let done = match self.streams.get_mut(&stream) {
             Some(s) => {
                 s.gathering = s.gathering.saturating_sub(1);
@@ -149,6 +149,7 @@ impl IceAgent {
         };
         if done {
             self.finish_gathering(stream);
+            self.schedule_nomination(now, stream);
         }
     }
 

@@ -12,7 +12,6 @@
 //! without USE-CANDIDATE (libwebrtc sends it alone; pion #881), and the highest value wins:
 //! a lower or equal value than the one behind the selected pair is stale and ignored.
 
-use core::time::Duration;
 use std::time::Instant;
 
 use crate::agent::{IceAgent, Selected};
@@ -23,7 +22,8 @@ use crate::state::PairState;
 
 impl IceAgent {
     /// Regular nomination (RFC 8445 §8.1.1): once every component of the stream has a valid
-    /// pair, wait `nomination_delay` for better pairs, then nominate the best.
+    /// pair, nominate the best one, at once when nothing better can come (see
+    /// [`Self::nomination_settled`]), else after `nomination_delay` for better pairs.
     pub(crate) fn schedule_nomination(&mut self, now: Instant, stream: StreamId) {
         if self.role != Role::Controlling {
             return;
@@ -36,16 +36,52 @@ impl IceAgent {
                 .values()
                 .any(|p| p.stream == stream && p.component == c && p.valid)
         });
-        if all && s.nominate_at.is_none() && !self.has_selected(stream) {
-            let delay = if self.remote_lite {
-                Duration::ZERO
-            } else {
-                self.config.nomination_delay
-            };
-            if let Some(s) = self.streams.get_mut(&stream) {
-                s.nominate_at = Some(now + delay);
-            }
+        // Once a nomination is under way, its own retries and give-up rules take over.
+        let nominating = self
+            .pairs
+            .values()
+            .any(|p| p.stream == stream && (p.nominate_on_success || p.nominated));
+        if !all || nominating || self.has_selected(stream) {
+            return;
         }
+        let at = if self.remote_lite || self.nomination_settled(stream) {
+            now
+        } else {
+            now + self.config.nomination_delay
+        };
+        if let Some(s) = self.streams.get_mut(&stream) {
+            s.nominate_at = Some(s.nominate_at.map_or(at, |t| t.min(at)));
+        }
+    }
+
+    /// Whether waiting cannot bring a better pair: both sides are done gathering and, per
+    /// component, no pair still to be checked outranks the best valid one.
+    fn nomination_settled(&self, stream: StreamId) -> bool {
+        let Some(s) = self.streams.get(&stream) else {
+            return false;
+        };
+        if s.gathering > 0 || !s.end_of_remote {
+            return false;
+        }
+        (1..=s.components).all(|c| {
+            let of = |p: &&crate::state::Pair| p.stream == stream && p.component == c;
+            let best = self
+                .pairs
+                .values()
+                .filter(of)
+                .filter(|p| p.valid)
+                .map(|p| p.priority)
+                .max();
+            best.is_some_and(|best| {
+                !self.pairs.values().filter(of).any(|p| {
+                    p.priority > best
+                        && matches!(
+                            p.state,
+                            PairState::Frozen | PairState::Waiting | PairState::InProgress
+                        )
+                })
+            })
+        })
     }
 
     fn has_selected(&self, stream: StreamId) -> bool {
