@@ -1,6 +1,6 @@
 //! `floe ice demo`: two agents, an embedded STUN/TURN server, real UDP sockets on 127.0.0.1.
-//! Each run takes 5-7 s: the demo waits for a consent check answered on both sides (RFC 7675
-//! paces them 4-6 s apart).
+//! Each run takes about 1-2 s: the demo waits for a consent check answered on both sides (one
+//! a second, ± 20 %, in the demo).
 
 use std::process::Command;
 
@@ -63,7 +63,9 @@ fn the_demo_connects_exchanges_data_sees_consent_and_draws_the_timeline() {
     let summary = events(&lines, "summary")[0];
     assert_eq!(summary["ok"], true);
     assert_eq!(events(&lines, "data").len(), 5, "five echoes");
-    assert!(summary["connected_ms"]["A"].as_f64().unwrap() < 5_000.0);
+    assert!(summary["connected_ms"]["A"].as_f64().unwrap() < 1_000.0);
+    // The whole run (connect, data, consent on both sides) well under the 5 s budget.
+    assert!(summary["wall_ms"].as_f64().unwrap() < 4_000.0, "{summary}");
     // Both sides relayed their relayed-pair checks through the embedded server.
     assert!(summary["relayed_to_peers"].as_u64().unwrap() > 0);
     let drawing = std::fs::read_to_string(&svg).unwrap();
