@@ -4,7 +4,9 @@
 
 use core::net::SocketAddr;
 use core::time::Duration;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::idmap::IdMap;
 use std::time::Instant;
 
 use floe_stun::IntegrityKey;
@@ -150,11 +152,11 @@ pub struct IceAgent {
     pub(crate) remote_is_new: bool,
     /// The last NOMINATION value sent (renomination).
     pub(crate) nomination_counter: u32,
-    pub(crate) streams: BTreeMap<StreamId, Stream>,
-    pub(crate) locals: BTreeMap<CandidateId, Local>,
-    pub(crate) remotes: BTreeMap<CandidateId, Remote>,
-    pub(crate) pairs: BTreeMap<PairId, Pair>,
-    pub(crate) selected: BTreeMap<(StreamId, u16), Selected>,
+    pub(crate) streams: IdMap<StreamId, Stream>,
+    pub(crate) locals: IdMap<CandidateId, Local>,
+    pub(crate) remotes: IdMap<CandidateId, Remote>,
+    pub(crate) pairs: IdMap<PairId, Pair>,
+    pub(crate) selected: IdMap<(StreamId, u16), Selected>,
     pub(crate) local_foundations: Foundations,
     pub(crate) remote_foundations: Foundations,
     pub(crate) stream_ids: Counter,
@@ -224,11 +226,11 @@ impl IceAgent {
             previous: None,
             remote_is_new: false,
             nomination_counter: 0,
-            streams: BTreeMap::new(),
-            locals: BTreeMap::new(),
-            remotes: BTreeMap::new(),
-            pairs: BTreeMap::new(),
-            selected: BTreeMap::new(),
+            streams: IdMap::new(),
+            locals: IdMap::new(),
+            remotes: IdMap::new(),
+            pairs: IdMap::new(),
+            selected: IdMap::new(),
             local_foundations: Foundations::default(),
             remote_foundations: Foundations::default(),
             stream_ids: Counter::default(),
@@ -248,7 +250,7 @@ impl IceAgent {
             triggered: VecDeque::new(),
             next_check: now,
             state: ConnectionState::New,
-            scratch: Vec::with_capacity(256),
+            scratch: Vec::new(),
             arena: crate::arena::TransmitArena::default(),
         }
     }
@@ -476,7 +478,13 @@ impl IceAgent {
     /// The next event.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<IceEvent> {
-        self.events.pop_front()
+        let event = self.events.pop_front();
+        // Events come in bursts (gathering, connection) and then rarely: an idle agent keeps
+        // no queue (an event is 184 bytes).
+        if event.is_none() && self.events.capacity() > 0 {
+            self.events = VecDeque::new();
+        }
+        event
     }
 
     /// When [`handle_timeout`](Self::handle_timeout) must be called next.

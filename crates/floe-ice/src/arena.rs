@@ -12,8 +12,8 @@ pub(crate) struct TransmitArena {
 }
 
 impl TransmitArena {
-    /// Smallest buffer allocated: a dozen check responses.
-    const CHUNK: usize = 1024;
+    /// Smallest buffer allocated: three check responses (an idle agent keeps one).
+    const CHUNK: usize = 256;
 
     /// `bytes` as a [`Bytes`] of their own.
     pub(crate) fn copy(&mut self, bytes: &[u8]) -> Bytes {

@@ -241,6 +241,7 @@ mod error;
 mod event;
 mod gather;
 mod id;
+mod idmap;
 mod mdns;
 mod nomination;
 mod relay;
