@@ -211,3 +211,31 @@ fn other_methods_indications_responses_and_bad_fingerprints_are_not_answered() {
     assert!(msg.get::<Fingerprint>().is_ok());
     assert_eq!(r.answer(&msg, from, &mut out), BindingAnswer::Ignored);
 }
+
+#[test]
+fn the_signed_success_written_in_place_is_what_the_builder_writes() {
+    let key = IntegrityKey::short_term("the-password");
+    let req = request(
+        Method::BINDING,
+        Class::Request,
+        Some("a:b"),
+        Some(("the-password", IntegrityKind::Sha1)),
+        &[],
+    );
+    let msg = Message::parse(&req).unwrap();
+    for from in ["198.51.100.7:5000", "[2001:db8::7]:5000"] {
+        let source: SocketAddr = from.parse().unwrap();
+        let mut fast = Vec::from([0xee; 7]); // leftovers must not survive
+        write_signed_success(&msg, source, &key, &mut fast);
+        let mut built = Vec::new();
+        let typ = MessageType::new(Method::BINDING, Class::Success);
+        let mut b = MessageBuilder::new(&mut built, typ, *msg.transaction_id());
+        b.add(&XorMappedAddress(source));
+        b.seal(Some((&key, IntegrityKind::Sha1)), true).unwrap();
+        assert_eq!(fast, built, "{from}");
+        let m = Message::parse(&fast).unwrap();
+        m.verify_integrity(&key).unwrap();
+        m.verify_fingerprint().unwrap();
+        assert_eq!(m.get::<XorMappedAddress>().unwrap().unwrap().0, source);
+    }
+}
