@@ -199,7 +199,7 @@ impl IceAgent {
         let mut rng = crate::rng::from_seed(config.rng_seed);
         let local_credentials = Credentials::random(&mut rng);
         let tie_breaker = rng.next_u64();
-        let local_key = IntegrityKey::owned(local_credentials.pwd.as_bytes()).prepare();
+        let local_key = IntegrityKey::owned(local_credentials.pwd.as_bytes()).prepare_sha1();
         let transactions = ClientTransactions::new(
             TransactionConfig::new()
                 .with_rto(config.check_rto)
@@ -410,7 +410,7 @@ impl IceAgent {
         if let Some(old) = self.remote_credentials.take_if(|old| *old != credentials) {
             self.remote_restart(now, old);
         }
-        self.remote_key = Some(IntegrityKey::owned(credentials.pwd.as_bytes()).prepare());
+        self.remote_key = Some(IntegrityKey::owned(credentials.pwd.as_bytes()).prepare_sha1());
         self.remote_credentials = Some(credentials);
         self.next_check = self.next_check.max(now);
         self.update_state(now);

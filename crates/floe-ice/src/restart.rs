@@ -58,7 +58,7 @@ impl IceAgent {
     /// ```
     pub fn restart(&mut self, now: Instant) -> Credentials {
         let fresh = Credentials::random(&mut self.rng);
-        let key = IntegrityKey::owned(fresh.pwd.as_bytes()).prepare();
+        let key = IntegrityKey::owned(fresh.pwd.as_bytes()).prepare_sha1();
         let old = core::mem::replace(&mut self.local_credentials, fresh);
         let old_key = core::mem::replace(&mut self.local_key, key);
         // The new generation waits for the peer's new credentials, unless the peer restarted

@@ -64,12 +64,13 @@ pub struct IntegrityKey<'k> {
     prepared: Option<Box<Prepared>>,
 }
 
-/// HMAC-SHA1 and HMAC-SHA256 states after the key blocks: cloning one skips the two
-/// compressions that keying costs.
+/// HMAC-SHA1 and (unless only SHA-1 was asked for) HMAC-SHA256 states after the key
+/// blocks: cloning one skips the two compressions that keying costs.
 #[derive(Clone)]
 struct Prepared {
     sha1: Hmac<Sha1>,
-    sha256: Hmac<Sha256>,
+    /// Boxed apart: an ICE key never needs it ([`IntegrityKey::prepare_sha1`]).
+    sha256: Option<Box<Hmac<Sha256>>>,
 }
 
 /// Compares the key bytes in constant time (their length is not secret).
@@ -174,7 +175,26 @@ impl<'k> IntegrityKey<'k> {
         let bytes = self.as_bytes();
         let prepared = Prepared {
             sha1: new_mac(bytes),
-            sha256: new_mac(bytes),
+            sha256: Some(Box::new(new_mac(bytes))),
+        };
+        self.prepared = Some(Box::new(prepared));
+        self
+    }
+
+    /// [`prepare`](Self::prepare) for HMAC-SHA1 only, the MESSAGE-INTEGRITY of ICE checks
+    /// (RFC 8445 §7.2.2): half the keying work and a smaller state; MESSAGE-INTEGRITY-SHA256
+    /// with this key still works, keyed per message.
+    ///
+    /// ```
+    /// use floe_stun::IntegrityKey;
+    /// let key = IntegrityKey::short_term("VOkJxbRl1RmTxUk/WvJxBt").prepare_sha1();
+    /// assert!(key.is_prepared());
+    /// ```
+    #[must_use]
+    pub fn prepare_sha1(mut self) -> Self {
+        let prepared = Prepared {
+            sha1: new_mac(self.as_bytes()),
+            sha256: None,
         };
         self.prepared = Some(Box::new(prepared));
         self
@@ -196,8 +216,8 @@ impl<'k> IntegrityKey<'k> {
 
     /// A keyed HMAC-SHA256.
     pub(crate) fn hmac_sha256(&self) -> Hmac<Sha256> {
-        match &self.prepared {
-            Some(p) => p.sha256.clone(),
+        match self.prepared.as_ref().and_then(|p| p.sha256.as_deref()) {
+            Some(mac) => mac.clone(),
             None => new_mac(self.as_bytes()),
         }
     }
@@ -755,6 +775,10 @@ mod tests {
         msg.verify_message_integrity(&prepared).unwrap();
         msg.verify_message_integrity_sha256(&prepared).unwrap();
         assert!(alloc::format!("{prepared:?}").contains("redacted"));
+        // Prepared for SHA-1 only: both MACs still verify (SHA-256 keyed per message).
+        let sha1_only = plain.clone().prepare_sha1();
+        msg.verify_message_integrity(&sha1_only).unwrap();
+        msg.verify_message_integrity_sha256(&sha1_only).unwrap();
     }
 
     #[test]
