@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use common::text;
@@ -25,12 +25,28 @@ fn floe(args: &[&str], stdin: Option<&str>) -> Output {
     common::run(&all, stdin.unwrap_or("").as_bytes())
 }
 
-fn temp(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("floe-sdp-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+/// A file in the temporary directory, removed when dropped (at the end of its test).
+struct TempFile(PathBuf);
+
+impl core::ops::Deref for TempFile {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// `contents` in a file whose name ends with `name` (the process id keeps runs apart).
+fn temp(name: &str, contents: impl AsRef<[u8]>) -> TempFile {
+    let path = std::env::temp_dir().join(format!("floe-sdp-cli-{}-{name}", std::process::id()));
     std::fs::write(&path, contents).unwrap();
-    path
+    TempFile(path)
 }
 
 #[test]
@@ -50,8 +66,8 @@ fn check_clean_offer_exits_zero_in_both_modes() {
 
 #[test]
 fn check_prints_file_line_column_severity() {
-    let lf = temp("lf.sdp", &OFFER.replace("\r\n", "\n"));
-    let bad = temp("bad.sdp", &OFFER.replace("a=mid:1\r\n", "a=mid:0\r\n"));
+    let lf = temp("lf.sdp", OFFER.replace("\r\n", "\n"));
+    let bad = temp("bad.sdp", OFFER.replace("a=mid:1\r\n", "a=mid:0\r\n"));
     let lf_name = lf.to_str().unwrap();
     let bad_name = bad.to_str().unwrap();
     let out = floe(&["check", lf_name, bad_name], None);
@@ -76,7 +92,7 @@ fn check_prints_file_line_column_severity() {
     // Strict mode turns a deviation into an error.
     let late = temp(
         "late.sdp",
-        &OFFER.replace(
+        OFFER.replace(
             "t=0 0\r\na=group:BUNDLE 0 1\r\n",
             "a=group:BUNDLE 0 1\r\nt=0 0\r\n",
         ),
@@ -144,14 +160,10 @@ fn json_codecs_follow_the_format_list_with_static_payload_types() {
 
 #[test]
 fn check_locates_invalid_utf8_and_goes_on() {
-    let dir = std::env::temp_dir().join(format!("floe-sdp-cli-utf8-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let latin1 = dir.join("latin1.sdp");
-    std::fs::write(
-        &latin1,
+    let latin1 = temp(
+        "latin1.sdp",
         b"v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=caf\xe9\r\nt=0 0\r\n",
-    )
-    .unwrap();
+    );
     let good = temp("utf8-good.sdp", OFFER);
     let out = floe(
         &["check", latin1.to_str().unwrap(), good.to_str().unwrap()],
