@@ -3,8 +3,11 @@
 //!
 //! The corpus lives beside the repository in `../shared/corpus` (override with the `FLOE_CORPUS`
 //! environment variable). It is never copied into the project. A user's clone does not have it:
-//! there the tests that need it print that they were skipped and pass. When the `CI` environment
-//! variable is set, a missing corpus is a failure instead, so CI can never pass vacuously.
+//! there the tests that need it, declared with [`conformance_test!`], are built as ignored, so
+//! `cargo test` reports them as not run ("N ignored") rather than passed. When the `CI`
+//! environment variable is set they always run, and a missing corpus is a failure, so CI can
+//! never pass vacuously. (Whether the corpus is there is decided when the tests are built: after
+//! adding `../shared` to a clone, `touch crates/floe-corpus/build.rs` or set `FLOE_CORPUS`.)
 //!
 //! ```
 //! // In a conformance test:
@@ -17,6 +20,41 @@
 use std::path::PathBuf;
 
 mod hex;
+
+/// Declares a test that needs the shared corpus: a plain `#[test]` where the corpus was found
+/// when the tests were built (or under `CI`), an ignored one (with the reason) where it was not.
+///
+/// ```
+/// floe_corpus::conformance_test! {
+///     /// Doc comments and other attributes are kept.
+///     fn reads_the_corpus() {
+///         let Some(dir) = floe_corpus::corpus_dir("stun") else { return };
+///         assert!(dir.ends_with("stun"));
+///     }
+/// }
+/// ```
+#[cfg(not(floe_corpus_absent))]
+#[macro_export]
+macro_rules! conformance_test {
+    ($(#[$attr:meta])* fn $name:ident() $body:block) => {
+        $(#[$attr])*
+        #[test]
+        fn $name() $body
+    };
+}
+
+/// Declares a test that needs the shared corpus; the corpus was not found when the tests were
+/// built, so the test is ignored (see the crate docs).
+#[cfg(floe_corpus_absent)]
+#[macro_export]
+macro_rules! conformance_test {
+    ($(#[$attr:meta])* fn $name:ident() $body:block) => {
+        $(#[$attr])*
+        #[test]
+        #[ignore = "needs the shared corpus (../shared/corpus or FLOE_CORPUS), absent when the tests were built"]
+        fn $name() $body
+    };
+}
 pub mod rfc5769;
 pub mod rfc8489;
 

@@ -571,19 +571,20 @@ fn fast_path_agrees_with_the_full_parser_on_handwritten_lines() {
     }
 }
 
-#[test]
-fn fast_path_agrees_with_the_full_parser_on_the_corpus() {
-    for file in ["candidates.txt", "candidates-bad.txt"] {
-        let Some(bytes) = floe_corpus::read(file) else {
-            return;
-        };
-        let text = String::from_utf8(bytes).unwrap();
-        for line in text.lines() {
-            assert_fast_path_agrees(line);
-            // Every one-byte deletion of a corpus line, too.
-            for i in 0..line.len() {
-                if line.is_char_boundary(i) && line.is_char_boundary(i + 1) {
-                    assert_fast_path_agrees(&format!("{}{}", &line[..i], &line[i + 1..]));
+floe_corpus::conformance_test! {
+    fn fast_path_agrees_with_the_full_parser_on_the_corpus() {
+        for file in ["candidates.txt", "candidates-bad.txt"] {
+            let Some(bytes) = floe_corpus::read(file) else {
+                return;
+            };
+            let text = String::from_utf8(bytes).unwrap();
+            for line in text.lines() {
+                assert_fast_path_agrees(line);
+                // Every one-byte deletion of a corpus line, too.
+                for i in 0..line.len() {
+                    if line.is_char_boundary(i) && line.is_char_boundary(i + 1) {
+                        assert_fast_path_agrees(&format!("{}{}", &line[..i], &line[i + 1..]));
+                    }
                 }
             }
         }

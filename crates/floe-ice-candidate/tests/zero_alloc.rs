@@ -40,16 +40,17 @@ fn typical_lines_parse_and_serialize_without_allocating() {
     }
 }
 
-#[test]
-fn every_canonical_corpus_line_parses_without_allocating() {
-    let Some(bytes) = floe_corpus::read("candidates.txt") else {
-        return;
-    };
-    let text = String::from_utf8(bytes).unwrap();
-    let mut out = String::with_capacity(512);
-    for line in text.lines().filter(|l| !l.is_empty()) {
-        let info = allocation_counter::measure(|| exercise(line, &mut out));
-        assert_eq!(info.count_total, 0, "{line}: {info:?}");
+floe_corpus::conformance_test! {
+    fn every_canonical_corpus_line_parses_without_allocating() {
+        let Some(bytes) = floe_corpus::read("candidates.txt") else {
+            return;
+        };
+        let text = String::from_utf8(bytes).unwrap();
+        let mut out = String::with_capacity(512);
+        for line in text.lines().filter(|l| !l.is_empty()) {
+            let info = allocation_counter::measure(|| exercise(line, &mut out));
+            assert_eq!(info.count_total, 0, "{line}: {info:?}");
+        }
     }
 }
 

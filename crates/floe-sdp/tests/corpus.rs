@@ -148,72 +148,73 @@ fn lazy_and_eager_value_checks_agree(file: &str, text: &str) {
     assert_eq!(lazy.warnings(), eager.warnings(), "{file}");
 }
 
-#[test]
-fn corpus_conformance() {
-    let Some(dir) = floe_corpus::corpus_dir("sdp") else {
-        return;
-    };
-    let entries = manifest(&dir);
-    assert!(entries.len() >= 69, "manifest shrank: {}", entries.len());
-    let (mut valid, mut invalid, mut edge) = (0, 0, 0);
-    let mut failures = Vec::new();
-    for e in &entries {
-        let text = read(&dir, &e.file);
-        lazy_and_eager_value_checks_agree(&e.file, &text);
-        match e.expect.as_str() {
-            "valid" => {
-                valid += 1;
-                for mode in [Mode::Strict, Mode::Lenient] {
-                    match SessionDescription::parse_with(&text, mode) {
-                        Ok(p) => {
-                            assert_eq!(p.description().to_string(), text, "{} round trip", e.file)
+floe_corpus::conformance_test! {
+    fn corpus_conformance() {
+        let Some(dir) = floe_corpus::corpus_dir("sdp") else {
+            return;
+        };
+        let entries = manifest(&dir);
+        assert!(entries.len() >= 69, "manifest shrank: {}", entries.len());
+        let (mut valid, mut invalid, mut edge) = (0, 0, 0);
+        let mut failures = Vec::new();
+        for e in &entries {
+            let text = read(&dir, &e.file);
+            lazy_and_eager_value_checks_agree(&e.file, &text);
+            match e.expect.as_str() {
+                "valid" => {
+                    valid += 1;
+                    for mode in [Mode::Strict, Mode::Lenient] {
+                        match SessionDescription::parse_with(&text, mode) {
+                            Ok(p) => {
+                                assert_eq!(p.description().to_string(), text, "{} round trip", e.file)
+                            }
+                            Err(d) => failures.push(format!("{} ({mode:?}): {d}", e.file)),
                         }
-                        Err(d) => failures.push(format!("{} ({mode:?}): {d}", e.file)),
+                    }
+                    let _ = validate(&SessionDescription::parse(&text).unwrap());
+                }
+                "invalid" => {
+                    invalid += 1;
+                    let (_, line, check) = INVALID
+                        .iter()
+                        .find(|(f, ..)| *f == e.file)
+                        .unwrap_or_else(|| panic!("no expectation for invalid file {}", e.file));
+                    let err = SessionDescription::parse_with(&text, Mode::Strict)
+                        .err()
+                        .unwrap_or_else(|| panic!("{} accepted in strict mode", e.file));
+                    assert_eq!(err.line, *line, "{}: {err}", e.file);
+                    assert!(check(&err.kind), "{}: {err}", e.file);
+                }
+                "edge" => {
+                    edge += 1;
+                    let (_, line, check) = EDGE
+                        .iter()
+                        .find(|(f, ..)| *f == e.file)
+                        .unwrap_or_else(|| panic!("no expectation for edge file {}", e.file));
+                    let p = SessionDescription::parse_with(&text, Mode::Lenient)
+                        .unwrap_or_else(|d| panic!("{} rejected in lenient mode: {d}", e.file));
+                    assert_eq!(p.description().to_string(), text, "{} round trip", e.file);
+                    if *line > 0
+                        && !p
+                            .warnings()
+                            .iter()
+                            .any(|w| w.line == *line && check(&w.kind))
+                    {
+                        failures.push(format!(
+                            "{}: expected warning at line {line}, got {:?}",
+                            e.file,
+                            p.warnings()
+                        ));
                     }
                 }
-                let _ = validate(&SessionDescription::parse(&text).unwrap());
+                other => panic!("unknown expectation {other} for {}", e.file),
             }
-            "invalid" => {
-                invalid += 1;
-                let (_, line, check) = INVALID
-                    .iter()
-                    .find(|(f, ..)| *f == e.file)
-                    .unwrap_or_else(|| panic!("no expectation for invalid file {}", e.file));
-                let err = SessionDescription::parse_with(&text, Mode::Strict)
-                    .err()
-                    .unwrap_or_else(|| panic!("{} accepted in strict mode", e.file));
-                assert_eq!(err.line, *line, "{}: {err}", e.file);
-                assert!(check(&err.kind), "{}: {err}", e.file);
-            }
-            "edge" => {
-                edge += 1;
-                let (_, line, check) = EDGE
-                    .iter()
-                    .find(|(f, ..)| *f == e.file)
-                    .unwrap_or_else(|| panic!("no expectation for edge file {}", e.file));
-                let p = SessionDescription::parse_with(&text, Mode::Lenient)
-                    .unwrap_or_else(|d| panic!("{} rejected in lenient mode: {d}", e.file));
-                assert_eq!(p.description().to_string(), text, "{} round trip", e.file);
-                if *line > 0
-                    && !p
-                        .warnings()
-                        .iter()
-                        .any(|w| w.line == *line && check(&w.kind))
-                {
-                    failures.push(format!(
-                        "{}: expected warning at line {line}, got {:?}",
-                        e.file,
-                        p.warnings()
-                    ));
-                }
-            }
-            other => panic!("unknown expectation {other} for {}", e.file),
         }
+        assert!(
+            failures.is_empty(),
+            "corpus failures:\n{}",
+            failures.join("\n")
+        );
+        assert_eq!((valid, invalid, edge), (56, 6, 7));
     }
-    assert!(
-        failures.is_empty(),
-        "corpus failures:\n{}",
-        failures.join("\n")
-    );
-    assert_eq!((valid, invalid, edge), (56, 6, 7));
 }

@@ -55,44 +55,45 @@ fn ft() -> FiveTuple {
     }
 }
 
-#[test]
-fn every_corpus_message_is_handled_without_state_or_panic() {
-    let Some(dir) = floe_corpus::corpus_dir("stun") else {
-        return;
-    };
-    let mut files = Vec::new();
-    hex_files(&dir, &mut files);
-    assert!(files.len() > 20, "corpus too small: {}", files.len());
-    let now = Instant::now();
-    let mut s = server();
-    let server_addr: SocketAddr = "192.0.2.1:3478".parse().unwrap();
-    let mut cfg = ClientConfig::new(server_addr, "alice", "secret");
-    cfg.rng_seed = Some([5; 32]);
-    let mut c = Client::new(cfg);
-    c.allocate(now).unwrap();
-    for path in &files {
-        let bytes = decode_hex(&std::fs::read_to_string(path).unwrap());
-        assert!(
-            s.handle_receive(now, ft(), &bytes).is_none(),
-            "{path:?} relayed"
-        );
-        while let Some(t) = s.poll_transmit() {
-            Message::parse(&t.contents).expect("our answers parse");
-        }
-        while let Some(e) = s.poll_event() {
+floe_corpus::conformance_test! {
+    fn every_corpus_message_is_handled_without_state_or_panic() {
+        let Some(dir) = floe_corpus::corpus_dir("stun") else {
+            return;
+        };
+        let mut files = Vec::new();
+        hex_files(&dir, &mut files);
+        assert!(files.len() > 20, "corpus too small: {}", files.len());
+        let now = Instant::now();
+        let mut s = server();
+        let server_addr: SocketAddr = "192.0.2.1:3478".parse().unwrap();
+        let mut cfg = ClientConfig::new(server_addr, "alice", "secret");
+        cfg.rng_seed = Some([5; 32]);
+        let mut c = Client::new(cfg);
+        c.allocate(now).unwrap();
+        for path in &files {
+            let bytes = decode_hex(&std::fs::read_to_string(path).unwrap());
             assert!(
-                !matches!(e, ServerEvent::RelayRequested(_)),
-                "{path:?} created state"
+                s.handle_receive(now, ft(), &bytes).is_none(),
+                "{path:?} relayed"
+            );
+            while let Some(t) = s.poll_transmit() {
+                Message::parse(&t.contents).expect("our answers parse");
+            }
+            while let Some(e) = s.poll_event() {
+                assert!(
+                    !matches!(e, ServerEvent::RelayRequested(_)),
+                    "{path:?} created state"
+                );
+            }
+            // None of them answers our client's transaction: they are ignored with a reason.
+            assert!(
+                c.handle_receive(now, server_addr, &bytes).is_err(),
+                "{path:?}"
             );
         }
-        // None of them answers our client's transaction: they are ignored with a reason.
-        assert!(
-            c.handle_receive(now, server_addr, &bytes).is_err(),
-            "{path:?}"
-        );
+        assert_eq!(s.allocation_count(), 0);
+        assert_eq!(s.pending_count(), 0);
     }
-    assert_eq!(s.allocation_count(), 0);
-    assert_eq!(s.pending_count(), 0);
 }
 
 /// The error code, REALM and NONCE of our server's answer to a corpus request.
@@ -109,39 +110,41 @@ fn answer(rel: &str) -> Option<(u16, String, String)> {
     Some((code, realm, nonce))
 }
 
-#[test]
-fn chrome_allocate_requests_get_a_challenge_and_a_fresh_nonce() {
-    // Unauthenticated first request: 401 with our realm and a nonce.
-    let Some((code, realm, nonce)) = answer("captures/turn-1-chrome-allocate-request-unauth.hex")
-    else {
-        return;
-    };
-    assert_eq!((code, realm.as_str()), (401, "example.org"));
-    assert!(nonce.starts_with("obMatJos2"));
-    // Chrome's authenticated retry carries coturn's nonce, which is not ours: 438 with a new
-    // nonce (RFC 8489 §9.2.4), never a 401 that would make it give up.
-    let (code, _, nonce) = answer("captures/turn-3-chrome-allocate-request-auth.hex").unwrap();
-    assert_eq!(code, 438);
-    assert!(nonce.starts_with("obMatJos2"));
+floe_corpus::conformance_test! {
+    fn chrome_allocate_requests_get_a_challenge_and_a_fresh_nonce() {
+        // Unauthenticated first request: 401 with our realm and a nonce.
+        let Some((code, realm, nonce)) = answer("captures/turn-1-chrome-allocate-request-unauth.hex")
+        else {
+            return;
+        };
+        assert_eq!((code, realm.as_str()), (401, "example.org"));
+        assert!(nonce.starts_with("obMatJos2"));
+        // Chrome's authenticated retry carries coturn's nonce, which is not ours: 438 with a new
+        // nonce (RFC 8489 §9.2.4), never a 401 that would make it give up.
+        let (code, _, nonce) = answer("captures/turn-3-chrome-allocate-request-auth.hex").unwrap();
+        assert_eq!(code, 438);
+        assert!(nonce.starts_with("obMatJos2"));
+    }
 }
 
-#[test]
-fn coturn_responses_and_channel_data_without_a_transaction_are_rejected_with_a_reason() {
-    let Some(success) = read("captures/turn-4-coturn-allocate-success.hex") else {
-        return;
-    };
-    let server_addr: SocketAddr = "192.0.2.1:3478".parse().unwrap();
-    let mut cfg = ClientConfig::new(server_addr, "alice", "secret");
-    cfg.rng_seed = Some([6; 32]);
-    let mut c = Client::new(cfg);
-    c.allocate(Instant::now()).unwrap();
-    assert_eq!(
-        c.handle_receive(Instant::now(), server_addr, &success),
-        Err(ReceiveError::UnmatchedResponse)
-    );
-    let cd = read("captures/turn-channeldata-1.hex").unwrap();
-    assert!(matches!(
-        c.handle_receive(Instant::now(), server_addr, &cd),
-        Err(ReceiveError::UnknownChannel { .. })
-    ));
+floe_corpus::conformance_test! {
+    fn coturn_responses_and_channel_data_without_a_transaction_are_rejected_with_a_reason() {
+        let Some(success) = read("captures/turn-4-coturn-allocate-success.hex") else {
+            return;
+        };
+        let server_addr: SocketAddr = "192.0.2.1:3478".parse().unwrap();
+        let mut cfg = ClientConfig::new(server_addr, "alice", "secret");
+        cfg.rng_seed = Some([6; 32]);
+        let mut c = Client::new(cfg);
+        c.allocate(Instant::now()).unwrap();
+        assert_eq!(
+            c.handle_receive(Instant::now(), server_addr, &success),
+            Err(ReceiveError::UnmatchedResponse)
+        );
+        let cd = read("captures/turn-channeldata-1.hex").unwrap();
+        assert!(matches!(
+            c.handle_receive(Instant::now(), server_addr, &cd),
+            Err(ReceiveError::UnknownChannel { .. })
+        ));
+    }
 }
