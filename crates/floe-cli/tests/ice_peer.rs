@@ -156,3 +156,19 @@ fn servers_off_loopback_are_refused() {
     assert_eq!(out.status.code(), Some(1));
     assert!(result(&out)["error"].as_str().unwrap().contains("loopback"));
 }
+
+#[test]
+fn lab_mode_refuses_to_run_outside_a_lab_namespace() {
+    // Here (not inside a natlab.sh namespace) an interface has an address outside the lab
+    // ranges, or none is in them, or `ip` is missing: each is a result line whose error starts
+    // with "--lab:", exit 1, and nothing is sent.
+    let out = Command::new(FLOE)
+        .args(["ice", "peer", "--role", "controlled", "--stdio", "--lab"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let r = result(&out);
+    assert_eq!(r["ok"], false);
+    assert!(r["error"].as_str().unwrap().starts_with("--lab:"), "{r}");
+}

@@ -3,8 +3,9 @@
 //! `ice_pair.sh` can run it against aioice or against itself.
 //!
 //! The run, all of it under one `--timeout` deadline:
-//! 1. gather: host candidates on 127.0.0.1 (and ::1 with `--ipv6`), server-reflexive ones from
-//!    `--stun`, relayed ones from `--turn` (only those with `--relay-only`);
+//! 1. gather: host candidates on 127.0.0.1 (and ::1 with `--ipv6`; the namespace's lab
+//!    addresses with `--lab`), server-reflexive ones from `--stun`, relayed ones from `--turn`
+//!    (only those with `--relay-only`);
 //! 2. write the own description (`--local FILE` through `FILE.tmp` and a rename, or one line
 //!    on stdout with `--stdio`) and read the other side's (the `--remote` file, polled every
 //!    50 ms, or one line from stdin), while answering checks that already arrive;
@@ -16,6 +17,7 @@
 //! The loop is the one of `floe ice demo`: timers, then [`AgentSockets::receive`], then
 //! [`AgentSockets::send_all`], sleeping at most a millisecond between turns.
 
+mod lab;
 mod signal;
 
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -108,6 +110,11 @@ pub(crate) struct PeerArgs {
     /// Also bind ::1 for a host candidate.
     #[arg(long)]
     ipv6: bool,
+    /// Inside a lab network namespace (natlab.sh) only: host candidates on its addresses in
+    /// 198.18.0.0/15, 198.51.100.0/24 and 203.0.113.0/24 instead of loopback, and servers and
+    /// candidates accepted there too. Refuses to run in a namespace with other addresses.
+    #[arg(long, conflicts_with = "ipv6")]
+    lab: bool,
     /// Controlling: how many `ping <i>` datagrams to send and expect echoed.
     #[arg(long, value_name = "N", default_value_t = 3)]
     ping: u32,
@@ -209,8 +216,10 @@ impl Peer {
         log: Log,
     ) -> Result<Self, String> {
         for server in stun.iter().chain(turn.iter()) {
-            if !allowed(server.ip()) {
-                return Err(format!("refusing server {server} (loopback only)"));
+            if !allowed(server.ip(), args.lab) {
+                return Err(format!(
+                    "refusing server {server} (loopback only; --lab adds the lab ranges)"
+                ));
             }
         }
         let role = match args.role {
@@ -222,12 +231,18 @@ impl Peer {
         config.software = Some(concat!("floe ", env!("CARGO_PKG_VERSION")).to_owned());
         let mut agent = IceAgent::new(config, Instant::now());
         let stream = agent.add_stream(1).map_err(|e| e.to_string())?;
-        let mut ips = vec![IpAddr::V4(Ipv4Addr::LOCALHOST)];
-        if args.ipv6 {
-            ips.push(IpAddr::V6(Ipv6Addr::LOCALHOST));
-        }
+        let ips = if args.lab {
+            lab::host_addresses()?
+        } else if args.ipv6 {
+            vec![
+                IpAddr::V4(Ipv4Addr::LOCALHOST),
+                IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ]
+        } else {
+            vec![IpAddr::V4(Ipv4Addr::LOCALHOST)]
+        };
         let sockets =
-            AgentSockets::bind(&ips).map_err(|e| format!("cannot bind UDP on loopback: {e}"))?;
+            AgentSockets::bind(&ips).map_err(|e| format!("cannot bind UDP on {ips:?}: {e}"))?;
         for &addr in sockets.local_addrs() {
             agent
                 .add_local_address(stream, 1, addr)
@@ -291,7 +306,7 @@ impl Peer {
         let text = self
             .until(deadline, |_, now| inbox.poll(now))?
             .ok_or_else(|| format!("TimeoutError: {} in time", inbox.what()))?;
-        let remote = signal::parse_remote(&text, allowed)?;
+        let remote = signal::parse_remote(&text, |ip| allowed(ip, args.lab))?;
         self.log
             .say(&format!("remote description: {}", text.trim_end()));
         self.apply(&remote);
@@ -348,6 +363,10 @@ impl Peer {
 
     /// Controlling: `ping 0` .. `ping n-1`, each echoed within 2 s, then `bye`.
     fn ping(&mut self, n: u32, deadline: Instant) -> Result<u32, String> {
+        // `--ping 0`: no data phase at all (aioice_peer.py sends no `bye` either).
+        if n == 0 {
+            return Ok(0);
+        }
         for i in 0..n {
             let msg = format!("ping {i}");
             self.send(msg.as_bytes())?;

@@ -40,9 +40,10 @@ pub(super) fn candidate_line(c: &Candidate<'_>) -> String {
     c.to_string()
 }
 
-/// Whether `ip` may be used: loopback only (README "Loopback only").
-pub(super) const fn allowed(ip: IpAddr) -> bool {
-    ip.is_loopback()
+/// Whether `ip` may be used: loopback always (README "Loopback only"), the lab ranges only
+/// with `--lab`.
+pub(super) fn allowed(ip: IpAddr, lab: bool) -> bool {
+    ip.is_loopback() || (lab && super::lab::in_lab_nets(ip))
 }
 
 /// Parses a `HOST:PORT` server argument: `127.0.0.1:3478`, `[::1]:3478`, `::1:3478` (the last
@@ -135,7 +136,7 @@ pub(super) fn parse_remote(
             Some(a) if allow(a.ip()) => {}
             _ => {
                 return Err(format!(
-                    "refusing remote candidate {i} at {} (loopback only)",
+                    "refusing remote candidate {i} at {} (loopback only; --lab adds the lab ranges)",
                     c.address()
                 ));
             }
@@ -256,7 +257,7 @@ mod tests {
         "candidate:16572de626da4e5384a0ce2d0d93678a 1 udp 2130706431 127.0.0.1 46701 typ host";
 
     fn loopback(ip: IpAddr) -> bool {
-        allowed(ip)
+        allowed(ip, false)
     }
 
     #[test]
@@ -318,6 +319,7 @@ mod tests {
             "candidates":["candidate:1 1 udp 1 203.0.113.1 9 typ host"]}"#;
         let e = parse_remote(text, loopback).unwrap_err();
         assert!(e.contains("refusing"), "{e}");
+        assert!(parse_remote(text, |ip| allowed(ip, true)).is_ok());
         let mdns = r#"{"ufrag":"abcd","pwd":"0123456789012345678901",
             "candidates":["candidate:1 1 udp 1 x.local 9 typ host"]}"#;
         assert!(parse_remote(mdns, loopback).is_err());
