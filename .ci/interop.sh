@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Interop suite: real peers from ../shared/peers on loopback only (127.0.0.1 / ::1).
-# Installs coturn and aioice, starts coturn, runs the live tests of crates/floe-interop, runs
-# coturn's turnutils_uclient and our own client against `floe turn serve`, stops everything.
+# Installs coturn and aioice, starts coturn, runs the live tests of crates/floe-interop (TURN
+# against coturn, `floe ice peer` against aioice and itself through ice_pair.sh), runs coturn's
+# turnutils_uclient and our own client against `floe turn serve`, stops everything.
+# The ports can be moved (COTURN_PORT, FLOE_PORT, ECHO_PORT) when another run holds them.
 # Takes about a minute on 2 cores once the workspace is built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PEERS="$(cd .. && pwd)/shared/peers"
 export PEERS_HOME="${PEERS_HOME:-$(mktemp -d)}"
 export CI="${CI:-true}"
-COTURN_PORT=3478
-FLOE_PORT=3578
-ECHO_PORT=3580
+COTURN_PORT=${COTURN_PORT:-3478}
+FLOE_PORT=${FLOE_PORT:-3578}
+ECHO_PORT=${ECHO_PORT:-3580}
+# The interop tests find ice_pair.sh and aioice_peer.py here.
+export FLOE_PEERS="$PEERS"
 
 if [ "$(id -u)" = 0 ] && ! command -v turnserver >/dev/null 2>&1; then
   apt-get update -qq
@@ -18,7 +22,7 @@ fi
 bash "$PEERS/install.sh"
 
 cargo build -q -p floe-cli
-FLOE="$(pwd)/target/debug/floe"
+FLOE="${CARGO_TARGET_DIR:-$(pwd)/target}/debug/floe"
 # The interop tests run this binary as their TURN server (floe_interop::FloeServe).
 export FLOE_BIN="$FLOE"
 

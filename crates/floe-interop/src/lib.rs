@@ -3,8 +3,9 @@
 //! The tests live in `tests/`; `.ci/interop.sh` installs and starts the peers and runs them.
 //! This library holds what they share: where the peers are, a UDP echo peer, clients driven
 //! by the CLI's own [`ClientDriver`] (the loop of `floe turn allocate`), and the real
-//! `floe turn serve` binary as our TURN server ([`FloeServe`]). Every wait is bounded by a
-//! deadline; all traffic stays on loopback.
+//! `floe turn serve` binary as our TURN server ([`FloeServe`]), and `ice_pair.sh` from
+//! `../shared/peers` to run `floe ice peer` against aioice or itself ([`Peers`]). Every wait is
+//! bounded by a deadline; all traffic stays on loopback.
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 
@@ -20,6 +21,10 @@ use std::thread::{self, JoinHandle};
 
 use floe_cli::sockets::ClientDriver;
 use floe_turn::{ClientConfig, Transport};
+
+mod peers;
+
+pub use peers::{PairRun, Peers};
 
 /// The coturn under test, from `FLOE_COTURN` (set by `.ci/interop.sh`). Without it the test
 /// is skipped, except under CI (`CI` set), where a missing peer is a failure.
@@ -146,13 +151,44 @@ pub fn client_with(mut cfg: ClientConfig, tcp: bool) -> io::Result<ClientDriver>
     ClientDriver::connect(cfg)
 }
 
-/// The `floe` binary: `FLOE_BIN` (set by `.ci/interop.sh`), else the workspace's
-/// `target/debug/floe`.
+/// The `floe` binary: `FLOE_BIN` (set by `.ci/interop.sh`), else `debug/floe` in
+/// `CARGO_TARGET_DIR` when that is set, else the workspace's `target/debug/floe`.
 fn floe_bin() -> PathBuf {
-    std::env::var_os("FLOE_BIN").map_or_else(
+    if let Some(bin) = std::env::var_os("FLOE_BIN") {
+        return PathBuf::from(bin);
+    }
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(
         || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/floe"),
-        PathBuf::from,
+        |dir| Path::new(&dir).join("debug/floe"),
     )
+}
+
+/// A peer that cannot run: skipped (a `SKIPPED:` line in the test's output), except under CI
+/// (`CI` set), where that is a failure.
+///
+/// # Panics
+/// When `CI` is set.
+fn missing(what: &str) {
+    assert!(std::env::var_os("CI").is_none(), "CI is set but {what}");
+    eprintln!("SKIPPED: {what}");
+}
+
+/// The `floe` binary if it has been built (see [`FloeServe::start`] for where it is looked
+/// for); `None` (skipped) when not, a failure under CI.
+///
+/// # Panics
+/// When `CI` is set and the binary is missing.
+#[must_use]
+pub fn floe_binary() -> Option<PathBuf> {
+    let bin = floe_bin();
+    if bin.is_file() {
+        return Some(bin);
+    }
+    missing(&format!(
+        "{} is missing (cargo build -p floe-cli, or set FLOE_BIN)",
+        bin.display()
+    ));
+    None
 }
 
 /// `floe turn serve` on 127.0.0.1 (an ephemeral port, UDP and TCP) for alice:secret in realm
@@ -165,27 +201,16 @@ pub struct FloeServe {
 }
 
 impl FloeServe {
-    /// Starts the binary (`FLOE_BIN`, else the workspace's `target/debug/floe`) and reads the
-    /// address it announces. Without the binary the test is skipped, except under CI (`CI` set), where that is a failure.
+    /// Starts the binary (`FLOE_BIN`, else `CARGO_TARGET_DIR`'s or the workspace's
+    /// `debug/floe`) and reads the address it announces. Without the binary the test is
+    /// skipped, except under CI (`CI` set), where that is a failure.
     ///
     /// # Panics
     /// When the binary exists but does not start or announce an address, or when `CI` is set
     /// and the binary is missing.
     #[must_use]
     pub fn start() -> Option<Self> {
-        let bin = floe_bin();
-        if !bin.is_file() {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI is set but {} is missing (set FLOE_BIN)",
-                bin.display()
-            );
-            eprintln!(
-                "SKIPPED: {} is missing (cargo build -p floe-cli, or set FLOE_BIN)",
-                bin.display()
-            );
-            return None;
-        }
+        let bin = floe_binary()?;
         let mut child = Command::new(&bin)
             .args(["turn", "serve", "--listen", "127.0.0.1:0"])
             .args(["--user", "alice:secret", "--realm", "example.org"])

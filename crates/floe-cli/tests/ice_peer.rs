@@ -1,0 +1,174 @@
+//! `floe ice peer`: the signalling of `../shared/peers/README.md` between two of our own
+//! processes on 127.0.0.1 (no script needed), and its failures: result line and exit code, never
+//! a panic. The runs against aioice and coturn live in floe-interop.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const FLOE: &str = env!("CARGO_BIN_EXE_floe");
+
+/// The last stdout line as JSON.
+fn result(out: &Output) -> Value {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last = stdout.lines().last().unwrap_or_default();
+    serde_json::from_str(last).unwrap_or_else(|e| panic!("{e}: {stdout:?}"))
+}
+
+/// A fresh directory for one test's description files.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("floe-ice-peer-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn two_peers_connect_through_description_files_and_echo_the_pings() {
+    let dir = scratch("files");
+    let (a, b) = (dir.join("a.json"), dir.join("b.json"));
+    let spawn = |role: &str, local: &PathBuf, remote: &PathBuf| {
+        Command::new(FLOE)
+            .args(["ice", "peer", "--role", role, "--timeout", "10", "-v"])
+            .arg("--local")
+            .arg(local)
+            .arg("--remote")
+            .arg(remote)
+            .stdin(Stdio::null())
+            .output()
+    };
+    let controlled = std::thread::spawn({
+        let (a, b) = (a.clone(), b.clone());
+        move || spawn("controlled", &b, &a).unwrap()
+    });
+    let controlling = spawn("controlling", &a, &b).unwrap();
+    let controlled = controlled.join().unwrap();
+    for (out, role) in [(&controlling, "controlling"), (&controlled, "controlled")] {
+        let r = result(out);
+        assert!(
+            out.status.success(),
+            "{r}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            (r["ok"].as_bool(), r["role"].as_str()),
+            (Some(true), Some(role))
+        );
+        assert_eq!(r["datagrams_echoed"], 3);
+        for end in ["local", "remote"] {
+            let line = r["selected_pair"][end].as_str().unwrap();
+            assert!(
+                line.starts_with("candidate:") && line.contains(" 127.0.0.1 "),
+                "{line}"
+            );
+        }
+        // stdout carries only the result line in file mode.
+        assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+    }
+    // The descriptions as the README has them, pretty-printed.
+    let d: Value = serde_json::from_str(&std::fs::read_to_string(&a).unwrap()).unwrap();
+    assert_eq!(d["role"], "controlling");
+    assert_eq!(d["end_of_candidates"], true);
+    assert!(d["ufrag"].as_str().unwrap().len() >= 4);
+    assert!(d["pwd"].as_str().unwrap().len() >= 22);
+    assert!(!dir.join("a.json.tmp").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs a controlled peer in stdio mode with `input` on stdin.
+fn stdio_with(input: &str) -> Output {
+    let mut child = Command::new(FLOE)
+        .args([
+            "ice",
+            "peer",
+            "--role",
+            "controlled",
+            "--stdio",
+            "--timeout",
+            "3",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_malformed_remote_description_is_a_failure_with_a_result_line() {
+    for input in [
+        "",
+        "not json\n",
+        "[]\n",
+        "{\"ufrag\": 7}\n",
+        "{\"ufrag\":\"abcd\",\"pwd\":\"0123456789012345678901\",\"candidates\":[\"nonsense\"]}\n",
+        "{\"ufrag\":\"abcd\",\"pwd\":\"0123456789012345678901\",\"candidates\":[\"candidate:1 1 udp 1 203.0.113.1 9 typ host\"]}\n",
+    ] {
+        let out = stdio_with(input);
+        assert_eq!(out.status.code(), Some(1), "{input:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        // The own description first, then the result.
+        assert_eq!(stdout.lines().count(), 2, "{stdout}");
+        let r = result(&out);
+        assert_eq!(r["ok"], false);
+        assert!(!r["error"].as_str().unwrap().is_empty());
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["--role", "controlling"][..],
+        &["--role", "leader", "--stdio"],
+        &["--role", "controlled", "--local", "x.json"],
+        &["--role", "controlled", "--stdio", "--relay-only"],
+        &["--role", "controlled", "--stdio", "--stun", "no-port"],
+        &["--role", "controlled", "--stdio", "--timeout", "0"],
+    ] {
+        let out = Command::new(FLOE)
+            .args(["ice", "peer"])
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}
+
+#[test]
+fn servers_off_loopback_are_refused() {
+    let out = Command::new(FLOE)
+        .args(["ice", "peer", "--role", "controlled", "--stdio"])
+        .args(["--turn", "203.0.113.1:3478"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(result(&out)["error"].as_str().unwrap().contains("loopback"));
+}
+
+#[test]
+fn lab_mode_refuses_to_run_outside_a_lab_namespace() {
+    // Here (not inside a natlab.sh namespace) an interface has an address outside the lab
+    // ranges, or none is in them, or `ip` is missing: each is a result line whose error starts
+    // with "--lab:", exit 1, and nothing is sent.
+    let out = Command::new(FLOE)
+        .args(["ice", "peer", "--role", "controlled", "--stdio", "--lab"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let r = result(&out);
+    assert_eq!(r["ok"], false);
+    assert!(r["error"].as_str().unwrap().starts_with("--lab:"), "{r}");
+}
