@@ -102,9 +102,17 @@ impl IceAgent {
         let existing = self.remotes.iter().find(|(_, r)| {
             r.stream == stream && r.component == candidate.component() && r.addr == addr
         });
-        if let Some((&id, _)) = existing {
-            // A signalled candidate replaces the peer-reflexive one learned first
-            // (RFC 8445 §7.3.1.3, trickle races).
+        if let Some((&id, r)) = existing {
+            // A signalled candidate replaces the peer-reflexive one learned first (RFC 8445
+            // §7.3.1.3, trickle races). Between two signalled candidates at one address (a
+            // server-reflexive address equal to the host one, as on loopback or without a
+            // NAT) the higher priority stays (RFC 8445 §6.1.2.4 keeps the better of redundant
+            // pairs): a later, lower one changes nothing.
+            let replaces =
+                r.kind == CandidateType::PeerReflexive || candidate.priority() > r.priority;
+            if !replaces {
+                return Ok(id);
+            }
             let foundation = self
                 .remote_foundations
                 .intern(candidate.foundation().as_str());
@@ -112,6 +120,11 @@ impl IceAgent {
                 r.kind = candidate.kind();
                 r.priority = candidate.priority();
                 r.foundation = foundation;
+            }
+            let role = self.role;
+            for p in self.pairs.values_mut().filter(|p| p.remote == id) {
+                p.remote_priority = candidate.priority();
+                p.reprioritise(role);
             }
             return Ok(id);
         }

@@ -305,3 +305,46 @@ fn nothing_fails_while_an_allocation_is_still_being_tried() {
         t - now
     );
 }
+
+#[test]
+fn a_lower_priority_candidate_at_a_known_address_does_not_replace_the_better_one() {
+    // On loopback or without a NAT a peer's srflx candidate has its host candidate's address:
+    // the host one (higher priority) stays, and so does its pair's priority. A signalled
+    // candidate still replaces a peer-reflexive one.
+    use std::time::Instant;
+
+    use floe_ice::{Credentials, IceAgent};
+    use floe_ice_candidate::{Candidate, CandidateType};
+
+    let now = Instant::now();
+    let mut a = IceAgent::new(config(Role::Controlling, 34), now);
+    let s = a.add_stream(1).unwrap();
+    a.add_local_address(s, 1, "198.51.100.1:5000".parse().unwrap())
+        .unwrap();
+    a.set_remote_credentials(now, Credentials::new("peer", "the-peer-password-22-chars"));
+    let host = Candidate::parse("candidate:1 1 udp 2130706431 203.0.113.7 40000 typ host").unwrap();
+    let srflx = Candidate::parse(
+        "candidate:2 1 udp 1694498815 203.0.113.7 40000 typ srflx raddr 10.0.0.1 rport 40000",
+    )
+    .unwrap();
+    let id = a.add_remote_candidate(now, s, &host).unwrap();
+    let before = a.pairs()[0].priority;
+    assert_eq!(a.add_remote_candidate(now, s, &srflx).unwrap(), id);
+    let info = a.candidate_info(id).unwrap();
+    assert_eq!(info.kind, CandidateType::Host);
+    assert_eq!(info.priority, 2_130_706_431);
+    assert_eq!(a.pairs().len(), 1);
+    assert_eq!(a.pairs()[0].priority, before);
+    // The other order: the better one arriving second takes over, pair priority with it.
+    let mut b = IceAgent::new(config(Role::Controlling, 35), now);
+    let s = b.add_stream(1).unwrap();
+    b.add_local_address(s, 1, "198.51.100.1:5000".parse().unwrap())
+        .unwrap();
+    b.set_remote_credentials(now, Credentials::new("peer", "the-peer-password-22-chars"));
+    let id = b.add_remote_candidate(now, s, &srflx).unwrap();
+    let low = b.pairs()[0].priority;
+    b.add_remote_candidate(now, s, &host).unwrap();
+    assert_eq!(b.candidate_info(id).unwrap().kind, CandidateType::Host);
+    assert!(b.pairs()[0].priority > low);
+    assert_eq!(b.pairs()[0].priority, before);
+}
