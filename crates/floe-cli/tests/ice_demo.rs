@@ -102,3 +102,26 @@ fn a_bad_loss_is_a_usage_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn relay_only_through_the_turn_server_over_tcp() {
+    let (ok, lines) = demo(&[
+        "--seed",
+        "3",
+        "--relay",
+        "--turn-transport",
+        "tcp",
+        "--pings",
+        "2",
+    ]);
+    assert!(ok, "{lines:#?}");
+    assert_eq!(
+        events(&lines, "turn_stream").len(),
+        2,
+        "one TCP stream per agent"
+    );
+    for c in events(&lines, "candidate") {
+        assert_eq!(c["type"], "relay", "{c}");
+    }
+    assert_eq!(events(&lines, "data").len(), 2);
+}

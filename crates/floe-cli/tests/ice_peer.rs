@@ -25,27 +25,33 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-#[test]
-fn two_peers_connect_through_description_files_and_echo_the_pings() {
-    let dir = scratch("files");
+/// Runs a controlling and a controlled peer through description files in `dir`, both with
+/// `extra` arguments; their outputs.
+fn run_pair(dir: &std::path::Path, extra: &[&str]) -> (Output, Output) {
     let (a, b) = (dir.join("a.json"), dir.join("b.json"));
-    let spawn = |role: &str, local: &PathBuf, remote: &PathBuf| {
+    let extra: Vec<String> = extra.iter().map(|s| (*s).to_owned()).collect();
+    let spawn = move |role: &str, local: &PathBuf, remote: &PathBuf| {
         Command::new(FLOE)
             .args(["ice", "peer", "--role", role, "--timeout", "10", "-v"])
             .arg("--local")
             .arg(local)
             .arg("--remote")
             .arg(remote)
+            .args(&extra)
             .stdin(Stdio::null())
             .output()
     };
     let controlled = std::thread::spawn({
-        let (a, b) = (a.clone(), b.clone());
+        let (a, b, spawn) = (a.clone(), b.clone(), spawn.clone());
         move || spawn("controlled", &b, &a).unwrap()
     });
     let controlling = spawn("controlling", &a, &b).unwrap();
-    let controlled = controlled.join().unwrap();
-    for (out, role) in [(&controlling, "controlling"), (&controlled, "controlled")] {
+    (controlling, controlled.join().unwrap())
+}
+
+/// Both outputs succeeded with their role and three echoes; their result lines.
+fn both_passed(controlling: &Output, controlled: &Output) -> [Value; 2] {
+    [(controlling, "controlling"), (controlled, "controlled")].map(|(out, role)| {
         let r = result(out);
         assert!(
             out.status.success(),
@@ -57,6 +63,16 @@ fn two_peers_connect_through_description_files_and_echo_the_pings() {
             (Some(true), Some(role))
         );
         assert_eq!(r["datagrams_echoed"], 3);
+        r
+    })
+}
+
+#[test]
+fn two_peers_connect_through_description_files_and_echo_the_pings() {
+    let dir = scratch("files");
+    let (controlling, controlled) = run_pair(&dir, &[]);
+    let results = both_passed(&controlling, &controlled);
+    for (r, out) in results.iter().zip([&controlling, &controlled]) {
         for end in ["local", "remote"] {
             let line = r["selected_pair"][end].as_str().unwrap();
             assert!(
@@ -68,12 +84,78 @@ fn two_peers_connect_through_description_files_and_echo_the_pings() {
         assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
     }
     // The descriptions as the README has them, pretty-printed.
+    let a = dir.join("a.json");
     let d: Value = serde_json::from_str(&std::fs::read_to_string(&a).unwrap()).unwrap();
     assert_eq!(d["role"], "controlling");
     assert_eq!(d["end_of_candidates"], true);
     assert!(d["ufrag"].as_str().unwrap().len() >= 4);
     assert!(d["pwd"].as_str().unwrap().len() >= 22);
     assert!(!dir.join("a.json.tmp").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `floe turn serve` on a free loopback port (alice:secret, loopback peers allowed), killed
+/// when dropped.
+struct TurnServe(std::process::Child, String);
+
+impl TurnServe {
+    fn start() -> Self {
+        let port = std::net::UdpSocket::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let addr = format!("127.0.0.1:{port}");
+        let child = Command::new(FLOE)
+            .args(["turn", "serve", "--listen", &addr, "--user", "alice:secret"])
+            .arg("--allow-loopback-peers")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Ready once it answers on TCP.
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(&addr).is_ok() {
+                break;
+            }
+            std::thread::sleep(core::time::Duration::from_millis(20));
+        }
+        Self(child, addr)
+    }
+}
+
+impl Drop for TurnServe {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn relay_only_through_a_turn_server_reached_over_tcp() {
+    // RFC 8656 §3.1: the agent's TURN client speaks over a TCP connection the peer program
+    // opens when the agent asks; the relayed candidates stay UDP toward the other side.
+    let server = TurnServe::start();
+    let dir = scratch("tcp-turn");
+    let extra = [
+        "--turn",
+        &server.1,
+        "--turn-transport",
+        "tcp",
+        "--relay-only",
+    ];
+    let (controlling, controlled) = run_pair(&dir, &extra);
+    for r in both_passed(&controlling, &controlled) {
+        for end in ["local", "remote"] {
+            let line = r["selected_pair"][end].as_str().unwrap();
+            assert!(
+                line.contains(" udp ") && line.contains("typ relay"),
+                "{line}"
+            );
+        }
+    }
+    let stderr = String::from_utf8_lossy(&controlling.stderr);
+    assert!(stderr.contains("ConnectTurnStream"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

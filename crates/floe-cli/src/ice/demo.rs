@@ -14,7 +14,8 @@ use std::time::Instant;
 use clap::Args;
 use floe_cli::sockets::AgentSockets;
 use floe_ice::{
-    ConnectionState, Credentials, IceAgent, IceConfig, IceEvent, PairId, Role, StreamId, TurnServer,
+    ConnectionState, Credentials, IceAgent, IceConfig, IceEvent, PairId, Role, StreamId, Transport,
+    TurnServer,
 };
 use floe_ice_candidate::Candidate;
 use floe_turn::StaticCredentials;
@@ -36,6 +37,9 @@ pub(crate) struct DemoArgs {
     /// embedded TURN server.
     #[arg(long)]
     relay: bool,
+    /// How the agents reach the TURN server: udp, or tcp (RFC 8656 §3.1).
+    #[arg(long, value_name = "udp|tcp", default_value = "udp", value_parser = ["udp", "tcp"])]
+    turn_transport: String,
     /// Drop this percentage of outgoing datagrams at random (both agents).
     #[arg(long, value_name = "PCT", default_value_t = 0.0)]
     loss: f64,
@@ -103,7 +107,12 @@ impl Side {
                 .map_err(|e| e.to_string())?;
         }
         agent.add_stun_server(server);
-        agent.add_turn_server(TurnServer::new(server, USER, PASSWORD));
+        let transport = if args.turn_transport == "tcp" {
+            Transport::Tcp
+        } else {
+            Transport::Udp
+        };
+        agent.add_turn_server(TurnServer::new(server, USER, PASSWORD).with_transport(transport));
         Ok(Self {
             name,
             agent,
@@ -131,9 +140,14 @@ impl Side {
     }
 
     /// Handles the agent's events: prints them and queues candidates for the other side.
-    fn events(&mut self, at: Duration, log: &mut Timeline) {
+    fn events(&mut self, now: Instant, at: Duration, log: &mut Timeline) {
         while let Some(e) = self.agent.poll_event() {
             let side = self.name;
+            if self.sockets.handle_event(&mut self.agent, now, &e) {
+                let text = format!("TURN stream: {e:?}");
+                log.say(at, side, "turn_stream", &text, json!({"debug": text}));
+                continue;
+            }
             match e {
                 IceEvent::LocalCandidate { candidate, .. } => {
                     let kind = candidate.kind().as_str();
@@ -347,7 +361,7 @@ fn drive(
         for side in [&mut *a, &mut *b] {
             side.turn(now)?;
             log.observe(at, side.name, &side.agent);
-            side.events(at, log);
+            side.events(now, at, log);
             if side.agent.state() == ConnectionState::Failed {
                 return Err(format!("{} failed", side.name));
             }

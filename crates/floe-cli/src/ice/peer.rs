@@ -32,7 +32,7 @@ use clap::{ArgGroup, Args, ValueEnum};
 use floe_cli::sockets::AgentSockets;
 use floe_ice::{
     CandidateInfo, ConnectionState, Credentials, IceAgent, IceConfig, IceEvent, Role, StreamId,
-    TurnServer,
+    Transport, TurnServer,
 };
 use floe_ice_candidate::Candidate;
 use serde_json::{Value, json};
@@ -90,9 +90,13 @@ pub(crate) struct PeerArgs {
     /// Also gather a server-reflexive candidate from this STUN server (loopback only).
     #[arg(long, value_name = "HOST:PORT")]
     stun: Option<String>,
-    /// Also gather a relayed candidate from this TURN server, over UDP (loopback only).
+    /// Also gather a relayed candidate from this TURN server (loopback only).
     #[arg(long, value_name = "HOST:PORT")]
     turn: Option<String>,
+    /// How to reach the TURN server: udp, or tcp (RFC 8656 §3.1; the relayed candidate is UDP
+    /// toward the peer either way).
+    #[arg(long, value_name = "udp|tcp", default_value = "udp", value_parser = ["udp", "tcp"])]
+    turn_transport: String,
     /// TURN username (long-term credentials).
     #[arg(long, value_name = "USER", default_value = "alice")]
     turn_user: String,
@@ -252,7 +256,14 @@ impl Peer {
             agent.add_stun_server(s);
         }
         if let Some(t) = turn {
-            agent.add_turn_server(TurnServer::new(t, &args.turn_user, &args.turn_pass));
+            let transport = if args.turn_transport == "tcp" {
+                Transport::Tcp
+            } else {
+                Transport::Udp
+            };
+            agent.add_turn_server(
+                TurnServer::new(t, &args.turn_user, &args.turn_pass).with_transport(transport),
+            );
         }
         log.say(&format!(
             "sockets on {:?}, stun {stun:?}, turn {turn:?}{}",
@@ -462,13 +473,19 @@ impl Peer {
             })
             .map_err(|e| format!("receive: {e}"))?;
         self.sockets.send_all(&mut self.agent);
-        self.events();
+        self.events(now);
+        self.sockets.send_all(&mut self.agent);
         Ok(())
     }
 
-    /// Keeps the local candidates and notes the end of gathering; logs the rest.
-    fn events(&mut self) {
+    /// Keeps the local candidates and notes the end of gathering; opens and closes the TURN
+    /// streams the agent asks for; logs the rest.
+    fn events(&mut self, now: Instant) {
         while let Some(e) = self.agent.poll_event() {
+            if self.sockets.handle_event(&mut self.agent, now, &e) {
+                self.log.say(&format!("{e:?}"));
+                continue;
+            }
             match e {
                 IceEvent::LocalCandidate { candidate, .. } => {
                     self.log

@@ -1,12 +1,14 @@
-//! [`AgentSockets`]: the UDP sockets of one [`IceAgent`], and the two halves of its drive loop
-//! over them (send what the agent queued, feed it what arrived).
+//! [`AgentSockets`]: the UDP sockets of one [`IceAgent`] and the TCP connections to TURN
+//! servers it asks for, and the halves of its drive loop over them (send what the agent
+//! queued, feed it what arrived, open and close the streams its events ask for).
 
 use core::net::{IpAddr, SocketAddr};
-use std::io;
-use std::net::UdpSocket;
+use core::time::Duration;
+use std::io::{self, Read as _, Write as _};
+use std::net::{TcpStream, UdpSocket};
 use std::time::Instant;
 
-use floe_ice::{FiveTuple, IceAgent, PairId, Transmit, Transport};
+use floe_ice::{FiveTuple, IceAgent, IceEvent, PairId, Transmit, Transport, TurnStreamId};
 use rand::{RngExt as _, SeedableRng as _};
 use rand_chacha::ChaCha8Rng;
 
@@ -14,6 +16,23 @@ use super::is_timeout;
 
 /// Largest datagram read (a UDP payload on loopback can be this large).
 const MAX_DATAGRAM: usize = 65_535;
+
+/// How long opening a TCP connection to a TURN server may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Most bytes kept for a TURN stream that the kernel would not take yet.
+const MAX_UNSENT: usize = 256 * 1024;
+
+/// A TCP connection to a TURN server, opened for the agent (RFC 8656 §3.1).
+#[derive(Debug)]
+struct TurnConnection {
+    id: TurnStreamId,
+    stream: TcpStream,
+    /// Local address and server: the flow its bytes go and come on.
+    flow: FiveTuple,
+    /// Bytes written by the agent that the kernel has not taken yet.
+    unsent: Vec<u8>,
+}
 
 /// Counters of an [`AgentSockets`].
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +79,8 @@ pub struct AgentSockets {
     rng: ChaCha8Rng,
     buf: Vec<u8>,
     stats: SocketStats,
+    /// TCP connections to TURN servers.
+    streams: Vec<TurnConnection>,
 }
 
 impl AgentSockets {
@@ -83,6 +104,7 @@ impl AgentSockets {
             rng: ChaCha8Rng::seed_from_u64(0),
             buf: vec![0; MAX_DATAGRAM],
             stats: SocketStats::default(),
+            streams: Vec::new(),
         })
     }
 
@@ -117,8 +139,27 @@ impl AgentSockets {
         }
     }
 
-    /// Sends one datagram (e.g. what [`IceAgent::send`] returned) as [`Self::send_all`] does.
+    /// Sends one datagram (e.g. what [`IceAgent::send`] returned) as [`Self::send_all`] does;
+    /// bytes for a TURN stream go to its connection (kept while the kernel is not ready).
     pub fn send(&mut self, t: &Transmit) {
+        if t.transport == Transport::Tcp {
+            let Some(c) = self
+                .streams
+                .iter_mut()
+                .find(|c| Some(c.flow.local) == t.source && c.flow.remote == t.destination)
+            else {
+                return;
+            };
+            self.stats.sent += 1;
+            self.stats.bytes_sent += t.contents.len() as u64;
+            if c.unsent.len() + t.contents.len() > MAX_UNSENT {
+                self.stats.send_errors += 1;
+                return;
+            }
+            c.unsent.extend_from_slice(&t.contents);
+            flush(c);
+            return;
+        }
         if t.transport != Transport::Udp {
             return;
         }
@@ -170,6 +211,105 @@ impl AgentSockets {
                 }
             }
         }
+        n += self.receive_streams(agent, now, &mut on_data);
         Ok(n)
+    }
+
+    /// Reads the TURN streams: bytes in pieces of any size go to the agent, data it has
+    /// unwrapped comes back through `on_data`; a stream the server closed is reported.
+    fn receive_streams(
+        &mut self,
+        agent: &mut IceAgent,
+        now: Instant,
+        on_data: &mut impl FnMut(PairId, &[u8]),
+    ) -> usize {
+        let mut reads = 0;
+        let mut closed = Vec::new();
+        for c in &mut self.streams {
+            flush(c);
+            loop {
+                match c.stream.read(&mut self.buf) {
+                    Ok(0) => {
+                        closed.push(c.id);
+                        break;
+                    }
+                    Ok(len) => {
+                        reads += 1;
+                        self.stats.received += 1;
+                        let _ = agent.handle_receive(now, c.flow, &self.buf[..len]);
+                        while let Some(r) = agent.poll_received() {
+                            on_data(r.pair, r.data);
+                        }
+                    }
+                    Err(e) if is_timeout(&e) => break,
+                    Err(_) => {
+                        closed.push(c.id);
+                        break;
+                    }
+                }
+            }
+        }
+        for id in closed {
+            self.streams.retain(|c| c.id != id);
+            let _ = agent.turn_stream_closed(now, id);
+        }
+        reads
+    }
+
+    /// Carries out the stream requests among the agent's events: connects to a TURN server
+    /// over TCP when asked (`ConnectTurnStream`; TLS is refused: this tool has no TLS stack)
+    /// and closes a stream the agent is done with. Whether `event` was one of those.
+    pub fn handle_event(&mut self, agent: &mut IceAgent, now: Instant, event: &IceEvent) -> bool {
+        match *event {
+            IceEvent::ConnectTurnStream {
+                id,
+                server,
+                transport,
+                ..
+            } => {
+                let opened = (transport == Transport::Tcp)
+                    .then(|| TcpStream::connect_timeout(&server, CONNECT_TIMEOUT).ok())
+                    .flatten()
+                    .and_then(|stream| {
+                        stream.set_nonblocking(true).ok()?;
+                        stream.set_nodelay(true).ok()?;
+                        let local = stream.local_addr().ok()?;
+                        Some((stream, local))
+                    });
+                match opened {
+                    Some((stream, local)) => {
+                        self.streams.push(TurnConnection {
+                            id,
+                            stream,
+                            flow: FiveTuple::new(Transport::Tcp, local, server),
+                            unsent: Vec::new(),
+                        });
+                        let _ = agent.turn_stream_connected(now, id, local);
+                    }
+                    None => {
+                        let _ = agent.turn_stream_failed(now, id);
+                    }
+                }
+                true
+            }
+            IceEvent::CloseTurnStream { id } => {
+                self.streams.retain(|c| c.id != id);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Writes what the kernel takes of a stream's unsent bytes.
+fn flush(c: &mut TurnConnection) {
+    while !c.unsent.is_empty() {
+        match c.stream.write(&c.unsent) {
+            Ok(0) => return,
+            Ok(n) => {
+                c.unsent.drain(..n);
+            }
+            Err(_) => return,
+        }
     }
 }
