@@ -93,6 +93,17 @@ impl Timeline {
         self.kinds.get(&(side, addr)).copied().unwrap_or("prflx")
     }
 
+    /// `host 1.2.3.4:5 -> relay 6.7.8.9:10`: a pair as the demo names it.
+    fn pair_name(&self, side: char, info: &PairInfo) -> String {
+        format!(
+            "{} {} -> {} {}",
+            self.kind(side, info.local),
+            info.local,
+            self.kind(side, info.remote),
+            info.remote
+        )
+    }
+
     /// Compares `agent`'s pairs with what was seen last, prints and marks the changes.
     pub(crate) fn observe(&mut self, at: Duration, side: char, agent: &IceAgent) {
         for info in agent.pairs() {
@@ -100,13 +111,7 @@ impl Timeline {
             let (before, row) = match self.seen.get(&key) {
                 Some(s) => (Some(s.info), s.row),
                 None => {
-                    let label = format!(
-                        "{side}  {} {} -> {} {}",
-                        self.kind(side, info.local),
-                        info.local,
-                        self.kind(side, info.remote),
-                        info.remote
-                    );
+                    let label = format!("{side}  {}", self.pair_name(side, &info));
                     self.rows.push(Row {
                         side,
                         label,
@@ -131,13 +136,7 @@ impl Timeline {
     ) {
         let old = before.map(|b| b.stats).unwrap_or_default();
         let new = now.stats;
-        let name = format!(
-            "{} {} -> {} {}",
-            self.kind(side, now.local),
-            now.local,
-            self.kind(side, now.remote),
-            now.remote
-        );
+        let name = self.pair_name(side, now);
         let marks = &mut self.rows[row].marks;
         let consent = new.consent_requests_sent - old.consent_requests_sent;
         for _ in 0..consent {

@@ -226,12 +226,7 @@ impl Sim {
         self.now = self.now.max(next);
         for p in &mut self.peers {
             p.agent.handle_timeout(self.now);
-            // Handled timers are gone: a driver that waits for the next one never spins.
-            assert!(
-                p.agent.poll_timeout().is_none_or(|t| t > self.now),
-                "a timer stays due at {:?}",
-                self.now - self.start
-            );
+            assert_no_timer_due(&p.agent, self.now, self.start);
         }
         true
     }
@@ -274,4 +269,14 @@ impl Sim {
             self.peers[0].agent.pairs()
         );
     }
+}
+
+/// Handled timers are gone: after `handle_timeout(now)` nothing may still be due, or a driver
+/// that waits for the next timer would spin.
+pub(crate) fn assert_no_timer_due(agent: &IceAgent, now: Instant, start: Instant) {
+    assert!(
+        agent.poll_timeout().is_none_or(|t| t > now),
+        "a timer stays due at {:?}",
+        now - start
+    );
 }

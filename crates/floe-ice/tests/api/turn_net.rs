@@ -404,11 +404,7 @@ impl TurnNet {
         self.b.handle_timeout(self.now);
         self.server.handle_timeout(self.now);
         for agent in [&self.a, &self.b] {
-            assert!(
-                agent.poll_timeout().is_none_or(|t| t > self.now),
-                "a timer stays due at {:?}",
-                self.now - self.start
-            );
+            crate::harness::assert_no_timer_due(agent, self.now, self.start);
         }
         true
     }
