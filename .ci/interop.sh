@@ -4,7 +4,7 @@
 # against coturn, `floe ice peer` against aioice and itself through ice_pair.sh), runs coturn's
 # turnutils_uclient and our own client against `floe turn serve`, stops everything.
 # The ports can be moved (COTURN_PORT, FLOE_PORT, ECHO_PORT) when another run holds them.
-# Takes about a minute on 2 cores once the workspace is built.
+# Then runs the NAT lab (natlab.sh, as root). Takes about two minutes on 2 cores once built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PEERS="$(cd .. && pwd)/shared/peers"
@@ -37,7 +37,12 @@ bash "$PEERS/start_coturn.sh" "$COTURN_PORT"
 
 echo "--- floe-interop live tests (coturn on 127.0.0.1:$COTURN_PORT)"
 # The live tests are #[ignore]d in a plain `cargo test`; here the peers are up.
-FLOE_COTURN="127.0.0.1:$COTURN_PORT" cargo test -p floe-interop -- --include-ignored
+FLOE_COTURN="127.0.0.1:$COTURN_PORT" cargo test -p floe-interop -- --include-ignored --skip nat_lab
+
+echo "--- NAT lab (natlab.sh: network namespaces, needs root; about a minute)"
+# One lab at a time, every case in one test; it prints each case's selected pair and time to
+# connected. Without root it fails here (CI is set): run the script as root.
+cargo test -p floe-interop --test natlab -- --include-ignored --nocapture
 
 echo "--- floe turn serve on 127.0.0.1:$FLOE_PORT, echo peer (turnutils_peer) on 127.0.0.1:$ECHO_PORT"
 # turnutils_uclient binds channels in RFC 5766's 0x4000-0x7FFF: the server's default flags

@@ -22,8 +22,10 @@ use std::thread::{self, JoinHandle};
 use floe_cli::sockets::ClientDriver;
 use floe_turn::{ClientConfig, Transport};
 
+mod natlab;
 mod peers;
 
+pub use natlab::{LAB_SERVER, Lab};
 pub use peers::{PairRun, Peers};
 
 /// The coturn under test, from `FLOE_COTURN` (set by `.ci/interop.sh`). Without it the test

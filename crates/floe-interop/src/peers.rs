@@ -70,7 +70,8 @@ impl Peers {
     }
 
     /// The venv's Python.
-    fn python(&self) -> PathBuf {
+    #[must_use]
+    pub fn python(&self) -> PathBuf {
         self.home.join("venv/bin/python")
     }
 
@@ -107,12 +108,29 @@ impl Peers {
         mode: &str,
         extra: &[&str],
     ) -> PairRun {
+        self.ice_pair_within(controlling, controlled, mode, extra, 20.0)
+    }
+
+    /// [`Self::ice_pair`] with each peer's `--timeout` (`PEER_TIMEOUT`) set to `seconds`.
+    ///
+    /// # Panics
+    /// When the script cannot be started.
+    #[must_use]
+    pub fn ice_pair_within(
+        &self,
+        controlling: &str,
+        controlled: &str,
+        mode: &str,
+        extra: &[&str],
+        seconds: f64,
+    ) -> PairRun {
         let start = Instant::now();
         let out = Command::new("bash")
             .arg(self.dir.join("ice_pair.sh"))
             .args([controlling, controlled, mode])
             .args(extra)
             .env("PEERS_HOME", &self.home)
+            .env("PEER_TIMEOUT", seconds.to_string())
             .output()
             .unwrap_or_else(|e| panic!("cannot run ice_pair.sh: {e}"));
         let output = format!(

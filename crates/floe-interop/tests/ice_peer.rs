@@ -8,7 +8,7 @@
 //! only the scripts and the built binary and always runs. A missing peer or binary skips a test
 //! (`SKIPPED:` in its output), and fails it when `CI` is set.
 
-use floe_interop::{Peers, coturn, floe_binary};
+use floe_interop::{FloeServe, Peers, coturn, floe_binary};
 
 /// What runs on one side.
 #[derive(Debug, Clone, Copy)]
@@ -128,4 +128,28 @@ fn floe_against_floe_stdio() {
 fn floe_against_floe_relay_only() {
     relay_only(|extra| pair(Side::Floe, Side::Floe, "files", extra));
     relay_only(|extra| pair(Side::Floe, Side::Floe, "stdio", extra));
+}
+
+/// aioice relaying through `floe turn serve` (not coturn) on loopback: aioice against itself,
+/// and floe against aioice in both roles, relay-only (issue 15).
+#[test]
+#[ignore = "needs aioice: run .ci/interop.sh"]
+fn aioice_relaying_through_floe_turn_serve() {
+    let Some(peers) = Peers::find(true) else {
+        return;
+    };
+    let Some(serve) = FloeServe::start() else {
+        return;
+    };
+    let server = serve.addr.to_string();
+    let extra = ["--turn", server.as_str(), "--relay-only"];
+    let run = peers.ice_pair("aioice", "aioice", "files", &extra);
+    assert!(run.passed, "{}", run.output);
+    eprintln!(
+        "aioice -> aioice (files {}): PASS in {:.2} s",
+        extra.join(" "),
+        run.wall.as_secs_f64()
+    );
+    let _ = pair(Side::Floe, Side::Aioice, "files", &extra);
+    let _ = pair(Side::Aioice, Side::Floe, "stdio", &extra);
 }

@@ -274,6 +274,7 @@ pub(crate) fn run(args: &DemoArgs) -> ExitCode {
         realm: "floe-demo".to_owned(),
         allow_loopback_peers: true,
         allow_private_peers: false,
+        allow_peers: Vec::new(),
         rfc8656_channels: false,
         relay_ips: Vec::new(),
     };

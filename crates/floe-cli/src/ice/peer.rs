@@ -131,6 +131,8 @@ pub(crate) struct PeerArgs {
 #[derive(Debug, Clone, Copy)]
 struct Log {
     on: bool,
+    /// `-vv`: the pair table every 500 ms while connecting.
+    pairs: bool,
     role: PeerRole,
     start: Instant,
 }
@@ -166,13 +168,18 @@ pub(crate) fn run(args: &PeerArgs) -> ExitCode {
     };
     let log = Log {
         on: args.verbose > 0,
+        pairs: args.verbose > 1,
         role: args.role,
         start,
     };
     let deadline = start + Duration::from_secs_f64(args.timeout);
+    let mut pairs = None;
     let result = match Peer::new(args, stun, turn, log) {
         Ok(mut peer) => {
             let r = peer.exchange(args, start, deadline);
+            if r.is_err() && log.on {
+                pairs = Some(peer.pair_table());
+            }
             peer.agent.close();
             peer.sockets.send_all(&mut peer.agent);
             r
@@ -183,6 +190,9 @@ pub(crate) fn run(args: &PeerArgs) -> ExitCode {
         Ok(fields) => fields,
         Err(error) => {
             log.say(&format!("FAILED: {error}"));
+            if let Some(pairs) = &pairs {
+                log.say(&format!("pairs at the end:\n{pairs}"));
+            }
             json!({"ok": false, "role": args.role.as_str(), "impl": "floe",
                    "error": error.replace('\n', " ")})
         }
@@ -209,6 +219,8 @@ struct Peer {
     /// Application datagrams received and not yet consumed.
     data: VecDeque<Vec<u8>>,
     log: Log,
+    /// When the pair table was last logged (`-vv`).
+    table_at: Option<Instant>,
 }
 
 impl Peer {
@@ -278,6 +290,7 @@ impl Peer {
             gathered: false,
             data: VecDeque::new(),
             log,
+            table_at: None,
         })
     }
 
@@ -475,6 +488,15 @@ impl Peer {
         self.sockets.send_all(&mut self.agent);
         self.events(now);
         self.sockets.send_all(&mut self.agent);
+        if self.log.pairs
+            && self.agent.state() == ConnectionState::Checking
+            && self
+                .table_at
+                .is_none_or(|t| now.duration_since(t) >= Duration::from_millis(500))
+        {
+            self.table_at = Some(now);
+            self.log.say(&format!("pairs:\n{}", self.pair_table()));
+        }
         Ok(())
     }
 
@@ -508,6 +530,34 @@ impl Peer {
                 other => self.log.say(&format!("{other:?}")),
             }
         }
+    }
+
+    /// Every pair, one line each (for the verbose log of a failed run): local and remote
+    /// candidate types and addresses, state, valid/nominated, checks sent and answered.
+    fn pair_table(&self) -> String {
+        let kind = |id| {
+            self.agent
+                .candidate_info(id)
+                .map_or("?", |c| c.kind.as_str())
+        };
+        let mut out = String::new();
+        for p in self.agent.pairs() {
+            out.push_str(&format!(
+                "  {} {} -> {} {}: {:?}{}{}, checks sent {} answered {}, received {} answered {}\n",
+                kind(p.local_candidate),
+                p.local,
+                kind(p.remote_candidate),
+                p.remote,
+                p.state,
+                if p.valid { " valid" } else { "" },
+                if p.nominated { " nominated" } else { "" },
+                p.stats.requests_sent,
+                p.stats.responses_received,
+                p.stats.requests_received,
+                p.stats.responses_sent,
+            ));
+        }
+        out
     }
 
     /// The selected pair for the result line: `local` and `remote` candidate lines, and

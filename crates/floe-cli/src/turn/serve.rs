@@ -19,8 +19,8 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use clap::Args;
 use floe_cli::sockets::is_timeout;
 use floe_turn::{
-    AddressFamily, ChannelRange, ConnectionId, FiveTuple, PeerPolicy, RelayError, RelayGrant,
-    RelayRequest, RelayTransport, Server, ServerConfig, ServerEvent, StaticCredentials,
+    AddressFamily, ChannelRange, ConnectionId, FiveTuple, IpPrefix, PeerPolicy, RelayError,
+    RelayGrant, RelayRequest, RelayTransport, Server, ServerConfig, ServerEvent, StaticCredentials,
     StreamFramer, Transport,
 };
 
@@ -49,6 +49,10 @@ pub(crate) struct ServeArgs {
     /// Relay to private (RFC 1918, fc00::/7) peers; refused by default.
     #[arg(long)]
     allow_private_peers: bool,
+    /// Always relay to peers in this prefix, as IP/LEN (repeatable), whatever the ranges
+    /// refused by default: e.g. the documentation ranges of a test lab (`natlab.sh`).
+    #[arg(long = "allow-peer", value_name = "IP/LEN", value_parser = parse_prefix)]
+    allow_peers: Vec<IpPrefix>,
     /// Addresses to open relay sockets on, one per family (repeatable). By default the
     /// listening address, or the loopback address of the other family when listening on
     /// loopback; give one when listening on an unspecified address.
@@ -59,6 +63,18 @@ pub(crate) struct ServeArgs {
     /// baresip use.
     #[arg(long)]
     rfc8656_channels: bool,
+}
+
+/// `IP/LEN` for `--allow-peer` (the length at most 32 for IPv4, 128 for IPv6).
+fn parse_prefix(s: &str) -> Result<IpPrefix, String> {
+    let (ip, len) = s.split_once('/').ok_or("expected IP/LEN")?;
+    let ip: IpAddr = ip.parse().map_err(|e| format!("{ip}: {e}"))?;
+    let len: u8 = len.parse().map_err(|e| format!("{len}: {e}"))?;
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    if len > max {
+        return Err(format!("prefix length {len} is more than {max}"));
+    }
+    Ok(IpPrefix::new(ip, len))
 }
 
 /// The process-wide stop flag, set by SIGINT or SIGTERM (installed once).
@@ -123,6 +139,7 @@ pub(crate) struct Setup {
     pub(crate) realm: String,
     pub(crate) allow_loopback_peers: bool,
     pub(crate) allow_private_peers: bool,
+    pub(crate) allow_peers: Vec<IpPrefix>,
     pub(crate) rfc8656_channels: bool,
     pub(crate) relay_ips: Vec<IpAddr>,
 }
@@ -142,6 +159,7 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         realm: args.realm.clone(),
         allow_loopback_peers: args.allow_loopback_peers,
         allow_private_peers: args.allow_private_peers,
+        allow_peers: args.allow_peers.clone(),
         rfc8656_channels: args.rfc8656_channels,
         relay_ips: args.relay_ips.clone(),
     };
@@ -179,9 +197,12 @@ fn start(setup: Setup, stop: Arc<AtomicBool>) -> Result<(Node, Receiver<Input>),
     let (udp, tcp, listen) = bind_pair(setup.listen)?;
     let mut config = ServerConfig::new(&setup.realm);
     config.software = Some(concat!("floe ", env!("CARGO_PKG_VERSION")).to_owned());
-    config.peer_policy = PeerPolicy::default()
-        .allow_loopback(setup.allow_loopback_peers)
-        .allow_private(setup.allow_private_peers);
+    config.peer_policy = setup.allow_peers.iter().fold(
+        PeerPolicy::default()
+            .allow_loopback(setup.allow_loopback_peers)
+            .allow_private(setup.allow_private_peers),
+        |policy, prefix| policy.allow(*prefix),
+    );
     if setup.rfc8656_channels {
         config.channel_range = ChannelRange::Rfc8656;
     }
