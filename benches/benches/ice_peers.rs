@@ -52,6 +52,8 @@ struct Counted {
     live_a: i64,
     live_b: i64,
     check_allocations: String,
+    made: String,
+    connecting: String,
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -159,7 +161,7 @@ fn counted(quick: bool) -> Vec<(String, Counted)> {
         .lines()
         .filter_map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
-            let [name, pair, a, b, check] = f[..] else {
+            let [name, pair, a, b, check, made, connecting] = f[..] else {
                 return None;
             };
             Some((
@@ -169,6 +171,8 @@ fn counted(quick: bool) -> Vec<(String, Counted)> {
                     live_a: a.parse().ok()?,
                     live_b: b.parse().ok()?,
                     check_allocations: check.to_owned(),
+                    made: made.to_owned(),
+                    connecting: connecting.to_owned(),
                 },
             ))
         })
@@ -267,6 +271,12 @@ fn main() {
             harness.pair_allocations
         ),
         c.iter().map(|c| c.pair_allocations.clone()).collect(),
+    );
+    row(
+        "… of which while made and signalled / while connecting",
+        c.iter()
+            .map(|c| format!("{} / {}", c.made, c.connecting))
+            .collect(),
     );
     row(
         "inbound check answered on a connected agent (USE-CANDIDATE), ns",

@@ -392,7 +392,7 @@ impl<U: IceUnderTest, W: Wire<U::Packet>> Fleet<U, W> {
             wire,
             agents,
             // Room for several stale entries per agent, so that a small run does not grow it.
-            timers: BinaryHeap::with_capacity(n as usize * 8),
+            timers: BinaryHeap::with_capacity((n as usize * 8).max(1024)),
             due: vec![None; n as usize],
             connected: vec![false; n as usize],
             connected_count: 0,

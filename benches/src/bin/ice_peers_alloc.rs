@@ -3,7 +3,8 @@
 //! times carry no counting cost, which would weigh most on the crates that allocate most).
 //! The bench runs it and reads one tab-separated line per crate:
 //! `name, allocations per connected pair, live heap of the controlling agent, of the
-//! controlled agent (bytes, connected and idle 30 s), allocations per inbound check`.
+//! controlled agent (bytes, connected and idle 30 s), allocations per inbound check, and the
+//! allocations per pair split into agents made and signalled / connecting`.
 
 use core::net::SocketAddr;
 use core::time::Duration;
@@ -47,21 +48,33 @@ impl IceUnderTest for Null {
     }
 }
 
-/// Allocations made to connect one pair at zero latency, agents made and signalled included.
-fn connect_allocations<U: IceUnderTest>() -> u64 {
-    let info = allocation_counter::measure(|| {
-        let mut fleet = Fleet::<U, _>::new(1, FifoWire::new(Duration::ZERO), Instant::now());
-        fleet.run_until_connected(CONNECT_LIMIT);
-        // Dropped outside: only what connecting made counts.
-        core::mem::forget(fleet);
+/// Allocations made to connect one pair at zero latency: while the agents are made and
+/// signalled (and given their first tick), and while they connect.
+fn connect_allocations<U: IceUnderTest>() -> (u64, u64) {
+    let mut fleet = None;
+    let made = allocation_counter::measure(|| {
+        fleet = Some(Fleet::<U, _>::new(
+            1,
+            FifoWire::new(Duration::ZERO),
+            Instant::now(),
+        ));
     });
-    info.count_total
+    let mut fleet = fleet.expect("a fleet");
+    let connecting = allocation_counter::measure(|| {
+        fleet.run_until_connected(CONNECT_LIMIT);
+    });
+    (made.count_total, connecting.count_total)
 }
 
-fn figures<U: IceUnderTest>(harness: u64, checks_n: u32) {
+fn figures<U: IceUnderTest>(harness: (u64, u64), checks_n: u32) {
     // Warm: one connection first, so one-time global set-up (loggers, RNGs) is not counted.
     drop(connected_pair::<U>(Duration::ZERO, Instant::now()));
-    let pair = connect_allocations::<U>().saturating_sub(harness);
+    let (made, connecting) = connect_allocations::<U>();
+    let (made, connecting) = (
+        made.saturating_sub(harness.0),
+        connecting.saturating_sub(harness.1),
+    );
+    let pair = made + connecting;
     // Live heap: connected over 25 ms one way, idle 30 s, then each agent dropped; what the
     // drop frees is what it held.
     let mut fleet = connected_pair::<U>(Duration::from_millis(25), Instant::now());
@@ -91,14 +104,22 @@ fn figures<U: IceUnderTest>(harness: u64, checks_n: u32) {
     fleet.run_until(idle_until);
     let b = fleet.into_agents().pop().expect("agent b");
     let live_b = -allocation_counter::measure(|| drop(b)).bytes_current;
-    println!("{}\t{pair}\t{live_a}\t{live_b}\t{per_check:.2}", U::NAME);
+    println!(
+        "{}\t{pair}\t{live_a}\t{live_b}\t{per_check:.2}\t{made}\t{connecting}",
+        U::NAME
+    );
 }
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let checks_n = if quick { 64 } else { 1024 };
     let harness = connect_allocations::<Null>();
-    println!("harness\t{harness}\t0\t0\t0");
+    println!(
+        "harness\t{}\t0\t0\t0\t{}\t{}",
+        harness.0 + harness.1,
+        harness.0,
+        harness.1
+    );
     figures::<FloeIce>(harness, checks_n);
     figures::<StrIs>(harness, checks_n);
     figures::<RtcIce>(harness, checks_n);
