@@ -3,8 +3,10 @@
 //! run). Method and results: `docs/benchmarks.md`.
 //!
 //! The library holds what several bench targets share: [`ice_harness`] drives ICE agents,
-//! [`ice_peers`] puts the agents of Floe and (with `peers`) its peer crates behind one trait.
+//! [`ice_peers`] puts the agents of Floe and (with `peers`) its peer crates behind one trait,
+//! [`chart`] draws a report's figures as an SVG bar chart.
 #![forbid(unsafe_code)]
 
+pub mod chart;
 pub mod ice_harness;
 pub mod ice_peers;
