@@ -17,6 +17,8 @@ use std::time::Instant;
 
 use criterion::{BatchSize, Criterion, Throughput};
 use floe_benches::ice_harness::{FifoWire, Fleet, NetsimWire, Wire};
+use floe_benches::ice_peers::FloeIce;
+use floe_stun::net::Bytes;
 
 /// One-way latency of the simulated network.
 const LATENCY: Duration = Duration::from_millis(25);
@@ -34,10 +36,10 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-fn report<W: Wire>(network: &str, pairs: u32, wire: impl FnOnce(Instant) -> W) {
+fn report<W: Wire<Bytes>>(network: &str, pairs: u32, wire: impl FnOnce(Instant) -> W) {
     let wall = Instant::now();
     let start = Instant::now();
-    let mut fleet = Fleet::new(pairs, wire(start), start);
+    let mut fleet = Fleet::<FloeIce, W>::new(pairs, wire(start), start);
     let setup = wall.elapsed();
     let run_start = Instant::now();
     let run = fleet.run_until_connected(LIMIT);
@@ -86,7 +88,7 @@ fn connect_many(c: &mut Criterion) {
     g.throughput(Throughput::Elements(u64::from(CRITERION_PAIRS)));
     g.bench_function("connect_1000_pairs", |b| {
         b.iter_batched(
-            || Fleet::new(CRITERION_PAIRS, FifoWire::new(LATENCY), Instant::now()),
+            || Fleet::<FloeIce, _>::new(CRITERION_PAIRS, FifoWire::new(LATENCY), Instant::now()),
             |mut fleet| black_box(fleet.run_until_connected(LIMIT)),
             BatchSize::PerIteration,
         );
@@ -95,7 +97,7 @@ fn connect_many(c: &mut Criterion) {
         b.iter_batched(
             || {
                 let start = Instant::now();
-                Fleet::new(CRITERION_PAIRS, NetsimWire::new(1, LATENCY, start), start)
+                Fleet::<FloeIce, _>::new(CRITERION_PAIRS, NetsimWire::new(1, LATENCY, start), start)
             },
             |mut fleet| black_box(fleet.run_until_connected(LIMIT)),
             BatchSize::PerIteration,

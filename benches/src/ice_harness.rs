@@ -1,7 +1,7 @@
-//! Drivers of ICE agents shared by the ICE benches: agents with host candidates, in-memory
+//! Drivers of ICE agents shared by the ICE benches: Floe agents with host candidates, in-memory
 //! signalling, a zero-latency connect loop (with a hook to meter one side's allocations), and
-//! a [`Fleet`] of agent pairs on one virtual clock over a [`Wire`]: a FIFO of fixed latency
-//! ([`FifoWire`]) or floe-netsim ([`NetsimWire`]).
+//! a [`Fleet`] of agent pairs of any crate ([`IceUnderTest`]) on one virtual clock over a
+//! [`Wire`]: a FIFO of fixed latency ([`FifoWire`]) or floe-netsim ([`NetsimWire`]).
 
 use core::cmp::Reverse;
 use core::net::{Ipv4Addr, SocketAddr};
@@ -14,6 +14,8 @@ use floe_ice::{
 };
 use floe_netsim::{HostConfig, HostId, LinkConfig, NatConfig, NatId, Network};
 use floe_stun::net::Bytes;
+
+use crate::ice_peers::{IceUnderTest, Outbound};
 
 /// An agent and its one stream.
 #[derive(Debug)]
@@ -205,7 +207,7 @@ pub fn bench_addr(i: u32) -> SocketAddr {
 /// What a [`Fleet`] run took.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FleetRun {
-    /// Virtual time from the start until every agent of every pair was connected.
+    /// Virtual time from the start until every agent of every pair reported a selected pair.
     pub virtual_time: Duration,
     /// Datagrams delivered.
     pub datagrams: u64,
@@ -213,53 +215,57 @@ pub struct FleetRun {
     pub timeouts: u64,
 }
 
-/// The network a [`Fleet`] runs over; agents are numbered from 0.
-pub trait Wire {
+/// A datagram delivered by a [`Wire`]: the receiving agent and the datagram as it arrived.
+pub type Delivery<P> = (u32, Outbound<P>);
+
+/// The network a [`Fleet`] runs over, carrying datagrams in buffers of type `P`; agents are
+/// numbered from 0.
+pub trait Wire<P> {
     /// Gives agent `i` an address (called once per agent, in order).
     fn attach(&mut self, i: u32) -> SocketAddr;
     /// Agent `from` sends `t` at `now`.
-    fn send(&mut self, now: Instant, from: u32, t: Transmit);
+    fn send(&mut self, now: Instant, from: u32, t: Outbound<P>);
     /// When the next datagram arrives.
     fn poll_timeout(&self) -> Option<Instant>;
-    /// The next datagram that arrived by `now`: the receiving agent, the flow as it sees it,
-    /// the bytes.
-    fn poll_delivery(&mut self, now: Instant) -> Option<(u32, FiveTuple, Bytes)>;
+    /// The next datagram that arrived by `now`, with `source` and `destination` as the
+    /// receiver sees them.
+    fn poll_delivery(&mut self, now: Instant) -> Option<Delivery<P>>;
 }
 
 /// A network that delivers every datagram after a fixed one-way latency, in the order sent: a
 /// FIFO (with one latency and a clock that never goes back, the order of sending is the order
 /// of arrival). Agent `i` is at [`bench_addr`]`(i)`; datagrams to other addresses are lost.
 #[derive(Debug)]
-pub struct FifoWire {
+pub struct FifoWire<P> {
     latency: Duration,
     by_addr: HashMap<SocketAddr, u32>,
-    queue: VecDeque<(Instant, u32, FiveTuple, Bytes)>,
+    queue: VecDeque<(Instant, u32, Outbound<P>)>,
 }
 
-impl FifoWire {
+impl<P> FifoWire<P> {
     /// A FIFO network with this one-way latency.
     #[must_use]
     pub fn new(latency: Duration) -> Self {
         Self {
             latency,
             by_addr: HashMap::new(),
-            queue: VecDeque::new(),
+            // Room for the datagrams of a few pairs in flight, so that a small run allocates
+            // nothing in the wire once started.
+            queue: VecDeque::with_capacity(256),
         }
     }
 }
 
-impl Wire for FifoWire {
+impl<P> Wire<P> for FifoWire<P> {
     fn attach(&mut self, i: u32) -> SocketAddr {
         let addr = bench_addr(i);
         self.by_addr.insert(addr, i);
         addr
     }
 
-    fn send(&mut self, now: Instant, _from: u32, t: Transmit) {
+    fn send(&mut self, now: Instant, _from: u32, t: Outbound<P>) {
         if let Some(&to) = self.by_addr.get(&t.destination) {
-            let flow = arriving_flow(&t);
-            self.queue
-                .push_back((now + self.latency, to, flow, t.contents));
+            self.queue.push_back((now + self.latency, to, t));
         }
     }
 
@@ -267,18 +273,18 @@ impl Wire for FifoWire {
         self.queue.front().map(|(at, ..)| *at)
     }
 
-    fn poll_delivery(&mut self, now: Instant) -> Option<(u32, FiveTuple, Bytes)> {
+    fn poll_delivery(&mut self, now: Instant) -> Option<Delivery<P>> {
         if self.queue.front().is_some_and(|(at, ..)| *at <= now) {
-            let (_, to, flow, bytes) = self.queue.pop_front()?;
-            return Some((to, flow, bytes));
+            let (_, to, t) = self.queue.pop_front()?;
+            return Some((to, t));
         }
         None
     }
 }
 
-/// floe-netsim as a [`Wire`]: every agent on its own host behind one full-cone NAT (one
-/// realm, so the hosts reach each other at their private addresses in `198.18.0.0/15`), one
-/// link of fixed latency.
+/// floe-netsim as a [`Wire`] (Floe's buffers only): every agent on its own host behind one
+/// full-cone NAT (one realm, so the hosts reach each other at their private addresses in
+/// `198.18.0.0/15`), one link of fixed latency.
 #[derive(Debug)]
 pub struct NetsimWire {
     net: Network,
@@ -303,7 +309,7 @@ impl NetsimWire {
     }
 }
 
-impl Wire for NetsimWire {
+impl Wire<Bytes> for NetsimWire {
     fn attach(&mut self, i: u32) -> SocketAddr {
         let host = self.net.add_host(HostConfig::behind(self.nat));
         self.hosts.push(host);
@@ -311,7 +317,13 @@ impl Wire for NetsimWire {
         self.net.host_addr(host)
     }
 
-    fn send(&mut self, now: Instant, from: u32, t: Transmit) {
+    fn send(&mut self, now: Instant, from: u32, t: Outbound<Bytes>) {
+        let t = Transmit {
+            transport: Transport::Udp,
+            source: Some(t.source),
+            destination: t.destination,
+            contents: t.contents,
+        };
         self.net
             .send(now, self.hosts[from as usize], t)
             .expect("the agent sends from its host");
@@ -321,61 +333,74 @@ impl Wire for NetsimWire {
         self.net.poll_timeout()
     }
 
-    fn poll_delivery(&mut self, now: Instant) -> Option<(u32, FiveTuple, Bytes)> {
+    fn poll_delivery(&mut self, now: Instant) -> Option<Delivery<Bytes>> {
         let d = self.net.poll_delivery(now)?;
         let to = *self.by_host.get(&d.host).expect("a host of the fleet");
-        Some((to, d.five_tuple, d.contents))
+        let t = Outbound {
+            source: d.five_tuple.remote,
+            destination: d.five_tuple.local,
+            contents: d.contents,
+        };
+        Some((to, t))
     }
 }
 
-/// Many controlling/controlled pairs of agents, all live at once on one virtual clock, each
-/// agent with one host candidate at a distinct address, over a [`Wire`]. Agent `2k` is the
-/// controlling side of pair `k`, `2k + 1` the controlled side.
+/// Many controlling/controlled pairs of agents of one crate (any [`IceUnderTest`]), all live
+/// at once on one virtual clock, each agent with one host candidate at a distinct address, over
+/// a [`Wire`]. Agent `2k` is the controlling side of pair `k`, `2k + 1` the controlled side.
+///
+/// The loop: every agent gets `handle_timeout(start)`; then the clock jumps to the earliest of
+/// the wire's next delivery and the agents' `poll_timeout`; due datagrams are delivered (or the
+/// earliest timer handled), and after every call into an agent its transmits go onto the wire,
+/// its next timeout is read and its events are drained. One pair is a fleet of one.
 #[derive(Debug)]
-pub struct Fleet<W> {
+pub struct Fleet<U, W> {
     start: Instant,
     now: Instant,
     wire: W,
-    agents: Vec<Side>,
+    agents: Vec<U>,
     /// Agents' next timeouts, earliest first; an entry is stale unless it equals `due[i]`.
     timers: BinaryHeap<Reverse<(Instant, u32)>>,
     due: Vec<Option<Instant>>,
     connected: Vec<bool>,
     connected_count: usize,
+    datagrams: u64,
+    timeouts: u64,
 }
 
-impl<W: Wire> Fleet<W> {
+impl<U: IceUnderTest, W: Wire<U::Packet>> Fleet<U, W> {
     /// `pairs` pairs on `wire`, signalled (credentials and candidates exchanged in memory) at
-    /// `start`.
+    /// `start`, each agent's first `handle_timeout` made.
     #[must_use]
     pub fn new(pairs: u32, mut wire: W, start: Instant) -> Self {
         let n = pairs * 2;
         let mut agents = Vec::with_capacity(n as usize);
         for i in 0..n {
-            let role = if i % 2 == 0 {
-                Role::Controlling
-            } else {
-                Role::Controlled
-            };
             let addr = wire.attach(i);
-            agents.push(host_agent(role, seed(u64::from(i), 0xf1), &[addr], start));
+            agents.push(U::new(i % 2 == 0, u64::from(i), addr, start));
         }
         for pair in agents.chunks_exact_mut(2) {
             let [a, b] = pair else { unreachable!() };
-            signal(a, b, start, &mut Unmetered, &mut Unmetered);
-            signal(b, a, start, &mut Unmetered, &mut Unmetered);
+            let offer_a = a.offer(start);
+            let offer_b = b.offer(start);
+            b.answer(start, offer_a);
+            a.answer(start, offer_b);
         }
         let mut fleet = Self {
             start,
             now: start,
             wire,
             agents,
-            timers: BinaryHeap::with_capacity(n as usize),
+            // Room for several stale entries per agent, so that a small run does not grow it.
+            timers: BinaryHeap::with_capacity((n as usize * 8).max(1024)),
             due: vec![None; n as usize],
             connected: vec![false; n as usize],
             connected_count: 0,
+            datagrams: 0,
+            timeouts: 0,
         };
         for i in 0..n {
+            fleet.agents[i as usize].handle_timeout(start);
             fleet.after_call(i);
         }
         fleet
@@ -383,34 +408,41 @@ impl<W: Wire> Fleet<W> {
 
     /// The agents (`2k`: controlling side of pair `k`).
     #[must_use]
-    pub fn agents(&self) -> &[Side] {
+    pub fn agents(&self) -> &[U] {
         &self.agents
     }
 
-    /// Whether every agent is connected.
+    /// The agents, to take them out after a run (`2k`: controlling side of pair `k`).
+    #[must_use]
+    pub fn into_agents(self) -> Vec<U> {
+        self.agents
+    }
+
+    /// The virtual time now.
+    #[must_use]
+    pub fn now(&self) -> Instant {
+        self.now
+    }
+
+    /// Whether every agent has reported a selected pair.
     #[must_use]
     pub fn all_connected(&self) -> bool {
         self.connected_count == self.agents.len()
     }
 
-    /// After a call into agent `i`: its transmits onto the wire, its events dropped, its
-    /// connection noted, its next timeout scheduled.
+    /// After a call into agent `i`: its transmits onto the wire, its next timeout scheduled,
+    /// its events drained and a selected pair noted.
     fn after_call(&mut self, i: u32) {
-        let side = &mut self.agents[i as usize];
-        while let Some(t) = side.agent.poll_transmit() {
-            self.wire.send(self.now, i, t);
+        let now = self.now;
+        let agent = &mut self.agents[i as usize];
+        while let Some(t) = agent.poll_transmit(now) {
+            self.wire.send(now, i, t);
         }
-        while side.agent.poll_event().is_some() {}
-        let connected = side.agent.state() == ConnectionState::Connected;
-        if connected != self.connected[i as usize] {
-            self.connected[i as usize] = connected;
-            if connected {
-                self.connected_count += 1;
-            } else {
-                self.connected_count -= 1;
-            }
+        let next = agent.poll_timeout(now);
+        if agent.poll_selected(now) && !self.connected[i as usize] {
+            self.connected[i as usize] = true;
+            self.connected_count += 1;
         }
-        let next = side.agent.poll_timeout();
         if next != self.due[i as usize] {
             self.due[i as usize] = next;
             if let Some(t) = next {
@@ -419,56 +451,75 @@ impl<W: Wire> Fleet<W> {
         }
     }
 
-    /// Runs until every agent is connected.
+    /// Runs until every agent has reported a selected pair.
     ///
     /// # Panics
     /// When `limit` of virtual time passes, or nothing is left to do, before every agent is
     /// connected.
     pub fn run_until_connected(&mut self, limit: Duration) -> FleetRun {
-        let (mut datagrams, mut timeouts) = (0, 0);
-        while !self.all_connected() {
-            // Drop stale timer entries.
-            while let Some(&Reverse((t, i))) = self.timers.peek() {
-                if self.due[i as usize] == Some(t) {
-                    break;
-                }
-                self.timers.pop();
+        let deadline = self.start + limit;
+        self.run(|fleet| fleet.all_connected() || fleet.now > deadline);
+        assert!(
+            self.all_connected(),
+            "{} of {} agents connected after {limit:?}",
+            self.connected_count,
+            self.agents.len()
+        );
+        FleetRun {
+            virtual_time: self.now - self.start,
+            datagrams: self.datagrams,
+            timeouts: self.timeouts,
+        }
+    }
+
+    /// Runs on until the clock has reached `until` (e.g. to let connected agents idle).
+    pub fn run_until(&mut self, until: Instant) {
+        self.run(|fleet| fleet.next_event().is_none_or(|next| next > until));
+        self.now = self.now.max(until);
+    }
+
+    /// The time of the next delivery or timer (stale timer entries dropped on the way).
+    fn next_event(&mut self) -> Option<Instant> {
+        while let Some(&Reverse((t, i))) = self.timers.peek() {
+            if self.due[i as usize] == Some(t) {
+                break;
             }
-            let wire = self.wire.poll_timeout();
-            let timer = self.timers.peek().map(|Reverse((t, _))| *t);
-            let next = match (wire, timer) {
-                (Some(w), Some(t)) => w.min(t),
-                (Some(w), None) => w,
-                (None, Some(t)) => t,
-                (None, None) => panic!("idle with {} agents connected", self.connected_count),
+            self.timers.pop();
+        }
+        let wire = self.wire.poll_timeout();
+        let timer = self.timers.peek().map(|Reverse((t, _))| *t);
+        match (wire, timer) {
+            (Some(w), Some(t)) => Some(w.min(t)),
+            (w, t) => w.or(t),
+        }
+    }
+
+    /// Handles deliveries and timers in time order until `stop`.
+    fn run(&mut self, mut stop: impl FnMut(&mut Self) -> bool) {
+        while !stop(self) {
+            let Some(next) = self.next_event() else {
+                panic!("idle with {} agents connected", self.connected_count)
             };
-            assert!(
-                next - self.start <= limit,
-                "{} of {} agents connected after {limit:?}",
-                self.connected_count,
-                self.agents.len()
-            );
             self.now = self.now.max(next);
-            if wire == Some(next) {
-                while let Some((to, flow, bytes)) = self.wire.poll_delivery(self.now) {
-                    let _ = self.agents[to as usize]
-                        .agent
-                        .handle_receive(self.now, flow, &bytes);
-                    datagrams += 1;
+            if self.wire.poll_timeout() == Some(next) {
+                while let Some((to, t)) = self.wire.poll_delivery(self.now) {
+                    self.agents[to as usize].handle_datagram(
+                        self.now,
+                        t.source,
+                        t.destination,
+                        t.contents.as_ref(),
+                    );
+                    drop(t);
+                    self.datagrams += 1;
                     self.after_call(to);
                 }
             } else {
                 let Reverse((_, i)) = self.timers.pop().expect("a timer");
                 self.due[i as usize] = None;
-                self.agents[i as usize].agent.handle_timeout(self.now);
-                timeouts += 1;
+                self.agents[i as usize].handle_timeout(self.now);
+                self.timeouts += 1;
                 self.after_call(i);
             }
-        }
-        FleetRun {
-            virtual_time: self.now - self.start,
-            datagrams,
-            timeouts,
         }
     }
 }
