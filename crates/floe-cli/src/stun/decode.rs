@@ -65,24 +65,53 @@ impl Credentials {
     }
 }
 
-/// Hex text to bytes, ignoring whitespace; the error names the character offset.
-fn unhex(text: &str) -> Result<Vec<u8>, String> {
-    let digits: Vec<(usize, u8)> = text
-        .bytes()
-        .enumerate()
-        .filter(|(_, b)| !b.is_ascii_whitespace())
-        .collect();
-    if let Some((at, b)) = digits.iter().find(|(_, b)| !b.is_ascii_hexdigit()) {
-        return Err(format!(
-            "invalid hex character {:?} at character {at}",
-            char::from(*b)
-        ));
+/// Where hex text went wrong: 1-based line and column (in characters) within the text.
+#[derive(Debug, PartialEq, Eq)]
+struct HexError {
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+/// Hex text to bytes, ignoring whitespace, in one pass: memory grows with the output only
+/// (at most half the input), and decoding stops at the first character that is not a hex
+/// digit (20 MB of junk used to build a 16-byte entry per character first).
+fn unhex(text: &str) -> Result<Vec<u8>, HexError> {
+    let mut out = Vec::new();
+    let (mut line, mut column) = (1, 0);
+    let mut high: Option<u8> = None;
+    let mut last = (1, 0);
+    for c in text.chars() {
+        column += 1;
+        if c == '\n' {
+            (line, column) = (line + 1, 0);
+            continue;
+        }
+        if c.is_whitespace() {
+            continue;
+        }
+        let Some(nibble) = c.to_digit(16) else {
+            return Err(HexError {
+                line,
+                column,
+                message: format!("invalid hex character {c:?}"),
+            });
+        };
+        last = (line, column);
+        let nibble = nibble as u8;
+        match high.take() {
+            Some(h) => out.push(h << 4 | nibble),
+            None => high = Some(nibble),
+        }
     }
-    if !digits.len().is_multiple_of(2) {
-        return Err(format!("odd number of hex digits ({})", digits.len()));
+    if high.is_some() {
+        return Err(HexError {
+            line: last.0,
+            column: last.1,
+            message: format!("odd number of hex digits ({})", out.len() * 2 + 1),
+        });
     }
-    let clean: Vec<u8> = digits.into_iter().map(|(_, b)| b).collect();
-    hex::decode(clean).map_err(|e| e.to_string())
+    Ok(out)
 }
 
 /// Input is what flows between a TURN client and its server: STUN, or ChannelData on any
@@ -123,9 +152,22 @@ pub(super) fn run(args: &DecodeArgs) -> ExitCode {
     if inputs.is_empty() {
         return usage_error("no message in the input");
     }
+    let source = match &args.input {
+        Some(path) if path == "-" => "<stdin>".to_owned(),
+        Some(path) => path.clone(),
+        None => "--hex".to_owned(),
+    };
     let mut ok = true;
     for (line, hex) in inputs {
-        let result = unhex(hex).and_then(|bytes| decode_one(&bytes, &creds));
+        // Errors as SOURCE:LINE:COLUMN: (hex) or SOURCE:LINE: (the message), 1-based.
+        let result = unhex(hex)
+            .map_err(|e| {
+                let at = if args.lines { line } else { e.line };
+                format!("{source}:{at}:{}: {}", e.column, e.message)
+            })
+            .and_then(|bytes| {
+                decode_one(&bytes, &creds).map_err(|e| format!("{source}:{line}: {e}"))
+            });
         match result {
             Ok(rendered) => {
                 ok &= rendered.passed();
@@ -137,11 +179,6 @@ pub(super) fn run(args: &DecodeArgs) -> ExitCode {
             }
             Err(error) => {
                 ok = false;
-                let error = if args.lines {
-                    format!("line {line}: {error}")
-                } else {
-                    error
-                };
                 if args.json {
                     println!("{}", serde_json::json!({ "error": error }));
                 }
@@ -158,12 +195,28 @@ pub(super) fn run(args: &DecodeArgs) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::unhex;
+    use super::{HexError, unhex};
 
     #[test]
     fn hex_with_whitespace_and_errors() {
         assert_eq!(unhex(" 00 01\n0a ").unwrap(), [0, 1, 10]);
-        assert!(unhex("0g").unwrap_err().contains("character 1"));
-        assert!(unhex("012").unwrap_err().contains("odd"));
+        assert_eq!(unhex("AbcD").unwrap(), [0xab, 0xcd]);
+        let at = |line, column| (line, column);
+        let e = unhex("0g").unwrap_err();
+        assert_eq!(
+            (at(e.line, e.column), e.message.as_str()),
+            (at(1, 2), "invalid hex character 'g'")
+        );
+        let e = unhex("00\n 1é").unwrap_err();
+        assert_eq!(
+            at(e.line, e.column),
+            at(2, 3),
+            "columns count characters, 1-based"
+        );
+        let e: HexError = unhex("01 2").unwrap_err();
+        assert!(
+            e.message.contains("odd") && at(e.line, e.column) == at(1, 4),
+            "{e:?}"
+        );
     }
 }

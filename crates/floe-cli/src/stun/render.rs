@@ -162,7 +162,9 @@ fn integrity(msg: &Message<'_>, creds: &Credentials) -> Check {
 }
 
 /// The JSON value of an attribute: addresses as "ip:port", text as a string, numbers as
-/// numbers, error codes as `{"code", "reason"}`, anything else as hex.
+/// numbers (64-bit tie-breakers as decimal strings: a JSON reader that uses doubles, as
+/// JavaScript does, would round them), error codes as `{"code", "reason"}`, anything else as
+/// hex.
 fn value(any: &AnyAttribute<'_>, raw: &RawAttribute<'_>) -> Value {
     use AnyAttribute as A;
     match any {
@@ -179,8 +181,8 @@ fn value(any: &AnyAttribute<'_>, raw: &RawAttribute<'_>) -> Value {
         A::Software(t) => t.0.into(),
         A::AlternateDomain(t) => t.0.into(),
         A::Priority(n) => n.0.into(),
-        A::IceControlled(n) => n.0.into(),
-        A::IceControlling(n) => n.0.into(),
+        A::IceControlled(n) => n.0.to_string().into(),
+        A::IceControlling(n) => n.0.to_string().into(),
         A::Nomination(n) => n.0.into(),
         A::Lifetime(n) => n.0.into(),
         A::ConnectionId(n) => n.0.into(),
