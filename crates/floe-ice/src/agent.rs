@@ -5,8 +5,6 @@
 use core::net::SocketAddr;
 use core::time::Duration;
 use std::collections::VecDeque;
-
-use crate::idmap::IdMap;
 use std::time::Instant;
 
 use floe_stun::IntegrityKey;
@@ -20,10 +18,11 @@ use crate::config::{IceConfig, Role};
 use crate::error::IceError;
 use crate::event::{ConnectionState, IceEvent};
 use crate::id::{CandidateId, Counter, PairId, StreamId};
+use crate::idmap::IdMap;
 use crate::mdns::PendingName;
 use crate::relay::{Relay, TurnServer};
 use crate::restart::Previous;
-use crate::state::{CandidateInfo, Foundations, Local, Pair, PairInfo, PairState, Remote, Stream};
+use crate::state::{CandidateInfo, Foundations, Local, Pair, PairInfo, Remote, Stream};
 use crate::turn_stream::StreamInbox;
 
 /// ice-char (RFC 8839 §5.4): ALPHA / DIGIT / "+" / "/".
@@ -538,10 +537,12 @@ impl IceAgent {
             self.on_transaction_timeout(now, transaction_id, data);
         }
         self.relay_timeout(now);
-        // A pair that failed or a query that ended may have settled a stream's best pairs.
-        let streams: Vec<StreamId> = self.streams.keys().copied().collect();
-        for stream in streams {
-            self.schedule_nomination(now, stream);
+        // A pair that failed or a query that ended may have settled a stream's best pairs
+        // (by position: scheduling adds and removes no stream, and allocates nothing).
+        for i in 0..self.streams.len() {
+            if let Some(stream) = self.streams.key_at(i) {
+                self.schedule_nomination(now, stream);
+            }
         }
         self.nominate_due(now);
         if now >= self.next_check && self.send_next_check(now) {
@@ -615,11 +616,7 @@ impl IceAgent {
             let pending = s.gathering > 0
                 || self.pairs.values().any(|p| {
                     has_pairs |= p.stream == sid;
-                    p.stream == sid
-                        && matches!(
-                            p.state,
-                            PairState::Frozen | PairState::Waiting | PairState::InProgress
-                        )
+                    p.stream == sid && p.state.is_unfinished()
                 });
             // A pair selected before a restart still carries the component (consent decides).
             let unselected =

@@ -25,6 +25,13 @@ impl IceAgent {
         self.pick_check().is_some()
     }
 
+    /// Queues a triggered check on `pair` (RFC 8445 §7.3.1.4), once.
+    pub(crate) fn queue_triggered(&mut self, pair: PairId) {
+        if !self.triggered.contains(&pair) {
+            self.triggered.push_back(pair);
+        }
+    }
+
     /// The next check (RFC 8445 §6.1.4.2): the oldest triggered one whose pair is free, else
     /// the highest-priority waiting pair, else the best frozen pair whose foundation is not
     /// busy. None once the agent failed: that is final until a restart.

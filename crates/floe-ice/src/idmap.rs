@@ -68,6 +68,11 @@ impl<K: Ord + Copy, V> IdMap<K, V> {
         self.entries.retain_mut(|(k, v)| keep(k, v));
     }
 
+    /// The key at position `i` in key order.
+    pub(crate) fn key_at(&self, i: usize) -> Option<K> {
+        self.entries.get(i).map(|(k, _)| *k)
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }

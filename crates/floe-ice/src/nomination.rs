@@ -73,13 +73,11 @@ impl IceAgent {
                 .map(|p| p.priority)
                 .max();
             best.is_some_and(|best| {
-                !self.pairs.values().filter(of).any(|p| {
-                    p.priority > best
-                        && matches!(
-                            p.state,
-                            PairState::Frozen | PairState::Waiting | PairState::InProgress
-                        )
-                })
+                !self
+                    .pairs
+                    .values()
+                    .filter(of)
+                    .any(|p| p.priority > best && p.state.is_unfinished())
             })
         })
     }
@@ -221,9 +219,9 @@ impl IceAgent {
         }
         if !busy {
             self.send_check(now, id, true, false);
-        } else if !self.triggered.contains(&id) {
+        } else {
             // A check still in flight on the pair: the nominating one follows it.
-            self.triggered.push_back(id);
+            self.queue_triggered(id);
         }
     }
 
@@ -257,9 +255,7 @@ impl IceAgent {
         p.nominations_lost = p.nominations_lost.saturating_add(1);
         if p.nominations_lost < NOMINATION_ATTEMPTS {
             p.nominate_on_success = true;
-            if !self.triggered.contains(&pair) {
-                self.triggered.push_back(pair);
-            }
+            self.queue_triggered(pair);
             self.next_check = self.next_check.min(now);
             return;
         }

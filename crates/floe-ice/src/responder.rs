@@ -300,27 +300,20 @@ impl IceAgent {
             return;
         };
         match p.state {
-            PairState::Succeeded => {}
+            PairState::Succeeded => return,
+            PairState::InProgress if p.valid => return,
             // §7.3.1.4: the check in progress is sent no more (its response is still
             // welcome until it would have been resent) and a new one is triggered, so that
             // losing its last retransmission does not fail a pair the peer can reach.
-            PairState::InProgress if !p.valid => {
+            PairState::InProgress => {
                 if let Some(tid) = p.in_flight.take() {
                     self.transactions.stop_retransmitting(&tid);
                 }
-                p.state = PairState::Waiting;
-                if !self.triggered.contains(&pair) {
-                    self.triggered.push_back(pair);
-                }
             }
-            PairState::InProgress => {}
-            _ => {
-                p.state = PairState::Waiting;
-                if !self.triggered.contains(&pair) {
-                    self.triggered.push_back(pair);
-                }
-            }
+            _ => {}
         }
+        p.state = PairState::Waiting;
+        self.queue_triggered(pair);
     }
 
     fn reject_role_conflict(&mut self, flow: FiveTuple, msg: &Message<'_>) {

@@ -71,6 +71,13 @@ pub enum PairState {
     Failed,
 }
 
+impl PairState {
+    /// Frozen, waiting or in progress: its checks are not over.
+    pub(crate) const fn is_unfinished(self) -> bool {
+        matches!(self, Self::Frozen | Self::Waiting | Self::InProgress)
+    }
+}
+
 /// A candidate pair with its check state and statistics.
 #[derive(Debug, Clone)]
 pub(crate) struct Pair {
