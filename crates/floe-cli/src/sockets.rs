@@ -26,6 +26,6 @@ mod agent;
 mod conn;
 mod driver;
 
-pub use agent::{AgentSockets, SocketStats};
+pub use agent::{AgentSockets, SocketStats, pause};
 pub use conn::{Conn, is_timeout};
 pub use driver::{ClientDriver, DriveError, Seen};

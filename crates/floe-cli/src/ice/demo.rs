@@ -8,11 +8,10 @@ use core::net::{IpAddr, Ipv4Addr, SocketAddr};
 use core::time::Duration;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::thread;
 use std::time::Instant;
 
 use clap::Args;
-use floe_cli::sockets::AgentSockets;
+use floe_cli::sockets::{AgentSockets, pause};
 use floe_ice::{
     ConnectionState, Credentials, IceAgent, IceConfig, IceEvent, PairId, Role, StreamId, Transport,
     TurnServer,
@@ -128,15 +127,10 @@ impl Side {
 
     /// Timers, then the network, then what the agent wants to send.
     fn turn(&mut self, now: Instant) -> Result<(), String> {
-        if self.agent.poll_timeout().is_some_and(|t| t <= now) {
-            self.agent.handle_timeout(now);
-        }
         let inbox = &mut self.inbox;
         self.sockets
-            .receive(&mut self.agent, now, |_, data| inbox.push(data.to_vec()))
-            .map_err(|e| format!("{}: receive: {e}", self.name))?;
-        self.sockets.send_all(&mut self.agent);
-        Ok(())
+            .turn(&mut self.agent, now, |_, data| inbox.push(data.to_vec()))
+            .map_err(|e| format!("{}: receive: {e}", self.name))
     }
 
     /// Handles the agent's events: prints them and queues candidates for the other side.
@@ -449,14 +443,8 @@ fn wait(a: &Side, b: &Side, now: Instant) {
     let next = [a.agent.poll_timeout(), b.agent.poll_timeout()]
         .into_iter()
         .flatten()
-        .min()
-        .map_or(Duration::from_millis(1), |t| {
-            t.saturating_duration_since(now)
-        });
-    let d = next.min(Duration::from_millis(1));
-    if !d.is_zero() {
-        thread::sleep(d);
-    }
+        .min();
+    pause(now, next);
 }
 
 /// The closing lines: times, counts, what the relay carried.

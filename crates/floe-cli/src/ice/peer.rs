@@ -25,11 +25,10 @@ use core::time::Duration;
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::thread;
 use std::time::Instant;
 
 use clap::{ArgGroup, Args, ValueEnum};
-use floe_cli::sockets::AgentSockets;
+use floe_cli::sockets::{AgentSockets, pause};
 use floe_ice::{
     CandidateInfo, ConnectionState, Credentials, IceAgent, IceConfig, IceEvent, Role, StreamId,
     Transport, TurnServer,
@@ -460,32 +459,21 @@ impl Peer {
             let next = self
                 .agent
                 .poll_timeout()
-                .map_or(Duration::from_millis(1), |t| {
-                    t.saturating_duration_since(now)
-                });
-            let d = next
-                .min(Duration::from_millis(1))
-                .min(deadline.saturating_duration_since(now));
-            if !d.is_zero() {
-                thread::sleep(d);
-            }
+                .map_or(deadline, |t| t.min(deadline));
+            pause(now, Some(next));
         }
     }
 
     /// One turn: timers, the network, what the agent wants to send, its events.
     fn turn(&mut self, now: Instant) -> Result<(), String> {
-        if self.agent.poll_timeout().is_some_and(|t| t <= now) {
-            self.agent.handle_timeout(now);
-        }
         let data = &mut self.data;
         self.sockets
-            .receive(&mut self.agent, now, |_, d| {
+            .turn(&mut self.agent, now, |_, d| {
                 if data.len() < MAX_QUEUED {
                     data.push_back(d.to_vec());
                 }
             })
             .map_err(|e| format!("receive: {e}"))?;
-        self.sockets.send_all(&mut self.agent);
         self.events(now);
         self.sockets.send_all(&mut self.agent);
         if self.log.pairs

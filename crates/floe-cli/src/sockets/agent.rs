@@ -182,6 +182,25 @@ impl AgentSockets {
         }
     }
 
+    /// One turn of the drive loop: the agent's due timers, everything waiting on the sockets
+    /// (application data through `on_data`), then everything the agent wants to send.
+    ///
+    /// # Errors
+    /// As [`Self::receive`].
+    pub fn turn(
+        &mut self,
+        agent: &mut IceAgent,
+        now: Instant,
+        on_data: impl FnMut(PairId, &[u8]),
+    ) -> io::Result<()> {
+        if agent.poll_timeout().is_some_and(|t| t <= now) {
+            agent.handle_timeout(now);
+        }
+        self.receive(agent, now, on_data)?;
+        self.send_all(agent);
+        Ok(())
+    }
+
     /// Reads every datagram waiting on the sockets and hands it to the agent; application
     /// data comes back through `on_data` with its pair. Returns how many were read.
     ///
@@ -300,6 +319,18 @@ impl AgentSockets {
         }
     }
 }
+
+/// Sleeps until `next` (the earliest timer of the agents being driven, or a deadline), at
+/// most a millisecond: the sockets are polled, not waited on.
+pub fn pause(now: Instant, next: Option<Instant>) {
+    let d = next.map_or(POLL, |t| t.saturating_duration_since(now).min(POLL));
+    if !d.is_zero() {
+        std::thread::sleep(d);
+    }
+}
+
+/// The longest [`pause`] between two turns.
+const POLL: Duration = Duration::from_millis(1);
 
 /// Writes what the kernel takes of a stream's unsent bytes.
 fn flush(c: &mut TurnConnection) {
