@@ -252,11 +252,7 @@ impl BindingResponder {
         let Some(kind) = request.integrity_kind() else {
             return self.error(request, ErrorCode::BAD_REQUEST, None, out);
         };
-        let signer = Some((key, kind));
-        match self.reject_unknown(request, unknown, signer, out) {
-            Some(code) => BindingAnswer::Error(code),
-            None => self.success(request, source, signer, out),
-        }
+        self.unknown_listed_or_success(request, source, unknown, Some((key, kind)), out)
     }
 
     /// Writes an error response signed with `key` by the request's own mechanism (e.g. 487
@@ -314,17 +310,6 @@ impl BindingResponder {
         self.error(request, code, None, out)
     }
 
-    /// 420 when the request carries comprehension-required attributes not understood.
-    fn unknown(
-        &self,
-        request: &Message<'_>,
-        signer: Option<(&IntegrityKey<'_>, IntegrityKind)>,
-        out: &mut Vec<u8>,
-    ) -> Option<ErrorCode> {
-        let (types, n) = self.unknown_types(request);
-        self.reject_unknown(request, &types[..n], signer, out)
-    }
-
     /// The first [`MAX_UNKNOWN_LISTED`] comprehension-required attributes not understood.
     fn unknown_types(&self, request: &Message<'_>) -> ([AttributeType; MAX_UNKNOWN_LISTED], usize) {
         let mut types = [AttributeType(0); MAX_UNKNOWN_LISTED];
@@ -368,7 +353,20 @@ impl BindingResponder {
         signer: Option<(&IntegrityKey<'_>, IntegrityKind)>,
         out: &mut Vec<u8>,
     ) -> BindingAnswer {
-        match self.unknown(request, signer, out) {
+        let (types, n) = self.unknown_types(request);
+        self.unknown_listed_or_success(request, source, &types[..n], signer, out)
+    }
+
+    /// [`Self::unknown_or_success`] with the attributes not understood already collected.
+    fn unknown_listed_or_success(
+        &self,
+        request: &Message<'_>,
+        source: SocketAddr,
+        unknown: &[AttributeType],
+        signer: Option<(&IntegrityKey<'_>, IntegrityKind)>,
+        out: &mut Vec<u8>,
+    ) -> BindingAnswer {
+        match self.reject_unknown(request, unknown, signer, out) {
             Some(code) => BindingAnswer::Error(code),
             None => self.success(request, source, signer, out),
         }
