@@ -84,6 +84,49 @@ impl Lab {
         lab
     }
 
+    /// Gives the public segment a default route (`on`) or takes it away. With it, datagrams a
+    /// server sends to an address outside the lab's public segment (a host's own address behind
+    /// its NAT, from a relay → host check) leave and are lost, as they are on the internet. Without it
+    /// the server's kernel refuses them at once (ENETUNREACH), and coturn answers that by closing
+    /// the whole allocation, silently: the case `natlab.sh` builds (docs/interop.md).
+    ///
+    /// The route points at a neighbour that does not exist (a fixed MAC on the bridge).
+    ///
+    /// # Panics
+    /// When `ip` fails.
+    pub fn internet_route(&self, on: bool) {
+        const GATEWAY: &str = "203.0.113.99";
+        let run = |args: &[&str]| {
+            let out = self
+                .exec_wan("ip")
+                .args(args)
+                .output()
+                .unwrap_or_else(|e| panic!("cannot run ip: {e}"));
+            assert!(
+                out.status.success(),
+                "ip {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        if on {
+            let mac = "02:00:00:00:00:99";
+            run(&[
+                "neigh",
+                "replace",
+                GATEWAY,
+                "lladdr",
+                mac,
+                "dev",
+                "br0",
+                "nud",
+                "permanent",
+            ]);
+            run(&["route", "replace", "default", "via", GATEWAY]);
+        } else {
+            run(&["route", "del", "default"]);
+        }
+    }
+
     /// A command running in the lab's public segment (`natlab.sh exec wan ...`); the caller
     /// owns the child (`natlab.sh down` kills what is left).
     #[must_use]

@@ -296,7 +296,28 @@ impl Client {
     }
 
     /// Applies the failure of one request.
+    ///
+    /// A 437 to a permission, channel or connect request of a live allocation is the server
+    /// saying it holds no allocation for this 5-tuple (RFC 8656 §7.3, §9, §12: "437 Allocation
+    /// Mismatch"); servers also drop allocations on their own (coturn does when a relayed send
+    /// fails). After the request's own failure event, the allocation is reported lost.
     fn fail(&mut self, purpose: Purpose, reason: Failure) {
+        let gone = reason == Failure::AllocationMismatch
+            && self.state == ClientState::Allocated
+            && matches!(
+                purpose,
+                Purpose::CreatePermission { .. }
+                    | Purpose::ChannelBind { .. }
+                    | Purpose::Connect { .. }
+            );
+        self.fail_request(purpose, reason.clone());
+        if gone {
+            self.lose(reason);
+        }
+    }
+
+    /// The failure event of one request.
+    fn fail_request(&mut self, purpose: Purpose, reason: Failure) {
         match purpose {
             Purpose::Allocate => self.finish(TurnEvent::Failed { reason }),
             // Whatever went wrong, a delete leaves nothing to keep alive (437 included).

@@ -366,6 +366,58 @@ fn refresh_437_reports_the_allocation_lost() {
 }
 
 #[test]
+fn a_437_to_a_permission_or_a_channel_reports_the_allocation_lost() {
+    // coturn drops an allocation on its own when a relayed send fails; the next request on
+    // the 5-tuple gets 437, which must end the allocation, not only the request.
+    for channel in [false, true] {
+        let (mut c, now) = allocated(600);
+        events(&mut c);
+        if channel {
+            c.bind_channel(now, peer()).unwrap();
+        } else {
+            c.create_permission(now, peer().ip()).unwrap();
+        }
+        let req = next(&mut c);
+        let r = signed(&req, Class::Error, |b| {
+            b.add(&error(437));
+        });
+        feed(&mut c, now, &r);
+        let got = events(&mut c);
+        assert_eq!(
+            got.last(),
+            Some(&TurnEvent::AllocationLost {
+                reason: Failure::AllocationMismatch
+            }),
+            "{got:?}"
+        );
+        assert_eq!(
+            got.len(),
+            2,
+            "the request's own failure comes first: {got:?}"
+        );
+        assert!(c.relayed().is_none());
+    }
+}
+
+#[test]
+fn a_403_to_a_permission_keeps_the_allocation() {
+    let (mut c, now) = allocated(600);
+    events(&mut c);
+    c.create_permission(now, peer().ip()).unwrap();
+    let req = next(&mut c);
+    let r = signed(&req, Class::Error, |b| {
+        b.add(&error(403));
+    });
+    feed(&mut c, now, &r);
+    let got = events(&mut c);
+    assert!(
+        matches!(got[..], [TurnEvent::PermissionFailed { .. }]),
+        "{got:?}"
+    );
+    assert!(c.relayed().is_some());
+}
+
+#[test]
 fn allocate_times_out_after_39_5_seconds() {
     let now = Instant::now();
     let mut c = new_client();
