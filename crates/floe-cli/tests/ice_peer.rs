@@ -161,6 +161,11 @@ fn relay_only_through_a_turn_server_reached_over_tcp() {
 
 /// Runs a controlled peer in stdio mode with `input` on stdin.
 fn stdio_with(input: &str) -> Output {
+    stdio_with_args(input, &[])
+}
+
+/// Same, with `extra` arguments.
+fn stdio_with_args(input: &str, extra: &[&str]) -> Output {
     let mut child = Command::new(FLOE)
         .args([
             "ice",
@@ -171,6 +176,7 @@ fn stdio_with(input: &str) -> Output {
             "--timeout",
             "3",
         ])
+        .args(extra)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -207,6 +213,18 @@ fn a_malformed_remote_description_is_a_failure_with_a_result_line() {
     }
 }
 
+/// 22 ice-chars: the shortest ice-pwd.
+const PWD: &str = "0123456789+/abcdefghij";
+
+#[test]
+fn given_credentials_are_the_ones_described() {
+    let out = stdio_with_args("\n", &["--ufrag", "Floe+/ufrag", "--pwd", PWD]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let own: Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(own["ufrag"], "Floe+/ufrag");
+    assert_eq!(own["pwd"], PWD);
+}
+
 #[test]
 fn usage_errors_exit_2() {
     for args in [
@@ -216,6 +234,34 @@ fn usage_errors_exit_2() {
         &["--role", "controlled", "--stdio", "--relay-only"],
         &["--role", "controlled", "--stdio", "--stun", "no-port"],
         &["--role", "controlled", "--stdio", "--timeout", "0"],
+        &["--role", "controlled", "--stdio", "--ufrag", "abcd"],
+        &[
+            "--role",
+            "controlled",
+            "--stdio",
+            "--ufrag",
+            "abc",
+            "--pwd",
+            PWD,
+        ],
+        &[
+            "--role",
+            "controlled",
+            "--stdio",
+            "--ufrag",
+            "ab d",
+            "--pwd",
+            PWD,
+        ],
+        &[
+            "--role",
+            "controlled",
+            "--stdio",
+            "--ufrag",
+            "abcd",
+            "--pwd",
+            "too-short",
+        ],
     ] {
         let out = Command::new(FLOE)
             .args(["ice", "peer"])

@@ -15,6 +15,7 @@ use rand::{Rng as _, RngExt as _};
 use rand_chacha::ChaCha20Rng;
 
 use crate::config::{IceConfig, Role};
+use crate::credentials::Credentials;
 use crate::error::IceError;
 use crate::event::{ConnectionState, IceEvent};
 use crate::id::{CandidateId, Counter, PairId, StreamId};
@@ -24,60 +25,6 @@ use crate::relay::{Relay, TurnServer};
 use crate::restart::Previous;
 use crate::state::{CandidateInfo, Foundations, Local, Pair, PairInfo, Remote, Stream};
 use crate::turn_stream::StreamInbox;
-
-/// ice-char (RFC 8839 §5.4): ALPHA / DIGIT / "+" / "/".
-const ICE_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-/// Length of a generated ufrag: 8 ice-chars, 48 bits (RFC 8445 §5.3 asks at least 24).
-const UFRAG_LEN: usize = 8;
-/// Length of a generated password: 24 ice-chars, 144 bits (RFC 8445 §5.3 asks at least 128).
-const PWD_LEN: usize = 24;
-
-/// Short-term credentials (RFC 8445 §5.3): ice-ufrag and ice-pwd. Debug never prints the
-/// password.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
-    /// ice-ufrag.
-    pub ufrag: String,
-    /// ice-pwd.
-    pub pwd: String,
-}
-
-impl core::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Credentials")
-            .field("ufrag", &self.ufrag)
-            .field("pwd", &"<redacted>")
-            .finish()
-    }
-}
-
-impl Credentials {
-    /// Credentials from their two strings.
-    ///
-    /// ```
-    /// let c = floe_ice::Credentials::new("ufrag", "a-password-of-22-chars");
-    /// assert!(!format!("{c:?}").contains("password"));
-    /// ```
-    #[must_use]
-    pub fn new(ufrag: &str, pwd: &str) -> Self {
-        Self {
-            ufrag: ufrag.to_owned(),
-            pwd: pwd.to_owned(),
-        }
-    }
-
-    pub(crate) fn random(rng: &mut ChaCha20Rng) -> Self {
-        let mut word = |n: usize| {
-            (0..n)
-                .map(|_| char::from(ICE_CHARS[rng.random_range(0..ICE_CHARS.len())]))
-                .collect::<String>()
-        };
-        Self {
-            ufrag: word(UFRAG_LEN),
-            pwd: word(PWD_LEN),
-        }
-    }
-}
 
 /// What a transaction of the agent is for.
 #[derive(Debug, Clone)]
@@ -196,7 +143,10 @@ impl IceAgent {
     #[must_use]
     pub fn new(config: IceConfig, now: Instant) -> Self {
         let mut rng = crate::rng::from_seed(config.rng_seed);
-        let local_credentials = Credentials::random(&mut rng);
+        let local_credentials = match &config.local_credentials {
+            Some(given) => given.clone(),
+            None => Credentials::random(&mut rng),
+        };
         let tie_breaker = rng.next_u64();
         let local_key = IntegrityKey::owned(local_credentials.pwd.as_bytes()).prepare_sha1();
         let transactions = ClientTransactions::new(

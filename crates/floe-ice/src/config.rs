@@ -132,6 +132,10 @@ pub struct IceConfig {
     /// [`crate::IceAgent::poll_received`]; data past it is dropped, as a full socket buffer
     /// drops datagrams.
     pub max_turn_stream_buffer: usize,
+    /// The agent's first credentials, instead of ones drawn from its RNG (a restart always
+    /// draws new ones). Check them first with [`crate::Credentials::check`]: the agent uses
+    /// them as given.
+    pub local_credentials: Option<crate::Credentials>,
     /// SOFTWARE in checks and responses, if any.
     pub software: Option<String>,
     /// Seed of the agent's CSPRNG (credentials, tie-breaker, transaction ids, consent jitter);
@@ -165,6 +169,7 @@ impl IceConfig {
             max_pending_turn_streams: DEFAULT_MAX_PENDING_TURN_STREAMS,
             turn_connect_timeout: DEFAULT_TURN_CONNECT_TIMEOUT,
             max_turn_stream_buffer: DEFAULT_MAX_TURN_STREAM_BUFFER,
+            local_credentials: None,
             software: None,
             rng_seed: None,
         }

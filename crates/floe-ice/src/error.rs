@@ -37,6 +37,15 @@ pub enum IceError {
     /// A remote candidate of this type on a lite agent, or the like (peer input).
     #[error("unexpected {0:?} candidate")]
     UnexpectedCandidate(CandidateType),
+    /// Credentials outside RFC 8839 §5.4: an ice-ufrag is 4 to 256 ice-chars, an ice-pwd 22
+    /// to 256 (`ALPHA / DIGIT / "+" / "/"`).
+    #[error("invalid {field}: RFC 8839 §5.4 asks {rule}")]
+    InvalidCredentials {
+        /// `ice-ufrag` or `ice-pwd`.
+        field: &'static str,
+        /// What the RFC asks of it.
+        rule: &'static str,
+    },
     /// The datagram is not for the agent (not STUN, or not from a known flow).
     #[error("not an ICE message")]
     NotIce,

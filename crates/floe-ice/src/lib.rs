@@ -237,6 +237,7 @@ mod candidates;
 mod checks;
 mod config;
 mod consent;
+mod credentials;
 mod error;
 mod event;
 mod gather;
@@ -251,13 +252,14 @@ mod rng;
 mod state;
 mod turn_stream;
 
-pub use agent::{Credentials, IceAgent};
+pub use agent::IceAgent;
 pub use config::{
     CONSENT_INTERVAL, CONSENT_TIMEOUT, DEFAULT_CHECK_RTO, DEFAULT_CHECK_SENDS,
     DEFAULT_DISCONNECTED_TIMEOUT, DEFAULT_MAX_PAIRS, DEFAULT_MAX_PENDING_TURN_STREAMS,
     DEFAULT_MAX_TURN_STREAM_BUFFER, DEFAULT_NOMINATION_TIMEOUT, DEFAULT_TA,
     DEFAULT_TURN_CONNECT_TIMEOUT, IceConfig, Role,
 };
+pub use credentials::Credentials;
 pub use error::IceError;
 pub use event::{ConnectionState, IceEvent, RelayFailure};
 pub use floe_stun::framing::FramingError;

@@ -19,7 +19,8 @@ use std::time::Instant;
 use floe_ice_candidate::CandidateType;
 use floe_stun::IntegrityKey;
 
-use crate::agent::{Credentials, IceAgent};
+use crate::agent::IceAgent;
+use crate::credentials::Credentials;
 use crate::event::{ConnectionState, IceEvent};
 use crate::id::{CandidateId, PairId, StreamId};
 use crate::state::PairState;

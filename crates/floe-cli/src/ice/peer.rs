@@ -118,6 +118,12 @@ pub(crate) struct PeerArgs {
     /// candidates accepted there too. Refuses to run in a namespace with other addresses.
     #[arg(long, conflicts_with = "ipv6")]
     lab: bool,
+    /// The agent's ice-ufrag instead of a random one (4 to 256 ice-chars, RFC 8839 §5.4).
+    #[arg(long, value_name = "UFRAG", requires = "pwd")]
+    ufrag: Option<String>,
+    /// The agent's ice-pwd instead of a random one (22 to 256 ice-chars).
+    #[arg(long, value_name = "PWD", requires = "ufrag")]
+    pwd: Option<String>,
     /// Controlling: how many `ping <i>` datagrams to send and expect echoed.
     #[arg(long, value_name = "N", default_value_t = 3)]
     ping: u32,
@@ -165,6 +171,16 @@ pub(crate) fn run(args: &PeerArgs) -> ExitCode {
         (Ok(s), Ok(t)) => (s, t),
         (Err(e), _) | (_, Err(e)) => return usage_error(&e),
     };
+    let credentials = match (&args.ufrag, &args.pwd) {
+        (Some(ufrag), Some(pwd)) => {
+            let c = Credentials::new(ufrag, pwd);
+            if let Err(e) = c.check() {
+                return usage_error(&format!("--ufrag/--pwd: {e}"));
+            }
+            Some(c)
+        }
+        _ => None,
+    };
     let log = Log {
         on: args.verbose > 0,
         pairs: args.verbose > 1,
@@ -173,7 +189,7 @@ pub(crate) fn run(args: &PeerArgs) -> ExitCode {
     };
     let deadline = start + Duration::from_secs_f64(args.timeout);
     let mut pairs = None;
-    let result = match Peer::new(args, stun, turn, log) {
+    let result = match Peer::new(args, stun, turn, credentials, log) {
         Ok(mut peer) => {
             let r = peer.exchange(args, start, deadline);
             if r.is_err() && log.on {
@@ -228,6 +244,7 @@ impl Peer {
         args: &PeerArgs,
         stun: Option<SocketAddr>,
         turn: Option<SocketAddr>,
+        credentials: Option<Credentials>,
         log: Log,
     ) -> Result<Self, String> {
         for server in stun.iter().chain(turn.iter()) {
@@ -243,6 +260,7 @@ impl Peer {
         };
         let mut config = IceConfig::new(role);
         config.relay_only = args.relay_only;
+        config.local_credentials = credentials;
         config.software = Some(concat!("floe ", env!("CARGO_PKG_VERSION")).to_owned());
         let mut agent = IceAgent::new(config, Instant::now());
         let stream = agent.add_stream(1).map_err(|e| e.to_string())?;
