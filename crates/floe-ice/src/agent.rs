@@ -23,7 +23,9 @@ use crate::idmap::IdMap;
 use crate::mdns::PendingName;
 use crate::relay::{Relay, TurnServer};
 use crate::restart::Previous;
-use crate::state::{CandidateInfo, Foundations, Local, Pair, PairInfo, Remote, Stream};
+use crate::state::{
+    CandidateInfo, Foundations, Local, LocalFoundation, Pair, PairInfo, Remote, Stream,
+};
 use crate::turn_stream::StreamInbox;
 
 /// What a transaction of the agent is for.
@@ -103,8 +105,8 @@ pub struct IceAgent {
     pub(crate) remotes: IdMap<CandidateId, Remote>,
     pub(crate) pairs: IdMap<PairId, Pair>,
     pub(crate) selected: IdMap<(StreamId, u16), Selected>,
-    pub(crate) local_foundations: Foundations,
-    pub(crate) remote_foundations: Foundations,
+    pub(crate) local_foundations: Foundations<LocalFoundation>,
+    pub(crate) remote_foundations: Foundations<Box<str>>,
     pub(crate) stream_ids: Counter,
     pub(crate) candidate_ids: Counter,
     pub(crate) pair_ids: Counter,
@@ -134,6 +136,10 @@ pub struct IceAgent {
     /// Where replies and application data are copied for their transmits.
     pub(crate) arena: crate::arena::TransmitArena,
 }
+
+/// Room for a check or a response without growing (a check with SOFTWARE is about 130 bytes):
+/// the scratch buffer is allocated once.
+const SCRATCH_CAPACITY: usize = 160;
 
 impl IceAgent {
     /// A new agent with fresh credentials and tie-breaker from its seeded RNG.
@@ -199,7 +205,7 @@ impl IceAgent {
             triggered: VecDeque::new(),
             next_check: now,
             state: ConnectionState::New,
-            scratch: Vec::new(),
+            scratch: Vec::with_capacity(SCRATCH_CAPACITY),
             arena: crate::arena::TransmitArena::default(),
         }
     }

@@ -12,7 +12,7 @@ use crate::agent::IceAgent;
 use crate::error::IceError;
 use crate::event::IceEvent;
 use crate::id::{CandidateId, PairId, StreamId};
-use crate::state::{Local, Pair, PairState, PairStats, Remote};
+use crate::state::{Local, LocalFoundation, Pair, PairState, PairStats, Remote};
 
 impl IceAgent {
     /// Registers a local address the embedder has a UDP socket on, as a host candidate of a
@@ -115,7 +115,7 @@ impl IceAgent {
             }
             let foundation = self
                 .remote_foundations
-                .intern(candidate.foundation().as_str());
+                .intern_str(candidate.foundation().as_str());
             if let Some(r) = self.remotes.get_mut(&id) {
                 r.kind = candidate.kind();
                 r.priority = candidate.priority();
@@ -173,14 +173,13 @@ impl IceAgent {
         }
         // RFC 8445 §5.1.1.3: same type, base IP, server and transport share a foundation
         // (a relay reached over TCP or TLS is obtained over TCP).
-        let key = format!(
-            "{}|{}|{:?}|{}",
-            kind.as_str(),
-            base.ip(),
-            server.map(|s| s.ip()),
-            if via.is_reliable() { "tcp" } else { "udp" }
-        );
-        let foundation = self.local_foundations.intern(&key);
+        let key = LocalFoundation {
+            kind,
+            base: base.ip(),
+            server: server.map(|s| s.ip()),
+            reliable: via.is_reliable(),
+        };
+        let foundation = self.local_foundations.intern(|k| *k == key, || key);
         let id = CandidateId(self.candidate_ids.next());
         self.locals.insert(
             id,
@@ -207,14 +206,12 @@ impl IceAgent {
         }
         // Reflexive candidates are not paired: their base is (RFC 8445 §6.1.2.4).
         if is_paired(kind, self.config.relay_only) {
-            let remotes: Vec<CandidateId> = self
-                .remotes
-                .iter()
-                .filter(|(_, r)| r.stream == stream && r.component == component)
-                .map(|(id, _)| *id)
-                .collect();
-            for r in remotes {
-                self.add_pair(id, r);
+            let mut i = 0;
+            while let Some((r, remote)) = self.remotes.at(i) {
+                i += 1;
+                if remote.stream == stream && remote.component == component {
+                    self.add_pair(id, r);
+                }
             }
         }
         Ok(id)
@@ -281,7 +278,7 @@ impl IceAgent {
             addr,
             priority,
         } = spec;
-        let foundation = self.remote_foundations.intern(foundation);
+        let foundation = self.remote_foundations.intern_str(foundation);
         let id = id.unwrap_or_else(|| CandidateId(self.candidate_ids.next()));
         self.remotes.insert(
             id,
@@ -294,19 +291,17 @@ impl IceAgent {
                 foundation,
             },
         );
-        let locals: Vec<CandidateId> = self
-            .locals
-            .iter()
-            .filter(|(_, l)| {
-                l.stream == stream
-                    && l.component == component
-                    && is_paired(l.kind, self.config.relay_only)
-                    && l.base.is_ipv4() == addr.is_ipv4()
-            })
-            .map(|(id, _)| *id)
-            .collect();
-        for l in locals {
-            self.add_pair(l, id);
+        // By position: pairing changes the pair table, never the local one.
+        let mut i = 0;
+        while let Some((l, local)) = self.locals.at(i) {
+            i += 1;
+            if local.stream == stream
+                && local.component == component
+                && is_paired(local.kind, self.config.relay_only)
+                && local.base.is_ipv4() == addr.is_ipv4()
+            {
+                self.add_pair(l, id);
+            }
         }
         self.next_check = self.next_check.max(now);
         Ok(id)

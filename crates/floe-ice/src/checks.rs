@@ -18,6 +18,10 @@ use crate::config::Role;
 use crate::id::PairId;
 use crate::state::PairState;
 
+/// Longest USERNAME of a check: two ice-ufrags of at most 256 characters and the colon
+/// (RFC 8839 §5.4, RFC 8445 §7.2.2).
+const MAX_USERNAME: usize = 2 * 256 + 1;
+
 impl IceAgent {
     /// Whether a paced check is owed (exactly when [`Self::send_next_check`] would send one,
     /// so a timer never fires for nothing).
@@ -55,6 +59,9 @@ impl IceAgent {
             .map(|(id, _)| *id);
         if waiting.is_some() {
             return waiting;
+        }
+        if !self.pairs.values().any(|p| p.state == PairState::Frozen) {
+            return None;
         }
         // Foundations with a waiting or in-progress pair, found once (not per frozen pair).
         let mut busy: Vec<(u32, u32)> = self
@@ -95,8 +102,24 @@ impl IceAgent {
     /// Sends a check on `pair` (RFC 8445 §7.2.4): USERNAME, PRIORITY, the role attribute with
     /// the tie-breaker, USE-CANDIDATE when nominating, MESSAGE-INTEGRITY and FINGERPRINT.
     pub(crate) fn send_check(&mut self, now: Instant, id: PairId, nominating: bool, consent: bool) {
+        // Encoded in the agent's scratch buffer, then copied into the transmit arena: no
+        // allocation per check in the steady state.
+        let mut buf = core::mem::take(&mut self.scratch);
+        buf.clear();
+        self.encode_and_start_check(now, id, nominating, consent, &mut buf);
+        self.scratch = buf;
+    }
+
+    /// [`send_check`](Self::send_check) with the message encoded in `buf`.
+    fn encode_and_start_check(
+        &mut self,
+        now: Instant,
+        id: PairId,
+        nominating: bool,
+        consent: bool,
+        buf: &mut Vec<u8>,
+    ) {
         let tid = TransactionId::random(&mut self.rng);
-        let mut buf = self.transactions.recycled_buffer();
         let nomination =
             (nominating && self.config.renomination && !consent).then(|| self.next_nomination());
         let Some((remote_ufrag, local_ufrag, key, old_generation)) =
@@ -117,10 +140,22 @@ impl IceAgent {
             local_pref,
             pair.component,
         );
-        let username = format!("{remote_ufrag}:{local_ufrag}");
+        // USERNAME "remote:local" (RFC 8445 §7.2.2), put together on the stack.
+        let mut name = [0u8; MAX_USERNAME];
+        let len = remote_ufrag.len() + 1 + local_ufrag.len();
+        let Some(dest) = name.get_mut(..len) else {
+            return;
+        };
+        let (r, rest) = dest.split_at_mut(remote_ufrag.len());
+        r.copy_from_slice(remote_ufrag.as_bytes());
+        rest[0] = b':';
+        rest[1..].copy_from_slice(local_ufrag.as_bytes());
+        let Ok(username) = core::str::from_utf8(dest) else {
+            return;
+        };
         let typ = MessageType::new(Method::BINDING, Class::Request);
-        let mut b = MessageBuilder::new(&mut buf, typ, tid);
-        b.add(&Username(&username)).add(&Priority(priority));
+        let mut b = MessageBuilder::new(buf, typ, tid);
+        b.add(&Username(username)).add(&Priority(priority));
         match self.role {
             Role::Controlling => b.add(&IceControlling(self.tie_breaker)),
             Role::Controlled => b.add(&IceControlled(self.tie_breaker)),
@@ -140,6 +175,7 @@ impl IceAgent {
         {
             return;
         }
+        let contents = self.arena.copy(buf);
         // RFC 8445 §14.3: RTO = max(check_rto, Ta × pairs in flight).
         let in_flight = self
             .pairs
@@ -167,7 +203,11 @@ impl IceAgent {
             sent_at: now,
             old_generation,
         };
-        if self.transactions.start(now, request, buf, purpose).is_err() {
+        if self
+            .transactions
+            .start(now, request, contents, purpose)
+            .is_err()
+        {
             return;
         }
         if let Some(p) = self.pairs.get_mut(&id) {

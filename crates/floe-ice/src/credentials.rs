@@ -1,13 +1,13 @@
 //! Short-term credentials (RFC 8445 §5.3): ice-ufrag and ice-pwd, their grammar (RFC 8839
 //! §5.4) and how the agent draws them.
 
-use rand::RngExt as _;
+use rand::Rng as _;
 use rand_chacha::ChaCha20Rng;
 
 use crate::error::IceError;
 
 /// ice-char (RFC 8839 §5.4): ALPHA / DIGIT / "+" / "/".
-const ICE_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const ICE_CHARS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 /// Length of a generated ufrag: 8 ice-chars, 48 bits (RFC 8445 §5.3 asks at least 24).
 const UFRAG_LEN: usize = 8;
 /// Length of a generated password: 24 ice-chars, 144 bits (RFC 8445 §5.3 asks at least 128).
@@ -83,15 +83,24 @@ impl Credentials {
         Ok(())
     }
 
+    /// Fresh credentials: each ice-char from 6 random bits (64 ice-chars: no bias), one
+    /// allocation per string.
     pub(crate) fn random(rng: &mut ChaCha20Rng) -> Self {
-        let mut word = |n: usize| {
-            (0..n)
-                .map(|_| char::from(ICE_CHARS[rng.random_range(0..ICE_CHARS.len())]))
-                .collect::<String>()
+        let mut bytes = [0u8; UFRAG_LEN + PWD_LEN];
+        rng.fill_bytes(&mut bytes);
+        let word = |bytes: &[u8]| {
+            let mut s = String::with_capacity(bytes.len());
+            s.extend(
+                bytes
+                    .iter()
+                    .map(|b| char::from(ICE_CHARS[usize::from(b & 63)])),
+            );
+            s
         };
+        let (ufrag, pwd) = bytes.split_at(UFRAG_LEN);
         Self {
-            ufrag: word(UFRAG_LEN),
-            pwd: word(PWD_LEN),
+            ufrag: word(ufrag),
+            pwd: word(pwd),
         }
     }
 }

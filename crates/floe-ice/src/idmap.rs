@@ -73,6 +73,12 @@ impl<K: Ord + Copy, V> IdMap<K, V> {
         self.entries.get(i).map(|(k, _)| *k)
     }
 
+    /// The entry at position `i` in key order (to walk a table by position while the agent
+    /// changes other tables, without collecting its keys first).
+    pub(crate) fn at(&self, i: usize) -> Option<(K, &V)> {
+        self.entries.get(i).map(|(k, v)| (*k, v))
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }

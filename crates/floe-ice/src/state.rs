@@ -1,6 +1,6 @@
 //! The agent's tables: streams, candidates and pairs, addressed by stable ids.
 
-use core::net::SocketAddr;
+use core::net::{IpAddr, SocketAddr};
 use core::time::Duration;
 use std::time::Instant;
 
@@ -195,23 +195,49 @@ pub struct CandidateInfo {
     pub priority: u32,
 }
 
-/// Interns foundation strings as small numbers (a pair compares foundations per check). A
-/// stream has a handful of foundations, so a vector searched in order is smaller and as fast
-/// as a map; the number is the position.
-#[derive(Debug, Default)]
-pub(crate) struct Foundations {
-    names: Vec<Box<str>>,
+/// Interns foundations as small numbers (a pair compares foundations per check): the peer's
+/// foundation strings, and for local candidates the facts that make a foundation
+/// ([`LocalFoundation`]), so that no string is formatted to compare them. A stream has a
+/// handful of foundations, so a vector searched in order is smaller and as fast as a map; the
+/// number is the position.
+#[derive(Debug)]
+pub(crate) struct Foundations<K> {
+    keys: Vec<K>,
 }
 
-impl Foundations {
-    pub(crate) fn intern(&mut self, name: &str) -> u32 {
-        let at = match self.names.iter().position(|n| **n == *name) {
+impl<K> Default for Foundations<K> {
+    fn default() -> Self {
+        Self { keys: Vec::new() }
+    }
+}
+
+impl<K> Foundations<K> {
+    /// The number of the first key `is` accepts, or of `make()` added.
+    pub(crate) fn intern(&mut self, is: impl Fn(&K) -> bool, make: impl FnOnce() -> K) -> u32 {
+        let at = match self.keys.iter().position(is) {
             Some(i) => i,
             None => {
-                self.names.push(name.into());
-                self.names.len() - 1
+                self.keys.push(make());
+                self.keys.len() - 1
             }
         };
         u32::try_from(at).unwrap_or(u32::MAX)
     }
+}
+
+impl Foundations<Box<str>> {
+    /// The number of a foundation string.
+    pub(crate) fn intern_str(&mut self, name: &str) -> u32 {
+        self.intern(|n| **n == *name, || name.into())
+    }
+}
+
+/// What local candidates share a foundation by (RFC 8445 §5.1.1.3): type, base IP, server IP
+/// and transport to the server (a relay reached over TCP or TLS is obtained over TCP).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LocalFoundation {
+    pub(crate) kind: CandidateType,
+    pub(crate) base: IpAddr,
+    pub(crate) server: Option<IpAddr>,
+    pub(crate) reliable: bool,
 }
