@@ -12,7 +12,6 @@ use floe_stun::binding::BindingResponder;
 use floe_stun::net::{FiveTuple, Transmit, Transport};
 use floe_stun::transaction::{ClientTransactions, TransactionConfig};
 use rand::{Rng as _, RngExt as _};
-use rand_chacha::ChaCha20Rng;
 
 use crate::config::{IceConfig, Role};
 use crate::credentials::Credentials;
@@ -24,7 +23,8 @@ use crate::mdns::PendingName;
 use crate::relay::{Relay, TurnServer};
 use crate::restart::Previous;
 use crate::state::{
-    CandidateInfo, Foundations, Local, LocalFoundation, Pair, PairInfo, Remote, Stream,
+    CandidateInfo, Foundations, Local, LocalFoundation, Pair, PairInfo, Remote, RemoteFoundation,
+    Stream,
 };
 use crate::turn_stream::StreamInbox;
 
@@ -85,7 +85,7 @@ pub(crate) struct Selected {
 #[derive(Debug)]
 pub struct IceAgent {
     pub(crate) config: IceConfig,
-    pub(crate) rng: ChaCha20Rng,
+    pub(crate) rng: crate::rng::AgentRng,
     pub(crate) role: Role,
     pub(crate) tie_breaker: u64,
     pub(crate) local_credentials: Credentials,
@@ -106,7 +106,7 @@ pub struct IceAgent {
     pub(crate) pairs: IdMap<PairId, Pair>,
     pub(crate) selected: IdMap<(StreamId, u16), Selected>,
     pub(crate) local_foundations: Foundations<LocalFoundation>,
-    pub(crate) remote_foundations: Foundations<Box<str>>,
+    pub(crate) remote_foundations: Foundations<RemoteFoundation>,
     pub(crate) stream_ids: Counter,
     pub(crate) candidate_ids: Counter,
     pub(crate) pair_ids: Counter,
@@ -434,9 +434,11 @@ impl IceAgent {
     #[must_use]
     pub fn poll_event(&mut self) -> Option<IceEvent> {
         let event = self.events.pop_front();
-        // Events come in bursts (gathering, connection) and then rarely: an idle agent keeps
-        // no queue (an event is 184 bytes).
-        if event.is_none() && self.events.capacity() > 0 {
+        // Events come in bursts (gathering, connection) and then rarely: an agent that has
+        // settled keeps no queue (an event is 184 bytes), while one still connecting keeps its
+        // queue between bursts rather than allocating it anew for each.
+        let settled = !matches!(self.state, ConnectionState::New | ConnectionState::Checking);
+        if event.is_none() && settled && self.events.capacity() > 0 {
             self.events = VecDeque::new();
         }
         event

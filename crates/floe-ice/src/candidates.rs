@@ -233,7 +233,7 @@ impl IceAgent {
                 l.addr.ip().into()
             };
         let mut b = floe_ice_candidate::CandidateBuilder::new(l.kind, address, l.addr.port())
-            .foundation(l.foundation.to_string())
+            .foundation(foundation_name(l.foundation))
             .component(l.component)
             .priority(l.priority);
         if l.kind != CandidateType::Host {
@@ -409,4 +409,16 @@ pub(crate) struct RemoteSpec {
     pub(crate) kind: CandidateType,
     pub(crate) addr: SocketAddr,
     pub(crate) priority: u32,
+}
+
+/// The foundation of a local candidate in `a=candidate` form: its interned number, borrowed for
+/// the first sixteen (an agent rarely has more), formatted beyond.
+fn foundation_name(n: u32) -> std::borrow::Cow<'static, str> {
+    const NAMES: [&str; 16] = [
+        "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15",
+    ];
+    match NAMES.get(n as usize) {
+        Some(name) => std::borrow::Cow::Borrowed(name),
+        None => std::borrow::Cow::Owned(n.to_string()),
+    }
 }

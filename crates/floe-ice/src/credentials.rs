@@ -2,7 +2,6 @@
 //! §5.4) and how the agent draws them.
 
 use rand::Rng as _;
-use rand_chacha::ChaCha20Rng;
 
 use crate::error::IceError;
 
@@ -85,7 +84,7 @@ impl Credentials {
 
     /// Fresh credentials: each ice-char from 6 random bits (64 ice-chars: no bias), one
     /// allocation per string.
-    pub(crate) fn random(rng: &mut ChaCha20Rng) -> Self {
+    pub(crate) fn random(rng: &mut crate::rng::AgentRng) -> Self {
         let mut bytes = [0u8; UFRAG_LEN + PWD_LEN];
         rng.fill_bytes(&mut bytes);
         let word = |bytes: &[u8]| {

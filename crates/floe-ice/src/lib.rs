@@ -25,7 +25,7 @@
 //! [`IceEvent::CloseTurnStream`].
 //!
 //! Time comes in as `Instant` and must never go backwards. Credentials, the tie-breaker,
-//! transaction ids and consent jitter come from a ChaCha20 CSPRNG seeded through
+//! transaction ids and consent jitter come from a ChaCha12 CSPRNG seeded through
 //! [`IceConfig::rng_seed`], so a run can be replayed.
 //!
 //! # Quick start: two agents in one process

@@ -151,11 +151,10 @@ fn uuid_name(rng: &mut impl rand::Rng) -> String {
 
 #[cfg(test)]
 mod tests {
-    use rand::SeedableRng as _;
 
     #[test]
     fn uuid_names_are_version_4_and_end_in_local() {
-        let mut rng = rand_chacha::ChaCha20Rng::from_seed([3; 32]);
+        let mut rng = crate::rng::from_seed(Some([3; 32]));
         let n = super::uuid_name(&mut rng);
         assert_eq!(n.len(), 36 + 6);
         assert!(n.ends_with(".local"));

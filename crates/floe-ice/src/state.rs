@@ -4,7 +4,7 @@ use core::net::{IpAddr, SocketAddr};
 use core::time::Duration;
 use std::time::Instant;
 
-use floe_ice_candidate::{CandidateType, pair_priority};
+use floe_ice_candidate::{CandidateType, MAX_FOUNDATION_LEN, pair_priority};
 use floe_stun::TransactionId;
 
 use crate::config::Role;
@@ -217,6 +217,10 @@ impl<K> Foundations<K> {
         let at = match self.keys.iter().position(is) {
             Some(i) => i,
             None => {
+                // Grow by one at a time: an agent has a handful of foundations for its life.
+                if self.keys.len() == self.keys.capacity() {
+                    self.keys.reserve_exact(1);
+                }
                 self.keys.push(make());
                 self.keys.len() - 1
             }
@@ -225,10 +229,31 @@ impl<K> Foundations<K> {
     }
 }
 
-impl Foundations<Box<str>> {
-    /// The number of a foundation string.
+impl Foundations<RemoteFoundation> {
+    /// The number of a peer's foundation string.
     pub(crate) fn intern_str(&mut self, name: &str) -> u32 {
-        self.intern(|n| **n == *name, || name.into())
+        let key = RemoteFoundation::new(name);
+        self.intern(|k| *k == key, || key)
+    }
+}
+
+/// A peer's foundation, kept inline: at most 32 ice-chars (RFC 8839 §5.1, which the candidate
+/// parser enforces); a longer one is cut there, so at worst two such foundations count as one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RemoteFoundation {
+    len: u8,
+    bytes: [u8; MAX_FOUNDATION_LEN],
+}
+
+impl RemoteFoundation {
+    fn new(name: &str) -> Self {
+        let mut bytes = [0; MAX_FOUNDATION_LEN];
+        let len = name.len().min(MAX_FOUNDATION_LEN);
+        bytes[..len].copy_from_slice(&name.as_bytes()[..len]);
+        Self {
+            len: u8::try_from(len).unwrap_or(u8::MAX),
+            bytes,
+        }
     }
 }
 
@@ -240,4 +265,41 @@ pub(crate) struct LocalFoundation {
     pub(crate) base: IpAddr,
     pub(crate) server: Option<IpAddr>,
     pub(crate) reliable: bool,
+}
+
+#[cfg(test)]
+mod foundation_tests {
+    use core::net::{IpAddr, Ipv4Addr};
+
+    use floe_ice_candidate::CandidateType;
+
+    use super::{Foundations, LocalFoundation, RemoteFoundation};
+
+    #[test]
+    fn equal_foundations_share_a_number_and_others_do_not() {
+        let mut remote = Foundations::<RemoteFoundation>::default();
+        assert_eq!(remote.intern_str("a1"), 0);
+        assert_eq!(remote.intern_str("b2"), 1);
+        assert_eq!(remote.intern_str("a1"), 0);
+        // "a" and "a1" differ although one is a prefix of the other.
+        assert_eq!(remote.intern_str("a"), 2);
+        let long = "x".repeat(32);
+        assert_eq!(remote.intern_str(&long), 3);
+        assert_eq!(remote.intern_str(&long), 3);
+
+        let mut local = Foundations::<LocalFoundation>::default();
+        let host = LocalFoundation {
+            kind: CandidateType::Host,
+            base: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            server: None,
+            reliable: false,
+        };
+        let over_tcp = LocalFoundation {
+            reliable: true,
+            ..host
+        };
+        assert_eq!(local.intern(|k| *k == host, || host), 0);
+        assert_eq!(local.intern(|k| *k == over_tcp, || over_tcp), 1);
+        assert_eq!(local.intern(|k| *k == host, || host), 0);
+    }
 }
