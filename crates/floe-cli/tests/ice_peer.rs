@@ -286,6 +286,29 @@ fn servers_off_loopback_are_refused() {
 }
 
 #[test]
+fn host_addresses_are_named_with_host_and_must_be_loopback() {
+    let out = stdio_with_args("\n", &["--host", "127.0.0.1", "--host", "::1"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let own: Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    let candidates: Vec<&str> = own["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(candidates.len(), 2, "{candidates:?}");
+    assert!(candidates[0].contains(" 127.0.0.1 ") || candidates[1].contains(" 127.0.0.1 "));
+    assert!(
+        candidates.iter().any(|c| c.contains(" ::1 ")),
+        "{candidates:?}"
+    );
+
+    let out = stdio_with_args("", &["--host", "203.0.113.1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(result(&out)["error"].as_str().unwrap().contains("loopback"));
+}
+
+#[test]
 fn lab_mode_refuses_to_run_outside_a_lab_namespace() {
     // Here (not inside a natlab.sh namespace) an interface has an address outside the lab
     // ranges, or none is in them, or `ip` is missing: each is a result line whose error starts

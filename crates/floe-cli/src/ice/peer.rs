@@ -118,6 +118,10 @@ pub(crate) struct PeerArgs {
     /// candidates accepted there too. Refuses to run in a namespace with other addresses.
     #[arg(long, conflicts_with = "ipv6")]
     lab: bool,
+    /// A host candidate on this address (repeatable) instead of the defaults: loopback
+    /// addresses, or with --lab addresses of this lab namespace.
+    #[arg(long = "host", value_name = "ADDR", conflicts_with = "ipv6")]
+    hosts: Vec<IpAddr>,
     /// The agent's ice-ufrag instead of a random one (4 to 256 ice-chars, RFC 8839 §5.4).
     #[arg(long, value_name = "UFRAG", requires = "pwd")]
     ufrag: Option<String>,
@@ -265,7 +269,24 @@ impl Peer {
         let mut agent = IceAgent::new(config, Instant::now());
         let stream = agent.add_stream(1).map_err(|e| e.to_string())?;
         let ips = if args.lab {
-            lab::host_addresses()?
+            let lab = lab::host_addresses()?;
+            if let Some(other) = args.hosts.iter().find(|ip| !lab.contains(ip)) {
+                return Err(format!(
+                    "--host {other}: not an address of this lab namespace ({lab:?})"
+                ));
+            }
+            if args.hosts.is_empty() {
+                lab
+            } else {
+                args.hosts.clone()
+            }
+        } else if !args.hosts.is_empty() {
+            if let Some(other) = args.hosts.iter().find(|ip| !ip.is_loopback()) {
+                return Err(format!(
+                    "--host {other}: loopback only (--lab adds the lab namespace's addresses)"
+                ));
+            }
+            args.hosts.clone()
         } else if args.ipv6 {
             vec![
                 IpAddr::V4(Ipv4Addr::LOCALHOST),
