@@ -21,6 +21,6 @@ fn main() {
     for _ in 0..n {
         let mut fleet = Fleet::<FloeIce, _>::new(1, FifoWire::new(Duration::ZERO), Instant::now());
         let run = fleet.run_until_connected(CONNECT_LIMIT);
-        std::hint::black_box(run);
+        core::hint::black_box(run);
     }
 }
