@@ -6,7 +6,8 @@
 //! (a) one agent with one host candidate, one stream of one component, connected to a peer
 //! in memory, then idle; (b) 10 local × 10 remote host candidates (100 pairs). The live heap
 //! is printed after each step, for both roles, and a sweep over local × remote candidates
-//! separates the cost per candidate from the cost per pair.
+//! separates the cost per candidate from the cost per pair; a growth table (1, 4, 10 and 30
+//! candidates a side, pair limit on) adds wall and virtual time to connected.
 //!
 //! `cargo bench -p floe-benches --bench ice_memory` (no criterion: the figures are exact and
 //! do not vary between runs).
@@ -144,6 +145,48 @@ fn print_scenario(title: &str, role: Role, locals: u32, remotes: u32) -> i64 {
     rows[rows.len() - 2].tally.live
 }
 
+/// How cost grows with candidates (issue 19): n local × n remote host candidates, with the
+/// default pair limit (`IceConfig::max_pairs`, 100) on. Wall time from making the two agents to
+/// both connected, unmetered and at zero latency (median of five); virtual time to connected;
+/// the controlling agent's live heap when idle, also per pair formed.
+fn growth() {
+    println!("\nGrowth with candidates (controlling side; zero latency; pair limit 100)");
+    println!(
+        "| candidates | pairs formed | wall to connected (median of 5) | virtual to connected | live heap idle | per pair |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for n in [1u32, 4, 10, 30] {
+        let mut walls = Vec::new();
+        let mut virtual_ms = 0.0;
+        for run in 0..5u8 {
+            let start = Instant::now();
+            let wall = Instant::now();
+            let ours: Vec<SocketAddr> = (0..n).map(bench_addr).collect();
+            let theirs: Vec<SocketAddr> = (0..n).map(|i| bench_addr(1000 + i)).collect();
+            let mut a = host_agent(Role::Controlling, seed(u64::from(run), 1), &ours, start);
+            let mut b = host_agent(Role::Controlled, seed(u64::from(run), 2), &theirs, start);
+            ice_harness::signal(&mut a, &mut b, start, &mut Unmetered, &mut Unmetered);
+            ice_harness::signal(&mut b, &mut a, start, &mut Unmetered, &mut Unmetered);
+            let t = ice_harness::drive(&mut a, &mut b, start, &mut Unmetered, |a, b, _| {
+                both_connected(a, b)
+            });
+            assert!(both_connected(&a, &b), "{n} x {n} connects");
+            walls.push(wall.elapsed().as_secs_f64() * 1e6);
+            virtual_ms = (t - start).as_secs_f64() * 1e3;
+        }
+        walls.sort_by(f64::total_cmp);
+        let rows = scenario(Role::Controlling, n, n);
+        let idle = &rows[rows.len() - 2];
+        let per_pair = idle.tally.live / i64::try_from(idle.pairs.max(1)).unwrap_or(1);
+        println!(
+            "| {n} x {n} | {} | {:.0} µs | {virtual_ms:.0} ms | {} KiB | {per_pair} B |",
+            idle.pairs,
+            walls[2],
+            kib(idle.tally.live)
+        );
+    }
+}
+
 fn main() {
     // `cargo test --benches` runs bench targets with `--test`: nothing to measure then.
     if std::env::args().any(|a| a == "--test") {
@@ -175,6 +218,7 @@ fn main() {
             kib(idle.tally.peak)
         );
     }
+    growth();
     let worst = b.max(b2);
     println!(
         "\nsummary: (a) {} KiB; (b) {} KiB, goal <= 64 KiB: {}",
