@@ -145,11 +145,79 @@ fn allocate_against_serve_over_udp_and_tcp_with_a_peer() {
             ]
         );
     }
-    // Without a peer: allocate, refresh, delete; text output.
+    // Without a peer: allocate, refresh, delete; the peer steps are listed as skipped, with
+    // the reason, and the verdict counts them.
     let (code, out) = allocate(port, &[]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("TURN ALLOCATE: PASS"), "{out}");
+    for step in [
+        "permission",
+        "send-indication",
+        "channel-bind",
+        "channel-data",
+    ] {
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(&format!("skip {step} ")) && l.contains("needs --peer")),
+            "{step}: {out}"
+        );
+    }
+    assert!(
+        out.contains(
+            "TURN ALLOCATE: PASS (3 of 7 steps run; skipped permission, send-indication, \
+             channel-bind, channel-data: needs --peer, an address that echoes UDP datagrams)"
+        ),
+        "{out}"
+    );
+    let (code, out) = allocate(port, &["--json"]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(
+        v["skipped"],
+        serde_json::json!([
+            "permission",
+            "send-indication",
+            "channel-bind",
+            "channel-data"
+        ])
+    );
+    assert_eq!(v["steps"][1]["skipped"], true);
+    assert_eq!(v["steps"][1]["ok"], serde_json::Value::Null);
     assert!(serve.stop().success());
+}
+
+#[test]
+fn allocate_resolves_a_host_name_for_the_server() {
+    let port = free_port();
+    let serve = Serve::start(port);
+    let out = Command::new(FLOE)
+        .args(["turn", "allocate", "--server", &format!("localhost:{port}")])
+        .args([
+            "--user",
+            "alice",
+            "--password",
+            "secret",
+            "--timeout",
+            "5",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    // localhost resolves to 127.0.0.1 first (IPv4 preferred), where the server listens.
+    assert_eq!(v["server"], format!("127.0.0.1:{port}"));
+    assert_eq!(v["server_name"], format!("localhost:{port}"));
+    assert_eq!(v["ok"], true);
+    assert!(serve.stop().success());
+    // A name that does not resolve is a usage error, and says so.
+    let out = Command::new(FLOE)
+        .args(["turn", "allocate", "--server", "floe-test.invalid:3478"])
+        .args(["--user", "alice", "--password", "secret"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot resolve floe-test.invalid"));
 }
 
 #[test]
