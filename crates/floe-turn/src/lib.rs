@@ -151,7 +151,7 @@ pub use floe_stun::channel_data::ChannelRange;
 pub use floe_stun::framing::{FrameKind, FramingError};
 pub use floe_stun::{AddressFamily, AttributeType, ErrorCode, PasswordAlgorithm};
 pub use framing::{StreamFramer, frame_len};
-pub use policy::{IpPrefix, PeerPolicy, Quotas};
+pub use policy::{IpPrefix, PeerPolicy, Quota, Quotas};
 pub use server::{
     AllocationInfo, CHANNEL_HOLD_DOWN, CHANNEL_LIFETIME, CONNECTION_BIND_TIMEOUT, ClientTransmit,
     DEFAULT_ALLOCATION_LIFETIME, DEFAULT_NONCE_LIFETIME, MAX_ALLOCATION_LIFETIME, MemoryUsage,
