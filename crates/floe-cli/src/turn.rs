@@ -3,6 +3,8 @@
 
 mod allocate;
 pub(crate) mod serve;
+mod serve_args;
+mod serve_log;
 mod serve_tcp;
 
 use std::process::ExitCode;
@@ -19,7 +21,7 @@ pub(crate) enum Command {
     /// not resolve).
     Allocate(allocate::AllocateArgs),
     /// Run a TURN server (UDP and TCP on --listen) until SIGINT or SIGTERM.
-    Serve(serve::ServeArgs),
+    Serve(serve_args::ServeArgs),
 }
 
 /// Runs a `floe turn` subcommand.
