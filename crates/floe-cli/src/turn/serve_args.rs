@@ -27,7 +27,8 @@ pub(crate) struct ServeArgs {
     #[arg(long)]
     pub(super) allow_private_peers: bool,
     /// Always relay to peers in this prefix, as IP/LEN (repeatable), whatever the ranges
-    /// refused by default: e.g. the documentation ranges of a test lab (`natlab.sh`).
+    /// refused by default: e.g. the documentation ranges of the interop NAT lab
+    /// (docs/interop.md).
     #[arg(long = "allow-peer", value_name = "IP/LEN", value_parser = parse_prefix)]
     pub(super) allow_peers: Vec<IpPrefix>,
     /// Addresses to open relay sockets on, one per family (repeatable). By default the
