@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use floe_sdp::{Diagnostic, Mode, SessionDescription, validate};
+use floe_sdp::{Diagnostic, Mode, Parsed, SessionDescription, validate};
 
 use crate::input::{
     EXIT_FAILED, EXIT_USAGE, located, read_source, read_text, source_name, utf8_error_position,
@@ -43,7 +43,8 @@ pub(crate) enum Command {
         strict: bool,
     },
     /// Print the parsed description: byte for byte the input, or `--canonical` (CRLF line
-    /// endings, no trailing white space).
+    /// endings, no trailing white space). Exits 1, after printing it, when the description is
+    /// unusable (as `floe sdp check` finds in every mode), with the errors on stderr.
     Fmt {
         /// SDP file (`-` for stdin).
         file: String,
@@ -61,7 +62,8 @@ pub(crate) enum Command {
     ///
     /// A value that does not parse (an `m=` line, a candidate, a `c=` line...) stands where
     /// its typed form would, as `{"raw", "line", "column", "error"}`: the line as written and
-    /// what `floe sdp check` says about it.
+    /// what `floe sdp check` says about it. Exits 1, after printing it, when the description
+    /// is unusable, with the errors on stderr.
     Json {
         /// SDP file (`-` for stdin).
         file: String,
@@ -150,27 +152,39 @@ fn check(files: &[String], mode: Mode) -> ExitCode {
     }
 }
 
-/// Reads and parses leniently, reporting a failure on stderr as
-/// `SOURCE:LINE:COLUMN: error: message` (exit 1; an unreadable file exits 2).
-fn read_and_parse(file: &str, then: impl FnOnce(&str, &SessionDescription<'_>)) -> ExitCode {
+/// Reads and parses leniently, hands the description to `then` (which prints it), and
+/// reports on stderr, as `SOURCE:LINE:COLUMN: error: message`, a failed parse or what makes
+/// the description unusable: exit 1 for either (the output is still written for the second),
+/// 2 for a file that cannot be read.
+fn read_and_parse(file: &str, then: impl FnOnce(&str, &Parsed<'_>)) -> ExitCode {
     let text = match read_text(file) {
         Ok(t) => t,
         Err(code) => return code,
     };
-    match SessionDescription::parse(&text) {
-        Ok(sdp) => {
-            then(&text, &sdp);
-            ExitCode::SUCCESS
-        }
+    let source = source_name(file);
+    let parsed = match SessionDescription::parse_with(&text, Mode::Lenient) {
+        Ok(parsed) => parsed,
         Err(e) => {
-            eprintln!("{}", located(source_name(file), e.line, e.column, e.kind));
-            ExitCode::from(EXIT_FAILED)
+            eprintln!("{}", located(source, e.line, e.column, e.kind));
+            return ExitCode::from(EXIT_FAILED);
         }
+    };
+    then(&text, &parsed);
+    let mut unusable = false;
+    for d in parsed.warnings().iter().filter(|d| d.kind.makes_unusable()) {
+        unusable = true;
+        eprintln!("{}", located(source, d.line, d.column, d.kind));
+    }
+    if unusable {
+        ExitCode::from(EXIT_FAILED)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
 fn fmt(file: &str, canonical: bool) -> ExitCode {
-    read_and_parse(file, |text, sdp| {
+    read_and_parse(file, |text, parsed| {
+        let sdp = parsed.description();
         let out = if canonical {
             sdp.to_canonical_string()
         } else {
@@ -184,21 +198,11 @@ fn fmt(file: &str, canonical: bool) -> ExitCode {
 }
 
 fn show_json(file: &str) -> ExitCode {
-    let text = match read_text(file) {
-        Ok(t) => t,
-        Err(code) => return code,
-    };
-    let parsed = match SessionDescription::parse_with(&text, Mode::Lenient) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("{}", located(source_name(file), e.line, e.column, e.kind));
-            return ExitCode::from(EXIT_FAILED);
-        }
-    };
-    let value = json::description_json(parsed.description(), parsed.warnings());
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&value).unwrap_or_default()
-    );
-    ExitCode::SUCCESS
+    read_and_parse(file, |_, parsed| {
+        let value = json::description_json(parsed.description(), parsed.warnings());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+    })
 }

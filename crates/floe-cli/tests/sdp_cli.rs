@@ -309,6 +309,23 @@ const BROKEN: &str = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n\
 m=video\r\nm=audio 99999999 RTP/AVP 0\r\nm=audio 9\r\n\
 m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=candidate:bad\r\n";
 
+/// What `sdp fmt` and `sdp json` say on stderr about [`BROKEN`].
+const UNUSABLE: &str = "<stdin>:5:8: error: m= line: missing port\n\
+                        <stdin>:6:9: error: m= line: port out of range\n\
+                        <stdin>:7:10: error: m= line: missing proto\n";
+
+#[test]
+fn fmt_prints_an_unusable_description_and_exits_1() {
+    let out = floe(&["fmt", "-"], Some(BROKEN));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout), BROKEN, "still byte for byte");
+    assert_eq!(text(&out.stderr), UNUSABLE);
+    // A usable one with warnings only exits 0.
+    let out = floe(&["fmt", "-"], Some(&OFFER.replace("\r\n", "\n")));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stderr), "");
+}
+
 #[test]
 fn check_reports_unusable_descriptions_as_errors_in_every_mode() {
     let out = floe(&["check", "-"], Some(BROKEN));
@@ -354,8 +371,10 @@ fn check_help_says_what_each_mode_lets_through() {
 
 #[test]
 fn json_keeps_what_does_not_parse_with_its_error() {
+    // The model is printed; the exit code and stderr say it is unusable, as sdp check does.
     let out = floe(&["json", "-"], Some(BROKEN));
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), UNUSABLE);
     let v: serde_json::Value = serde_json::from_str(text(&out.stdout)).unwrap();
     let media = v["media"].as_array().unwrap();
     assert_eq!(media.len(), 4, "every m= section is kept");
