@@ -2,11 +2,14 @@
 
 mod json;
 
+use std::collections::HashSet;
 use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use floe_sdp::{Diagnostic, Mode, Parsed, SessionDescription, validate};
+use floe_sdp::{
+    Diagnostic, DiagnosticKind, Mode, ParseOptions, Parsed, SessionDescription, validate,
+};
 
 use crate::input::{
     EXIT_FAILED, EXIT_USAGE, located, read_source, read_text, source_name, utf8_error_position,
@@ -93,6 +96,32 @@ fn diagnostic_line(source: &str, d: &Diagnostic, rejected: bool) -> (u32, u32, S
     (d.line, d.column, text)
 }
 
+/// What makes the description unusable, past the warning cap too: when the parse stopped
+/// reporting at [`ParseOptions::max_warnings`], the text is parsed again without the cap and
+/// only these findings are kept (a description with 10 000 harmless warnings and a broken
+/// `m=` line after them is still unusable).
+fn unusable_findings(text: &str, parsed: &Parsed<'_>, mode: Mode) -> Vec<Diagnostic> {
+    let capped = parsed
+        .warnings()
+        .last()
+        .is_some_and(|d| matches!(d.kind, DiagnosticKind::TooManyWarnings { .. }));
+    let uncapped;
+    let warnings = if capped {
+        let options = ParseOptions::new(mode).max_warnings(usize::MAX);
+        uncapped = SessionDescription::parse_with(text, options)
+            .map(|p| p.warnings().to_vec())
+            .unwrap_or_default();
+        &uncapped[..]
+    } else {
+        parsed.warnings()
+    };
+    warnings
+        .iter()
+        .filter(|d| d.kind.makes_unusable())
+        .copied()
+        .collect()
+}
+
 /// Checks one readable file: the lines to print, in line order, and whether any is an error.
 fn check_one(source: &str, bytes: Vec<u8>, mode: Mode) -> (Vec<String>, bool) {
     // Content that is not UTF-8 is a defect of that description, located like the others.
@@ -112,7 +141,15 @@ fn check_one(source: &str, bytes: Vec<u8>, mode: Mode) -> (Vec<String>, bool) {
         .iter()
         .map(|w| diagnostic_line(source, w, false))
         .collect();
-    let unusable = parsed.warnings().iter().any(|w| w.kind.makes_unusable());
+    let unusable = unusable_findings(&text, &parsed, mode);
+    // Those past the warning cap are errors to print too.
+    let printed: HashSet<&Diagnostic> = parsed.warnings().iter().collect();
+    out.extend(
+        unusable
+            .iter()
+            .filter(|d| !printed.contains(d))
+            .map(|d| diagnostic_line(source, d, true)),
+    );
     let findings = validate(parsed.description());
     out.extend(findings.iter().map(|f| {
         let text = located(source, f.line, f.column, f.rule);
@@ -120,7 +157,7 @@ fn check_one(source: &str, bytes: Vec<u8>, mode: Mode) -> (Vec<String>, bool) {
     }));
     // Stable: within one position, parse diagnostics stay before validation findings.
     out.sort_by_key(|(line, column, _)| (*line, *column));
-    let failed = unusable || !findings.is_empty();
+    let failed = !unusable.is_empty() || !findings.is_empty();
     (out.into_iter().map(|(.., text)| text).collect(), failed)
 }
 
@@ -170,12 +207,11 @@ fn read_and_parse(file: &str, then: impl FnOnce(&str, &Parsed<'_>)) -> ExitCode 
         }
     };
     then(&text, &parsed);
-    let mut unusable = false;
-    for d in parsed.warnings().iter().filter(|d| d.kind.makes_unusable()) {
-        unusable = true;
+    let unusable = unusable_findings(&text, &parsed, Mode::Lenient);
+    for d in &unusable {
         eprintln!("{}", located(source, d.line, d.column, d.kind));
     }
-    if unusable {
+    if !unusable.is_empty() {
         ExitCode::from(EXIT_FAILED)
     } else {
         ExitCode::SUCCESS

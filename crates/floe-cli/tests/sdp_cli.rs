@@ -485,3 +485,25 @@ fn binary_input_is_invalid_input_in_every_sdp_command() {
         );
     }
 }
+
+#[test]
+fn an_unusable_line_past_the_warning_cap_still_fails_the_check() {
+    // 10 001 harmless warnings (the parser reports 10 000, then stops), then a broken m= line.
+    let mut sdp = String::from("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n");
+    sdp.push_str("m=audio 9 RTP/AVP 0\r\n");
+    sdp.push_str(&"a=rtpmap:x\r\n".repeat(10_001));
+    sdp.push_str("m=video\r\n");
+    let broken_line = 5 + 10_001 + 1;
+    let expected = format!("<stdin>:{broken_line}:8: error: m= line: missing port");
+    let out = floe(&["check", "-"], Some(&sdp));
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("more than 10000 warnings"),
+        "the cap is reported"
+    );
+    assert!(stdout.lines().any(|l| l == expected), "{expected}");
+    let out = floe(&["json", "-"], Some(&sdp));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stderr), format!("{expected}\n"));
+}
