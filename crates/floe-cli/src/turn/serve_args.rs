@@ -134,9 +134,10 @@ fn default_route_address(v4: bool) -> Option<IpAddr> {
 }
 
 /// The relay addresses to use: those given, and when the server listens on an unspecified
-/// address without one for its family, the default route's address of that family (and of
-/// the other family when it listens on `::`, which takes IPv4 clients too). Returns the
-/// addresses and the ones chosen here, or why the server cannot start.
+/// address, the default route's address of each family it serves that has none given: IPv4
+/// on `0.0.0.0`; both on `::`, which takes IPv4 clients too, and serves with either. Returns
+/// the addresses and the ones chosen here, or why the server cannot start (no relay address
+/// at all).
 pub(super) fn relay_addresses(
     listen: SocketAddr,
     given: &[IpAddr],
@@ -155,20 +156,17 @@ pub(super) fn relay_addresses(
         if all.iter().any(|ip| ip.is_ipv4() == v4) {
             continue;
         }
-        match default_route_address(v4) {
-            Some(ip) => {
-                all.push(ip);
-                chosen.push(ip);
-            }
-            // The family of the listening address must be served; the other is optional.
-            None if v4 == listen.is_ipv4() => {
-                return Err(format!(
-                    "listening on {listen} needs --relay-ip IP (the address peers reach relay \
-                     sockets on): this host has no default route to choose one from"
-                ));
-            }
-            None => {}
+        if let Some(ip) = default_route_address(v4) {
+            all.push(ip);
+            chosen.push(ip);
         }
+    }
+    let served = all.iter().any(|ip| families.contains(&ip.is_ipv4()));
+    if !served {
+        return Err(format!(
+            "listening on {listen} needs --relay-ip IP (the address peers reach relay sockets \
+             on): this host has no default route to choose one from"
+        ));
     }
     Ok((all, chosen))
 }
@@ -195,6 +193,19 @@ mod tests {
             (Err(e), None) => assert!(e.contains("--relay-ip"), "{e}"),
             (got, route) => panic!("{got:?} with default route {route:?}"),
         }
+    }
+
+    #[test]
+    fn dual_stack_listener_serves_with_either_family() {
+        // On ::, an IPv4 relay address is enough to start, with or without an IPv6 route.
+        let any6: SocketAddr = "[::]:3478".parse().unwrap();
+        let v4: IpAddr = "192.0.2.7".parse().unwrap();
+        let (all, chosen) = relay_addresses(any6, &[v4]).unwrap();
+        assert!(all.contains(&v4));
+        assert!(
+            chosen.iter().all(IpAddr::is_ipv6),
+            "IPv4 was given: {chosen:?}"
+        );
     }
 
     #[test]
