@@ -8,14 +8,15 @@ use clap::Subcommand;
 use floe_ice_candidate::{Candidate, ParseOptions, Parsed};
 use serde_json::{Value, json};
 
-use crate::input::{EXIT_FAILED, content_lines, read_source, usage_error};
+use crate::input::{EXIT_FAILED, content_lines, located, read_source, usage_error};
 
 /// Subcommands of `floe candidate`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Parse candidate lines (`a=candidate:...`, `candidate:...` or bare) given as arguments,
     /// or one per line on stdin when none are given; blank lines and `#` comments are skipped.
-    /// Exits 1 if any line is invalid, printing `LINE:COLUMN: message` on stderr.
+    /// Exits 1 if any line is invalid, printing `SOURCE:LINE:COLUMN: error: message` on stderr
+    /// (SOURCE is `<args>`, each argument counting as a line, or `<stdin>`).
     Parse {
         /// Candidate lines; read from stdin when absent.
         lines: Vec<String>,
@@ -95,6 +96,7 @@ fn stdin_lines(bytes: &[u8]) -> Vec<(usize, Result<&str, usize>)> {
 
 fn parse(args: &[String], json: bool, options: ParseOptions) -> ExitCode {
     let stdin;
+    let source = if args.is_empty() { "<stdin>" } else { "<args>" };
     let lines: Vec<(usize, Result<&str, usize>)> = if args.is_empty() {
         stdin = match read_source("-") {
             Ok(bytes) => bytes,
@@ -118,7 +120,7 @@ fn parse(args: &[String], json: bool, options: ParseOptions) -> ExitCode {
             Ok(line) => line,
             Err(column) => {
                 failed = true;
-                eprintln!("{number}:{column}: invalid UTF-8");
+                eprintln!("{}", located(source, number, column, "invalid UTF-8"));
                 continue;
             }
         };
@@ -127,7 +129,7 @@ fn parse(args: &[String], json: bool, options: ParseOptions) -> ExitCode {
             Ok(parsed) => print!("{}", readable(number, &parsed)),
             Err(e) => {
                 failed = true;
-                eprintln!("{number}:{}: {e}", e.column());
+                eprintln!("{}", located(source, number, e.column(), e));
             }
         }
     }

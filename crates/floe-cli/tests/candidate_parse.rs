@@ -51,7 +51,7 @@ fn stdin_skips_blank_and_comment_lines_and_reports_line_numbers() {
     // Line 6, column 13: the component id.
     assert_eq!(
         text(&out.stderr).trim(),
-        "6:13: bad component-id: expected a number from 1 to 256"
+        "<stdin>:6:13: error: bad component-id: expected a number from 1 to 256"
     );
 }
 
@@ -73,7 +73,7 @@ fn strict_mode_rejects_what_lenient_mode_warns_about() {
     assert_eq!(strict.status.code(), Some(1));
     assert_eq!(
         text(&strict.stderr).trim(),
-        "1:17: not allowed in strict mode: TCP candidate without tcptype"
+        "<args>:1:17: error: not allowed in strict mode: TCP candidate without tcptype"
     );
 }
 
@@ -106,8 +106,11 @@ fn arguments_are_numbered_in_order_and_all_errors_reported() {
     );
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.contains("1:31: bad port"), "{err}");
-    assert!(err.contains("3:21: bad connection-address"), "{err}");
+    assert!(err.contains("<args>:1:31: error: bad port"), "{err}");
+    assert!(
+        err.contains("<args>:3:21: error: bad connection-address"),
+        "{err}"
+    );
     assert!(text(&out.stdout).contains("line 2: srflx"));
 }
 
@@ -127,7 +130,7 @@ fn a_line_that_is_not_utf8_is_an_invalid_line_and_the_others_are_parsed() {
     .concat();
     let out = floe_bytes(&["--json"], &input);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(text(&out.stderr), "2:24: invalid UTF-8\n");
+    assert_eq!(text(&out.stderr), "<stdin>:2:24: error: invalid UTF-8\n");
     assert_eq!(text(&out.stdout).lines().count(), 2);
 }
 
@@ -138,7 +141,7 @@ fn unknown_transports_are_refused_unless_allowed() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
-        "1:15: bad transport: expected UDP or TCP\n"
+        "<args>:1:15: error: bad transport: expected UDP or TCP\n"
     );
     let out = floe(&["--json", "--allow-unknown-transports", quic], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));

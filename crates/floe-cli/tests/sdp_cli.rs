@@ -190,7 +190,7 @@ fn fmt_is_byte_identical_and_canonical_rewrites() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
-        "-:1:1: error: the first line is not v=\n"
+        "<stdin>:1:1: error: the first line is not v=\n"
     );
 }
 
@@ -301,4 +301,209 @@ fn json_lists_each_codec_once_and_stays_linear() {
         codecs[1]["rtcp_fb"],
         serde_json::json!(["ccm fir", "transport-cc"])
     );
+}
+
+/// A description no stack accepts, though lenient parsing gets through it: three broken `m=`
+/// lines (no port and protocol, a port out of range, no protocol) and a bad candidate.
+const BROKEN: &str = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n\
+m=video\r\nm=audio 99999999 RTP/AVP 0\r\nm=audio 9\r\n\
+m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=candidate:bad\r\n";
+
+/// What `sdp fmt` and `sdp json` say on stderr about [`BROKEN`].
+const UNUSABLE: &str = "<stdin>:5:8: error: m= line: missing port\n\
+                        <stdin>:6:9: error: m= line: port out of range\n\
+                        <stdin>:7:10: error: m= line: missing proto\n";
+
+#[test]
+fn fmt_prints_an_unusable_description_and_exits_1() {
+    let out = floe(&["fmt", "-"], Some(BROKEN));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout), BROKEN, "still byte for byte");
+    assert_eq!(text(&out.stderr), UNUSABLE);
+    // A usable one with warnings only exits 0.
+    let out = floe(&["fmt", "-"], Some(&OFFER.replace("\r\n", "\n")));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stderr), "");
+}
+
+#[test]
+fn check_reports_unusable_descriptions_as_errors_in_every_mode() {
+    let out = floe(&["check", "-"], Some(BROKEN));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert_eq!(
+        text(&out.stdout),
+        "<stdin>:5:8: error: m= line: missing port\n\
+         <stdin>:6:9: error: m= line: port out of range\n\
+         <stdin>:7:10: error: m= line: missing proto\n\
+         <stdin>:10:16: warning: a=candidate: invalid candidate component-id\n"
+    );
+    let out = floe(&["check", "--strict", "-"], Some(BROKEN));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout),
+        "<stdin>:5:8: error: m= line: missing port\n"
+    );
+    // A missing o= line is as fatal; an unknown line type in the default mode is not.
+    let no_origin = OFFER.replace("o=- 4611731400430051336 2 IN IP4 127.0.0.1\r\n", "");
+    let out = floe(&["check", "-"], Some(&no_origin));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains(": error: missing o= line"));
+    let unknown = OFFER.replace("t=0 0\r\n", "t=0 0\r\ny=unknown\r\n");
+    let out = floe(&["check", "-"], Some(&unknown));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains(":5:1: warning: unknown line type y="));
+}
+
+#[test]
+fn check_help_says_what_each_mode_lets_through() {
+    let out = floe(&["check", "--help"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let help = text(&out.stdout);
+    for needle in [
+        "Errors in every mode",
+        "m=video",
+        "The default (lenient) mode lets through",
+        "`--strict` lets through only",
+    ] {
+        assert!(help.contains(needle), "{needle}: {help}");
+    }
+}
+
+#[test]
+fn json_keeps_what_does_not_parse_with_its_error() {
+    // The model is printed; the exit code and stderr say it is unusable, as sdp check does.
+    let out = floe(&["json", "-"], Some(BROKEN));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), UNUSABLE);
+    let v: serde_json::Value = serde_json::from_str(text(&out.stdout)).unwrap();
+    let media = v["media"].as_array().unwrap();
+    assert_eq!(media.len(), 4, "every m= section is kept");
+    assert_eq!(
+        media[0]["m_line_error"],
+        serde_json::json!({
+            "raw": "m=video", "line": 5, "column": 8, "error": "m= line: missing port",
+        })
+    );
+    assert_eq!(media[0]["kind"], serde_json::Value::Null);
+    assert_eq!(
+        media[1]["m_line_error"]["raw"],
+        "m=audio 99999999 RTP/AVP 0"
+    );
+    assert_eq!(media[2]["m_line_error"]["error"], "m= line: missing proto");
+    assert_eq!(media[3]["m_line_error"], serde_json::Value::Null);
+    assert_eq!(media[3]["kind"], "audio");
+    // The bad candidate keeps its place, text and error: what `sdp check` says, same place.
+    assert_eq!(
+        media[3]["candidates"],
+        serde_json::json!([{
+            "raw": "a=candidate:bad", "line": 10, "column": 16,
+            "error": "a=candidate: invalid candidate component-id",
+        }])
+    );
+    let check = floe(&["check", "-"], Some(BROKEN));
+    assert!(
+        text(&check.stdout)
+            .contains(":10:16: warning: a=candidate: invalid candidate component-id")
+    );
+    // The parse's diagnostics, with the severity `sdp check` gives them.
+    assert_eq!(
+        v["diagnostics"][0],
+        serde_json::json!({
+            "line": 5, "column": 8, "severity": "error", "message": "m= line: missing port",
+        })
+    );
+    assert_eq!(v["diagnostics"][3]["severity"], "warning");
+}
+
+#[test]
+fn json_has_connection_bandwidth_and_session_attributes() {
+    let sdp = OFFER
+        .replace("t=0 0\r\n", "c=IN IP4 192.0.2.1\r\nb=AS:2000\r\nt=0 0\r\n")
+        .replace(
+            "m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\n",
+            "m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\nb=TIAS:500000\r\nb=AS:x\r\n",
+        );
+    let out = floe(&["json", "-"], Some(&sdp));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_str(text(&out.stdout)).unwrap();
+    assert_eq!(
+        v["connection"],
+        serde_json::json!({
+            "nettype": "IN", "addrtype": "IP4", "address": "192.0.2.1", "ttl": null, "count": null,
+        })
+    );
+    assert_eq!(
+        v["bandwidths"],
+        serde_json::json!([{ "type": "AS", "bandwidth": 2000 }])
+    );
+    assert_eq!(v["extmap_allow_mixed"], true);
+    assert_eq!(
+        v["msid_semantic"],
+        serde_json::json!({ "semantic": "WMS", "ids": [] })
+    );
+    assert_eq!(
+        v["attributes"],
+        serde_json::json!([
+            ["group", "BUNDLE 0 1"],
+            ["extmap-allow-mixed", null],
+            ["msid-semantic", " WMS"],
+        ])
+    );
+    let video = &v["media"][1];
+    assert_eq!(video["connection"]["address"], "0.0.0.0");
+    assert_eq!(
+        video["bandwidths"][0],
+        serde_json::json!({ "type": "TIAS", "bandwidth": 500_000 })
+    );
+    // A b= line that does not parse is kept with its error.
+    assert_eq!(video["bandwidths"][1]["raw"], "b=AS:x");
+    assert_eq!(video["bandwidths"][1]["line"], 33);
+    let error = video["bandwidths"][1]["error"].as_str().unwrap();
+    let check = floe(&["check", "-"], Some(&sdp));
+    let column = &video["bandwidths"][1]["column"];
+    assert!(
+        text(&check.stdout).contains(&format!("<stdin>:33:{column}: warning: {error}\n")),
+        "{}",
+        text(&check.stdout)
+    );
+}
+
+#[test]
+fn binary_input_is_invalid_input_in_every_sdp_command() {
+    let binary: &[u8] = b"v=0\r\n\xff\xfe\x00binary";
+    let file = temp("binary.sdp", binary);
+    let name = file.to_str().unwrap();
+    for command in ["check", "fmt", "json"] {
+        let out = floe(&[command, name], None);
+        assert_eq!(out.status.code(), Some(1), "sdp {command}");
+        // check answers on stdout (its report), fmt and json on stderr.
+        let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        assert_eq!(
+            said,
+            format!("{name}:2:1: error: invalid UTF-8\n"),
+            "sdp {command}"
+        );
+    }
+}
+
+#[test]
+fn an_unusable_line_past_the_warning_cap_still_fails_the_check() {
+    // 10 001 harmless warnings (the parser reports 10 000, then stops), then a broken m= line.
+    let mut sdp = String::from("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n");
+    sdp.push_str("m=audio 9 RTP/AVP 0\r\n");
+    sdp.push_str(&"a=rtpmap:x\r\n".repeat(10_001));
+    sdp.push_str("m=video\r\n");
+    let broken_line = 5 + 10_001 + 1;
+    let expected = format!("<stdin>:{broken_line}:8: error: m= line: missing port");
+    let out = floe(&["check", "-"], Some(&sdp));
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("more than 10000 warnings"),
+        "the cap is reported"
+    );
+    assert!(stdout.lines().any(|l| l == expected), "{expected}");
+    let out = floe(&["json", "-"], Some(&sdp));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stderr), format!("{expected}\n"));
 }

@@ -184,8 +184,10 @@ fn decode_errors_name_the_offset_and_exit_1() {
     let out = floe(&["stun", "decode", "--hex", &truncated], None);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();
+    // SOURCE:LINE:COLUMN: error:, the column at the byte the error names (offset 2: the
+    // fifth hex digit).
     assert!(
-        stderr.contains("offset 2") && stderr.contains("--hex:1: "),
+        stderr.contains("offset 2") && stderr.starts_with("--hex:1:5: error: STUN: "),
         "{stderr}"
     );
     let out = floe(&["stun", "decode", "--hex", "00zz"], None);
@@ -193,7 +195,7 @@ fn decode_errors_name_the_offset_and_exit_1() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     // FILE:LINE:COLUMN:, 1-based, the flag standing in for the file.
     assert!(
-        stderr.contains("--hex:1:3: invalid hex character 'z'"),
+        stderr.contains("--hex:1:3: error: invalid hex character 'z'"),
         "{stderr}"
     );
     // A legacy RFC 3489 message is reported as such.
@@ -265,13 +267,15 @@ fn usage_errors_exit_2() {
             .code(),
         Some(2)
     );
+    // Input without a message is invalid input (1), as in the other commands, not a usage
+    // error.
+    let out = floe(
+        &["stun", "decode", "--lines", "-"],
+        Some("# only a comment\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
     assert_eq!(
-        floe(
-            &["stun", "decode", "--lines", "-"],
-            Some("# only a comment\n")
-        )
-        .status
-        .code(),
-        Some(2)
+        common::text(&out.stderr),
+        "<stdin>:1:1: error: no message in the input\n"
     );
 }

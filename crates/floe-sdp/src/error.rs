@@ -215,6 +215,33 @@ pub enum DiagnosticKind {
     },
 }
 
+impl DiagnosticKind {
+    /// Whether this finding leaves the description unusable, whatever the parse mode let
+    /// through: no stack can act on a description whose first line is not `v=`, that lacks
+    /// its `o=`, `s=` or `t=` line, whose `v=`, `o=`, `c=` or `m=` line does not parse (an
+    /// `m=` line without port or protocol, a port above 65535), or whose `m=` line has no
+    /// format. A checker should report these as errors in every mode; the other kinds are
+    /// deviations an endpoint can still work with.
+    ///
+    /// ```
+    /// use floe_sdp::{DiagnosticKind, Mode, SessionDescription};
+    /// let input = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=video\r\n";
+    /// // Lenient mode accepts it with a warning, but the m= line is unusable.
+    /// let parsed = SessionDescription::parse_with(input, Mode::Lenient)?;
+    /// assert!(parsed.warnings().iter().any(|w| w.kind.makes_unusable()));
+    /// assert!(!DiagnosticKind::LfLineEnding.makes_unusable());
+    /// # Ok::<(), floe_sdp::ParseError>(())
+    /// ```
+    #[must_use]
+    pub const fn makes_unusable(&self) -> bool {
+        match self {
+            Self::FirstLineNotVersion | Self::MissingLine { .. } | Self::MediaWithoutFormat => true,
+            Self::InvalidField { line_type, .. } => matches!(line_type, 'v' | 'o' | 'c' | 'm'),
+            _ => false,
+        }
+    }
+}
+
 impl fmt::Display for DiagnosticKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -282,6 +309,40 @@ mod tests {
             d.to_string(),
             "line 3, column 7: a=rtpmap: invalid payload-type"
         );
+    }
+
+    #[test]
+    fn unusable_kinds_are_the_ones_no_stack_can_act_on() {
+        let invalid = |line_type| DiagnosticKind::InvalidField {
+            line_type,
+            error: ValueErrorKind::Missing { field: "port" },
+        };
+        for kind in [
+            DiagnosticKind::FirstLineNotVersion,
+            DiagnosticKind::MissingLine { line_type: 'o' },
+            DiagnosticKind::MediaWithoutFormat,
+            invalid('m'),
+            invalid('o'),
+            invalid('c'),
+            invalid('v'),
+        ] {
+            assert!(kind.makes_unusable(), "{kind:?}");
+        }
+        for kind in [
+            invalid('b'),
+            invalid('t'),
+            DiagnosticKind::OutOfOrder { line_type: 'b' },
+            DiagnosticKind::TrailingWhitespace,
+            DiagnosticKind::MalformedLine,
+            DiagnosticKind::InvalidAttribute {
+                name: "candidate",
+                error: ValueErrorKind::Candidate {
+                    field: "component-id",
+                },
+            },
+        ] {
+            assert!(!kind.makes_unusable(), "{kind:?}");
+        }
     }
 
     #[test]

@@ -41,6 +41,79 @@
 //! assert!(Message::parse(response).is_ok());
 //! ```
 //!
+//! # Over a real socket: a Binding transaction's drive loop
+//! [`transaction::ClientTransactions`] retransmits a request until its response arrives. Its
+//! loop over a `std::net::UdpSocket`: send what [`poll_transmit`] gives, stop on a
+//! [`poll_event`] timeout, wait for a datagram no longer than [`poll_timeout`], hand a
+//! response to [`handle_response`], and call [`handle_timeout`] once the deadline has passed.
+//! The server here is [`binding::BindingResponder`] on a loopback socket in another thread
+//! (`floe stun serve` in the CLI).
+//!
+//! [`poll_transmit`]: transaction::ClientTransactions::poll_transmit
+//! [`poll_event`]: transaction::ClientTransactions::poll_event
+//! [`poll_timeout`]: transaction::ClientTransactions::poll_timeout
+//! [`handle_response`]: transaction::ClientTransactions::handle_response
+//! [`handle_timeout`]: transaction::ClientTransactions::handle_timeout
+//! ```
+//! use std::io::ErrorKind;
+//! use std::net::UdpSocket;
+//! use std::time::{Duration, Instant};
+//! use floe_stun::attributes::XorMappedAddress;
+//! use floe_stun::binding::BindingResponder;
+//! use floe_stun::transaction::{ClientTransactions, Request, TransactionConfig, TransactionEvent};
+//! use floe_stun::{Class, Message, MessageBuilder, MessageType, Method, TransactionId};
+//!
+//! // A STUN server on 127.0.0.1.
+//! let server = UdpSocket::bind("127.0.0.1:0")?;
+//! let server_addr = server.local_addr()?;
+//! std::thread::spawn(move || {
+//!     let (responder, mut buf, mut out) = (BindingResponder::new(), [0u8; 1500], Vec::new());
+//!     while let Ok((n, from)) = server.recv_from(&mut buf) {
+//!         if let Ok(request) = Message::parse(&buf[..n]) {
+//!             responder.answer(&request, from, &mut out);
+//!             let _ = server.send_to(&out, from);
+//!         }
+//!     }
+//! });
+//!
+//! let socket = UdpSocket::bind("127.0.0.1:0")?;
+//! let mut transactions = ClientTransactions::new(TransactionConfig::default());
+//! let tid = TransactionId::from_bytes([7; 12]); // TransactionId::random(&mut your_rng)
+//! let mut request = Vec::new();
+//! let typ = MessageType::new(Method::BINDING, Class::Request);
+//! MessageBuilder::new(&mut request, typ, tid).fingerprint()?;
+//! transactions.start(Instant::now(), Request::new(tid, server_addr), request, ())?;
+//!
+//! let mut buf = [0u8; 1500];
+//! let mapped = loop {
+//!     while let Some(t) = transactions.poll_transmit() {
+//!         socket.send_to(&t.contents, t.destination)?;
+//!     }
+//!     if let Some(TransactionEvent::TimedOut { .. }) = transactions.poll_event() {
+//!         break None; // RFC 8489 §6.2.1: 7 sends, then 39.5 s without an answer
+//!     }
+//!     let Some(deadline) = transactions.poll_timeout() else { break None };
+//!     let wait = deadline.saturating_duration_since(Instant::now());
+//!     socket.set_read_timeout(Some(wait.max(Duration::from_millis(1))))?;
+//!     match socket.recv_from(&mut buf) {
+//!         Ok((n, _)) => {
+//!             let Ok(response) = Message::parse(&buf[..n]) else { continue };
+//!             if transactions.handle_response(&response).is_some() {
+//!                 break response.get::<XorMappedAddress>()?.map(|a| a.0);
+//!             }
+//!         }
+//!         Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+//!         Err(e) => return Err(e.into()),
+//!     }
+//!     let now = Instant::now();
+//!     if transactions.poll_timeout().is_some_and(|at| at <= now) {
+//!         transactions.handle_timeout(now);
+//!     }
+//! };
+//! assert_eq!(mapped, Some(socket.local_addr()?)); // our address as the server saw it
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # RFC checklist
 //! - [x] RFC 8489 §5–6 header, message types, transactions (§6.2.1 retransmissions)
 //! - [x] RFC 8489 §14 all attributes; §14.5–14.7 integrity and fingerprint; §9 credentials

@@ -65,6 +65,110 @@
 //! # let _ = out;
 //! ```
 //!
+//! # Over real sockets: the drive loops on 127.0.0.1
+//!
+//! The server's loop and the client's, each over a `std::net::UdpSocket`: wait for a
+//! datagram no longer than [`Server::poll_timeout`] / [`Client::poll_timeout`], hand it to
+//! `handle_receive`, call `handle_timeout` once the deadline has passed, then drain
+//! `poll_event` and `poll_transmit`. The server opens a relay socket when asked
+//! ([`ServerEvent::RelayRequested`]). The client allocates, then deletes its allocation.
+//!
+//! ```
+//! use std::io::ErrorKind;
+//! use std::net::UdpSocket;
+//! use std::time::{Duration, Instant};
+//! use floe_turn::*;
+//!
+//! /// Blocks on `socket` until a datagram or `deadline` (`None`: a second at most).
+//! fn receive(socket: &UdpSocket, deadline: Option<Instant>, buf: &mut [u8])
+//!     -> std::io::Result<Option<(usize, std::net::SocketAddr)>> {
+//!     let wait = deadline.map_or(Duration::from_secs(1), |d| d.saturating_duration_since(Instant::now()));
+//!     socket.set_read_timeout(Some(wait.max(Duration::from_millis(1))))?;
+//!     match socket.recv_from(buf) {
+//!         Ok(received) => Ok(Some(received)),
+//!         Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => Ok(None),
+//!         Err(e) => Err(e),
+//!     }
+//! }
+//!
+//! fn serve(socket: UdpSocket) -> std::io::Result<()> {
+//!     let local = socket.local_addr()?;
+//!     let users = StaticCredentials::new().with_user("alice", "secret");
+//!     let mut server = Server::new(ServerConfig::new("example.org"), users, Instant::now());
+//!     let (mut relays, mut buf) = (Vec::new(), [0u8; 1500]);
+//!     loop {
+//!         if let Some((n, from)) = receive(&socket, server.poll_timeout(), &mut buf)? {
+//!             let flow = FiveTuple::new(Transport::Udp, local, from);
+//!             if let Some(to_peer) = server.handle_receive(Instant::now(), flow, &buf[..n]) {
+//!                 // Client data for a peer: send it from the relay socket `to_peer.relay`.
+//! #               let _ = to_peer;
+//!             }
+//!         }
+//!         let now = Instant::now();
+//!         if server.poll_timeout().is_some_and(|at| at <= now) {
+//!             server.handle_timeout(now);
+//!         }
+//!         while let Some(event) = server.poll_event() {
+//!             if let ServerEvent::RelayRequested(request) = event {
+//!                 let relay = UdpSocket::bind("127.0.0.1:0")?;
+//!                 let grant = RelayGrant { relayed: relay.local_addr()?, additional: None };
+//!                 relays.push(relay); // a real server reads it: handle_peer_data
+//!                 server.provide_relay(Instant::now(), request.id, Ok(grant));
+//!             }
+//!         }
+//!         while let Some(t) = server.poll_transmit() {
+//!             socket.send_to(&t.contents, t.destination)?;
+//!         }
+//!     }
+//! }
+//!
+//! /// Drives `client` over `socket` until `done` accepts one of its events.
+//! fn drive<T>(client: &mut Client, socket: &UdpSocket, mut done: impl FnMut(TurnEvent) -> Option<T>)
+//!     -> Result<T, Box<dyn std::error::Error>> {
+//!     let (give_up, mut buf) = (Instant::now() + Duration::from_secs(5), [0u8; 1500]);
+//!     loop {
+//!         while let Some(t) = client.poll_transmit() {
+//!             socket.send_to(&t.contents, t.destination)?;
+//!         }
+//!         while let Some(event) = client.poll_event() {
+//!             if let TurnEvent::Failed { reason } = &event {
+//!                 return Err(format!("{reason}").into());
+//!             }
+//!             if let Some(value) = done(event) {
+//!                 return Ok(value);
+//!             }
+//!         }
+//!         assert!(Instant::now() < give_up, "the server does not answer");
+//!         if let Some((n, from)) = receive(socket, client.poll_timeout(), &mut buf)? {
+//!             // Data from peers comes back as `Some(Received)`, borrowing `buf`.
+//!             let _ = client.handle_receive(Instant::now(), from, &buf[..n]);
+//!         }
+//!         let now = Instant::now();
+//!         if client.poll_timeout().is_some_and(|at| at <= now) {
+//!             client.handle_timeout(now);
+//!         }
+//!     }
+//! }
+//!
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let server_socket = UdpSocket::bind("127.0.0.1:0")?;
+//!     let server = server_socket.local_addr()?;
+//!     std::thread::spawn(move || serve(server_socket));
+//!
+//!     let socket = UdpSocket::bind("127.0.0.1:0")?;
+//!     let mut client = Client::new(ClientConfig::new(server, "alice", "secret"));
+//!     client.allocate(Instant::now())?;
+//!     let relayed = drive(&mut client, &socket, |event| match event {
+//!         TurnEvent::Allocated { relayed, .. } => Some(relayed),
+//!         _ => None,
+//!     })?;
+//!     assert_eq!(relayed.ip(), server.ip());
+//!     client.close(Instant::now())?;
+//!     drive(&mut client, &socket, |event| matches!(event, TurnEvent::Closed).then_some(()))?;
+//!     Ok(())
+//! }
+//! ```
+//!
 //! # RFC checklist
 //!
 //! - [x] RFC 8656 Allocate, Refresh (and delete), CreatePermission, ChannelBind, Send and Data
@@ -151,7 +255,7 @@ pub use floe_stun::channel_data::ChannelRange;
 pub use floe_stun::framing::{FrameKind, FramingError};
 pub use floe_stun::{AddressFamily, AttributeType, ErrorCode, PasswordAlgorithm};
 pub use framing::{StreamFramer, frame_len};
-pub use policy::{IpPrefix, PeerPolicy, Quotas};
+pub use policy::{IpPrefix, PeerPolicy, Quota, Quotas};
 pub use server::{
     AllocationInfo, CHANNEL_HOLD_DOWN, CHANNEL_LIFETIME, CONNECTION_BIND_TIMEOUT, ClientTransmit,
     DEFAULT_ALLOCATION_LIFETIME, DEFAULT_NONCE_LIFETIME, MAX_ALLOCATION_LIFETIME, MemoryUsage,

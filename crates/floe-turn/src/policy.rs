@@ -223,7 +223,12 @@ impl PeerPolicy {
     }
 }
 
-/// Limits on what clients may hold.
+/// Limits on what clients may hold. A request beyond one is refused with the code its field
+/// names, and the server reports which with
+/// [`ServerEvent::QuotaReached`](crate::ServerEvent::QuotaReached).
+///
+/// The defaults: 16 allocations per user, 32 per client IP address, 16 384 in total; 64
+/// permissions, 64 channels and 32 waiting peer TCP connections per allocation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Quotas {
@@ -242,6 +247,72 @@ pub struct Quotas {
     /// the client asked for them with Connect (508 beyond it) or a peer opened them to the
     /// relayed address (refused beyond it: the embedder closes the socket).
     pub tcp_connections_per_allocation: u16,
+}
+
+/// One of the [`Quotas`], as [`ServerEvent::QuotaReached`](crate::ServerEvent::QuotaReached)
+/// names it when it refuses a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Quota {
+    /// [`Quotas::allocations_per_user`] (486).
+    AllocationsPerUser,
+    /// [`Quotas::allocations_per_client_ip`] (486).
+    AllocationsPerClientIp,
+    /// [`Quotas::allocations_total`] (508).
+    AllocationsTotal,
+    /// [`Quotas::permissions_per_allocation`] (508).
+    PermissionsPerAllocation,
+    /// [`Quotas::channels_per_allocation`] (508).
+    ChannelsPerAllocation,
+    /// [`Quotas::tcp_connections_per_allocation`] (508 to Connect).
+    TcpConnectionsPerAllocation,
+}
+
+impl Quota {
+    /// The field name in [`Quotas`], as logs write it.
+    ///
+    /// ```
+    /// assert_eq!(floe_turn::Quota::AllocationsPerUser.as_str(), "allocations_per_user");
+    /// ```
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AllocationsPerUser => "allocations_per_user",
+            Self::AllocationsPerClientIp => "allocations_per_client_ip",
+            Self::AllocationsTotal => "allocations_total",
+            Self::PermissionsPerAllocation => "permissions_per_allocation",
+            Self::ChannelsPerAllocation => "channels_per_allocation",
+            Self::TcpConnectionsPerAllocation => "tcp_connections_per_allocation",
+        }
+    }
+}
+
+impl core::fmt::Display for Quota {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Quotas {
+    /// The limit `quota` stands for.
+    ///
+    /// ```
+    /// use floe_turn::{Quota, Quotas};
+    /// let quotas = Quotas::default();
+    /// assert_eq!(quotas.limit(Quota::AllocationsPerUser), 16);
+    /// assert_eq!(quotas.limit(Quota::ChannelsPerAllocation), 64);
+    /// ```
+    #[must_use]
+    pub const fn limit(&self, quota: Quota) -> u32 {
+        match quota {
+            Quota::AllocationsPerUser => self.allocations_per_user,
+            Quota::AllocationsPerClientIp => self.allocations_per_client_ip,
+            Quota::AllocationsTotal => self.allocations_total,
+            Quota::PermissionsPerAllocation => self.permissions_per_allocation as u32,
+            Quota::ChannelsPerAllocation => self.channels_per_allocation as u32,
+            Quota::TcpConnectionsPerAllocation => self.tcp_connections_per_allocation as u32,
+        }
+    }
 }
 
 impl Default for Quotas {

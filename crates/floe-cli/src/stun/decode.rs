@@ -3,13 +3,13 @@
 use std::process::ExitCode;
 
 use floe_stun::attributes::PasswordAlgorithmAttribute;
-use floe_stun::channel_data::{ChannelData, ChannelRange};
+use floe_stun::channel_data::{ChannelData, ChannelDataError, ChannelRange};
 use floe_stun::demux::{Demux, PacketKind};
-use floe_stun::{IntegrityKey, Message, PasswordAlgorithm};
+use floe_stun::{IntegrityKey, Message, ParseError as StunParseError, PasswordAlgorithm};
 
 use super::DecodeArgs;
 use super::render::{Rendered, render_channel_data, render_message};
-use crate::input::{EXIT_FAILED, content_lines, read_text, usage_error};
+use crate::input::{EXIT_FAILED, content_lines, located, read_text, usage_error};
 
 /// Credentials given on the command line.
 pub(super) enum Credentials {
@@ -114,20 +114,65 @@ fn unhex(text: &str) -> Result<Vec<u8>, HexError> {
     Ok(out)
 }
 
+/// The 1-based line and column of the hex digit that starts byte `offset` of the decoded
+/// message (the last digit when the message is shorter; `(1, 1)` for blank text).
+fn byte_position(text: &str, offset: usize) -> (usize, usize) {
+    let wanted = offset.saturating_mul(2);
+    let (mut line, mut column) = (1, 0);
+    let mut last = (1, 1);
+    let mut digits = 0;
+    for c in text.chars() {
+        column += 1;
+        if c == '\n' {
+            (line, column) = (line + 1, 0);
+        } else if !c.is_whitespace() {
+            if digits == wanted {
+                return (line, column);
+            }
+            digits += 1;
+            last = (line, column);
+        }
+    }
+    last
+}
+
 /// Input is what flows between a TURN client and its server: STUN, or ChannelData on any
 /// channel RFC 5766 §11 allowed (0x4000–0x7FFF), as Wireshark decodes it. Frames outside RFC
 /// 8656 §12's 0x4000–0x4FFF are decoded and the dump says so.
 const TURN_DEMUX: Demux = Demux::turn(ChannelRange::Rfc5766);
 
-/// Decodes one message (STUN or ChannelData, told apart by the first byte) and renders it.
-fn decode_one(bytes: &[u8], creds: &Credentials) -> Result<Rendered, String> {
+/// Decodes one message (STUN or ChannelData, told apart by the first byte) and renders it;
+/// an error comes with the offset of the byte it is about.
+fn decode_one(bytes: &[u8], creds: &Credentials) -> Result<Rendered, (usize, String)> {
     if TURN_DEMUX.classify(bytes) == PacketKind::ChannelData {
         return ChannelData::parse_with(bytes, TURN_DEMUX.channel_range())
             .map(|frame| render_channel_data(&frame))
-            .map_err(|e| format!("ChannelData: {e}"));
+            .map_err(|e| (channel_data_offset(&e), format!("ChannelData: {e}")));
     }
-    let msg = Message::parse(bytes).map_err(|e| format!("STUN: {e}"))?;
+    let msg = Message::parse(bytes).map_err(|e| (stun_offset(&e), format!("STUN: {e}")))?;
     Ok(render_message(&msg, creds))
+}
+
+/// The byte a STUN parse error is about.
+fn stun_offset(e: &StunParseError) -> usize {
+    match *e {
+        StunParseError::TruncatedHeader { available } => available,
+        StunParseError::UnalignedLength { .. } | StunParseError::LengthMismatch { .. } => 2,
+        StunParseError::Rfc3489 { .. } => 4,
+        StunParseError::TruncatedAttribute { offset, .. }
+        | StunParseError::AfterFingerprint { offset, .. } => offset,
+        _ => 0,
+    }
+}
+
+/// The byte a ChannelData error is about.
+fn channel_data_offset(e: &ChannelDataError) -> usize {
+    match *e {
+        ChannelDataError::TruncatedHeader { available } => available,
+        ChannelDataError::Truncated { .. } => 2,
+        ChannelDataError::TrailingBytes { offset, .. } => offset,
+        _ => 0,
+    }
 }
 
 /// Runs `floe stun decode`.
@@ -144,29 +189,36 @@ pub(super) fn run(args: &DecodeArgs) -> ExitCode {
         },
         _ => return usage_error("give either --hex HEX or a FILE (or - for stdin)"),
     };
-    let inputs: Vec<(usize, &str)> = if args.lines {
-        content_lines(&text).collect()
-    } else {
-        vec![(1, text.as_str())]
-    };
-    if inputs.is_empty() {
-        return usage_error("no message in the input");
-    }
     let source = match &args.input {
         Some(path) if path == "-" => "<stdin>".to_owned(),
         Some(path) => path.clone(),
         None => "--hex".to_owned(),
     };
+    let inputs: Vec<(usize, &str)> = if args.lines {
+        content_lines(&text).collect()
+    } else {
+        vec![(1, text.as_str())]
+    };
+    if inputs.iter().all(|(_, hex)| hex.trim().is_empty()) {
+        // Empty input is invalid input, like any other that holds no message.
+        eprintln!("{}", located(&source, 1, 1, "no message in the input"));
+        return ExitCode::from(EXIT_FAILED);
+    }
     let mut ok = true;
     for (line, hex) in inputs {
-        // Errors as SOURCE:LINE:COLUMN: (hex) or SOURCE:LINE: (the message), 1-based.
+        // Errors as SOURCE:LINE:COLUMN: error:, 1-based: at the bad hex character, or at the
+        // first digit of the byte a decode error is about.
+        let at = |(l, column): (usize, usize)| (if args.lines { line } else { l }, column);
         let result = unhex(hex)
             .map_err(|e| {
-                let at = if args.lines { line } else { e.line };
-                format!("{source}:{at}:{}: {}", e.column, e.message)
+                let (l, column) = at((e.line, e.column));
+                located(&source, l, column, e.message)
             })
             .and_then(|bytes| {
-                decode_one(&bytes, &creds).map_err(|e| format!("{source}:{line}: {e}"))
+                decode_one(&bytes, &creds).map_err(|(offset, e)| {
+                    let (l, column) = at(byte_position(hex, offset));
+                    located(&source, l, column, e)
+                })
             });
         match result {
             Ok(rendered) => {
@@ -182,7 +234,7 @@ pub(super) fn run(args: &DecodeArgs) -> ExitCode {
                 if args.json {
                     println!("{}", serde_json::json!({ "error": error }));
                 }
-                eprintln!("floe: {error}");
+                eprintln!("{error}");
             }
         }
     }
@@ -195,7 +247,20 @@ pub(super) fn run(args: &DecodeArgs) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::{HexError, unhex};
+    use super::{HexError, byte_position, unhex};
+
+    #[test]
+    fn bytes_are_located_at_their_first_digit() {
+        assert_eq!(byte_position("0001", 0), (1, 1));
+        assert_eq!(byte_position("0001", 1), (1, 3));
+        assert_eq!(byte_position("\n\n  \t00 11\n2233", 2), (4, 1));
+        assert_eq!(
+            byte_position("00 11", 9),
+            (1, 5),
+            "past the end: the last digit"
+        );
+        assert_eq!(byte_position("   ", 0), (1, 1));
+    }
 
     #[test]
     fn hex_with_whitespace_and_errors() {

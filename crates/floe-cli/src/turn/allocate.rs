@@ -3,6 +3,7 @@
 use core::fmt::Write as _;
 use core::net::SocketAddr;
 use core::time::Duration;
+use std::net::ToSocketAddrs as _;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -16,9 +17,10 @@ use crate::input::{EXIT_FAILED, usage_error};
 /// Arguments of `floe turn allocate`.
 #[derive(Debug, Args)]
 pub(crate) struct AllocateArgs {
-    /// The TURN server (a loopback or other address and port).
-    #[arg(long)]
-    server: SocketAddr,
+    /// The TURN server: an address or a host name, with a port or without (3478, RFC 8656
+    /// §3.1). A name is resolved and its first IPv4 address used (else its first address).
+    #[arg(long, value_name = "HOST[:PORT]")]
+    server: String,
     /// Long-term credential username.
     #[arg(long)]
     user: String,
@@ -29,6 +31,7 @@ pub(crate) struct AllocateArgs {
     #[arg(long)]
     realm: Option<String>,
     /// A peer that echoes UDP datagrams: permission, channel and data both ways are tested.
+    /// Without it those four steps are skipped, and the output says so.
     #[arg(long)]
     peer: Option<SocketAddr>,
     /// Talk to the server over TCP instead of UDP.
@@ -42,13 +45,59 @@ pub(crate) struct AllocateArgs {
     timeout: f64,
 }
 
+/// The default TURN port over UDP and TCP (RFC 8656 §3.1).
+const DEFAULT_PORT: u16 = 3478;
+
+/// The steps that need `--peer`, in order.
+const PEER_STEPS: [&str; 4] = [
+    "permission",
+    "send-indication",
+    "channel-bind",
+    "channel-data",
+];
+
+/// Why the peer steps are skipped without `--peer`.
+const NO_PEER: &str = "needs --peer, an address that echoes UDP datagrams";
+
 /// One step and how it went.
 #[derive(Debug)]
 struct Step {
     name: &'static str,
-    ok: bool,
+    /// `None` when the step was skipped (`detail` says why).
+    ok: Option<bool>,
     ms: u128,
     detail: String,
+}
+
+/// `--server`: `IP:PORT`, `[IPv6]:PORT`, an IP alone, or a host name with or without a port,
+/// resolved; the first IPv4 address is preferred, as most TURN servers are reached over IPv4.
+fn resolve_server(server: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = server.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let bare = server.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = bare.parse::<core::net::IpAddr>() {
+        return Ok(SocketAddr::new(ip, DEFAULT_PORT));
+    }
+    let (host, port) = match server.rsplit_once(':') {
+        Some((host, port)) => {
+            let port = port
+                .parse::<u16>()
+                .map_err(|_| format!("--server {server}: bad port {port:?}"))?;
+            (host, port)
+        }
+        None => (server, DEFAULT_PORT),
+    };
+    let addrs: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| format!("--server {server}: cannot resolve {host}: {e}"))?
+        .collect();
+    addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or_else(|| addrs.first())
+        .copied()
+        .ok_or_else(|| format!("--server {server}: {host} has no address"))
 }
 
 /// A client driven over its socket, and a record of the steps.
@@ -100,11 +149,21 @@ impl Session {
         let detail = r.unwrap_or_else(|e| e);
         self.steps.push(Step {
             name,
-            ok,
+            ok: Some(ok),
             ms,
             detail,
         });
         ok
+    }
+
+    /// Records a step that was not run, and why.
+    fn skip(&mut self, name: &'static str, why: &str) {
+        self.steps.push(Step {
+            name,
+            ok: None,
+            ms: 0,
+            detail: why.to_owned(),
+        });
     }
 }
 
@@ -138,10 +197,14 @@ pub(crate) fn run(args: &AllocateArgs) -> ExitCode {
     if !(args.timeout > 0.0 && args.timeout.is_finite()) {
         return usage_error("--timeout must be a positive number of seconds");
     }
-    let mut cfg = ClientConfig::new(args.server, &args.user, &args.password);
+    let server = match resolve_server(&args.server) {
+        Ok(addr) => addr,
+        Err(e) => return usage_error(&e),
+    };
+    let mut cfg = ClientConfig::new(server, &args.user, &args.password);
     cfg.realm.clone_from(&args.realm);
     // The relayed address must be of the peer's family (RFC 8656 §7.1; IPv4 is the default).
-    let target = args.peer.unwrap_or(args.server);
+    let target = args.peer.unwrap_or(server);
     if target.is_ipv6() {
         cfg.family = Some(AddressFamily::IPV6);
     }
@@ -149,16 +212,31 @@ pub(crate) fn run(args: &AllocateArgs) -> ExitCode {
     if args.tcp {
         cfg.transport = Transport::Tcp;
     }
+    let mut summary =
+        json!({ "server": server.to_string(), "transport": if args.tcp { "tcp" } else { "udp" } });
+    if args.server != server.to_string() {
+        summary["server_name"] = json!(args.server);
+    }
+    let t0 = Instant::now();
     let driver = match ClientDriver::connect(cfg) {
         Ok(d) => d,
-        Err(e) => return usage_error(&format!("cannot reach {}: {e}", args.server)),
+        Err(e) => {
+            // The server refused the connection (TCP): a failed exchange, not a usage error.
+            let step = Step {
+                name: "connect",
+                ok: Some(false),
+                ms: t0.elapsed().as_millis(),
+                detail: format!("cannot reach {server}: {e}"),
+            };
+            report(args.json, false, &[step], summary);
+            return ExitCode::from(EXIT_FAILED);
+        }
     };
     let mut s = Session {
         driver,
         step_timeout: Duration::from_secs_f64(args.timeout),
         steps: Vec::new(),
     };
-    let mut summary = json!({ "server": args.server.to_string(), "transport": if args.tcp { "tcp" } else { "udp" } });
     let all_ok = exercise(&mut s, args.peer, &mut summary);
     report(args.json, all_ok, &s.steps, summary);
     if all_ok {
@@ -227,6 +305,10 @@ fn exercise(s: &mut Session, peer: Option<SocketAddr>, summary: &mut Value) -> b
             close_quietly(s);
             return false;
         }
+    } else {
+        for name in PEER_STEPS {
+            s.skip(name, NO_PEER);
+        }
     }
     let ok = s.step("refresh", |s| {
         s.client()
@@ -259,29 +341,79 @@ fn close_quietly(s: &mut Session) {
     }
 }
 
+/// Prints the steps and the verdict. A run with skipped steps passes, and says which were
+/// skipped and why.
 fn report(as_json: bool, ok: bool, steps: &[Step], mut summary: Value) {
+    let skipped: Vec<&str> = steps
+        .iter()
+        .filter(|s| s.ok.is_none())
+        .map(|s| s.name)
+        .collect();
     if as_json {
         summary["ok"] = json!(ok);
+        summary["skipped"] = json!(skipped);
         summary["steps"] = steps
             .iter()
-            .map(|s| json!({ "step": s.name, "ok": s.ok, "ms": s.ms, "detail": s.detail }))
+            .map(|s| {
+                json!({
+                    "step": s.name, "ok": s.ok, "skipped": s.ok.is_none(), "ms": s.ms,
+                    "detail": s.detail,
+                })
+            })
             .collect();
         println!("{summary}");
         return;
     }
     let mut out = String::new();
     for s in steps {
-        let mark = if s.ok { "ok  " } else { "FAIL" };
+        let mark = match s.ok {
+            Some(true) => "ok  ",
+            Some(false) => "FAIL",
+            None => "skip",
+        };
         let _ = writeln!(out, "{mark} {:<16} {:>5} ms  {}", s.name, s.ms, s.detail);
     }
-    let _ = writeln!(
-        out,
-        "{}",
-        if ok {
-            "TURN ALLOCATE: PASS"
-        } else {
-            "TURN ALLOCATE: FAIL"
-        }
-    );
+    let verdict = if ok { "PASS" } else { "FAIL" };
+    let _ = if skipped.is_empty() {
+        writeln!(out, "TURN ALLOCATE: {verdict}")
+    } else {
+        let why = steps
+            .iter()
+            .find(|s| s.ok.is_none())
+            .map_or("", |s| s.detail.as_str());
+        writeln!(
+            out,
+            "TURN ALLOCATE: {verdict} ({} of {} steps run; skipped {}: {why})",
+            steps.len() - skipped.len(),
+            steps.len(),
+            skipped.join(", ")
+        )
+    };
     print!("{out}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DEFAULT_PORT, resolve_server};
+
+    #[test]
+    fn server_addresses_names_and_default_port() {
+        let at = |s: &str| resolve_server(s).map(|a| a.to_string());
+        assert_eq!(at("192.0.2.1:5349").unwrap(), "192.0.2.1:5349");
+        assert_eq!(
+            at("192.0.2.1").unwrap(),
+            format!("192.0.2.1:{DEFAULT_PORT}")
+        );
+        assert_eq!(
+            at("[2001:db8::1]").unwrap(),
+            format!("[2001:db8::1]:{DEFAULT_PORT}")
+        );
+        assert_eq!(at("[2001:db8::1]:9").unwrap(), "[2001:db8::1]:9");
+        assert_eq!(at("localhost:7").unwrap(), "127.0.0.1:7");
+        assert_eq!(
+            at("localhost").unwrap(),
+            format!("127.0.0.1:{DEFAULT_PORT}")
+        );
+        assert!(at("localhost:http").unwrap_err().contains("bad port"));
+    }
 }

@@ -16,66 +16,21 @@ use std::sync::{Arc, OnceLock, PoisonError};
 use std::thread;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use clap::Args;
 use floe_cli::sockets::is_timeout;
 use floe_turn::{
-    AddressFamily, ChannelRange, ConnectionId, FiveTuple, IpPrefix, PeerPolicy, RelayError,
-    RelayGrant, RelayRequest, RelayTransport, Server, ServerConfig, ServerEvent, StaticCredentials,
-    StreamFramer, Transport,
+    AddressFamily, ChannelRange, ConnectionId, FiveTuple, IpPrefix, PeerPolicy, Quotas, RelayError,
+    RelayGrant, RelayRequest, RelayTransport, ReleaseReason, Server, ServerConfig, ServerEvent,
+    StaticCredentials, StreamFramer, Transport,
 };
 
+use super::serve_args::{ServeArgs, relay_addresses};
+use super::serve_log::ServeLog;
 use super::serve_tcp::{self, Pipes, pipe_of};
 
 use crate::input::usage_error;
 
 /// How often readers look at the stop flag.
 pub(super) const POLL: Duration = Duration::from_millis(200);
-
-/// Arguments of `floe turn serve`.
-#[derive(Debug, Args)]
-pub(crate) struct ServeArgs {
-    /// Address for UDP and TCP.
-    #[arg(long, default_value = "127.0.0.1:3478")]
-    listen: SocketAddr,
-    /// A user as NAME:PASSWORD (repeat for more).
-    #[arg(long = "user", value_name = "NAME:PASSWORD", required = true)]
-    users: Vec<String>,
-    /// The long-term credential realm.
-    #[arg(long, default_value = "floe")]
-    realm: String,
-    /// Relay to loopback peers (tests on one machine); refused by default.
-    #[arg(long)]
-    allow_loopback_peers: bool,
-    /// Relay to private (RFC 1918, fc00::/7) peers; refused by default.
-    #[arg(long)]
-    allow_private_peers: bool,
-    /// Always relay to peers in this prefix, as IP/LEN (repeatable), whatever the ranges
-    /// refused by default: e.g. the documentation ranges of a test lab (`natlab.sh`).
-    #[arg(long = "allow-peer", value_name = "IP/LEN", value_parser = parse_prefix)]
-    allow_peers: Vec<IpPrefix>,
-    /// Addresses to open relay sockets on, one per family (repeatable). By default the
-    /// listening address, or the loopback address of the other family when listening on
-    /// loopback; give one when listening on an unspecified address.
-    #[arg(long = "relay-ip", value_name = "IP")]
-    relay_ips: Vec<IpAddr>,
-    /// Strict RFC 8656 §12 channel numbers: refuse ChannelBind above 0x4FFF with 400. By
-    /// default the server accepts RFC 5766's 0x4000-0x7FFF, which Chrome, coturn's clients and
-    /// baresip use.
-    #[arg(long)]
-    rfc8656_channels: bool,
-}
-
-/// `IP/LEN` for `--allow-peer` (the length at most 32 for IPv4, 128 for IPv6).
-fn parse_prefix(s: &str) -> Result<IpPrefix, String> {
-    let (ip, len) = s.split_once('/').ok_or("expected IP/LEN")?;
-    let ip: IpAddr = ip.parse().map_err(|e| format!("{ip}: {e}"))?;
-    let len: u8 = len.parse().map_err(|e| format!("{len}: {e}"))?;
-    let max = if ip.is_ipv4() { 32 } else { 128 };
-    if len > max {
-        return Err(format!("prefix length {len} is more than {max}"));
-    }
-    Ok(IpPrefix::new(ip, len))
-}
 
 /// The process-wide stop flag, set by SIGINT or SIGTERM (installed once).
 pub(crate) fn stop_flag() -> Arc<AtomicBool> {
@@ -153,6 +108,12 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         };
         users = users.with_user(name, password);
     }
+    // On 0.0.0.0 or :: relay sockets need an address peers can reach: the one given, the
+    // default route's, or no start at all (never a 440 to every Allocate).
+    let (relay_ips, chosen) = match relay_addresses(args.listen, &args.relay_ips) {
+        Ok(found) => found,
+        Err(e) => return usage_error(&e),
+    };
     let setup = Setup {
         listen: args.listen,
         users,
@@ -161,9 +122,10 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         allow_private_peers: args.allow_private_peers,
         allow_peers: args.allow_peers.clone(),
         rfc8656_channels: args.rfc8656_channels,
-        relay_ips: args.relay_ips.clone(),
+        relay_ips,
     };
-    let (mut node, rx) = match start(setup, stop_flag()) {
+    let quotas = args.quotas();
+    let (mut node, rx) = match start(setup, quotas, stop_flag()) {
         Ok(started) => started,
         Err(e) => return usage_error(&e),
     };
@@ -178,22 +140,51 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
             ""
         }
     );
+    for ip in chosen {
+        eprintln!(
+            "floe turn serve: relay address {ip} (the default route's; --relay-ip to choose)"
+        );
+    }
+    eprintln!(
+        "floe turn serve: quotas: {} allocations per user, {} per client IP, {} in total; \
+         {} permissions, {} channels per allocation",
+        limit(quotas.allocations_per_user, u32::MAX),
+        limit(quotas.allocations_per_client_ip, u32::MAX),
+        limit(quotas.allocations_total, u32::MAX),
+        limit(quotas.permissions_per_allocation.into(), u16::MAX.into()),
+        limit(quotas.channels_per_allocation.into(), u16::MAX.into()),
+    );
     node.run(&rx);
     let stats = node.finish();
     eprintln!(
         "floe turn serve: stopped; {} allocation(s) live, relayed {} to peers and {} to clients, \
-         dropped {}, rejected {}",
+         dropped {}, refused {} request(s), {} challenge(s) (401/438 that start an \
+         authentication)",
         node.server.allocation_count(),
         stats.relayed_to_peer,
         stats.relayed_to_client,
         stats.relay_dropped,
-        stats.rejected
+        node.log.refused,
+        node.log.challenges
     );
     ExitCode::SUCCESS
 }
 
+/// A quota for the log: its number, or `no limit` for the largest value (the flags' 0).
+fn limit(n: u32, unlimited: u32) -> String {
+    if n == unlimited {
+        "no limit".to_owned()
+    } else {
+        n.to_string()
+    }
+}
+
 /// Binds the listeners and starts their readers: the node to run and its input channel.
-fn start(setup: Setup, stop: Arc<AtomicBool>) -> Result<(Node, Receiver<Input>), String> {
+fn start(
+    setup: Setup,
+    quotas: Quotas,
+    stop: Arc<AtomicBool>,
+) -> Result<(Node, Receiver<Input>), String> {
     let (udp, tcp, listen) = bind_pair(setup.listen)?;
     let mut config = ServerConfig::new(&setup.realm);
     config.software = Some(concat!("floe ", env!("CARGO_PKG_VERSION")).to_owned());
@@ -206,6 +197,8 @@ fn start(setup: Setup, stop: Arc<AtomicBool>) -> Result<(Node, Receiver<Input>),
     if setup.rfc8656_channels {
         config.channel_range = ChannelRange::Rfc8656;
     }
+    config.quotas = quotas;
+    let log = ServeLog::new(&setup.realm, config.peer_policy.clone(), quotas);
     config.unix_time = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -226,6 +219,7 @@ fn start(setup: Setup, stop: Arc<AtomicBool>) -> Result<(Node, Receiver<Input>),
         tx,
         stop,
         out: Vec::with_capacity(2048),
+        log,
     };
     Ok((node, rx))
 }
@@ -244,7 +238,7 @@ impl Embedded {
     /// Starts a server with `setup` (port 0: the kernel picks one).
     pub(crate) fn start(setup: Setup) -> Result<Self, String> {
         let stop = Arc::new(AtomicBool::new(false));
-        let (mut node, rx) = start(setup, Arc::clone(&stop))?;
+        let (mut node, rx) = start(setup, Quotas::default(), Arc::clone(&stop))?;
         let addr = node.listen;
         let thread = thread::spawn(move || {
             node.run(&rx);
@@ -428,6 +422,8 @@ struct Node {
     tx: Sender<Input>,
     stop: Arc<AtomicBool>,
     out: Vec<u8>,
+    /// Refusals, with what to change, and the counters of error responses.
+    log: ServeLog,
 }
 
 impl Node {
@@ -469,6 +465,7 @@ impl Node {
         let now = Instant::now();
         match input {
             Input::Client { ft, data } => {
+                self.log.received(ft, &data);
                 if let Some(out) = self.server.handle_receive(now, ft, &data)
                     && let Some(socket) =
                         self.relays.get(&out.relay).and_then(|r| r.socket.as_ref())
@@ -546,6 +543,9 @@ impl Node {
     fn send_transmits(&mut self) {
         while let Some(t) = self.server.poll_transmit() {
             let ft = FiveTuple::new(t.transport, t.source.unwrap_or(self.listen), t.destination);
+            if let Some(line) = self.log.sent(t.destination, &t.contents) {
+                eprintln!("{line}");
+            }
             self.send_to_client(ft, &t.contents);
         }
     }
@@ -572,9 +572,14 @@ impl Node {
                     username,
                     ..
                 } => eprintln!(
-                    "allocation: {username} from {} ({:?}) relayed on {relayed}",
+                    "allocation: {username} from {} ({}) relayed on {relayed}",
                     five_tuple.remote, five_tuple.transport
                 ),
+                ServerEvent::QuotaReached {
+                    five_tuple,
+                    username,
+                    quota,
+                } => eprintln!("{}", self.log.quota_reached(&username, &five_tuple, quota)),
                 ServerEvent::TcpConnectRequested { id, peer, .. } => {
                     serve_tcp::connect(id, peer, &self.tx);
                 }
@@ -590,7 +595,13 @@ impl Node {
                     reason,
                     ..
                 } => {
-                    eprintln!("released: {relayed} ({reason:?})");
+                    let why = match reason {
+                        ReleaseReason::Deleted => "deleted by the client",
+                        ReleaseReason::Expired => "expired",
+                        ReleaseReason::ConnectionClosed => "connection closed",
+                        _ => "released",
+                    };
+                    eprintln!("released: {relayed} ({why})");
                     self.close_relay(relayed);
                     if let Some(a) = additional {
                         self.close_relay(a);

@@ -33,7 +33,7 @@ use floe_stun::{AddressFamily, ErrorCode, PasswordAlgorithm, TransactionId};
 
 use crate::auth::{CredentialLookup, LongTermKey, NonceMinter};
 use crate::hash::{self, AddrKey, Map};
-use crate::policy::{PeerPolicy, Quotas};
+use crate::policy::{PeerPolicy, Quota, Quotas};
 use crate::types::{FiveTuple, RelayTransport, Transmit};
 use crate::wire::Integrity;
 
@@ -229,6 +229,16 @@ pub enum ServerEvent {
         id: ConnectionId,
         /// Why.
         reason: TcpCloseReason,
+    },
+    /// A request was refused because it would exceed one of the [`Quotas`] (the client got
+    /// 486 or 508): for the operator's log, nothing to do.
+    QuotaReached {
+        /// The client's 5-tuple.
+        five_tuple: FiveTuple,
+        /// The authenticated user.
+        username: String,
+        /// Which quota.
+        quota: Quota,
     },
     /// An allocation ended: close its relay socket(s).
     RelayReleased {

@@ -23,6 +23,7 @@ use super::{
     ReleaseReason, Server, ServerEvent,
 };
 use crate::auth::{CredentialLookup, LongTermKey, NonceCheck, PortBinding};
+use crate::policy::Quota;
 use crate::server::allocation::Allocation;
 use crate::types::{FiveTuple, RelayTransport, family_of};
 use crate::wire::{self, Integrity, Signer, get};
@@ -93,6 +94,23 @@ impl<C: CredentialLookup> Server<C> {
         let tid = *msg.transaction_id();
         self.respond(ft, msg.method(), Class::Error, tid, signer, |b| {
             b.add(&ErrorCodeAttribute::new(code));
+        });
+    }
+
+    /// Refuses a request that would exceed `quota` with `code`, and tells the embedder.
+    pub(super) fn refuse_over_quota(
+        &mut self,
+        ft: FiveTuple,
+        msg: &Message<'_>,
+        code: ErrorCode,
+        auth: &Authed<'_>,
+        quota: Quota,
+    ) {
+        self.reject(ft, msg, code, auth.signer());
+        self.events.push_back(ServerEvent::QuotaReached {
+            five_tuple: ft,
+            username: auth.username.to_owned(),
+            quota,
         });
     }
 
@@ -352,16 +370,26 @@ impl<C: CredentialLookup> Server<C> {
             _ => return self.reject(ft, msg, ErrorCode::BAD_REQUEST, signer),
         };
         let held = self.per_user.get(auth.username).copied().unwrap_or(0);
-        if held >= self.config.quotas.allocations_per_user {
-            return self.reject(ft, msg, ErrorCode::ALLOCATION_QUOTA_REACHED, signer);
-        }
         let from_ip = self.per_ip.get(&ft.remote.ip()).copied().unwrap_or(0);
-        if from_ip >= self.config.quotas.allocations_per_client_ip {
-            return self.reject(ft, msg, ErrorCode::ALLOCATION_QUOTA_REACHED, signer);
-        }
         let total = self.allocations.len() + self.pending.len();
-        if total >= self.config.quotas.allocations_total as usize {
-            return self.reject(ft, msg, ErrorCode::INSUFFICIENT_CAPACITY, signer);
+        let quotas = self.config.quotas;
+        let over = if held >= quotas.allocations_per_user {
+            Some((
+                ErrorCode::ALLOCATION_QUOTA_REACHED,
+                Quota::AllocationsPerUser,
+            ))
+        } else if from_ip >= quotas.allocations_per_client_ip {
+            Some((
+                ErrorCode::ALLOCATION_QUOTA_REACHED,
+                Quota::AllocationsPerClientIp,
+            ))
+        } else if total >= quotas.allocations_total as usize {
+            Some((ErrorCode::INSUFFICIENT_CAPACITY, Quota::AllocationsTotal))
+        } else {
+            None
+        };
+        if let Some((code, quota)) = over {
+            return self.refuse_over_quota(ft, msg, code, &auth, quota);
         }
         let lifetime = self.granted_lifetime(get::<Lifetime>(msg).map(|l| l.0));
         let id = self.new_request_id();
@@ -515,7 +543,8 @@ impl<C: CredentialLookup> Server<C> {
             .is_some_and(|a| a.permit_all(&ips, until, max));
         self.reschedule(ft, before);
         if !ok {
-            return self.reject(ft, msg, ErrorCode::INSUFFICIENT_CAPACITY, auth.signer());
+            let code = ErrorCode::INSUFFICIENT_CAPACITY;
+            return self.refuse_over_quota(ft, msg, code, auth, Quota::PermissionsPerAllocation);
         }
         let tid = *msg.transaction_id();
         self.respond(ft, msg.method(), Class::Success, tid, auth.signer(), |_| {});
@@ -554,17 +583,27 @@ impl<C: CredentialLookup> Server<C> {
                     .map(|()| {
                         a.permit(peer.ip(), until, max);
                     })
+                    .map_err(|code| {
+                        // The table is full only when the channel quota is (Allocation::bind).
+                        let quota = (code == ErrorCode::INSUFFICIENT_CAPACITY)
+                            .then_some(Quota::ChannelsPerAllocation);
+                        (code, quota)
+                    })
                 } else {
-                    Err(ErrorCode::INSUFFICIENT_CAPACITY)
+                    Err((
+                        ErrorCode::INSUFFICIENT_CAPACITY,
+                        Some(Quota::PermissionsPerAllocation),
+                    ))
                 }
             }
-            None => Err(ErrorCode::ALLOCATION_MISMATCH),
+            None => Err((ErrorCode::ALLOCATION_MISMATCH, None)),
         };
         self.reschedule(ft, before);
         let tid = *msg.transaction_id();
         match result {
             Ok(()) => self.respond(ft, msg.method(), Class::Success, tid, auth.signer(), |_| {}),
-            Err(code) => self.reject(ft, msg, code, auth.signer()),
+            Err((code, Some(quota))) => self.refuse_over_quota(ft, msg, code, auth, quota),
+            Err((code, None)) => self.reject(ft, msg, code, auth.signer()),
         }
     }
 }

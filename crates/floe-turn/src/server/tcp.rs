@@ -19,6 +19,7 @@ use super::timers::TimerKey;
 use super::{Server, ServerEvent};
 use crate::auth::{CredentialLookup, LongTermKey};
 use crate::hash::AddrKey;
+use crate::policy::Quota;
 use crate::types::FiveTuple;
 use crate::wire::{Integrity, get};
 
@@ -124,7 +125,8 @@ impl<C: CredentialLookup> Server<C> {
             return self.reject(ft, msg, ErrorCode::CONNECTION_ALREADY_EXISTS, signer);
         }
         if !self.tcp_room(&ft) {
-            return self.reject(ft, msg, ErrorCode::INSUFFICIENT_CAPACITY, signer);
+            let code = ErrorCode::INSUFFICIENT_CAPACITY;
+            return self.refuse_over_quota(ft, msg, code, auth, Quota::TcpConnectionsPerAllocation);
         }
         let Some(relayed) = self
             .allocations

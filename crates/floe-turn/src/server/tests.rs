@@ -21,6 +21,7 @@ use crate::policy::IpPrefix;
 use crate::types::Transport;
 use crate::wire::{self, Integrity, get};
 
+mod quotas;
 mod security;
 mod timers;
 
