@@ -128,6 +128,9 @@ pub struct DiscoveryConfig {
     pub transactions: TransactionConfig,
     /// Timers of the tests where silence is an answer.
     pub probe: ProbeTimers,
+    /// Run mapping tests II and III (RFC 5780 §4.3) after test I; on by default. Off, with
+    /// filtering and hairpinning off too, a run is one Binding request: a STUN "ping".
+    pub mapping: bool,
     /// Run the filtering tests (RFC 5780 §4.4) from a fresh socket; on by default.
     pub filtering: bool,
     /// Run the hairpinning test (RFC 5780 §4.5); on by default.
@@ -151,6 +154,7 @@ impl DiscoveryConfig {
             local_addresses: Vec::new(),
             transactions: TransactionConfig::new(),
             probe: ProbeTimers::new(),
+            mapping: true,
             filtering: true,
             hairpinning: true,
             lifetime: None,
@@ -169,6 +173,42 @@ impl DiscoveryConfig {
                 .take(MAX_LOCAL_ADDRESSES)
                 .any(|a| canonical(*a) == canonical(ip))
     }
+}
+
+/// RFC 8489 §6.2.1 retransmissions that give up within `total`: RTO 500 ms, and as many of
+/// the Rc = 7 sends and Rm = 16 as fit (a command line with a `--timeout` wants an answer, or
+/// "nothing answered", before its deadline). Below 1 s the RTO shrinks to fit two sends.
+///
+/// ```
+/// use core::time::Duration;
+/// let t = floe_nat::transactions_within(Duration::from_secs(10));
+/// // Sends at 0, 0.5, 1.5, 3.5 and 7.5 s, then 5 × 500 ms: gives up at 10 s.
+/// assert_eq!((t.rc, t.rm), (5, 5));
+/// let full = floe_nat::transactions_within(Duration::from_secs(60));
+/// assert_eq!((full.rc, full.rm), (7, 16));
+/// ```
+#[must_use]
+pub fn transactions_within(total: Duration) -> TransactionConfig {
+    let default = TransactionConfig::new();
+    let mut rto = default.rto;
+    if total < rto.saturating_mul(2) {
+        rto = (total / 2).max(Duration::from_millis(1));
+    }
+    for rc in (1..=default.rc).rev() {
+        // The last send goes out at RTO × (2^(rc-1) - 1).
+        let last = rto.saturating_mul((1u32 << (rc - 1)) - 1);
+        let Some(left) = total.checked_sub(last) else {
+            continue;
+        };
+        let rm = u32::try_from(left.as_millis() / rto.as_millis().max(1)).unwrap_or(u32::MAX);
+        if rm >= 1 {
+            return default
+                .with_rto(rto)
+                .with_rc(rc)
+                .with_rm(rm.min(default.rm));
+        }
+    }
+    default.with_rto(rto).with_rc(1).with_rm(1)
 }
 
 /// An IPv4-mapped IPv6 address as IPv4, so both spellings compare equal.

@@ -91,6 +91,7 @@ mod verdict;
 
 pub use config::{
     DiscoveryConfig, LifetimeConfig, MAX_LIFETIME_TRIALS, MAX_LOCAL_ADDRESSES, ProbeTimers,
+    transactions_within,
 };
 pub use machine::{Discovery, Event, SocketId, Transmit};
 pub use report::{

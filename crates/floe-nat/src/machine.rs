@@ -439,7 +439,9 @@ impl Discovery {
         {
             let other = other_address.filter(|o| verdict::usable_other(self.config.server, *o));
             if let Some(o) = other {
-                self.advance_mapping(now, m1, o);
+                if self.config.mapping {
+                    self.advance_mapping(now, m1, o);
+                }
                 if self.config.filtering {
                     self.request_socket(SocketId::FILTERING);
                 }

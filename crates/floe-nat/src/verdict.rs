@@ -91,6 +91,9 @@ fn mapping(config: &DiscoveryConfig, tests: &Tests<'_>) -> Finding<Mapping> {
     if config.is_local(m1.ip()) && same_port {
         return Ok(Mapping::NoNat);
     }
+    if !config.mapping {
+        return Err(Unknown::NotRun);
+    }
     other(config.server, other_address)?;
     let m2 = mapped(tests.done(Test::MappingII)?)?;
     if m2 == m1 {

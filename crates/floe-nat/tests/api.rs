@@ -89,3 +89,17 @@ fn hairpinning_and_filtering_can_be_turned_off() {
     assert_eq!(report.filtering, Err(Unknown::NotRun));
     assert_eq!(report.evidence.len(), 2);
 }
+
+#[test]
+fn with_every_test_off_a_run_is_one_binding_request() {
+    let (report, took) = Net::new(PR, Server::Rfc5780).run(|c| {
+        c.mapping = false;
+        c.filtering = false;
+        c.hairpinning = false;
+    });
+    assert_eq!(report.evidence.len(), 1);
+    assert_eq!(report.mapping, Err(Unknown::NotRun));
+    assert!(report.mapped.is_some());
+    assert!(report.other_address.is_some());
+    assert!(took < Duration::from_millis(20), "{took:?}");
+}
