@@ -592,10 +592,13 @@ impl Discovery {
         self.buf = buf;
     }
 
-    /// The probes' RTO: the configured one, raised to twice mapping test I's round trip.
+    /// The probes' RTO: the configured one, raised to twice mapping test I's round trip when
+    /// that is a clean sample. An answer that came after a retransmission may answer any of
+    /// the sends, so its time says nothing about the path (Karn's rule, RFC 6298 §3); such
+    /// samples are not used, which also keeps one slow start from stretching every probe.
     fn probe_rto(&self) -> Duration {
         let rtt = match self.outcome(Test::MappingI) {
-            Some(Outcome::Answered { rtt, .. }) => *rtt,
+            Some(Outcome::Answered { rtt, .. }) if *rtt < self.config.transactions.rto => *rtt,
             _ => Duration::ZERO,
         };
         self.config.probe.rto.max(rtt.saturating_mul(2))

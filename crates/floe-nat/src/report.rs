@@ -385,14 +385,15 @@ impl fmt::Display for Evidence {
                 from,
                 on,
                 mapped,
+                response_origin,
                 rtt,
                 ..
             }) => {
-                write!(
-                    f,
-                    ": answered from {from} on {on} in {} ms",
-                    rtt.as_millis()
-                )?;
+                write!(f, ": answered from {from}")?;
+                if let Some(o) = response_origin.filter(|o| *o != from) {
+                    write!(f, " (RESPONSE-ORIGIN {o})")?;
+                }
+                write!(f, " on {on} in {} ms", rtt.as_millis())?;
                 match mapped {
                     Some(m) => write!(f, ", mapped {m}"),
                     None => f.write_str(", no mapped address"),

@@ -109,11 +109,24 @@ fn mapping(config: &DiscoveryConfig, tests: &Tests<'_>) -> Finding<Mapping> {
 
 /// What an answer to a CHANGE-REQUEST shows: `Ok(true)` when it came from where the change
 /// asked (another IP when `change_ip`, another port), `Err` for an error response.
+///
+/// Where it came from is RESPONSE-ORIGIN (RFC 5780 §7.3) when the server sent one, else the
+/// datagram's source. The server's word counts because a NAT may rewrite the source of what it
+/// lets in (the lab's `rc` NAT shows its own inside address); a datagram whose source is the
+/// unchanged server address itself is never taken for a changed one.
 fn changed_answer(outcome: Outcome, server: SocketAddr, change_ip: bool) -> Result<bool, Unknown> {
     match outcome {
-        Outcome::Answered { from, .. } => {
-            let ip_changed = canonical(from.ip()) != canonical(server.ip());
-            let port_changed = from.port() != server.port();
+        Outcome::Answered {
+            from,
+            response_origin,
+            ..
+        } => {
+            if from == server {
+                return Err(Unknown::ServerLacksRfc5780(Lacks::IgnoredChange));
+            }
+            let origin = response_origin.unwrap_or(from);
+            let ip_changed = canonical(origin.ip()) != canonical(server.ip());
+            let port_changed = origin.port() != server.port();
             if ip_changed == change_ip && port_changed {
                 Ok(true)
             } else {
@@ -270,6 +283,14 @@ mod tests {
             other_address: None,
             rtt: core::time::Duration::ZERO,
         };
+        let rewritten = |origin: &str| Outcome::Answered {
+            from: "198.18.0.1:3479".parse().unwrap(),
+            on: SocketId::FILTERING,
+            mapped: None,
+            response_origin: Some(origin.parse().unwrap()),
+            other_address: None,
+            rtt: core::time::Duration::ZERO,
+        };
         let lacks = Err(Unknown::ServerLacksRfc5780(Lacks::IgnoredChange));
         assert_eq!(
             changed_answer(answered("203.0.113.20:3479"), s, true),
@@ -291,6 +312,25 @@ mod tests {
             changed_answer(answered("203.0.113.20:3479"), s, false),
             lacks
         );
+        // A NAT that rewrites the source: RESPONSE-ORIGIN decides.
+        assert_eq!(
+            changed_answer(rewritten("203.0.113.10:3479"), s, false),
+            Ok(true)
+        );
+        assert_eq!(
+            changed_answer(rewritten("203.0.113.10:3478"), s, false),
+            lacks
+        );
+        // The unchanged address itself is never a change, whatever the server says.
+        let liar = Outcome::Answered {
+            from: s,
+            on: SocketId::FILTERING,
+            mapped: None,
+            response_origin: Some("203.0.113.20:3479".parse().unwrap()),
+            other_address: None,
+            rtt: core::time::Duration::ZERO,
+        };
+        assert_eq!(changed_answer(liar, s, true), lacks);
         let e420 = Outcome::Error { from: s, code: 420 };
         assert_eq!(
             changed_answer(e420, s, true),

@@ -103,3 +103,55 @@ fn with_every_test_off_a_run_is_one_binding_request() {
     assert!(report.other_address.is_some());
     assert!(took < Duration::from_millis(20), "{took:?}");
 }
+
+/// What loss costs: every kind of NAT, 200 runs each at 5 % and 20 % loss per datagram. The
+/// figures go to docs/nat-discovery.md; the bounds only catch a regression.
+#[test]
+fn loss_costs_time_and_rarely_a_verdict() {
+    use floe_nat::Mapping;
+    let b = [
+        Behaviour::EndpointIndependent,
+        Behaviour::AddressDependent,
+        Behaviour::AddressAndPortDependent,
+    ];
+    for loss in [5, 20] {
+        let (mut wrong, mut unknown, mut total, mut runs) = (0, 0, Duration::ZERO, 0u32);
+        let mut slowest = Duration::ZERO;
+        for (i, (m, f)) in b
+            .iter()
+            .flat_map(|m| b.iter().map(move |f| (*m, *f)))
+            .enumerate()
+        {
+            let nat = Nat::Nat {
+                mapping: m,
+                filtering: f,
+                hairpin: false,
+                preserve_port: true,
+            };
+            for seed in 0..200u64 {
+                let mut net = Net::new(nat, Server::Rfc5780);
+                net.loss_percent = loss;
+                net.seed(seed * 31 + i as u64 + 1);
+                let (r, took) = net.run(|c| c.hairpinning = false);
+                total += took;
+                slowest = slowest.max(took);
+                runs += 1;
+                match (r.mapping, r.filtering) {
+                    (Ok(Mapping::Nat(rm)), Ok(rf)) if rm == m && rf == f => {}
+                    (Ok(_), Ok(_)) => wrong += 1,
+                    _ => unknown += 1,
+                }
+            }
+        }
+        let mean = total / runs;
+        eprintln!(
+            "loss {loss}%: {runs} runs, {wrong} wrong verdicts, {unknown} unknown, mean {:.3} s, slowest {:.3} s",
+            mean.as_secs_f64(),
+            slowest.as_secs_f64()
+        );
+        assert!(
+            wrong * 100 <= runs * (loss as u32 / 2).max(1),
+            "{wrong} wrong of {runs}"
+        );
+    }
+}

@@ -76,6 +76,10 @@ pub struct Net {
     pub mapping_timeout: Option<Duration>,
     /// When each external port last carried a datagram.
     used: BTreeMap<u16, Instant>,
+    /// Each datagram (request or answer) is lost with this probability, in percent.
+    pub loss_percent: u64,
+    /// xorshift64 state of the loss decisions.
+    rng: u64,
 }
 
 fn ip(s: &str) -> IpAddr {
@@ -96,7 +100,25 @@ impl Net {
             refuse_sockets: false,
             mapping_timeout: None,
             used: BTreeMap::new(),
+            loss_percent: 0,
+            rng: 0x9e37_79b9_7f4a_7c15,
         }
+    }
+
+    /// Seeds the loss decisions.
+    pub fn seed(&mut self, seed: u64) {
+        self.rng = seed | 1;
+    }
+
+    /// Whether the next datagram is lost.
+    fn lost(&mut self) -> bool {
+        if self.loss_percent == 0 {
+            return false;
+        }
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        self.rng % 100 < self.loss_percent
     }
 
     fn host_ip(&self) -> IpAddr {
@@ -242,10 +264,14 @@ impl Net {
         let Some(&port) = self.ports.get(&socket) else {
             return;
         };
+        if self.lost() {
+            return;
+        }
         let src = self.map_out(now, port, dst);
         let server_ips = [ip("203.0.113.10"), ip("203.0.113.20")];
         if server_ips.contains(&dst.ip()) {
             if let Some((from, to, reply)) = self.serve(bytes, src, dst)
+                && !self.lost()
                 && let Some(s) = self.map_in(now + HOP, to, from)
             {
                 self.flight.push((now + 2 * HOP, s, from, reply));
