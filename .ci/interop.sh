@@ -44,9 +44,10 @@ echo "--- NAT lab (natlab.sh: network namespaces, needs root; about a minute)"
 # connected. Without root it fails here (CI is set): run the script as root.
 cargo test -p floe-interop --test natlab -- --include-ignored --nocapture
 
-echo "--- NAT behaviour discovery on the NAT lab (RFC 5780, issue 20; about two minutes)"
+echo "--- NAT behaviour discovery on the NAT lab (RFC 5780, issue 20; about three minutes)"
 # floe stun nat in a lab host, each NAT kind three times, against coturn and against
-# floe stun serve --other-address; turnutils_natdiscovery's verdicts against both compared.
+# floe stun serve --other-address, plus one binding-lifetime run (41 s) on pr against each;
+# turnutils_natdiscovery's verdicts against both compared.
 # Its own cargo test invocation, after the one above: one lab at a time.
 cargo test -p floe-interop --test nat_discovery -- --include-ignored --nocapture
 

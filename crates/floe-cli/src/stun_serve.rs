@@ -15,7 +15,7 @@ use core::net::SocketAddr;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use core::time::Duration;
 use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::net::{TcpStream, UdpSocket};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::thread;
@@ -142,15 +142,22 @@ pub(crate) fn run_stun_serve(args: StunServeArgs) -> ExitCode {
             }
         }
     });
-    if let Some(([a, b, c], addrs)) = others {
-        serve_rfc5780::serve([udp, a, b, c], addrs, &responder.binding, &stop, &answered);
-        let _ = acceptor.join();
-        eprintln!(
-            "floe stun serve: stopped after {} answer(s)",
-            answered.load(Ordering::Relaxed)
-        );
-        return ExitCode::SUCCESS;
+    match others {
+        Some(([a, b, c], addrs)) => {
+            serve_rfc5780::serve([udp, a, b, c], addrs, &responder.binding, &stop, &answered);
+        }
+        None => serve_udp(&udp, &responder, &stop, &answered),
     }
+    let _ = acceptor.join();
+    eprintln!(
+        "floe stun serve: stopped after {} answer(s)",
+        answered.load(Ordering::Relaxed)
+    );
+    ExitCode::SUCCESS
+}
+
+/// Answers STUN requests on the UDP socket until `stop`.
+fn serve_udp(udp: &UdpSocket, responder: &Responder, stop: &AtomicBool, answered: &AtomicU64) {
     let mut buf = vec![0u8; 65_536];
     let mut out = Vec::with_capacity(128);
     while !stop.load(Ordering::Relaxed) {
@@ -164,12 +171,6 @@ pub(crate) fn run_stun_serve(args: StunServeArgs) -> ExitCode {
             Err(e) => eprintln!("floe stun serve: recv: {e}"),
         }
     }
-    let _ = acceptor.join();
-    eprintln!(
-        "floe stun serve: stopped after {} answer(s)",
-        answered.load(Ordering::Relaxed)
-    );
-    ExitCode::SUCCESS
 }
 
 /// Answers STUN requests on one TCP connection (RFC 8489 §6.2.2 framing).

@@ -3,8 +3,10 @@
 //! `sym`), three runs each, against coturn (the lab's default server) and against
 //! `floe stun serve --other-address` (a lab with `NATLAB_SERVER=none`, the server started in the
 //! public namespace on coturn's addresses). Every run must classify its kind correctly and
-//! finish a mapping + filtering run in under 2 s. When coturn's `turnutils_natdiscovery` is
-//! installed, its verdict against `floe stun serve` must match its verdict against coturn.
+//! finish a mapping + filtering run in under 2 s. On `pr` one more run measures the binding
+//! lifetime (RESPONSE-PORT) against each server; both must bracket it the same way. When
+//! coturn's `turnutils_natdiscovery` is installed, its verdict against `floe stun serve` must
+//! match its verdict against coturn.
 //!
 //! One lab at a time: everything runs in the one test below, and [`Lab`] runs `natlab.sh down`
 //! when dropped, also on a panic; the assertions come after every case ran. Needs root, so it is
@@ -74,21 +76,22 @@ fn field(v: &Value, key: &str) -> String {
     }
 }
 
-/// `floe stun nat --json` in host 1's namespace.
-fn run_nat(floe: &str) -> Run {
+/// `floe stun nat --json` in host 1's namespace, with `extra` arguments.
+fn run_nat(floe: &str, extra: &[&str]) -> (Run, Value) {
     let start = Instant::now();
     let out = Command::new("ip")
         .args([
-            "netns", "exec", "fl-h1", "timeout", "30", floe, "stun", "nat", LAB_SERVER,
+            "netns", "exec", "fl-h1", "timeout", "90", floe, "stun", "nat", LAB_SERVER,
         ])
         .args(["--json", "--timeout", "5"])
+        .args(extra)
         .output()
         .expect("run floe stun nat in the lab");
     let wall = start.elapsed().as_secs_f64();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let output = format!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_str(stdout.trim()).unwrap_or(Value::Null);
-    Run {
+    let run = Run {
         verdict: (
             field(&v, "mapping"),
             field(&v, "filtering"),
@@ -99,8 +102,13 @@ fn run_nat(floe: &str) -> Run {
         wall,
         exit: out.status.code(),
         output,
-    }
+    };
+    (run, v)
 }
+
+/// The binding-lifetime trials (RFC 5780 §4.6, RESPONSE-PORT) run once per server on `pr`:
+/// Linux conntrack keeps a once-answered UDP flow 30 s, so they bracket it.
+const LIFETIME_TRIALS: &str = "10,20,40";
 
 /// The verdict lines of `turnutils_natdiscovery -m -f -H` in host 1's namespace, or `None` when
 /// it is not installed.
@@ -181,6 +189,7 @@ fn nat_discovery_lab() {
     }
     let mut failed = Vec::new();
     let mut walls = Vec::new();
+    let mut lifetimes = Vec::new();
     // (kind, server) -> turnutils_natdiscovery's verdict lines.
     let mut theirs: Vec<(&str, &str, Vec<String>)> = Vec::new();
     for server in ["coturn", "floe stun serve"] {
@@ -189,7 +198,7 @@ fn nat_discovery_lab() {
             let lab = Lab::up(&peers, kind, "pr", coturn);
             let serve = (!coturn).then(|| floe_serve(&lab, &floe));
             for n in 1..=RUNS {
-                let r = run_nat(&floe);
+                let (r, _) = run_nat(&floe, &[]);
                 let want = (mapping.to_owned(), filtering.to_owned(), classic.to_owned());
                 let ok = r.verdict == want && r.exit == Some(0) && r.elapsed < GOAL.as_secs_f64();
                 eprintln!(
@@ -208,6 +217,26 @@ fn nat_discovery_lab() {
                 if !ok {
                     eprintln!("{}", r.output);
                     failed.push(format!("{kind} via {server} run {n}: {:?}", r.verdict));
+                }
+            }
+            if kind == "pr" {
+                let (r, v) = run_nat(&floe, &["--lifetime-trials", LIFETIME_TRIALS]);
+                let l = &v["lifetime"];
+                let (at_least, less_than) = (l["at_least_s"].as_u64(), l["less_than_s"].as_u64());
+                let ok = r.exit == Some(0)
+                    && at_least.is_some()
+                    && less_than.is_some()
+                    && at_least < less_than;
+                eprintln!(
+                    "NATDISC {kind:4} via {server:15} lifetime (trials {LIFETIME_TRIALS} s): {} \
+                     {l}, run {:.3} s",
+                    if ok { "PASS" } else { "FAIL" },
+                    r.elapsed
+                );
+                lifetimes.push(l.clone());
+                if !ok {
+                    eprintln!("{}", r.output);
+                    failed.push(format!("lifetime via {server}: {l}"));
                 }
             }
             if turnutils && let Some(lines) = natdiscovery() {
@@ -236,6 +265,11 @@ fn nat_discovery_lab() {
                 ));
             }
         }
+    }
+    if lifetimes.len() == 2 && lifetimes[0] != lifetimes[1] {
+        failed.push(format!(
+            "lifetime differs between the servers: {lifetimes:?}"
+        ));
     }
     let mean = walls.iter().sum::<f64>() / walls.len().max(1) as f64;
     let max = walls.iter().copied().fold(0.0, f64::max);
