@@ -94,6 +94,11 @@ impl LifetimeConfig {
 
     /// 15 s, 30 s, 60 s, 120 s and 240 s: the common NAT UDP timeouts (RFC 4787 REQ-5 asks
     /// for at least 2 minutes; Linux conntrack keeps a once-answered UDP flow for 30 s).
+    ///
+    /// ```
+    /// let l = floe_nat::LifetimeConfig::standard();
+    /// assert_eq!(l.trials.last(), Some(&core::time::Duration::from_secs(240)));
+    /// ```
     #[must_use]
     pub fn standard() -> Self {
         Self::new([15, 30, 60, 120, 240].map(Duration::from_secs))

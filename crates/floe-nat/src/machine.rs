@@ -44,6 +44,12 @@ impl SocketId {
     pub const LIFETIME_PROBE: Self = Self(2);
 
     /// The socket whose mapping lifetime trial `n` watches (RFC 5780 §4.6 "X").
+    ///
+    /// ```
+    /// use floe_nat::SocketId;
+    /// assert_eq!(SocketId::lifetime_trial(0).index(), 3);
+    /// assert_eq!(SocketId::lifetime_trial(1).to_string(), "lifetime socket 1");
+    /// ```
     #[must_use]
     pub const fn lifetime_trial(n: u8) -> Self {
         Self(3 + n)
@@ -138,6 +144,60 @@ pub(crate) struct Record {
 /// Time comes in as `now` and must never go backwards. Every test is a floe-stun client
 /// transaction, retransmitted as RFC 8489 §6.2.1 says; the tests where silence is an answer use
 /// the shorter [`ProbeTimers`](crate::ProbeTimers).
+///
+/// A whole run in memory against floe-stun's RFC 5780 responder, with no NAT in between (the
+/// server sees the host's own address), so the verdict is "open internet":
+///
+/// ```
+/// use std::time::Instant;
+/// use floe_nat::{ClassicType, Discovery, DiscoveryConfig, Event, Mapping, SocketId};
+/// use floe_stun::Message;
+/// use floe_stun::binding::BindingResponder;
+/// use floe_stun::binding::rfc5780::AlternateAddresses;
+///
+/// let addrs = AlternateAddresses::new(
+///     "203.0.113.10:3478".parse().unwrap(),
+///     "203.0.113.20:3479".parse().unwrap(),
+/// );
+/// let host = "198.51.100.2".parse().unwrap();
+/// let mut ports = vec![(SocketId::PRIMARY, 5000u16)];
+/// let mut config = DiscoveryConfig::new(addrs.primary(), std::net::SocketAddr::new(host, 5000));
+/// config.rng_seed = Some([4; 32]);
+/// let now = Instant::now();
+/// let mut d = Discovery::new(config, now);
+/// let server = BindingResponder::new();
+/// let mut out = Vec::new();
+/// loop {
+///     match d.poll_event() {
+///         Some(Event::OpenSocket(id)) => {
+///             let port = 6000 + u16::from(id.index());
+///             ports.push((id, port));
+///             d.socket_opened(now, id, std::net::SocketAddr::new(host, port));
+///             continue;
+///         }
+///         Some(Event::Finished) => break,
+///         _ => {}
+///     }
+///     while let Some(t) = d.poll_transmit() {
+///         let port = ports.iter().find(|(id, _)| *id == t.socket).unwrap().1;
+///         let source = std::net::SocketAddr::new(host, port);
+///         if t.destination.ip() == host {
+///             // The hairpinning probe: our own address, straight back in.
+///             let on = ports.iter().find(|(_, p)| *p == t.destination.port()).unwrap().0;
+///             d.handle_receive(now, on, source, &t.contents);
+///             continue;
+///         }
+///         let request = Message::parse(&t.contents).unwrap();
+///         let reply = server.answer_rfc5780(&request, source, t.destination, &addrs, &mut out);
+///         let on = ports.iter().find(|(_, p)| *p == reply.to.port()).unwrap().0;
+///         d.handle_receive(now, on, reply.from, &out);
+///     }
+/// }
+/// let report = d.report();
+/// assert_eq!(report.mapping, Ok(Mapping::NoNat));
+/// assert_eq!(report.classic(), Some(ClassicType::OpenInternet));
+/// assert_eq!(report.evidence.len(), 6); // mapping I, II; filtering I-III; hairpinning
+/// ```
 #[derive(Debug)]
 pub struct Discovery {
     config: DiscoveryConfig,

@@ -45,6 +45,12 @@ impl fmt::Display for Behaviour {
 }
 
 /// The mapping verdict (RFC 5780 §4.3).
+///
+/// ```
+/// use floe_nat::{Behaviour, Mapping};
+/// assert_eq!(Mapping::NoNat.to_string(), "no NAT");
+/// assert_eq!(Mapping::Nat(Behaviour::EndpointIndependent).to_string(), "endpoint-independent");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Mapping {
@@ -64,6 +70,12 @@ impl fmt::Display for Mapping {
 }
 
 /// Why a verdict could not be reached. Never a guess: the run says what it could not learn.
+///
+/// ```
+/// use floe_nat::{Lacks, Unknown};
+/// let u = Unknown::ServerLacksRfc5780(Lacks::Rejected);
+/// assert_eq!(u.to_string(), "the server does not support RFC 5780 (420 to CHANGE-REQUEST/RESPONSE-PORT)");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Unknown {
@@ -270,6 +282,12 @@ impl fmt::Display for ClassicType {
 }
 
 /// One test of the run (RFC 5780 §4.3–§4.6).
+///
+/// ```
+/// use floe_nat::Test;
+/// assert_eq!(Test::FilteringII.to_string(), "filtering test II");
+/// assert_eq!(Test::LifetimeProbe(2).to_string(), "lifetime trial 2 (probe)");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Test {
@@ -438,7 +456,25 @@ pub struct Report {
 }
 
 impl Report {
-    /// The classic name, when the mapping is known.
+    /// The classic name, when the mapping is known (see [`ClassicType::from_verdicts`]).
+    ///
+    /// The report of a run whose first request timed out (the crate-level example shows a
+    /// server without RFC 5780):
+    ///
+    /// ```
+    /// use std::time::Instant;
+    /// use floe_nat::{Discovery, DiscoveryConfig, Unknown};
+    /// let mut c = DiscoveryConfig::new("192.0.2.1:3478".parse().unwrap(), "10.0.0.2:1".parse().unwrap());
+    /// (c.rng_seed, c.transactions) = (Some([1; 32]), floe_nat::transactions_within(core::time::Duration::from_secs(1)));
+    /// let mut d = Discovery::new(c, Instant::now());
+    /// while let Some(at) = d.poll_timeout() {
+    ///     while d.poll_transmit().is_some() {}
+    ///     d.handle_timeout(at);
+    /// }
+    /// let r = d.report();
+    /// assert!(r.finished && r.no_response() && !r.server_lacks_rfc5780());
+    /// assert_eq!((r.classic(), r.filtering), (None, Err(Unknown::NoResponse)));
+    /// ```
     #[must_use]
     pub fn classic(&self) -> Option<ClassicType> {
         ClassicType::from_verdicts(self.mapping, self.filtering)

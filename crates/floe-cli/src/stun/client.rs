@@ -9,7 +9,7 @@ use core::time::Duration;
 use std::collections::BTreeMap;
 use std::net::{ToSocketAddrs, UdpSocket};
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
@@ -21,6 +21,13 @@ pub(crate) const STUN_PORT: u16 = 3478;
 
 /// How often a reader thread looks at the stop flag.
 const READ_POLL: Duration = Duration::from_millis(50);
+
+/// How long past its deadline a run may take to let timers due at the deadline fire.
+const GRACE: Duration = Duration::from_millis(100);
+
+/// Datagrams queued between the readers and the drive loop; a flood beyond this is dropped, as
+/// a full socket buffer would drop it (a run needs a few dozen).
+const QUEUE: usize = 1024;
 
 /// `SERVER[:PORT]` as an address: an IP address (v6 in brackets when a port follows), or a
 /// host name resolved by the system, preferring the family of `local` when given.
@@ -91,7 +98,7 @@ struct Sockets {
     sockets: BTreeMap<SocketId, Arc<UdpSocket>>,
     readers: Vec<JoinHandle<()>>,
     stop: Arc<AtomicBool>,
-    tx: Sender<Received>,
+    tx: SyncSender<Received>,
 }
 
 impl Sockets {
@@ -103,11 +110,10 @@ impl Sockets {
             let mut buf = vec![0u8; 2048];
             while !stop.load(Ordering::Relaxed) {
                 match reader.recv_from(&mut buf) {
-                    Ok((n, from)) => {
-                        if tx.send((id, from, buf[..n].to_vec())).is_err() {
-                            return;
-                        }
-                    }
+                    Ok((n, from)) => match tx.try_send((id, from, buf[..n].to_vec())) {
+                        Ok(()) | Err(TrySendError::Full(_)) => {}
+                        Err(TrySendError::Disconnected(_)) => return,
+                    },
                     Err(e) if is_timeout(&e) => {}
                     // ICMP errors surface here on some systems; the machine's timers decide.
                     Err(_) => {}
@@ -129,13 +135,15 @@ impl Drop for Sockets {
 }
 
 /// Drives a discovery run over real sockets until it finishes or `deadline` passes, and
-/// returns its report (unfinished tests reported as such).
+/// returns its report (unfinished tests reported as such). Timers the machine set to fire at
+/// the deadline itself (transactions fitted to `--timeout`) get [`GRACE`] to run.
 pub(crate) fn drive(
     config: DiscoveryConfig,
     primary: UdpSocket,
     deadline: Instant,
 ) -> Result<Report, String> {
-    let (tx, rx): (Sender<Received>, Receiver<Received>) = mpsc::channel();
+    let deadline = deadline + GRACE;
+    let (tx, rx): (SyncSender<Received>, Receiver<Received>) = mpsc::sync_channel(QUEUE);
     // The fresh sockets bind where the primary one is bound (its IP, a new port).
     let bind_ip = primary
         .local_addr()

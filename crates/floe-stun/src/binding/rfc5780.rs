@@ -132,6 +132,13 @@ impl AlternateAddresses {
     }
 
     /// Whether both an alternate IP address and an alternate port exist.
+    ///
+    /// ```
+    /// use floe_stun::binding::rfc5780::AlternateAddresses;
+    /// let p = "192.0.2.1:3478".parse().unwrap();
+    /// assert!(AlternateAddresses::new(p, "192.0.2.2:3479".parse().unwrap()).is_complete());
+    /// assert!(!AlternateAddresses::new(p, "192.0.2.1:3479".parse().unwrap()).is_complete());
+    /// ```
     #[must_use]
     pub fn is_complete(&self) -> bool {
         self.primary.ip() != self.other.ip() && self.primary.port() != self.other.port()
@@ -139,6 +146,14 @@ impl AlternateAddresses {
 
     /// The address that differs from `local` as asked, or `None` when `local` is not one of
     /// the four or the change is impossible.
+    ///
+    /// ```
+    /// use floe_stun::binding::rfc5780::AlternateAddresses;
+    /// let a = AlternateAddresses::new("192.0.2.1:3478".parse().unwrap(), "192.0.2.2:3479".parse().unwrap());
+    /// let from_other = "192.0.2.2:3479".parse().unwrap();
+    /// assert_eq!(a.changed(from_other, false, true), Some("192.0.2.2:3478".parse().unwrap()));
+    /// assert_eq!(a.changed("192.0.2.9:3478".parse().unwrap(), true, true), None);
+    /// ```
     #[must_use]
     pub fn changed(
         &self,
