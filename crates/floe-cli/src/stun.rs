@@ -1,7 +1,14 @@
-//! `floe stun`: decode STUN messages and ChannelData frames from hex.
+//! `floe stun`: decode STUN messages and ChannelData frames from hex; serve Binding and NAT
+//! behaviour discovery (RFC 5780); ask a server for the mapped address (`ping`) and for the
+//! NAT's behaviour (`nat`).
 
+mod client;
 mod decode;
+mod nat;
+mod nat_render;
+mod ping;
 mod render;
+pub(crate) mod serve_rfc5780;
 
 use std::process::ExitCode;
 
@@ -15,8 +22,26 @@ pub(crate) enum Command {
     /// Exit status: 0 when every message decoded and every check that could run passed, 1
     /// otherwise, 2 for usage errors.
     Decode(DecodeArgs),
-    /// Run a STUN server (Binding requests) on UDP and TCP until SIGINT/SIGTERM.
+    /// Run a STUN server (Binding requests) on UDP and TCP until SIGINT/SIGTERM; with
+    /// --other-address also NAT behaviour discovery (RFC 5780) over UDP.
     Serve(crate::stun_serve::StunServeArgs),
+    /// Send one Binding request (RFC 8489 retransmissions) and print the mapped address and
+    /// the round-trip time.
+    ///
+    /// Exit status: 0 answered with a mapped address, 1 an error response, a response
+    /// without a mapped address or a name that does not resolve, 2 usage errors, 4 nothing
+    /// answered before --timeout.
+    Ping(ping::PingArgs),
+    /// Discover the NAT between this host and an RFC 5780 STUN server: mapping, filtering
+    /// (RFC 4787 terms), port preservation, hairpinning, optionally binding lifetime, and the
+    /// classic NAT type with what it means for ICE.
+    ///
+    /// Exit status: 0 a verdict (mapping, and filtering when run, are known), 1 the run could
+    /// not conclude for another reason (error responses, malformed responses, the other
+    /// address silent, --timeout reached, a name that does not resolve), 2 usage errors, 3 the
+    /// server does not support RFC 5780 (the mapped address and what could be learnt are still
+    /// printed), 4 nothing answered.
+    Nat(nat::NatArgs),
 }
 
 /// Arguments of `floe stun decode`.
@@ -49,5 +74,7 @@ pub(crate) fn run(cmd: Command) -> ExitCode {
     match cmd {
         Command::Decode(args) => decode::run(&args),
         Command::Serve(args) => crate::stun_serve::run_stun_serve(args),
+        Command::Ping(args) => ping::run(&args),
+        Command::Nat(args) => nat::run(&args),
     }
 }

@@ -3,12 +3,19 @@
 //! XOR-MAPPED-ADDRESS (with `--user`, only when they authenticate with short-term credentials,
 //! RFC 8489 §9.1.3), unknown comprehension-required attributes 420; other requests get 400
 //! Bad Request; indications and responses are ignored. Stops on SIGINT or SIGTERM.
+//!
+//! With `--other-address`, UDP also serves NAT behaviour discovery (RFC 5780 §6) on four
+//! sockets (see `stun/serve_rfc5780.rs`); TCP stays on `--listen` and answers CHANGE-REQUEST
+//! like a server without RFC 5780 (420), as it cannot answer from another address on a
+//! connection. Without `--other-address`, CHANGE-REQUEST, RESPONSE-PORT and PADDING get 420
+//! Unknown Attribute with no OTHER-ADDRESS anywhere: what RFC 5780 §7.2 and RFC 8489 §6.3.1.1
+//! ask of a server that does not support them.
 
 use core::net::SocketAddr;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use core::time::Duration;
 use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::net::{TcpStream, UdpSocket};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::thread;
@@ -20,6 +27,7 @@ use floe_stun::framing::{FrameKind, StreamFramer};
 use floe_stun::{ErrorCode, IntegrityKey, Message};
 
 use crate::input::usage_error;
+use crate::stun::serve_rfc5780::{self, bind_others};
 use crate::turn::serve::{bind_listeners, stop_flag};
 
 /// How often the socket loops look at the stop flag.
@@ -35,6 +43,12 @@ pub(crate) struct StunServeArgs {
     /// users (RFC 8489 §9.1.3); without it, every Binding request is answered.
     #[arg(long = "user", value_name = "NAME:PASSWORD")]
     users: Vec<String>,
+    /// Serve NAT behaviour discovery (RFC 5780) over UDP: the second IP address and port.
+    /// The server listens on both IP addresses × both ports, answers CHANGE-REQUEST from the
+    /// address asked for, and sends RESPONSE-ORIGIN and OTHER-ADDRESS; port 0 picks a port
+    /// free on both addresses. Not with --user.
+    #[arg(long, value_name = "IP:PORT", conflicts_with = "users")]
+    other_address: Option<SocketAddr>,
 }
 
 /// How the server answers: the shared responder and the short-term users, if any.
@@ -97,9 +111,23 @@ pub(crate) fn run_stun_serve(args: StunServeArgs) -> ExitCode {
     {
         return usage_error(&format!("socket setup: {e}"));
     }
+    let others = match args.other_address {
+        Some(other) => match bind_others(local, other) {
+            Ok(others) => Some(others),
+            Err(e) => return usage_error(&e),
+        },
+        None => None,
+    };
     let stop = stop_flag();
     let answered = Arc::new(AtomicU64::new(0));
-    eprintln!("floe stun serve: listening on {local} (udp+tcp)");
+    match &others {
+        Some((_, addrs)) => eprintln!(
+            "floe stun serve: listening on {local} (udp+tcp), RFC 5780 other address {} (udp on {})",
+            addrs.other(),
+            addrs.all().map(|a| a.to_string()).join(" ")
+        ),
+        None => eprintln!("floe stun serve: listening on {local} (udp+tcp)"),
+    }
     let (stop_tcp, answered_tcp) = (Arc::clone(&stop), Arc::clone(&answered));
     let responder_tcp = Arc::clone(&responder);
     let acceptor = thread::spawn(move || {
@@ -114,6 +142,22 @@ pub(crate) fn run_stun_serve(args: StunServeArgs) -> ExitCode {
             }
         }
     });
+    match others {
+        Some(([a, b, c], addrs)) => {
+            serve_rfc5780::serve([udp, a, b, c], addrs, &responder.binding, &stop, &answered);
+        }
+        None => serve_udp(&udp, &responder, &stop, &answered),
+    }
+    let _ = acceptor.join();
+    eprintln!(
+        "floe stun serve: stopped after {} answer(s)",
+        answered.load(Ordering::Relaxed)
+    );
+    ExitCode::SUCCESS
+}
+
+/// Answers STUN requests on the UDP socket until `stop`.
+fn serve_udp(udp: &UdpSocket, responder: &Responder, stop: &AtomicBool, answered: &AtomicU64) {
     let mut buf = vec![0u8; 65_536];
     let mut out = Vec::with_capacity(128);
     while !stop.load(Ordering::Relaxed) {
@@ -127,12 +171,6 @@ pub(crate) fn run_stun_serve(args: StunServeArgs) -> ExitCode {
             Err(e) => eprintln!("floe stun serve: recv: {e}"),
         }
     }
-    let _ = acceptor.join();
-    eprintln!(
-        "floe stun serve: stopped after {} answer(s)",
-        answered.load(Ordering::Relaxed)
-    );
-    ExitCode::SUCCESS
 }
 
 /// Answers STUN requests on one TCP connection (RFC 8489 §6.2.2 framing).

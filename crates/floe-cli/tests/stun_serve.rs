@@ -1,5 +1,7 @@
 //! `floe stun serve` on 127.0.0.1: it answers Binding requests over UDP and over TCP with the
-//! sender's address in XOR-MAPPED-ADDRESS, and stops cleanly on SIGTERM.
+//! sender's address in XOR-MAPPED-ADDRESS, and stops cleanly on SIGTERM; without
+//! `--other-address` CHANGE-REQUEST gets 420, with it (on 127.0.0.1 and 127.0.0.2) every
+//! change is answered from the right one of the four addresses (RFC 5780 §6).
 
 use core::net::SocketAddr;
 use core::time::Duration;
@@ -166,4 +168,157 @@ fn short_term_users_get_signed_answers_and_others_401() {
     let msg = Message::parse(&buf[..n]).unwrap();
     let e = msg.get::<ErrorCodeAttribute<'_>>().unwrap().unwrap();
     assert_eq!(e.code, ErrorCode::BAD_REQUEST);
+}
+
+/// A Binding request with CHANGE-REQUEST (RFC 5780 §7.2), and more attributes.
+fn change_request(
+    id: u8,
+    ip: bool,
+    port: bool,
+    more: impl FnOnce(&mut MessageBuilder<'_>),
+) -> Vec<u8> {
+    use floe_stun::attributes::ChangeRequest;
+    let mut out = Vec::new();
+    let typ = MessageType::new(Method::BINDING, Class::Request);
+    let mut b = MessageBuilder::new(&mut out, typ, TransactionId::from_bytes([id; 12]));
+    b.add(&ChangeRequest {
+        change_ip: ip,
+        change_port: port,
+    });
+    more(&mut b);
+    b.fingerprint().unwrap();
+    out
+}
+
+#[test]
+fn without_other_address_change_request_gets_420_and_no_other_address() {
+    use floe_stun::attributes::{ErrorCodeAttribute, OtherAddress, UnknownAttributes};
+    use floe_stun::{AttributeType, ErrorCode};
+    let (_server, addr) = start();
+    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+    udp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut buf = [0u8; 1500];
+    udp.send_to(&change_request(6, true, true, |_| {}), addr)
+        .unwrap();
+    let (n, from) = udp.recv_from(&mut buf).unwrap();
+    assert_eq!(from, addr);
+    let msg = Message::parse(&buf[..n]).unwrap();
+    let e = msg.get::<ErrorCodeAttribute<'_>>().unwrap().unwrap();
+    assert_eq!(e.code, ErrorCode::UNKNOWN_ATTRIBUTE);
+    let listed = msg.get::<UnknownAttributes<'_>>().unwrap().unwrap();
+    assert!(listed.iter().any(|t| t == AttributeType::CHANGE_REQUEST));
+    // A plain request: a success without OTHER-ADDRESS (RFC 5780 §6).
+    let (tid, request) = binding_request(7);
+    udp.send_to(&request, addr).unwrap();
+    let (n, _) = udp.recv_from(&mut buf).unwrap();
+    check_response(&buf[..n], tid, udp.local_addr().unwrap());
+    assert_eq!(
+        Message::parse(&buf[..n])
+            .unwrap()
+            .get::<OtherAddress>()
+            .unwrap(),
+        None
+    );
+}
+
+#[test]
+fn other_address_serves_rfc5780_from_four_addresses() {
+    use floe_stun::attributes::{OtherAddress, Padding, ResponseOrigin, ResponsePort};
+    let (_server, addr, other) = start_rfc5780();
+    let primary_ip_other_port = SocketAddr::new(addr.ip(), other.port());
+    let other_ip_primary_port = SocketAddr::new(other.ip(), addr.port());
+    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+    udp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let me = udp.local_addr().unwrap();
+    let mut buf = [0u8; 1500];
+    for (id, to, ip, port, from_want, other_want) in [
+        (10, addr, false, false, addr, other),
+        (11, addr, true, true, other, other),
+        (12, addr, false, true, primary_ip_other_port, other),
+        (13, addr, true, false, other_ip_primary_port, other),
+        (14, other, true, true, addr, addr),
+        (
+            15,
+            other_ip_primary_port,
+            false,
+            false,
+            other_ip_primary_port,
+            primary_ip_other_port,
+        ),
+    ] {
+        udp.send_to(&change_request(id, ip, port, |_| {}), to)
+            .unwrap();
+        let (n, from) = udp.recv_from(&mut buf).unwrap();
+        assert_eq!(from, from_want, "request {id}");
+        let msg = Message::parse(&buf[..n]).unwrap();
+        assert_eq!(msg.class(), Class::Success, "request {id}");
+        assert_eq!(
+            msg.get::<XorMappedAddress>().unwrap(),
+            Some(XorMappedAddress(me))
+        );
+        assert_eq!(
+            msg.get::<ResponseOrigin>().unwrap(),
+            Some(ResponseOrigin(from_want))
+        );
+        assert_eq!(
+            msg.get::<OtherAddress>().unwrap(),
+            Some(OtherAddress(other_want))
+        );
+    }
+    // RESPONSE-PORT sends the answer to another port of the same address (RFC 5780 §7.5).
+    let second = UdpSocket::bind("127.0.0.1:0").unwrap();
+    second
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let port = second.local_addr().unwrap().port();
+    let request = change_request(16, false, false, |b| {
+        b.add(&ResponsePort(port));
+    });
+    udp.send_to(&request, addr).unwrap();
+    let (n, from) = second.recv_from(&mut buf).unwrap();
+    assert_eq!(from, addr);
+    assert_eq!(
+        *Message::parse(&buf[..n]).unwrap().transaction_id(),
+        TransactionId::from_bytes([16; 12])
+    );
+    // PADDING: the answer fills a 1500-byte datagram.
+    let request = change_request(17, false, false, |b| {
+        b.add(&Padding(&[0; 8]));
+    });
+    udp.send_to(&request, addr).unwrap();
+    let (n, _) = udp.recv_from(&mut buf).unwrap();
+    assert!(n > 1400, "{n} bytes");
+}
+
+/// `floe stun serve --other-address 127.0.0.2:0` on 127.0.0.1:0: the server, its primary and
+/// its other address.
+fn start_rfc5780() -> (Server, SocketAddr, SocketAddr) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_floe"))
+        .args([
+            "stun",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--other-address",
+            "127.0.0.2:0",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    // "... listening on 127.0.0.1:P (udp+tcp), RFC 5780 other address 127.0.0.2:Q (udp on ...)"
+    let mut addrs = line
+        .split_whitespace()
+        .filter_map(|w| w.parse::<SocketAddr>().ok());
+    let (primary, other) = (addrs.next().unwrap(), addrs.next().unwrap());
+    (
+        Server {
+            child,
+            _stderr: stderr,
+        },
+        primary,
+        other,
+    )
 }

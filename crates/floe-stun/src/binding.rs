@@ -490,8 +490,8 @@ fn skipped(request: &Message<'_>) -> Option<BindingAnswer> {
 /// The comprehension-required attributes a Binding request may carry and this responder
 /// understands: the RFC 8489 §14 authentication attributes and the RFC 8445 §16.1 ICE
 /// attributes (their comprehension-optional ones never get 420). CHANGE-REQUEST,
-/// RESPONSE-PORT and PADDING (RFC 5780) are not served, so they get 420, as RFC 5780 §7.2 asks of a
-/// server that does not support them.
+/// RESPONSE-PORT and PADDING (RFC 5780) are not served here, so they get 420, as RFC 5780 §7.2 asks of a
+/// server that does not support them; [`rfc5780`] serves them.
 ///
 /// ```
 /// use floe_stun::AttributeType;
@@ -519,5 +519,6 @@ pub fn understands_binding(typ: AttributeType) -> bool {
     )
 }
 
+pub mod rfc5780;
 #[cfg(test)]
 mod tests;
