@@ -20,7 +20,8 @@ use core::time::Duration;
 use std::collections::{BinaryHeap, HashMap};
 use std::time::Instant;
 
-use floe_ice::{IceAgent, IceConfig, IceEvent, Role, StreamId};
+use floe_benches::ice_harness::{self, host_agent, seed};
+use floe_ice::{IceAgent, IceEvent, Role, StreamId};
 use floe_ice_candidate::CandidateType;
 use floe_netsim::{HostConfig, HostId, LinkConfig, NatConfig, NatId, Network};
 
@@ -94,15 +95,8 @@ impl Run {
             for (role, nat) in [(Role::Controlling, na), (Role::Controlled, nb)] {
                 let host = net.add_host(HostConfig::behind(nat));
                 let i = sides.len();
-                let mut seed = [0u8; 32];
-                seed[..8].copy_from_slice(&(i as u64).to_be_bytes());
-                let mut config = IceConfig::new(role);
-                config.rng_seed = Some(seed);
-                let mut agent = IceAgent::new(config, start);
-                let stream = agent.add_stream(1).expect("a stream");
-                agent
-                    .add_local_address(stream, 1, net.host_addr(host))
-                    .expect("a host address");
+                let ice_harness::Side { mut agent, stream } =
+                    host_agent(role, seed(i as u64, 0x19), &[net.host_addr(host)], start);
                 agent.add_stun_server(stun);
                 agent.gather(start);
                 by_host.insert(host, i);
@@ -139,19 +133,12 @@ impl Run {
         run
     }
 
-    /// After a call into side `i`: its transmits onto the network, its events (candidates and
-    /// end of candidates straight to its peer, a selected pair noted), its next timer.
+    /// After a call into side `i`: its events (candidates and end of candidates straight to its
+    /// peer, a selected pair noted), then its transmits onto the network and its next timer.
     fn after_call(&mut self, i: usize) {
         let now = self.now;
         let peer = i ^ 1;
-        loop {
-            let side = &mut self.sides[i];
-            while let Some(t) = side.agent.poll_transmit() {
-                self.net.send(now, side.host, t).expect("from its host");
-            }
-            let Some(event) = side.agent.poll_event() else {
-                break;
-            };
+        while let Some(event) = self.sides[i].agent.poll_event() {
             let p = &mut self.sides[peer];
             let stream = p.stream;
             match event {

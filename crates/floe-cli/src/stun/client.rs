@@ -29,6 +29,16 @@ const GRACE: Duration = Duration::from_millis(100);
 /// a full socket buffer would drop it (a run needs a few dozen).
 const QUEUE: usize = 1024;
 
+/// `--timeout SECS` as a duration: finite and positive, else the usage error to print.
+pub(crate) fn timeout_arg(secs: f64) -> Result<Duration, String> {
+    let timeout = Duration::try_from_secs_f64(secs)
+        .map_err(|_| format!("--timeout {secs}: not a duration"))?;
+    if timeout.is_zero() {
+        return Err("--timeout must be positive".to_owned());
+    }
+    Ok(timeout)
+}
+
 /// `SERVER[:PORT]` as an address: an IP address (v6 in brackets when a port follows), or a
 /// host name resolved by the system, preferring the family of `local` when given.
 pub(crate) fn resolve(server: &str, local: Option<SocketAddr>) -> Result<SocketAddr, String> {

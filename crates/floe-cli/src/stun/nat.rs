@@ -8,7 +8,7 @@ use std::time::Instant;
 use clap::Args;
 use floe_nat::{DiscoveryConfig, LifetimeConfig, Report, Unknown, transactions_within};
 
-use super::client::{drive, primary_socket, resolve};
+use super::client::{drive, primary_socket, resolve, timeout_arg};
 use super::nat_render::{json, text};
 use crate::input::{EXIT_FAILED, usage_error};
 
@@ -50,12 +50,10 @@ pub(crate) struct NatArgs {
 
 /// Runs `floe stun nat`.
 pub(crate) fn run(args: &NatArgs) -> ExitCode {
-    let Ok(timeout) = Duration::try_from_secs_f64(args.timeout) else {
-        return usage_error(&format!("--timeout {}: not a duration", args.timeout));
+    let timeout = match timeout_arg(args.timeout) {
+        Ok(t) => t,
+        Err(e) => return usage_error(&e),
     };
-    if timeout.is_zero() {
-        return usage_error("--timeout must be positive");
-    }
     let server = match resolve(&args.server, args.local) {
         Ok(s) => s,
         Err(e) => return failed(&e),

@@ -3,7 +3,6 @@
 //! with only mapping test I, so it shares `floe stun nat`'s sockets and transactions.
 
 use core::net::SocketAddr;
-use core::time::Duration;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -11,7 +10,7 @@ use clap::Args;
 use floe_nat::{DiscoveryConfig, Outcome, Test, transactions_within};
 use serde_json::json;
 
-use super::client::{drive, primary_socket, resolve};
+use super::client::{drive, primary_socket, resolve, timeout_arg};
 use super::nat::EXIT_NO_ANSWER;
 use super::nat_render::evidence_json;
 use crate::input::{EXIT_FAILED, usage_error};
@@ -35,12 +34,10 @@ pub(crate) struct PingArgs {
 
 /// Runs `floe stun ping`.
 pub(crate) fn run(args: &PingArgs) -> ExitCode {
-    let Ok(timeout) = Duration::try_from_secs_f64(args.timeout) else {
-        return usage_error(&format!("--timeout {}: not a duration", args.timeout));
+    let timeout = match timeout_arg(args.timeout) {
+        Ok(t) => t,
+        Err(e) => return usage_error(&e),
     };
-    if timeout.is_zero() {
-        return usage_error("--timeout must be positive");
-    }
     let server = match resolve(&args.server, args.local) {
         Ok(s) => s,
         Err(e) => {

@@ -161,21 +161,19 @@ impl AlternateAddresses {
         change_ip: bool,
         change_port: bool,
     ) -> Option<SocketAddr> {
+        // `[same, changed]` for one half of the address: the one `local` has, then the other.
+        fn halves<T: PartialEq + Copy>(local: T, primary: T, other: T) -> Option<[T; 2]> {
+            if local == primary {
+                Some([primary, other])
+            } else if local == other {
+                Some([other, primary])
+            } else {
+                None
+            }
+        }
         let (p, o) = (self.primary, self.other);
-        let ip = if local.ip() == p.ip() {
-            [p.ip(), o.ip()]
-        } else if local.ip() == o.ip() {
-            [o.ip(), p.ip()]
-        } else {
-            return None;
-        };
-        let port = if local.port() == p.port() {
-            [p.port(), o.port()]
-        } else if local.port() == o.port() {
-            [o.port(), p.port()]
-        } else {
-            return None;
-        };
+        let ip = halves(local.ip(), p.ip(), o.ip())?;
+        let port = halves(local.port(), p.port(), o.port())?;
         let to = SocketAddr::new(ip[usize::from(change_ip)], port[usize::from(change_port)]);
         let moved =
             (to.ip() != local.ip()) == change_ip && (to.port() != local.port()) == change_port;
