@@ -523,7 +523,19 @@ impl IceAgent {
         Ok(())
     }
 
-    pub(crate) fn set_role(&mut self, role: Role) {
+    /// Sets the role the offer/answer exchange gives the agent (RFC 8445 §6.1.1: with two full
+    /// agents the offerer controls; with one lite agent the full one controls), with
+    /// [`IceEvent::RoleChanged`] if it changes. Set it before checks start; after that, role
+    /// conflicts settle it (RFC 8445 §7.3.1.1).
+    ///
+    /// ```
+    /// # use std::time::Instant;
+    /// use floe_ice::{IceAgent, IceConfig, Role};
+    /// let mut agent = IceAgent::new(IceConfig::new(Role::Controlling), Instant::now());
+    /// agent.set_role(Role::Controlled); // it answered an offer
+    /// assert_eq!(agent.role(), Role::Controlled);
+    /// ```
+    pub fn set_role(&mut self, role: Role) {
         if self.role == role {
             return;
         }

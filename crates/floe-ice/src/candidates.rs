@@ -196,12 +196,7 @@ impl IceAgent {
         );
         // With `relay_only`, only relayed candidates are announced (W3C `iceTransportPolicy`
         // "relay": the host and reflexive addresses stay private).
-        let announced = match kind {
-            CandidateType::PeerReflexive => false,
-            CandidateType::Relayed => true,
-            _ => !self.config.relay_only,
-        };
-        if announced {
+        if self.locals.get(&id).is_some_and(|l| self.is_signalled(l)) {
             self.report_local(id);
         }
         // Reflexive candidates are not paired: their base is (RFC 8445 §6.1.2.4).
@@ -222,13 +217,26 @@ impl IceAgent {
         let Some(l) = self.locals.get(&id).cloned() else {
             return;
         };
+        if self.config.mdns_host_names && l.kind == CandidateType::Host {
+            // Registers the name first (reported as `RegisterName`).
+            self.host_name(l.addr.ip());
+        }
+        let stream = l.stream;
+        if let Some(candidate) = self.signalled_form(&l) {
+            self.events
+                .push_back(IceEvent::LocalCandidate { stream, candidate });
+        }
+    }
+
+    /// A local candidate as it is signalled (`a=candidate`): host addresses by mDNS name
+    /// when [`IceConfig::mdns_host_names`](crate::IceConfig::mdns_host_names) is set, the
+    /// related address hidden then.
+    pub(crate) fn signalled_form(&self, l: &Local) -> Option<Candidate<'static>> {
         let named = self.config.mdns_host_names;
         let address: floe_ice_candidate::Address<'static> =
             if named && l.kind == CandidateType::Host {
-                match floe_ice_candidate::Address::from_name(self.host_name(l.addr.ip())) {
-                    Ok(a) => a,
-                    Err(_) => return,
-                }
+                floe_ice_candidate::Address::from_name(self.host_name_of(l.addr.ip())?.to_owned())
+                    .ok()?
             } else {
                 l.addr.ip().into()
             };
@@ -249,12 +257,7 @@ impl IceAgent {
                 b.related(related.ip(), related.port())
             };
         }
-        if let Ok(candidate) = b.build() {
-            self.events.push_back(IceEvent::LocalCandidate {
-                stream: l.stream,
-                candidate: candidate.into_owned(),
-            });
-        }
+        b.build().ok().map(Candidate::into_owned)
     }
 
     /// Adds a remote candidate and pairs it with the local host and relayed candidates.

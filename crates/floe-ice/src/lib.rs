@@ -249,6 +249,7 @@ mod relay;
 mod responder;
 mod restart;
 mod rng;
+mod signalled;
 mod state;
 mod turn_stream;
 

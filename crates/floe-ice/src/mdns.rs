@@ -119,8 +119,8 @@ impl IceAgent {
 
     /// The name a local host address is announced by, made (and reported) on first use.
     pub(crate) fn host_name(&mut self, ip: IpAddr) -> String {
-        if let Some((_, name)) = self.local_names.iter().find(|(a, _)| *a == ip) {
-            return name.clone();
+        if let Some(name) = self.host_name_of(ip) {
+            return name.to_owned();
         }
         let name = uuid_name(&mut self.rng);
         self.local_names.push((ip, name.clone()));
@@ -129,6 +129,16 @@ impl IceAgent {
             address: ip,
         });
         name
+    }
+}
+
+impl IceAgent {
+    /// The mDNS name already given to a local host address.
+    pub(crate) fn host_name_of(&self, ip: IpAddr) -> Option<&str> {
+        self.local_names
+            .iter()
+            .find(|(a, _)| *a == ip)
+            .map(|(_, name)| name.as_str())
     }
 }
 
