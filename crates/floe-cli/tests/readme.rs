@@ -100,6 +100,43 @@ fn floe_ice_example() -> Result {
     Ok(())
 }
 
+#[test]
+fn floe_offer_answer_example() -> Result {
+    // README floe-offer-answer
+    use floe_ice::{IceConfig, Role};
+    use floe_offer_answer::{IceSession, SdpType, SessionConfig, SessionEvent, answer_template};
+    use floe_sdp::SessionDescription;
+    use std::time::Instant;
+
+    // Answer a browser's offer: the session writes the ICE part, you add your DTLS fingerprint.
+    let now = Instant::now();
+    let mut session = IceSession::new(SessionConfig::new(IceConfig::new(Role::Controlled)), now);
+    let offer = SessionDescription::parse(
+        "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n\
+         m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n\
+         a=ice-ufrag:F7gI\r\na=ice-pwd:x9cml/YzichV2+XlhiMu8g\r\na=ice-options:trickle\r\n\
+         a=setup:actpass\r\na=sctp-port:5000\r\n",
+    )?;
+    session.set_remote_description(now, SdpType::Offer, &offer)?;
+    let mut answer = answer_template(&offer)?;
+    let digest = ["AB"; 32].join(":"); // your certificate's SHA-256
+    answer.media_mut()[0].push_raw_attribute("fingerprint", Some(&format!("sha-256 {digest}")));
+    let answer = session.create_answer(answer)?;
+    session.set_local_description(SdpType::Answer, &answer)?;
+    // Register your socket for the new transport and gather; trickle each LocalCandidate.
+    while let Some(event) = session.poll_event() {
+        if let SessionEvent::TransportAdded { stream, .. } = event {
+            session
+                .agent_mut()
+                .add_local_address(stream, 1, "192.0.2.1:5000".parse()?)?;
+            session.agent_mut().gather(now);
+        }
+    }
+    assert!(answer.to_string().contains("a=setup:active\r\n"));
+    // END
+    Ok(())
+}
+
 /// The code between `// README <name>` and `// END` in this file, dedented.
 fn snippets() -> Vec<(String, String)> {
     let source = include_str!("readme.rs");
@@ -124,7 +161,7 @@ fn snippets() -> Vec<(String, String)> {
 fn the_readme_shows_these_examples() {
     let readme = include_str!("../../../README.md");
     let snippets = snippets();
-    assert_eq!(snippets.len(), 5);
+    assert_eq!(snippets.len(), 6);
     for (name, code) in snippets {
         let block = format!("```rust\n{code}\n```");
         assert!(

@@ -1,8 +1,10 @@
 //! `floe ice demo`: two ICE agents in one process over real UDP sockets on loopback, with
 //! Floe's own TURN server (which answers STUN Binding requests too) embedded on an ephemeral
-//! port. It prints gathering, checks, nomination, the selected pair, a data exchange and
-//! consent as they happen, then a summary; exit 0 when everything was seen, 1 with the reason
-//! when not, 2 for a usage error.
+//! port. The agents meet as WebRTC peers do: A writes an SDP offer, B answers it
+//! (`floe-offer-answer`), and candidates trickle both ways as `application/trickle-ice-sdpfrag`
+//! bodies (RFC 8840). It prints the exchange, gathering, checks, nomination, the selected pair,
+//! a data exchange and consent as they happen, then a summary; exit 0 when everything was
+//! seen, 1 with the reason when not, 2 for a usage error.
 
 use core::net::{IpAddr, Ipv4Addr, SocketAddr};
 use core::time::Duration;
@@ -13,10 +15,13 @@ use std::time::Instant;
 use clap::Args;
 use floe_cli::sockets::{AgentSockets, pause};
 use floe_ice::{
-    ConnectionState, Credentials, IceAgent, IceConfig, IceEvent, PairId, Role, StreamId, Transport,
-    TurnServer,
+    ConnectionState, IceConfig, IceEvent, PairId, Role, StreamId, Transport, TurnServer,
 };
-use floe_ice_candidate::Candidate;
+use floe_offer_answer::{
+    IceSession, SdpType, SessionConfig, SessionEvent, TrickleCandidate, TrickleFragment,
+    answer_template,
+};
+use floe_sdp::{MediaBuilder, Origin, SdpBuilder, SessionDescription};
 use floe_turn::StaticCredentials;
 use serde_json::json;
 
@@ -61,19 +66,28 @@ pub(crate) struct DemoArgs {
     /// on the internet; the demo uses 1 s by default so that a run shows one quickly.
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     consent_interval: u64,
+    /// Print the SDP offer and answer, and each trickle fragment.
+    #[arg(short, long)]
+    verbose: bool,
+    /// Write the offer, the answer and the trickle fragments into this directory
+    /// (`offer.sdp`, `answer.sdp`, `A-1.sdpfrag`, ...).
+    #[arg(long, value_name = "DIR")]
+    sdp_dir: Option<PathBuf>,
 }
 
-/// One agent and its sockets.
+/// One agent (in its offer/answer session) and its sockets.
 struct Side {
     name: char,
-    agent: IceAgent,
-    stream: StreamId,
+    session: IceSession,
+    /// The agent stream of the data channel section, once a description created it.
+    stream: Option<StreamId>,
     sockets: AgentSockets,
     connected_at: Option<Duration>,
     selected: Option<PairId>,
-    /// Candidate lines to give the other side.
-    outbox: Vec<Candidate<'static>>,
-    gathered: bool,
+    /// Candidates (and end-of-candidates) to trickle to the other side.
+    outbox: Vec<TrickleCandidate>,
+    /// Trickle fragments sent so far.
+    fragments: u32,
     /// Application data received.
     inbox: Vec<Vec<u8>>,
 }
@@ -95,16 +109,11 @@ impl Side {
         config.consent_interval = Duration::from_millis(args.consent_interval);
         config.software = Some(concat!("floe ", env!("CARGO_PKG_VERSION")).to_owned());
         let now = Instant::now();
-        let mut agent = IceAgent::new(config, now);
-        let stream = agent.add_stream(1).map_err(|e| e.to_string())?;
+        let mut session = IceSession::new(SessionConfig::new(config), now);
         let sockets = AgentSockets::bind(&[IpAddr::V4(Ipv4Addr::LOCALHOST)])
             .map_err(|e| format!("cannot bind a UDP socket on 127.0.0.1: {e}"))?
             .with_loss(args.loss, seed ^ u64::from(name));
-        for &addr in sockets.local_addrs() {
-            agent
-                .add_local_address(stream, 1, addr)
-                .map_err(|e| e.to_string())?;
-        }
+        let agent = session.agent_mut();
         agent.add_stun_server(server);
         let transport = if args.turn_transport == "tcp" {
             Transport::Tcp
@@ -114,13 +123,13 @@ impl Side {
         agent.add_turn_server(TurnServer::new(server, USER, PASSWORD).with_transport(transport));
         Ok(Self {
             name,
-            agent,
-            stream,
+            session,
+            stream: None,
             sockets,
             connected_at: None,
             selected: None,
             outbox: Vec::new(),
-            gathered: false,
+            fragments: 0,
             inbox: Vec::new(),
         })
     }
@@ -129,86 +138,128 @@ impl Side {
     fn turn(&mut self, now: Instant) -> Result<(), String> {
         let inbox = &mut self.inbox;
         self.sockets
-            .turn(&mut self.agent, now, |_, data| inbox.push(data.to_vec()))
+            .turn(self.session.agent_mut(), now, |_, data| {
+                inbox.push(data.to_vec())
+            })
             .map_err(|e| format!("{}: receive: {e}", self.name))
     }
 
-    /// Handles the agent's events: prints them and queues candidates for the other side.
-    fn events(&mut self, now: Instant, at: Duration, log: &mut Timeline) {
-        while let Some(e) = self.agent.poll_event() {
+    /// Handles the session's events: sockets for a new transport (then gathering), candidates
+    /// queued for the other side, the agent's events printed.
+    fn events(&mut self, now: Instant, at: Duration, log: &mut Timeline) -> Result<(), String> {
+        let mut added = false;
+        while let Some(e) = self.session.poll_event() {
             let side = self.name;
-            if self.sockets.handle_event(&mut self.agent, now, &e) {
-                let text = format!("TURN stream: {e:?}");
-                log.say(at, side, "turn_stream", &text, json!({"debug": text}));
-                continue;
-            }
             match e {
-                IceEvent::LocalCandidate { candidate, .. } => {
-                    let kind = candidate.kind().as_str();
-                    if let Some(addr) = candidate.socket_addr() {
-                        log.learn_kind(side, addr, kind_name(kind));
+                SessionEvent::TransportAdded { stream, mids, .. } => {
+                    self.stream = Some(stream);
+                    for &addr in self.sockets.local_addrs() {
+                        self.session
+                            .agent_mut()
+                            .add_local_address(stream, 1, addr)
+                            .map_err(|e| e.to_string())?;
                     }
-                    let text = format!("gathered {kind:<5} {candidate}");
-                    let fields = json!({"type": kind, "candidate": candidate.to_string()});
-                    log.say(at, side, "candidate", &text, fields);
-                    self.outbox.push(candidate);
+                    added = true;
+                    let text = format!("transport for mids {mids:?}");
+                    log.say(at, side, "transport", &text, json!({"mids": mids}));
                 }
-                IceEvent::GatheringComplete { .. } => {
-                    self.gathered = true;
-                    log.say(
-                        at,
-                        side,
-                        "gathering_complete",
-                        "gathering complete",
-                        json!({}),
-                    );
-                }
-                IceEvent::SelectedPair { pair, .. } => {
-                    log.observe(at, side, &self.agent);
-                    self.selected = Some(pair);
-                    let label = log.selected(at, side, pair).unwrap_or_default();
-                    let text = format!("selected {label}");
-                    log.say(at, side, "selected_pair", &text, json!({"pair": label}));
-                }
-                IceEvent::ConnectionStateChanged { state } => {
-                    if state == ConnectionState::Connected && self.connected_at.is_none() {
-                        self.connected_at = Some(at);
+                SessionEvent::LocalCandidate(c) => {
+                    match &c.candidate {
+                        Some(candidate) => {
+                            let kind = candidate.kind().as_str();
+                            if let Some(addr) = candidate.socket_addr() {
+                                log.learn_kind(side, addr, kind_name(kind));
+                            }
+                            let line = c.candidate_string();
+                            let text = format!("gathered {kind:<5} {line}");
+                            let fields = json!({"type": kind, "candidate": line});
+                            log.say(at, side, "candidate", &text, fields);
+                        }
+                        None => log.say(
+                            at,
+                            side,
+                            "gathering_complete",
+                            "gathering complete",
+                            json!({}),
+                        ),
                     }
-                    let text = format!("state {state:?}");
-                    log.say(
-                        at,
-                        side,
-                        "state",
-                        &text,
-                        json!({"state": format!("{state:?}")}),
-                    );
+                    self.outbox.push(c);
                 }
-                IceEvent::RoleChanged { role } => {
-                    let text = format!("role changed to {role:?}");
-                    log.say(
-                        at,
-                        side,
-                        "role",
-                        &text,
-                        json!({"role": format!("{role:?}")}),
-                    );
-                }
-                IceEvent::ConsentLost { silent_for, .. } => {
-                    let text = format!("consent lost after {:.0} ms of silence", ms(silent_for));
-                    log.say(
-                        at,
-                        side,
-                        "consent_lost",
-                        &text,
-                        json!({"silent_ms": ms(silent_for)}),
-                    );
-                }
+                SessionEvent::Ice(e) => self.ice_event(now, at, log, e),
                 other => {
                     let text = format!("{other:?}");
                     log.say(at, side, "other", &text, json!({"debug": text}));
                 }
             }
         }
+        if added {
+            // Every transport of the step has its socket: gather once.
+            self.session.agent_mut().gather(now);
+            return self.events(now, at, log);
+        }
+        Ok(())
+    }
+
+    /// Prints an agent event.
+    fn ice_event(&mut self, now: Instant, at: Duration, log: &mut Timeline, e: IceEvent) {
+        let side = self.name;
+        if self.sockets.handle_event(self.session.agent_mut(), now, &e) {
+            let text = format!("TURN stream: {e:?}");
+            log.say(at, side, "turn_stream", &text, json!({"debug": text}));
+            return;
+        }
+        match e {
+            IceEvent::SelectedPair { pair, .. } => {
+                log.observe(at, side, self.session.agent());
+                self.selected = Some(pair);
+                let label = log.selected(at, side, pair).unwrap_or_default();
+                let text = format!("selected {label}");
+                log.say(at, side, "selected_pair", &text, json!({"pair": label}));
+            }
+            IceEvent::ConnectionStateChanged { state } => {
+                if state == ConnectionState::Connected && self.connected_at.is_none() {
+                    self.connected_at = Some(at);
+                }
+                let text = format!("state {state:?}");
+                log.say(
+                    at,
+                    side,
+                    "state",
+                    &text,
+                    json!({"state": format!("{state:?}")}),
+                );
+            }
+            IceEvent::RoleChanged { role } => {
+                let text = format!("role {role:?}");
+                log.say(
+                    at,
+                    side,
+                    "role",
+                    &text,
+                    json!({"role": format!("{role:?}")}),
+                );
+            }
+            IceEvent::ConsentLost { silent_for, .. } => {
+                let text = format!("consent lost after {:.0} ms of silence", ms(silent_for));
+                log.say(
+                    at,
+                    side,
+                    "consent_lost",
+                    &text,
+                    json!({"silent_ms": ms(silent_for)}),
+                );
+            }
+            other => {
+                let text = format!("{other:?}");
+                log.say(at, side, "other", &text, json!({"debug": text}));
+            }
+        }
+    }
+
+    /// The data stream (the answer or offer created it before any data can flow).
+    fn stream(&self) -> Result<StreamId, String> {
+        self.stream
+            .ok_or_else(|| format!("{}: no transport yet", self.name))
     }
 }
 
@@ -222,18 +273,130 @@ fn kind_name(kind: &str) -> &'static str {
     }
 }
 
-/// Hands the candidates `from` gathered to `to` (signalling with no delay).
-fn signal(from: &mut Side, to: &mut Side, now: Instant, log: &mut Timeline) {
+/// Trickles what `from` gathered to `to` as one `application/trickle-ice-sdpfrag` body
+/// (RFC 8840), through its text, once `to` has a remote description to apply it to.
+fn signal(
+    from: &mut Side,
+    to: &mut Side,
+    now: Instant,
+    at: Duration,
+    log: &mut Timeline,
+    args: &DemoArgs,
+) -> Result<(), String> {
+    if from.outbox.is_empty() || to.session.remote_description().is_none() {
+        return Ok(());
+    }
+    let body = from.session.fragment(&from.outbox).to_string();
     for c in from.outbox.drain(..) {
-        if let Some(addr) = c.socket_addr() {
-            log.learn_kind(to.name, addr, kind_name(c.kind().as_str()));
+        if let Some(addr) = c.candidate.as_ref().and_then(|c| c.socket_addr()) {
+            let kind = c.candidate.as_ref().map_or("", |c| c.kind().as_str());
+            log.learn_kind(to.name, addr, kind_name(kind));
         }
-        let _ = to.agent.add_remote_candidate(now, to.stream, &c);
     }
-    if from.gathered {
-        from.gathered = false;
-        let _ = to.agent.end_of_remote_candidates(now, to.stream);
+    from.fragments += 1;
+    let name = format!("{}-{}.sdpfrag", from.name, from.fragments);
+    show(args, log, at, from.name, &name, &body)?;
+    let fragment = TrickleFragment::parse(&body).map_err(|e| format!("{name}: {e}"))?;
+    to.session
+        .add_remote_fragment(now, &fragment)
+        .map_err(|e| format!("{}: applying {name}: {e}", to.name))
+}
+
+/// Logs a description or fragment (its text with `-v` and in JSON), and writes it into
+/// `--sdp-dir`.
+fn show(
+    args: &DemoArgs,
+    log: &mut Timeline,
+    at: Duration,
+    side: char,
+    name: &str,
+    text: &str,
+) -> Result<(), String> {
+    let lines = text.lines().count();
+    let summary = if args.verbose {
+        format!("{name} ({lines} lines):\n{}", text.trim_end())
+    } else {
+        format!("{name} ({lines} lines; -v prints it)")
+    };
+    log.say(
+        at,
+        side,
+        "sdp",
+        &summary,
+        json!({"name": name, "text": text}),
+    );
+    if let Some(dir) = &args.sdp_dir {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
+    Ok(())
+}
+
+/// The offer's media part: one data channel section (RFC 8841). The DTLS fingerprint is a
+/// placeholder: DTLS is not Floe's job.
+fn data_channel_offer() -> Result<SessionDescription<'static>, String> {
+    let origin = Origin {
+        username: "-",
+        session_id: 1,
+        session_version: 1,
+        nettype: "IN",
+        addrtype: "IP4",
+        address: "127.0.0.1",
+    };
+    SdpBuilder::new(&origin)
+        .media(
+            MediaBuilder::new("application", 9, "UDP/DTLS/SCTP")
+                .format("webrtc-datachannel")
+                .mid("0")
+                .fingerprint("sha-256", &[0xA5; 32])
+                .raw_attribute("setup", Some("actpass"))
+                .raw_attribute("sctp-port", Some("5000")),
+        )
+        .build()
+        .map_err(|e| format!("offer: {e}"))
+}
+
+/// The offer/answer exchange: A offers, B answers, each through text.
+fn negotiate(
+    args: &DemoArgs,
+    a: &mut Side,
+    b: &mut Side,
+    log: &mut Timeline,
+    start: Instant,
+) -> Result<(), String> {
+    let now = Instant::now();
+    let offer = a
+        .session
+        .create_offer(now, data_channel_offer()?)
+        .map_err(|e| format!("A: create offer: {e}"))?;
+    a.session
+        .set_local_description(SdpType::Offer, &offer)
+        .map_err(|e| format!("A: set local offer: {e}"))?;
+    let text = offer.to_string();
+    show(args, log, now - start, 'A', "offer.sdp", &text)?;
+    let offer = SessionDescription::parse(&text).map_err(|e| format!("offer.sdp:{e}"))?;
+    b.session
+        .set_remote_description(now, SdpType::Offer, &offer)
+        .map_err(|e| format!("B: set remote offer: {e}"))?;
+    let mut template = answer_template(&offer).map_err(|e| format!("B: answer: {e}"))?;
+    for s in template.media_mut() {
+        let digest = vec!["5A"; 32].join(":");
+        s.push_raw_attribute("fingerprint", Some(&format!("sha-256 {digest}")));
+    }
+    let answer = b
+        .session
+        .create_answer(template)
+        .map_err(|e| format!("B: create answer: {e}"))?;
+    b.session
+        .set_local_description(SdpType::Answer, &answer)
+        .map_err(|e| format!("B: set local answer: {e}"))?;
+    let text = answer.to_string();
+    show(args, log, now - start, 'B', "answer.sdp", &text)?;
+    let answer = SessionDescription::parse(&text).map_err(|e| format!("answer.sdp:{e}"))?;
+    a.session
+        .set_remote_description(now, SdpType::Answer, &answer)
+        .map_err(|e| format!("A: set remote answer: {e}"))?;
+    Ok(())
 }
 
 /// Where the demo is.
@@ -256,6 +419,11 @@ pub(crate) fn run(args: &DemoArgs) -> ExitCode {
     }
     if !(100..=60_000).contains(&args.consent_interval) {
         return usage_error("--consent-interval: 100 to 60000 ms");
+    }
+    if let Some(dir) = &args.sdp_dir
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        return usage_error(&format!("--sdp-dir {}: {e}", dir.display()));
     }
     let seed = args.seed.unwrap_or_else(|| {
         std::time::SystemTime::now()
@@ -332,15 +500,7 @@ fn drive(
     start: Instant,
 ) -> Result<(), String> {
     let deadline = start + Duration::from_secs(args.timeout);
-    let creds_a = a.agent.local_credentials().clone();
-    let creds_b = b.agent.local_credentials().clone();
-    let now = Instant::now();
-    a.agent
-        .set_remote_credentials(now, Credentials::new(&creds_b.ufrag, &creds_b.pwd));
-    b.agent
-        .set_remote_credentials(now, Credentials::new(&creds_a.ufrag, &creds_a.pwd));
-    a.agent.gather(now);
-    b.agent.gather(now);
+    negotiate(args, a, b, log, start)?;
     let mut phase = Phase::Connecting;
     let mut echoes = 0;
     let mut consent_base = [(0, 0); 2];
@@ -355,17 +515,18 @@ fn drive(
         let at = now - start;
         for side in [&mut *a, &mut *b] {
             side.turn(now)?;
-            log.observe(at, side.name, &side.agent);
-            side.events(now, at, log);
-            if side.agent.state() == ConnectionState::Failed {
+            log.observe(at, side.name, side.session.agent());
+            side.events(now, at, log)?;
+            if side.session.agent().state() == ConnectionState::Failed {
                 return Err(format!("{} failed", side.name));
             }
         }
-        signal(a, b, now, log);
-        signal(b, a, now, log);
+        signal(a, b, now, at, log, args)?;
+        signal(b, a, now, at, log, args)?;
         // B echoes what it gets; A counts the echoes.
+        let b_stream = b.stream()?;
         for data in b.inbox.drain(..) {
-            if let Ok(t) = b.agent.send(b.stream, 1, &data) {
+            if let Ok(t) = b.session.agent_mut().send(b_stream, 1, &data) {
                 b.sockets.send(&t);
             }
         }
@@ -378,9 +539,11 @@ fn drive(
             Phase::Connecting if a.connected_at.is_some() && b.connected_at.is_some() => {
                 for i in 1..=args.pings {
                     let msg = format!("ping {i}");
+                    let stream = a.stream()?;
                     let t = a
-                        .agent
-                        .send(a.stream, 1, msg.as_bytes())
+                        .session
+                        .agent_mut()
+                        .send(stream, 1, msg.as_bytes())
                         .map_err(|e| e.to_string())?;
                     a.sockets.send(&t);
                 }
@@ -415,8 +578,8 @@ fn drive(
             }
             p => p,
         };
-        a.sockets.send_all(&mut a.agent);
-        b.sockets.send_all(&mut b.agent);
+        a.sockets.send_all(a.session.agent_mut());
+        b.sockets.send_all(b.session.agent_mut());
         wait(a, b, now);
     }
     Ok(())
@@ -424,8 +587,8 @@ fn drive(
 
 /// Consent checks sent and responses received on the selected pair of `side`.
 fn consent(side: &Side) -> (u64, u64) {
-    side.agent
-        .selected_pair(side.stream, 1)
+    side.stream
+        .and_then(|stream| side.session.agent().selected_pair(stream, 1))
         .map_or((0, 0), |p| {
             (p.stats.consent_requests_sent, p.stats.responses_received)
         })
@@ -440,10 +603,13 @@ fn consent_seen(side: &Side, base: (u64, u64)) -> bool {
 /// Sleeps until the next timer of either agent, at most a millisecond (the sockets are
 /// polled, not waited on).
 fn wait(a: &Side, b: &Side, now: Instant) {
-    let next = [a.agent.poll_timeout(), b.agent.poll_timeout()]
-        .into_iter()
-        .flatten()
-        .min();
+    let next = [
+        a.session.agent().poll_timeout(),
+        b.session.agent().poll_timeout(),
+    ]
+    .into_iter()
+    .flatten()
+    .min();
     pause(now, next);
 }
 
@@ -456,12 +622,19 @@ fn summary(
     end: Duration,
     outcome: &Result<(), String>,
 ) {
-    let checks = |s: &Side| -> u64 { s.agent.pairs().iter().map(|p| p.stats.requests_sent).sum() };
+    let checks = |s: &Side| -> u64 {
+        s.session
+            .agent()
+            .pairs()
+            .iter()
+            .map(|p| p.stats.requests_sent)
+            .sum()
+    };
     let (sa, sb) = (a.sockets.stats(), b.sockets.stats());
     let relayed = server.map(|s| (s.relayed_to_peer, s.relayed_to_client));
     let selected = |s: &Side| {
-        s.agent
-            .selected_pair(s.stream, 1)
+        s.stream
+            .and_then(|stream| s.session.agent().selected_pair(stream, 1))
             .map(|p| format!("{} -> {}", p.local, p.remote))
             .unwrap_or_else(|| "none".to_owned())
     };

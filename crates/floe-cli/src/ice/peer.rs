@@ -18,6 +18,7 @@
 //! [`AgentSockets::send_all`], sleeping at most a millisecond between turns.
 
 mod lab;
+mod sdp;
 mod signal;
 
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -65,11 +66,32 @@ impl PeerRole {
 
 /// Arguments of `floe ice peer` (the command line of `../shared/peers/README.md`).
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("mode").required(true).args(["local", "stdio"])))]
+#[command(group(ArgGroup::new("mode").args(["local", "stdio", "sdp"])))]
 pub(crate) struct PeerArgs {
-    /// The ICE role; the controlling side nominates and sends the pings.
-    #[arg(long, value_enum)]
-    role: PeerRole,
+    /// The ICE role; the controlling side nominates and sends the pings (not with --sdp: the
+    /// offer/answer exchange decides).
+    #[arg(
+        long,
+        value_enum,
+        required_unless_present = "sdp",
+        conflicts_with = "sdp"
+    )]
+    role: Option<PeerRole>,
+    /// SDP mode: offer/answer and trickled candidates on stdio as JSON lines in the W3C shapes
+    /// (`{"type":"offer","sdp":..}`, `{"type":"candidate","candidate":..,"sdpMid":..}`), as a
+    /// browser's signaling carries them; one data channel section; ends once ICE is connected.
+    #[arg(long, requires = "sdp_side")]
+    sdp: bool,
+    /// SDP mode: write the offer.
+    #[arg(long, group = "sdp_side", requires = "sdp")]
+    offer: bool,
+    /// SDP mode: answer the other side's offer.
+    #[arg(long, group = "sdp_side", requires = "sdp")]
+    answer: bool,
+    /// SDP mode: stay connected this many seconds after ICE connected (consent keeps the
+    /// pair), failing if it disconnects.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.0, requires = "sdp")]
+    hold: f64,
     /// File mode: write the own description to FILE (through FILE.tmp and a rename).
     #[arg(long, value_name = "FILE", requires = "remote")]
     local: Option<PathBuf>,
@@ -142,7 +164,8 @@ struct Log {
     on: bool,
     /// `-vv`: the pair table every 500 ms while connecting.
     pairs: bool,
-    role: PeerRole,
+    /// The role, or the side in SDP mode.
+    name: &'static str,
     start: Instant,
 }
 
@@ -150,7 +173,7 @@ impl Log {
     fn say(&self, msg: &str) {
         if self.on {
             let t = self.start.elapsed().as_secs_f64();
-            eprintln!("[{}] +{t:.3}s floe ice peer: {msg}", self.role.as_str());
+            eprintln!("[{}] +{t:.3}s floe ice peer: {msg}", self.name);
         }
     }
 }
@@ -185,13 +208,45 @@ pub(crate) fn run(args: &PeerArgs) -> ExitCode {
         }
         _ => None,
     };
+    let side = if args.offer {
+        sdp::Side::Offer
+    } else {
+        sdp::Side::Answer
+    };
+    let name = match (args.sdp, side, args.role) {
+        (true, sdp::Side::Offer, _) => "offer",
+        (true, sdp::Side::Answer, _) => "answer",
+        (false, _, Some(role)) => role.as_str(),
+        (false, _, None) => return usage_error("--role is required without --sdp"),
+    };
+    if !args.sdp && args.local.is_none() && !args.stdio {
+        return usage_error("one of --local FILE --remote FILE, --stdio or --sdp is required");
+    }
+    if !(args.hold.is_finite() && args.hold >= 0.0) {
+        return usage_error("--hold: seconds, 0 or more");
+    }
     let log = Log {
         on: args.verbose > 0,
         pairs: args.verbose > 1,
-        role: args.role,
+        name,
         start,
     };
     let deadline = start + Duration::from_secs_f64(args.timeout);
+    if args.sdp {
+        let line = sdp::run(args, side, (stun, turn), credentials, log, deadline).unwrap_or_else(
+            |error| {
+                log.say(&format!("FAILED: {error}"));
+                json!({"type": "result", "ok": false, "impl": "floe", "error": error})
+            },
+        );
+        let _ = signal::print_line(&line.to_string());
+        return if line["ok"] == true {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        };
+    }
+    let role = args.role.unwrap_or(PeerRole::Controlling);
     let mut pairs = None;
     let result = match Peer::new(args, stun, turn, credentials, log) {
         Ok(mut peer) => {
@@ -212,7 +267,7 @@ pub(crate) fn run(args: &PeerArgs) -> ExitCode {
             if let Some(pairs) = &pairs {
                 log.say(&format!("pairs at the end:\n{pairs}"));
             }
-            json!({"ok": false, "role": args.role.as_str(), "impl": "floe",
+            json!({"ok": false, "role": role.as_str(), "impl": "floe",
                    "error": error.replace('\n', " ")})
         }
     };
@@ -259,8 +314,8 @@ impl Peer {
             }
         }
         let role = match args.role {
-            PeerRole::Controlling => Role::Controlling,
-            PeerRole::Controlled => Role::Controlled,
+            Some(PeerRole::Controlled) => Role::Controlled,
+            _ => Role::Controlling,
         };
         let mut config = IceConfig::new(role);
         config.relay_only = args.relay_only;
@@ -268,33 +323,7 @@ impl Peer {
         config.software = Some(concat!("floe ", env!("CARGO_PKG_VERSION")).to_owned());
         let mut agent = IceAgent::new(config, Instant::now());
         let stream = agent.add_stream(1).map_err(|e| e.to_string())?;
-        let ips = if args.lab {
-            let lab = lab::host_addresses()?;
-            if let Some(other) = args.hosts.iter().find(|ip| !lab.contains(ip)) {
-                return Err(format!(
-                    "--host {other}: not an address of this lab namespace ({lab:?})"
-                ));
-            }
-            if args.hosts.is_empty() {
-                lab
-            } else {
-                args.hosts.clone()
-            }
-        } else if !args.hosts.is_empty() {
-            if let Some(other) = args.hosts.iter().find(|ip| !ip.is_loopback()) {
-                return Err(format!(
-                    "--host {other}: loopback only (--lab adds the lab namespace's addresses)"
-                ));
-            }
-            args.hosts.clone()
-        } else if args.ipv6 {
-            vec![
-                IpAddr::V4(Ipv4Addr::LOCALHOST),
-                IpAddr::V6(Ipv6Addr::LOCALHOST),
-            ]
-        } else {
-            vec![IpAddr::V4(Ipv4Addr::LOCALHOST)]
-        };
+        let ips = host_ips(args)?;
         let sockets =
             AgentSockets::bind(&ips).map_err(|e| format!("cannot bind UDP on {ips:?}: {e}"))?;
         for &addr in sockets.local_addrs() {
@@ -302,19 +331,7 @@ impl Peer {
                 .add_local_address(stream, 1, addr)
                 .map_err(|e| e.to_string())?;
         }
-        if let Some(s) = stun {
-            agent.add_stun_server(s);
-        }
-        if let Some(t) = turn {
-            let transport = if args.turn_transport == "tcp" {
-                Transport::Tcp
-            } else {
-                Transport::Udp
-            };
-            agent.add_turn_server(
-                TurnServer::new(t, &args.turn_user, &args.turn_pass).with_transport(transport),
-            );
-        }
+        add_servers(&mut agent, args, stun, turn);
         log.say(&format!(
             "sockets on {:?}, stun {stun:?}, turn {turn:?}{}",
             sockets.local_addrs(),
@@ -350,7 +367,7 @@ impl Peer {
         }
         let lines: Vec<String> = self.locals.iter().map(candidate_line).collect();
         let creds = self.agent.local_credentials().clone();
-        let role = args.role.as_str();
+        let role = args.role.unwrap_or(PeerRole::Controlling).as_str();
         let local = signal::local_description(&creds.ufrag, &creds.pwd, role, &lines);
         self.log.say(&format!("local description: {local}"));
 
@@ -386,7 +403,7 @@ impl Peer {
             .say(&format!("connected, selected pair {selected}"));
 
         // 4. Data.
-        let echoed = match args.role {
+        let echoed = match args.role.unwrap_or(PeerRole::Controlling) {
             PeerRole::Controlling => self.ping(args.ping, deadline)?,
             PeerRole::Controlled => self.echo(args.echo_max, deadline)?,
         };
@@ -600,6 +617,60 @@ impl Peer {
             "remote": line(pair.remote_candidate, &remote.candidates)?,
             "remote_addr": [pair.remote.ip().to_string(), pair.remote.port()],
         }))
+    }
+}
+
+/// The addresses of the host candidates: `--host`, else loopback (and ::1 with `--ipv6`), or
+/// with `--lab` the lab namespace's addresses.
+fn host_ips(args: &PeerArgs) -> Result<Vec<IpAddr>, String> {
+    Ok(if args.lab {
+        let lab = lab::host_addresses()?;
+        if let Some(other) = args.hosts.iter().find(|ip| !lab.contains(ip)) {
+            return Err(format!(
+                "--host {other}: not an address of this lab namespace ({lab:?})"
+            ));
+        }
+        if args.hosts.is_empty() {
+            lab
+        } else {
+            args.hosts.clone()
+        }
+    } else if !args.hosts.is_empty() {
+        if let Some(other) = args.hosts.iter().find(|ip| !ip.is_loopback()) {
+            return Err(format!(
+                "--host {other}: loopback only (--lab adds the lab namespace's addresses)"
+            ));
+        }
+        args.hosts.clone()
+    } else if args.ipv6 {
+        vec![
+            IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ]
+    } else {
+        vec![IpAddr::V4(Ipv4Addr::LOCALHOST)]
+    })
+}
+
+/// The STUN and TURN servers of `--stun` and `--turn`.
+fn add_servers(
+    agent: &mut IceAgent,
+    args: &PeerArgs,
+    stun: Option<SocketAddr>,
+    turn: Option<SocketAddr>,
+) {
+    if let Some(s) = stun {
+        agent.add_stun_server(s);
+    }
+    if let Some(t) = turn {
+        let transport = if args.turn_transport == "tcp" {
+            Transport::Tcp
+        } else {
+            Transport::Udp
+        };
+        agent.add_turn_server(
+            TurnServer::new(t, &args.turn_user, &args.turn_pass).with_transport(transport),
+        );
     }
 }
 
