@@ -57,6 +57,10 @@ pub enum DescriptionErrorKind {
         /// The section (0-based m= line index).
         index: usize,
     },
+    /// A media section's `m=` line does not follow RFC 8866 §5.14: the section cannot be
+    /// bound to a transport or answered.
+    #[error("m=: {0}")]
+    MediaLine(ValueErrorKind),
     /// An ICE attribute at a level where it may not appear.
     #[error("{0}")]
     Misplaced(&'static str),

@@ -5,8 +5,8 @@
 use floe_ice::Credentials;
 use floe_ice_candidate::Candidate;
 use floe_sdp::{
-    Attribute, CandidateAttribute, IceOptions, IcePwd, IceUfrag, Line, SessionDescription,
-    TypedAttribute, ValueError,
+    Attribute, CandidateAttribute, FieldValue, IceOptions, IcePwd, IceUfrag, Line, MediaLine, Mid,
+    SessionDescription, TypedAttribute, ValueError,
 };
 
 use crate::error::{DescriptionError, DescriptionErrorKind};
@@ -289,15 +289,18 @@ fn read_section<'a>(
 ) -> Result<SectionIce<'a>, DescriptionError> {
     let line = line_number(first_line);
     let m_value = lines.first().and_then(Line::value).unwrap_or("");
+    // The m= line is checked as RFC 8866 §5.14 has it, whatever mode parsed the description.
+    let parsed = <MediaLine<'_> as FieldValue<'_>>::parse(m_value).map_err(|e| {
+        let before = m_value.get(..e.offset).map_or(0, |s| s.chars().count());
+        let column = u32::try_from(3 + before).unwrap_or(u32::MAX);
+        DescriptionError::new(line, column, DescriptionErrorKind::MediaLine(e.kind))
+    })?;
     let mut fields = m_value.splitn(4, ' ');
-    let media = fields.next().unwrap_or("");
-    let port = fields
-        .next()
-        .and_then(|p| p.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
-    let proto = fields.next().unwrap_or("");
-    let formats = fields.next().unwrap_or("");
+    let media = parsed.media;
+    fields.next();
+    let port = parsed.port;
+    let proto = parsed.proto;
+    let formats = fields.nth(2).unwrap_or("");
     let mut level = Level::default();
     let (mut mid, mut bundle_only, mut rtcp_mux) = (None, false, false);
     let mut candidates = Vec::new();
@@ -311,7 +314,7 @@ fn read_section<'a>(
                 if mid.is_some() {
                     return Err(repeated(number, "mid"));
                 }
-                mid = Some(attr.value.unwrap_or(""));
+                mid = Some(typed::<Mid<'_>>(&attr, number)?.0);
             }
             "bundle-only" => bundle_only = true,
             "rtcp-mux" => rtcp_mux = true,

@@ -91,11 +91,7 @@ impl TrickleCandidate {
                 name: "candidate",
                 value: Some(value),
             };
-            Some(
-                typed::<CandidateAttribute<'_>>(&attr, 1)?
-                    .candidate
-                    .into_owned(),
-            )
+            Some(bare(typed::<CandidateAttribute<'_>>(&attr, 1)?.candidate))
         };
         Ok(Self::new(mid, m_line_index, candidate))
     }
@@ -242,7 +238,7 @@ impl TrickleFragment {
                 ("mid", Some(s)) => s.mid = attr.value.map(str::to_owned),
                 ("candidate", Some(s)) => {
                     let c = typed::<CandidateAttribute<'_>>(&attr, number)?;
-                    s.candidates.push(c.candidate.into_owned());
+                    s.candidates.push(bare(c.candidate));
                 }
                 ("candidate", None) => {
                     return Err(DescriptionError::new(
@@ -321,6 +317,14 @@ impl fmt::Display for TrickleFragment {
     }
 }
 
+/// A parsed candidate, owned, without the `candidate:` prefix a value may repeat (browsers'
+/// `a=candidate:candidate:...` is read as the same candidate).
+fn bare(c: Candidate<'_>) -> Candidate<'static> {
+    let mut c = c.into_owned();
+    c.set_prefix(Prefix::None);
+    c
+}
+
 /// A candidate as the value of its `a=candidate` line: no prefix, whatever prefix it was
 /// parsed or built with.
 pub(crate) fn attribute_value(c: &Candidate<'_>) -> String {
@@ -375,6 +379,18 @@ mod tests {
         assert_eq!(trickled.len(), 2);
         assert_eq!(trickled[0].mid.as_deref(), Some("0"));
         assert!(trickled[1].is_end_of_candidates());
+    }
+
+    /// Found by the offer_answer fuzz target: a value that repeats `candidate:` is the same
+    /// candidate, so the fragment written back reads the same.
+    #[test]
+    fn a_repeated_candidate_prefix_is_read_as_the_candidate() {
+        let body = "m=audio 9 RTP/AVP 0\r\na=mid:1\r\n\
+                    a=candidate:candidate:1 1 UDP 2130706431 198.51.100.1 5000 typ host\r\n";
+        let fragment = TrickleFragment::parse(body).unwrap();
+        let text = fragment.to_string();
+        assert!(text.contains("a=candidate:1 1 UDP"), "{text}");
+        assert_eq!(TrickleFragment::parse(&text).unwrap(), fragment);
     }
 
     #[test]

@@ -105,15 +105,18 @@ fn every_corpus_description_applies_or_gets_a_located_error() {
     assert!(applied > refused, "most descriptions must apply");
 }
 
-/// Refusals a real endpoint's description may earn: no ICE at all (a legacy SIP endpoint), or
-/// per-section credentials that differ, which one agent cannot take; and, by name, the ones
-/// whose ICE attributes break RFC 8839.
+/// Refusals a real endpoint's description may earn: no ICE at all (a legacy SIP endpoint),
+/// per-section credentials that differ, which one agent cannot take, an m= line that breaks
+/// RFC 8866; and, by name, the ones whose ICE attributes break RFC 8839.
 fn is_legitimate_refusal(rel: &str, kind: &DescriptionErrorKind) -> bool {
     /// libp2p's WebRTC transport writes `:` in ice-ufrag, outside RFC 8839 §5.4's ice-char
     /// (and the separator of the STUN USERNAME it would form, RFC 8445 §7.2.2).
     const ICE_CHAR_VIOLATIONS: [&str; 1] = ["browser/str0m-parse_no_media_c_line.sdp"];
     match kind {
-        DescriptionErrorKind::CredentialsDiffer { .. } | DescriptionErrorKind::NotIce => true,
+        // An m= line without formats (RFC 8866 §5.14 needs one) cannot be answered either.
+        DescriptionErrorKind::CredentialsDiffer { .. }
+        | DescriptionErrorKind::NotIce
+        | DescriptionErrorKind::MediaLine(_) => true,
         DescriptionErrorKind::InvalidAttribute {
             name: "ice-ufrag" | "ice-pwd",
             ..

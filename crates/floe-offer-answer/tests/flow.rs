@@ -397,6 +397,20 @@ fn invalid_ice_attributes_are_located() {
     assert!(matches!(kind, DescriptionErrorKind::Misplaced(_)));
     let (line, _, kind) = error_of(&with_line("a=ice-pwd:x9cml/YzichV2+XlhiMu8g\r\n", ""));
     assert_eq!((line, kind), (6, DescriptionErrorKind::NotIce));
+    // Found by the offer_answer fuzz target: an m= line without spaces (lenient parsing keeps
+    // it), and a mid with a control character; both would make an unanswerable offer.
+    let (line, column, kind) = error_of(&with_line(
+        "m=application 9 UDP/DTLS/SCTP webrtc-datachannel",
+        "m=application\u{e0}9",
+    ));
+    assert_eq!((line, column), (6, 3));
+    assert!(matches!(kind, DescriptionErrorKind::MediaLine(_)));
+    let (line, _, kind) = error_of(&with_line("a=mid:0\r\n", "a=mid:0\u{1}x\r\n"));
+    assert_eq!(line, 8);
+    assert!(matches!(
+        kind,
+        DescriptionErrorKind::InvalidAttribute { name: "mid", .. }
+    ));
     // Two sections with one mid.
     let (line, _, kind) = error_of(&with_line(
         "a=candidate:1 1 udp 2130706431 198.51.100.7 5000 typ host\r\n",
