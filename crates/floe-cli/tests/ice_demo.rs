@@ -78,6 +78,47 @@ fn the_demo_connects_exchanges_data_sees_consent_and_draws_the_timeline() {
 }
 
 #[test]
+fn the_agents_meet_through_an_sdp_offer_answer_and_trickled_fragments() {
+    let dir = std::env::temp_dir().join(format!("floe-demo-sdp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (ok, lines) = demo(&["--seed", "2", "--sdp-dir", dir.to_str().unwrap()]);
+    assert!(ok, "{lines:#?}");
+    let sdp = events(&lines, "sdp");
+    let named = |n: &str| {
+        sdp.iter()
+            .find(|l| l["name"] == n)
+            .map(|l| l["text"].as_str().unwrap())
+    };
+    let offer = named("offer.sdp").expect("the offer");
+    let answer = named("answer.sdp").expect("the answer");
+    assert!(offer.contains("a=setup:actpass") && answer.contains("a=setup:active"));
+    for text in [offer, answer] {
+        assert!(text.contains("a=group:BUNDLE 0\r\n") && text.contains("a=ice-ufrag:"));
+    }
+    // Each side trickled at least one fragment, the last with end-of-candidates.
+    for side in ["A", "B"] {
+        let frags: Vec<&str> = sdp
+            .iter()
+            .filter(|l| l["side"] == side && l["name"].as_str().unwrap().ends_with(".sdpfrag"))
+            .map(|l| l["text"].as_str().unwrap())
+            .collect();
+        assert!(
+            frags
+                .last()
+                .is_some_and(|f| f.ends_with("a=end-of-candidates\r\n")),
+            "{frags:?}"
+        );
+    }
+    // --sdp-dir holds the same texts.
+    assert_eq!(
+        std::fs::read_to_string(dir.join("offer.sdp")).unwrap(),
+        offer
+    );
+    assert!(dir.join("A-1.sdpfrag").exists() && dir.join("B-1.sdpfrag").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn relay_only_with_loss_still_connects_through_the_turn_server() {
     let (ok, lines) = demo(&["--seed", "2", "--relay", "--loss", "20", "--pings", "3"]);
     assert!(ok, "{lines:#?}");

@@ -16,7 +16,7 @@
 use core::net::SocketAddr;
 use core::time::Duration;
 use std::io::BufRead as _;
-use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::Instant;
 
@@ -84,15 +84,10 @@ pub(super) fn run(
                 None => "TimeoutError: ICE did not connect in time".into(),
             });
         }
-        loop {
-            match inbox.try_recv() {
-                Ok(line) => run.message(&line, side, now, &mut sockets)?,
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) if connected_at.is_some() => break,
-                Err(TryRecvError::Disconnected) => {
-                    return Err("stdin closed before ICE connected".into());
-                }
-            }
+        // Signaling that ends (the other side finished first) is no failure: ICE may still
+        // complete with what arrived; the deadline decides.
+        while let Ok(line) = inbox.try_recv() {
+            run.message(&line, side, now, &mut sockets)?;
         }
         sockets
             .turn(run.session.agent_mut(), now, |_, _| {})
