@@ -19,6 +19,7 @@
 
 use std::path::PathBuf;
 
+pub mod fuzz_dict;
 mod hex;
 
 /// Declares a test that needs the shared corpus: a plain `#[test]` where the corpus was found

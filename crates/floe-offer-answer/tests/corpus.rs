@@ -44,7 +44,7 @@ fn apply(sdp: &SessionDescription<'_>) -> Result<usize, OfferAnswerError> {
     Ok(s.agent().pairs().len())
 }
 
-#[test]
+floe_corpus::conformance_test! {
 fn every_corpus_description_applies_or_gets_a_located_error() {
     let Some(dir) = floe_corpus::corpus_dir("sdp") else {
         return;
@@ -103,6 +103,7 @@ fn every_corpus_description_applies_or_gets_a_located_error() {
         paths.len()
     );
     assert!(applied > refused, "most descriptions must apply");
+}
 }
 
 /// Refusals a real endpoint's description may earn: no ICE at all (a legacy SIP endpoint),
