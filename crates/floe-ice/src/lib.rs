@@ -246,6 +246,7 @@ mod idmap;
 mod mdns;
 mod nomination;
 mod relay;
+mod remove;
 mod responder;
 mod restart;
 mod rng;

@@ -26,3 +26,6 @@ mod turn_net;
 
 #[path = "api/relay_stream.rs"]
 mod relay_stream;
+
+#[path = "api/remove.rs"]
+mod remove;
