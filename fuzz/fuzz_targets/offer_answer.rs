@@ -38,7 +38,7 @@ libfuzzer_sys::fuzz_target!(|text: &str| {
             }
             let template = answer_template(&offer).expect("an applied offer has m= lines");
             let answer = session.create_answer(template).expect("the template matches the offer");
-            session.set_local_description(SdpType::Answer, &answer).expect("answer");
+            session.set_local_description(now, SdpType::Answer, &answer).expect("answer");
             assert!(SessionDescription::parse(&answer.to_string()).is_ok());
         }
         Err(_) => assert_eq!(session.signaling_state(), SignalingState::Stable),

@@ -122,7 +122,7 @@ fn floe_offer_answer_example() -> Result {
     let digest = ["AB"; 32].join(":"); // your certificate's SHA-256
     answer.media_mut()[0].push_raw_attribute("fingerprint", Some(&format!("sha-256 {digest}")));
     let answer = session.create_answer(answer)?;
-    session.set_local_description(SdpType::Answer, &answer)?;
+    session.set_local_description(now, SdpType::Answer, &answer)?;
     // Register your socket for the new transport and gather; trickle each LocalCandidate.
     while let Some(event) = session.poll_event() {
         if let SessionEvent::TransportAdded { stream, .. } = event {

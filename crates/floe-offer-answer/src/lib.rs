@@ -69,7 +69,7 @@
 //!     )
 //!     .build()?;
 //! let offer = alice.create_offer(now, media)?;
-//! alice.set_local_description(SdpType::Offer, &offer)?;
+//! alice.set_local_description(now, SdpType::Offer, &offer)?;
 //! let from_alice = events(&mut alice, "198.51.100.1:5000", now);
 //!
 //! // Signaling carries the offer's text, then the trickled candidates.
@@ -78,7 +78,7 @@
 //! let mut template = answer_template(&offer)?;
 //! template.media_mut()[0].push_raw_attribute("fingerprint", Some(&format!("sha-256 {}", ["AB"; 32].join(":"))));
 //! let answer = bob.create_answer(template)?;
-//! bob.set_local_description(SdpType::Answer, &answer)?;
+//! bob.set_local_description(now, SdpType::Answer, &answer)?;
 //! let from_bob = events(&mut bob, "198.51.100.2:6000", now);
 //! alice.set_remote_description(now, SdpType::Answer, &answer)?;
 //! for c in &from_alice {
@@ -125,7 +125,8 @@
 //!   `application/trickle-ice-sdpfrag` bodies
 //! - [x] RFC 9429 §3.2, §4.1.8.2: signaling states, rollback, glare
 //! - [x] RFC 9143: one transport per BUNDLE group, tagged section, `bundle-only`
-//! - [ ] Removing a transport when its sections go away (its agent stream stays, unused)
+//! - [x] RFC 3264 §8.2, RFC 9143 §7.3.3: a transport no section uses any more is removed
+//!   (`SessionEvent::TransportRemoved`)
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]

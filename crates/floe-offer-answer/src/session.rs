@@ -75,6 +75,12 @@ pub enum SessionEvent {
         /// The mids of the sections on it, the tagged one first.
         mids: Vec<String>,
     },
+    /// A transport's agent stream was removed: no section uses it any more (rejected, or
+    /// moved onto the BUNDLE transport). Close its sockets.
+    TransportRemoved {
+        /// The agent's stream, gone.
+        stream: StreamId,
+    },
     /// A local candidate (or end-of-candidates) to trickle to the peer (RFC 8840 §4.4).
     LocalCandidate(TrickleCandidate),
     /// ICE restarted (RFC 8839 §4.4.1.1): by the peer (`remote`), or at the embedder's request
@@ -107,6 +113,8 @@ struct Transport {
     components: u16,
     /// Indexes of its sections, the tagged (first) one first.
     sections: Vec<usize>,
+    /// Its agent stream was removed: no section uses it any more.
+    removed: bool,
 }
 
 /// Sections and transports as one description set them.
@@ -283,12 +291,14 @@ impl IceSession {
 
     /// Sets a local description (`kind` offer, pranswer or answer, or rollback with any
     /// description). A local offer creates the transports its sections need
-    /// ([`SessionEvent::TransportAdded`]).
+    /// ([`SessionEvent::TransportAdded`]); a local answer removes the transports no section
+    /// uses any more ([`SessionEvent::TransportRemoved`]).
     ///
     /// # Errors
     /// The signaling state does not allow it (nothing changes then); an invalid ICE part.
     pub fn set_local_description(
         &mut self,
+        now: Instant,
         kind: SdpType,
         description: &SessionDescription<'_>,
     ) -> Result<SignalingState, OfferAnswerError> {
@@ -311,6 +321,7 @@ impl IceSession {
                 if kind == SdpType::Answer {
                     self.current = binding;
                     self.pending = None;
+                    self.remove_unused_transports(now);
                 }
             }
         }
@@ -374,6 +385,7 @@ impl IceSession {
             SdpType::Answer => {
                 self.current = binding;
                 self.pending = None;
+                self.remove_unused_transports(now);
             }
             _ => self.pending = Some(binding),
         }
@@ -627,21 +639,29 @@ impl IceSession {
                         .position(|e| e.mid.as_deref() == group.first().copied())
                 })
                 .and_then(|tagged| binding.sections[tagged].transport);
-            let transport = match (old.and_then(|o| o.transport), bundled_with) {
-                (_, Some(t)) => t,
-                (Some(t), None) => t,
-                (None, None) => {
+            let reusable = old
+                .and_then(|o| o.transport)
+                .filter(|t| self.transports.get(*t).is_some_and(|t| !t.removed));
+            let m_value = s.lines().first().and_then(|l| l.value());
+            // Port 0 without bundle-only: the embedder rejects or removes the section.
+            let rejected = m_value
+                .and_then(|v| v.split(' ').nth(1))
+                .is_some_and(|p| p == "0" || p.starts_with("0/"))
+                && !s.has_attribute("bundle-only");
+            let transport = match (rejected, reusable, bundled_with) {
+                (true, ..) => None,
+                (false, _, Some(t)) | (false, Some(t), None) => Some(t),
+                (false, None, None) => {
                     next += 1;
-                    next - 1
+                    Some(next - 1)
                 }
             };
-            let m_value = s.lines().first().and_then(|l| l.value());
             let rtp = m_value.is_some_and(|v| v.contains("RTP"));
             let one = s.has_attribute("rtcp-mux") || !rtp || !group.is_empty();
             binding.sections.push(SectionEntry {
                 mid,
                 media_line: media_line_for_fragment(m_value),
-                transport: Some(transport),
+                transport,
                 bundle_only: s.has_attribute("bundle-only"),
                 components: if one { 1 } else { 2 },
             });
@@ -678,7 +698,10 @@ impl IceSession {
                 None
             } else if let Some(t) = tagged_transport {
                 Some(t)
-            } else if let Some(t) = old.and_then(|o| o.transport) {
+            } else if let Some(t) = old
+                .and_then(|o| o.transport)
+                .filter(|t| self.transports.get(*t).is_some_and(|t| !t.removed))
+            {
                 Some(t)
             } else {
                 next += 1;
@@ -740,6 +763,23 @@ impl IceSession {
         Ok(binding)
     }
 
+    /// Removes the agent streams of transports no section of the settled binding uses (their
+    /// sections were rejected, or moved onto the BUNDLE transport, RFC 9143 §7.3.3).
+    fn remove_unused_transports(&mut self, now: Instant) {
+        for (t, transport) in self.transports.iter_mut().enumerate() {
+            let used = self.current.sections.iter().any(|s| s.transport == Some(t));
+            if used || transport.removed {
+                continue;
+            }
+            transport.removed = true;
+            if self.agent.remove_stream(now, transport.stream).is_ok() {
+                self.events.push_back(SessionEvent::TransportRemoved {
+                    stream: transport.stream,
+                });
+            }
+        }
+    }
+
     /// Creates the agent streams of transports the binding names that do not exist yet.
     fn create_transports(&mut self, binding: &Binding) {
         for (i, s) in binding.sections.iter().enumerate() {
@@ -760,6 +800,7 @@ impl IceSession {
                 stream,
                 components,
                 sections: vec![i],
+                removed: false,
             });
             let mids = binding
                 .sections

@@ -26,13 +26,16 @@ fn negotiate(
     SessionDescription<'static>,
 ) {
     let offer = alice.create_offer(now, sections).unwrap();
-    alice.set_local_description(SdpType::Offer, &offer).unwrap();
+    alice
+        .set_local_description(now, SdpType::Offer, &offer)
+        .unwrap();
     let (from_alice, _) = drain(&mut alice, "198.51.100.1", now);
     let offer = wire(&offer);
     bob.set_remote_description(now, SdpType::Offer, &offer)
         .unwrap();
     let answer = bob.create_answer(answer_template(&offer).unwrap()).unwrap();
-    bob.set_local_description(SdpType::Answer, &answer).unwrap();
+    bob.set_local_description(now, SdpType::Answer, &answer)
+        .unwrap();
     let (from_bob, _) = drain(&mut bob, "198.51.100.2", now);
     let answer = wire(&answer);
     alice
@@ -165,7 +168,7 @@ fn restart_by_either_side_changes_credentials_and_reconnects() {
         .create_offer(now, media(vec![data_section("0")]))
         .unwrap();
     alice
-        .set_local_description(SdpType::Offer, &offer2)
+        .set_local_description(now, SdpType::Offer, &offer2)
         .unwrap();
     let (from_alice, events) = drain(&mut alice, "198.51.100.1", now);
     assert!(events.contains(&SessionEvent::Restarted { remote: false }));
@@ -183,7 +186,7 @@ fn restart_by_either_side_changes_credentials_and_reconnects() {
     let answer2 = bob
         .create_answer(answer_template(&offer2).unwrap())
         .unwrap();
-    bob.set_local_description(SdpType::Answer, &answer2)
+    bob.set_local_description(now, SdpType::Answer, &answer2)
         .unwrap();
     let new_b = IceDescription::read(&answer2).unwrap().sections[0]
         .credentials
@@ -217,12 +220,15 @@ fn candidates_trickle_as_sdpfrag_bodies() {
     let offer = alice
         .create_offer(now, media(vec![data_section("0")]))
         .unwrap();
-    alice.set_local_description(SdpType::Offer, &offer).unwrap();
+    alice
+        .set_local_description(now, SdpType::Offer, &offer)
+        .unwrap();
     let (from_alice, _) = drain(&mut alice, "198.51.100.1", now);
     bob.set_remote_description(now, SdpType::Offer, &wire(&offer))
         .unwrap();
     let answer = bob.create_answer(answer_template(&offer).unwrap()).unwrap();
-    bob.set_local_description(SdpType::Answer, &answer).unwrap();
+    bob.set_local_description(now, SdpType::Answer, &answer)
+        .unwrap();
     let (from_bob, _) = drain(&mut bob, "198.51.100.2", now);
     alice
         .set_remote_description(now, SdpType::Answer, &wire(&answer))
@@ -268,19 +274,20 @@ fn signaling_errors_leave_the_session_unchanged() {
         .create_offer(now, media(vec![data_section("0")]))
         .unwrap();
     alice
-        .set_local_description(SdpType::Offer, &offer_a)
+        .set_local_description(now, SdpType::Offer, &offer_a)
         .unwrap();
     let offer_b = bob
         .create_offer(now, media(vec![data_section("0")]))
         .unwrap();
-    bob.set_local_description(SdpType::Offer, &offer_b).unwrap();
+    bob.set_local_description(now, SdpType::Offer, &offer_b)
+        .unwrap();
     assert!(matches!(
         alice.set_remote_description(now, SdpType::Offer, &wire(&offer_b)),
         Err(OfferAnswerError::Signaling(SignalingError::Glare { .. }))
     ));
     assert_eq!(alice.signaling_state(), SignalingState::HaveLocalOffer);
     // Bob is polite: rolls back and answers Alice's offer.
-    bob.set_local_description(SdpType::Rollback, &offer_b)
+    bob.set_local_description(now, SdpType::Rollback, &offer_b)
         .unwrap();
     assert_eq!(bob.signaling_state(), SignalingState::Stable);
     drain(&mut alice, "198.51.100.1", now);
@@ -290,14 +297,15 @@ fn signaling_errors_leave_the_session_unchanged() {
     let answer = bob
         .create_answer(answer_template(&offer_a).unwrap())
         .unwrap();
-    bob.set_local_description(SdpType::Pranswer, &answer)
+    bob.set_local_description(now, SdpType::Pranswer, &answer)
         .unwrap();
     assert_eq!(bob.signaling_state(), SignalingState::HaveLocalPranswer);
     alice
         .set_remote_description(now, SdpType::Pranswer, &wire(&answer))
         .unwrap();
     assert_eq!(alice.signaling_state(), SignalingState::HaveRemotePranswer);
-    bob.set_local_description(SdpType::Answer, &answer).unwrap();
+    bob.set_local_description(now, SdpType::Answer, &answer)
+        .unwrap();
     alice
         .set_remote_description(now, SdpType::Answer, &wire(&answer))
         .unwrap();
@@ -315,7 +323,9 @@ fn an_answer_must_match_the_offer() {
     let offer = alice
         .create_offer(now, media(vec![data_section("0")]))
         .unwrap();
-    alice.set_local_description(SdpType::Offer, &offer).unwrap();
+    alice
+        .set_local_description(now, SdpType::Offer, &offer)
+        .unwrap();
     bob.set_remote_description(now, SdpType::Offer, &wire(&offer))
         .unwrap();
     let wrong = media(vec![data_section("x")]);
@@ -443,7 +453,9 @@ fn a_description_round_trips_through_text_and_back_to_an_agent() {
         let offer = alice
             .create_offer(now, media(vec![data_section("0")]))
             .unwrap();
-        alice.set_local_description(SdpType::Offer, &offer).unwrap();
+        alice
+            .set_local_description(now, SdpType::Offer, &offer)
+            .unwrap();
         drain(&mut alice, "198.51.100.1", now);
         let full = alice.local_description().unwrap();
         let back = wire(&full);
@@ -518,4 +530,55 @@ fn trickled_candidates_need_a_remote_description_and_a_known_section() {
     // By index when there is no mid.
     let by_index = floe_offer_answer::TrickleCandidate::from_init("", None, Some(0)).unwrap();
     s.add_remote_candidate(now, &by_index).unwrap();
+}
+
+#[test]
+fn a_section_rejected_in_a_new_offer_removes_its_transport_on_both_sides() {
+    let now = Instant::now();
+    let mut a = config(22);
+    a.bundle = BundlePolicy::Disabled;
+    let mut b = config(23);
+    b.bundle = BundlePolicy::Disabled;
+    let sections = media(vec![data_section("0"), data_section("1")]);
+    let (mut alice, mut bob, _, _) = negotiate(
+        IceSession::new(a, now),
+        IceSession::new(b, now),
+        sections,
+        now,
+    );
+    let now = connect(&mut alice, &mut bob, now);
+    let (a1, b1) = (alice.stream_of("1").unwrap(), bob.stream_of("1").unwrap());
+    // Alice's next offer rejects section 1 (port 0, RFC 3264 §8.2).
+    let mut next = media(vec![data_section("0"), data_section("1")]);
+    let line = next.media()[1].lines()[0].text().replace(" 9 ", " 0 ");
+    next.media_mut()[1].lines_mut()[0] = floe_sdp::Line::new(line);
+    let offer = alice.create_offer(now, next).unwrap();
+    assert_eq!(offer.media()[1].media_line().unwrap().unwrap().port, 0);
+    alice
+        .set_local_description(now, SdpType::Offer, &offer)
+        .unwrap();
+    bob.set_remote_description(now, SdpType::Offer, &wire(&offer))
+        .unwrap();
+    let answer = bob.create_answer(answer_template(&offer).unwrap()).unwrap();
+    assert_eq!(answer.media()[1].media_line().unwrap().unwrap().port, 0);
+    bob.set_local_description(now, SdpType::Answer, &answer)
+        .unwrap();
+    alice
+        .set_remote_description(now, SdpType::Answer, &wire(&answer))
+        .unwrap();
+    let (_, bob_events) = drain(&mut bob, "198.51.100.2", now);
+    let (_, alice_events) = drain(&mut alice, "198.51.100.1", now);
+    assert!(
+        bob_events.contains(&SessionEvent::TransportRemoved { stream: b1 }),
+        "{bob_events:?}"
+    );
+    assert!(
+        alice_events.contains(&SessionEvent::TransportRemoved { stream: a1 }),
+        "{alice_events:?}"
+    );
+    assert_eq!(alice.stream_of("1"), None);
+    // Section 0 stays connected.
+    let s0 = alice.stream_of("0").unwrap();
+    assert!(alice.agent().selected_pair(s0, 1).is_some());
+    assert_eq!(alice.agent().state(), floe_ice::ConnectionState::Connected);
 }

@@ -72,7 +72,7 @@ proptest! {
             let (side, kind, result) = match st {
                 Step::LocalOffer => {
                     let r = s.create_offer(now, media(vec![data_section("0")])).and_then(|o| {
-                        let r = s.set_local_description(SdpType::Offer, &o);
+                        let r = s.set_local_description(now, SdpType::Offer, &o);
                         last_local_offer = Some(wire(&o));
                         r
                     });
@@ -91,7 +91,7 @@ proptest! {
                         .unwrap_or_else(|| media(vec![data_section("0")]));
                     let r = s
                         .create_answer(template)
-                        .and_then(|a| s.set_local_description(kind, &a));
+                        .and_then(|a| s.set_local_description(now, kind, &a));
                     (Side::Local, kind, r.map(|_| ()))
                 }
                 Step::RemoteAnswer(provisional) => {
@@ -102,7 +102,7 @@ proptest! {
                 }
                 Step::LocalRollback => {
                     let d = media(vec![data_section("0")]);
-                    let r = s.set_local_description(SdpType::Rollback, &d);
+                    let r = s.set_local_description(now, SdpType::Rollback, &d);
                     (Side::Local, SdpType::Rollback, r.map(|_| ()))
                 }
                 Step::RemoteRollback => {

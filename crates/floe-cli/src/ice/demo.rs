@@ -370,7 +370,7 @@ fn negotiate(
         .create_offer(now, data_channel_offer()?)
         .map_err(|e| format!("A: create offer: {e}"))?;
     a.session
-        .set_local_description(SdpType::Offer, &offer)
+        .set_local_description(now, SdpType::Offer, &offer)
         .map_err(|e| format!("A: set local offer: {e}"))?;
     let text = offer.to_string();
     show(args, log, now - start, 'A', "offer.sdp", &text)?;
@@ -388,7 +388,7 @@ fn negotiate(
         .create_answer(template)
         .map_err(|e| format!("B: create answer: {e}"))?;
     b.session
-        .set_local_description(SdpType::Answer, &answer)
+        .set_local_description(now, SdpType::Answer, &answer)
         .map_err(|e| format!("B: set local answer: {e}"))?;
     let text = answer.to_string();
     show(args, log, now - start, 'B', "answer.sdp", &text)?;

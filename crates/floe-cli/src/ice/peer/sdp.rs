@@ -70,7 +70,7 @@ pub(super) fn run(
             .create_offer(Instant::now(), data_channel_offer()?)
             .map_err(|e| format!("create offer: {e}"))?;
         run.session
-            .set_local_description(SdpType::Offer, &offer)
+            .set_local_description(Instant::now(), SdpType::Offer, &offer)
             .map_err(|e| format!("set local offer: {e}"))?;
         send(&json!({"type": "offer", "sdp": offer.to_string()}))?;
     }
@@ -201,7 +201,7 @@ impl Run {
                 .create_answer(template)
                 .map_err(|e| format!("create answer: {e}"))?;
             self.session
-                .set_local_description(SdpType::Answer, &answer)
+                .set_local_description(now, SdpType::Answer, &answer)
                 .map_err(|e| format!("set local answer: {e}"))?;
             self.events(now, sockets)?;
             send(&json!({"type": "answer", "sdp": answer.to_string()}))?;
