@@ -61,6 +61,24 @@ fn decode(c: &mut Criterion) {
     g.finish();
 }
 
+/// Parse, then read USERNAME, PRIORITY and ICE-CONTROLLED as typed values, as an ICE agent
+/// does with every check (issue 14), without the FINGERPRINT check (`is` has none).
+fn floe_typed_reads(bytes: &[u8]) {
+    let msg = Message::parse(black_box(bytes)).unwrap();
+    black_box(msg.get::<Username<'_>>().unwrap());
+    black_box(msg.get::<Priority>().unwrap());
+    black_box(msg.get::<IceControlled>().unwrap());
+}
+
+fn typed_reads(c: &mut Criterion) {
+    let bytes = SAMPLE_REQUEST.to_vec();
+    let mut g = c.benchmark_group("stun_typed_reads");
+    g.bench_function("floe", |b| b.iter(|| floe_typed_reads(&bytes)));
+    #[cfg(feature = "peers")]
+    peers::typed_reads(&mut g, &bytes);
+    g.finish();
+}
+
 fn verify(c: &mut Criterion) {
     let bytes = SAMPLE_REQUEST.to_vec();
     let mut g = c.benchmark_group("stun_verify");
@@ -370,6 +388,25 @@ mod peers {
         });
     }
 
+    /// `is`: parse, then the same three values.
+    pub(super) fn is_typed_reads(bytes: &[u8]) {
+        let msg = is::stun::StunMessage::parse(black_box(bytes)).unwrap();
+        black_box(msg.username());
+        black_box(msg.prio());
+        black_box(msg.ice_controlled());
+    }
+
+    pub(super) fn typed_reads(g: &mut BenchmarkGroup<'_, WallTime>, bytes: &[u8]) {
+        g.bench_function("is", |b| b.iter(|| is_typed_reads(bytes)));
+        g.bench_function("ratio_x1000_floe_vs_is", |b| {
+            super::paired(
+                b,
+                || super::floe_typed_reads(bytes),
+                || is_typed_reads(bytes),
+            )
+        });
+    }
+
     pub(super) fn ratios(g: &mut BenchmarkGroup<'_, WallTime>, bytes: &[u8]) {
         let floe = || {
             let msg = floe_stun::Message::parse(black_box(bytes)).unwrap();
@@ -492,6 +529,7 @@ mod peers {
 criterion_group!(
     benches,
     decode,
+    typed_reads,
     verify,
     encode,
     channel_data,

@@ -82,6 +82,45 @@ pub struct Message<'a> {
     fingerprint: u32,
     /// Offset from which ordinary attributes are ignored (end of message when no integrity).
     protected_end: u32,
+    /// Where the first occurrence of each [`HOT`] attribute type starts, counted from the end
+    /// of the header, or [`NOT_SEEN`]: the attributes an ICE agent reads from every check and
+    /// response, found in the one pass `parse` makes anyway, so that reading them is one jump
+    /// instead of a walk over the attributes.
+    hot: [u16; HOT.len()],
+}
+
+/// The attribute types `parse` indexes: what an ICE check carries (RFC 8445 §7.1.1, RFC 8489
+/// §14.3), what its response carries (§14.2), and what a TURN Send or Data indication carries
+/// (RFC 8656 §11).
+const HOT: [AttributeType; 8] = [
+    AttributeType::USERNAME,
+    AttributeType::PRIORITY,
+    AttributeType::USE_CANDIDATE,
+    AttributeType::ICE_CONTROLLED,
+    AttributeType::ICE_CONTROLLING,
+    AttributeType::XOR_MAPPED_ADDRESS,
+    AttributeType::XOR_PEER_ADDRESS,
+    AttributeType::DATA,
+];
+
+/// An index entry for a type not seen (before any integrity attribute). Offsets past the header
+/// are at most 65,532, so the value never names an attribute.
+const NOT_SEEN: u16 = u16::MAX;
+
+/// The slot of `typ` in [`HOT`]; a constant for each attribute type `get` is called with, and
+/// one jump in `parse` (a match, not a search: it runs for every attribute).
+const fn hot_slot(typ: AttributeType) -> Option<usize> {
+    match typ.0 {
+        0x0006 => Some(0),
+        0x0024 => Some(1),
+        0x0025 => Some(2),
+        0x8029 => Some(3),
+        0x802A => Some(4),
+        0x0020 => Some(5),
+        0x0012 => Some(6),
+        0x0013 => Some(7),
+        _ => None,
+    }
 }
 
 impl<'a> Message<'a> {
@@ -106,6 +145,7 @@ impl<'a> Message<'a> {
             integrity_sha256: ABSENT,
             fingerprint: ABSENT,
             protected_end: bytes.len() as u32,
+            hot: [NOT_SEEN; HOT.len()],
         };
         let mut offset = HEADER_LEN;
         while offset < bytes.len() {
@@ -135,6 +175,15 @@ impl<'a> Message<'a> {
                 AttributeType::MESSAGE_INTEGRITY_SHA256 if msg.integrity_sha256 == ABSENT => {
                     msg.integrity_sha256 = at;
                     msg.protected_end = msg.protected_end.min(at);
+                }
+                // Only before any integrity attribute: those after it are ignored (RFC 8489
+                // §14.5), as `raw` skips them.
+                _ if msg.integrity == ABSENT && msg.integrity_sha256 == ABSENT => {
+                    if let Some(i) = hot_slot(typ)
+                        && msg.hot[i] == NOT_SEEN
+                    {
+                        msg.hot[i] = (offset - HEADER_LEN) as u16;
+                    }
                 }
                 _ => {}
             }
@@ -191,6 +240,16 @@ impl<'a> Message<'a> {
     /// The first attribute of type `typ` that is not ignored.
     #[must_use]
     pub fn raw(&self, typ: AttributeType) -> Option<RawAttribute<'a>> {
+        if let Some(i) = hot_slot(typ) {
+            return match self.hot[i] {
+                NOT_SEEN => None,
+                at => Attributes {
+                    msg: *self,
+                    offset: HEADER_LEN + usize::from(at),
+                }
+                .next(),
+            };
+        }
         self.attributes().find(|a| a.typ == typ && !a.ignored)
     }
 
@@ -368,6 +427,49 @@ mod tests {
         let len = (v.len() - 20) as u16;
         v[2..4].copy_from_slice(&len.to_be_bytes());
         v
+    }
+
+    /// The index `parse` builds answers as the walk over the attributes does: the first
+    /// occurrence, none after MESSAGE-INTEGRITY, duplicates and absent types included.
+    #[test]
+    fn indexed_types_read_as_the_walk_finds_them() {
+        fn walk<'a>(m: &Message<'a>, t: AttributeType) -> Option<RawAttribute<'a>> {
+            m.attributes().find(|a| a.typ == t && !a.ignored)
+        }
+        let cases: [&[(u16, &[u8])]; 4] = [
+            &[
+                (0x0006, b"a:b"),
+                (0x0024, &[0, 0, 0, 1]),
+                (0x0024, &[0, 0, 0, 2]),
+                (0x8029, &[7; 8]),
+            ],
+            &[
+                (0x0024, &[0, 0, 0, 1]),
+                (0x0008, &[0; 20]),
+                (0x0006, b"late"),
+                (0x0025, b""),
+            ],
+            &[
+                (0x8022, b"software"),
+                (0x0020, &[0, 1, 0, 9, 1, 2, 3, 4]),
+                (0x001C, &[0; 32]),
+                (0x802A, &[1; 8]),
+            ],
+            &[],
+        ];
+        for (i, t) in HOT.into_iter().enumerate() {
+            assert_eq!(hot_slot(t), Some(i), "{t:?}");
+        }
+        for attrs in cases {
+            let bytes = message(attrs);
+            let m = Message::parse(&bytes).unwrap();
+            for t in HOT
+                .into_iter()
+                .chain([AttributeType::SOFTWARE, AttributeType(0x7777)])
+            {
+                assert_eq!(m.raw(t), walk(&m, t), "{t:?} in {attrs:?}");
+            }
+        }
     }
 
     #[test]
