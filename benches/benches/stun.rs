@@ -135,6 +135,23 @@ fn encode(c: &mut Criterion) {
         b.iter(|| floe_encode(black_box(&mut buf), &key))
     });
     let prepared = IntegrityKey::short_term(PASSWORD).prepare();
+    g.bench_function("floe_into_slice", |b| {
+        let key = IntegrityKey::short_term(PASSWORD).prepare();
+        let mut buf = [0u8; 256];
+        b.iter(|| {
+            let typ = MessageType::new(Method::BINDING, Class::Request);
+            MessageBuilder::new_in(&mut buf, typ, TransactionId::from_bytes(TRANSACTION_ID))
+                .with(&Software("STUN test client"))
+                .with(&Priority(0x6e00_01ff))
+                .with(&IceControlled(0x932f_f9b1_5126_3b36))
+                .with(&Username(USERNAME))
+                .message_integrity(black_box(&key))
+                .unwrap()
+                .fingerprint()
+                .unwrap()
+                .len()
+        })
+    });
     g.bench_function("floe_prepared_key", |b| {
         b.iter(|| floe_encode(black_box(&mut buf), &prepared))
     });

@@ -1,4 +1,5 @@
-//! Encoding: [`MessageBuilder`] writes a message straight into a caller's `Vec<u8>`.
+//! Encoding: [`MessageBuilder`] writes a message straight into a caller's `Vec<u8>`
+//! ([`MessageBuilder::new`]) or fixed `&mut [u8]` ([`MessageBuilder::new_in`]).
 //!
 //! The header goes first; each [`add`](MessageBuilder::add) appends one attribute (value and
 //! padding) and keeps the header's length current. MESSAGE-INTEGRITY,
@@ -7,8 +8,25 @@
 //! what RFC 8489 §14.5–14.7 allows next. Nothing is allocated besides the growth of the
 //! caller's buffer (reserve it once and reuse it).
 //!
-//! Errors (a value over 65535 bytes, a message over the 16-bit length) are remembered and
-//! reported by the finalizer, so `add` can be chained.
+//! Errors (a value over 65535 bytes, a message over the 16-bit length, a slice too small) are
+//! remembered and reported by the finalizer, so `add` can be chained; [`with`](MessageBuilder::with)
+//! chains by value, through the finalizers, in one expression:
+//!
+//! ```
+//! use floe_stun::attributes::{Priority, Username};
+//! use floe_stun::{Class, IntegrityKey, Message, MessageBuilder, MessageType, Method, TransactionId};
+//! let mut buf = [0u8; 128];
+//! let typ = MessageType::new(Method::BINDING, Class::Request);
+//! let key = IntegrityKey::short_term("pass");
+//! let len = MessageBuilder::new_in(&mut buf, typ, TransactionId::from_bytes([7; 12]))
+//!     .with(&Username("a:b"))
+//!     .with(&Priority(1))
+//!     .message_integrity(&key)?
+//!     .fingerprint()?
+//!     .len();
+//! assert_eq!(Message::parse(&buf[..len])?.get::<Priority>()?, Some(Priority(1)));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! ```
 //! use floe_stun::attributes::{Lifetime, RequestedTransport};
@@ -32,6 +50,7 @@ use crate::integrity::{
     IntegrityKey, IntegrityKind, MESSAGE_INTEGRITY_LEN, MESSAGE_INTEGRITY_SHA256_LEN, fingerprint,
     hmac_sha1, hmac_sha256,
 };
+use crate::out_buf::OutBuf;
 use crate::registry::{AttributeType, MessageType};
 use crate::transaction_id::TransactionId;
 
@@ -39,7 +58,7 @@ use crate::transaction_id::TransactionId;
 #[derive(Debug)]
 #[must_use = "a message is only complete after a finalizer (finish, message_integrity, fingerprint)"]
 pub struct MessageBuilder<'b> {
-    buf: &'b mut Vec<u8>,
+    buf: OutBuf<'b>,
     start: usize,
     tid: TransactionId,
     padding: u8,
@@ -49,18 +68,49 @@ pub struct MessageBuilder<'b> {
 impl<'b> MessageBuilder<'b> {
     /// Starts a message: appends the 20-byte header to `buf`.
     pub fn new(buf: &'b mut Vec<u8>, typ: MessageType, tid: TransactionId) -> Self {
+        Self::start(OutBuf::Vec(buf), typ, tid)
+    }
+
+    /// Starts a message at the first byte of `buf`, a caller's fixed buffer: a message that
+    /// does not fit is an [`EncodeError::BufferTooSmall`] from the finalizer, nothing panics.
+    ///
+    /// ```
+    /// use floe_stun::{Class, EncodeError, MessageBuilder, MessageType, Method, TransactionId};
+    /// use floe_stun::attributes::Software;
+    /// let typ = MessageType::new(Method::BINDING, Class::Request);
+    /// let mut small = [0u8; 24];
+    /// let b = MessageBuilder::new_in(&mut small, typ, TransactionId::from_bytes([1; 12]));
+    /// let err = b.with(&Software("too long for 24 bytes")).finish().unwrap_err();
+    /// assert!(matches!(err, EncodeError::BufferTooSmall { available: 24, .. }));
+    /// ```
+    pub fn new_in(buf: &'b mut [u8], typ: MessageType, tid: TransactionId) -> Self {
+        Self::start(OutBuf::Slice { buf, len: 0 }, typ, tid)
+    }
+
+    fn start(mut buf: OutBuf<'b>, typ: MessageType, tid: TransactionId) -> Self {
         let start = buf.len();
-        buf.extend_from_slice(&typ.to_u16().to_be_bytes());
-        buf.extend_from_slice(&[0, 0]);
-        buf.extend_from_slice(&MAGIC_COOKIE.to_be_bytes());
-        buf.extend_from_slice(tid.as_bytes());
+        let mut header = [0u8; HEADER_LEN];
+        header[..2].copy_from_slice(&typ.to_u16().to_be_bytes());
+        header[4..8].copy_from_slice(&MAGIC_COOKIE.to_be_bytes());
+        header[8..].copy_from_slice(tid.as_bytes());
+        let error = (!buf.extend(&header)).then(|| EncodeError::BufferTooSmall {
+            needed: HEADER_LEN,
+            available: buf.capacity(),
+        });
         Self {
             buf,
             start,
             tid,
             padding: 0,
-            error: None,
+            error,
         }
+    }
+
+    /// Appends a typed attribute and hands the builder on: [`add`](Self::add) by value, to
+    /// chain through a finalizer in one expression.
+    pub fn with<'v, A: Attribute<'v>>(mut self, attr: &A) -> Self {
+        self.add(attr);
+        self
     }
 
     /// The byte used to pad values to 4 bytes (0 by default; RFC 5769's vectors use 0x20).
@@ -124,21 +174,29 @@ impl<'b> MessageBuilder<'b> {
             self.error = Some(EncodeError::MessageTooLong { len: body });
             return None;
         }
-        self.buf.extend_from_slice(&typ.0.to_be_bytes());
-        self.buf.extend_from_slice(&len16.to_be_bytes());
-        let at = self.buf.len();
-        self.buf.resize(at + padded, self.padding);
+        let mut tlv = [0u8; 4];
+        tlv[..2].copy_from_slice(&typ.0.to_be_bytes());
+        tlv[2..].copy_from_slice(&len16.to_be_bytes());
+        let at = self.buf.len() + 4;
+        if self.buf.capacity() < at + padded || !self.buf.extend(&tlv) {
+            self.error = Some(EncodeError::BufferTooSmall {
+                needed: at + padded,
+                available: self.buf.capacity(),
+            });
+            return None;
+        }
+        self.buf.fill(padded, self.padding);
         self.set_length(body);
-        Some(&mut self.buf[at..at + len])
+        Some(&mut self.buf.bytes_mut()[at..at + len])
     }
 
     fn set_length(&mut self, body: usize) {
         let at = self.start + 2;
-        self.buf[at..at + 2].copy_from_slice(&(body as u16).to_be_bytes());
+        self.buf.bytes_mut()[at..at + 2].copy_from_slice(&(body as u16).to_be_bytes());
     }
 
     fn message(&self) -> &[u8] {
-        &self.buf[self.start..]
+        &self.buf.bytes()[self.start..]
     }
 
     fn check(&self) -> Result<(), EncodeError> {
@@ -197,7 +255,7 @@ impl<'b> MessageBuilder<'b> {
     pub fn finish(self) -> Result<&'b [u8], EncodeError> {
         self.check()?;
         let start = self.start;
-        Ok(&self.buf[start..])
+        Ok(self.buf.into_tail(start))
     }
 
     /// Appends MESSAGE-INTEGRITY (HMAC-SHA1, RFC 8489 §14.5). Afterwards only
@@ -219,7 +277,7 @@ impl<'b> MessageBuilder<'b> {
         self.check()?;
         let mac = hmac_sha1(key, self.message(), offset);
         let at = self.start + offset + 4;
-        self.buf[at..at + MESSAGE_INTEGRITY_LEN].copy_from_slice(&mac);
+        self.buf.bytes_mut()[at..at + MESSAGE_INTEGRITY_LEN].copy_from_slice(&mac);
         Ok(WithIntegrity { inner: self })
     }
 
@@ -254,7 +312,7 @@ impl<'b> MessageBuilder<'b> {
         self.check()?;
         let mac = hmac_sha256(key, self.message(), offset, len);
         let at = self.start + offset + 4;
-        self.buf[at..at + len].copy_from_slice(&mac[..len]);
+        self.buf.bytes_mut()[at..at + len].copy_from_slice(&mac[..len]);
         Ok(Sealed { inner: self })
     }
 
@@ -269,9 +327,9 @@ impl<'b> MessageBuilder<'b> {
         self.check()?;
         let crc = fingerprint(&self.message()[..offset]);
         let at = self.start + offset + 4;
-        self.buf[at..at + 4].copy_from_slice(&crc.to_be_bytes());
+        self.buf.bytes_mut()[at..at + 4].copy_from_slice(&crc.to_be_bytes());
         let start = self.start;
-        Ok(&self.buf[start..])
+        Ok(self.buf.into_tail(start))
     }
 }
 
@@ -426,6 +484,41 @@ mod tests {
                 .unwrap()
                 .verify_message_integrity_sha256(&key)
                 .unwrap();
+        }
+    }
+
+    /// Into a fixed buffer, a message comes out byte for byte as into a vector when it fits,
+    /// and as `BufferTooSmall` at every size short of it (header, attribute, integrity,
+    /// fingerprint), never a panic.
+    #[test]
+    fn a_slice_gets_the_same_bytes_or_a_buffer_error_at_every_size() {
+        let key = IntegrityKey::short_term("pass");
+        let tid = TransactionId::from_bytes([3; 12]);
+        let mut v = Vec::new();
+        let expected = MessageBuilder::new(&mut v, typ(), tid)
+            .with(&Software("a b c"))
+            .with(&Data(&[9; 7]))
+            .message_integrity(&key)
+            .unwrap()
+            .fingerprint()
+            .unwrap()
+            .to_vec();
+        for size in 0..=expected.len() + 4 {
+            let mut buf = alloc::vec![0u8; size];
+            let out = MessageBuilder::new_in(&mut buf, typ(), tid)
+                .with(&Software("a b c"))
+                .with(&Data(&[9; 7]))
+                .message_integrity(&key)
+                .and_then(WithIntegrity::fingerprint)
+                .map(<[u8]>::to_vec);
+            if size >= expected.len() {
+                assert_eq!(out.unwrap(), expected, "size {size}");
+            } else {
+                assert!(
+                    matches!(out, Err(EncodeError::BufferTooSmall { available, .. }) if available == size),
+                    "size {size}: {out:?}"
+                );
+            }
         }
     }
 }

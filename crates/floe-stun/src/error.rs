@@ -167,6 +167,15 @@ pub enum EncodeError {
         /// Its value length.
         len: usize,
     },
+    /// The caller's fixed buffer ([`MessageBuilder::new_in`](crate::MessageBuilder::new_in))
+    /// cannot hold the message.
+    #[error("message needs {needed} bytes, the buffer has {available}")]
+    BufferTooSmall {
+        /// Bytes the message needed so far.
+        needed: usize,
+        /// The buffer's size.
+        available: usize,
+    },
     /// The message would exceed the 16-bit length field.
     #[error("message body of {len} bytes exceeds 65535")]
     MessageTooLong {

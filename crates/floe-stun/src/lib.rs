@@ -164,6 +164,7 @@ mod header;
 pub mod integrity;
 mod message;
 pub mod net;
+mod out_buf;
 pub mod registry;
 #[cfg(test)]
 mod rfc_vectors;
