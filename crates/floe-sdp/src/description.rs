@@ -347,8 +347,14 @@ impl<'a> SessionDescription<'a> {
 }
 
 impl fmt::Display for SessionDescription<'_> {
+    /// One write of the whole text, built with [`write_to`](SessionDescription::write_to) in a
+    /// buffer sized once: `to_string()` then allocates its own buffer once too, instead of
+    /// growing it line by line (10 allocations for a browser offer), and the formatter is
+    /// called once instead of twice per line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.pieces(|s| f.write_str(s))
+        let mut text = String::new();
+        self.write_to(&mut text);
+        f.write_str(&text)
     }
 }
 

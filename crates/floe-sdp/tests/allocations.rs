@@ -64,3 +64,19 @@ fn the_bench_offer_allocates_a_handful_of_times() {
     assert!(bytes < 16 * 1024, "{count} allocations, {bytes} bytes");
     println!("chrome offer: {count} allocations, {bytes} bytes");
 }
+
+/// `to_string()` sizes its buffer once: the text is built in one buffer sized from the lines
+/// and handed to the formatter in one write (it was 10 allocations, growing line by line).
+#[test]
+fn to_string_allocates_twice_whatever_the_size() {
+    for input in [
+        include_str!("../../../benches/data/chrome-offer.sdp").to_owned(),
+        description(500, 40, 4),
+    ] {
+        let sdp = SessionDescription::parse(&input).expect("valid input");
+        let info = allocation_counter::measure(|| {
+            core::hint::black_box(sdp.to_string());
+        });
+        assert_eq!(info.count_total, 2, "{} bytes", input.len());
+    }
+}
