@@ -4,6 +4,7 @@ mod demo;
 mod peer;
 mod timeline;
 mod trace;
+mod webrtc_media;
 
 use std::process::ExitCode;
 

@@ -9,9 +9,56 @@ use common::{audio_section, config, connect, data_section, drain, media, wire};
 use floe_ice::Role;
 use floe_offer_answer::{
     BundlePolicy, DescriptionErrorKind, IceDescription, IceSession, OfferAnswerError, SdpType,
-    SessionEvent, SignalingError, SignalingState, TrickleFragment, answer_template,
+    SessionEvent, SignalingError, SignalingState, TrickleCandidate, TrickleFragment,
+    answer_template,
 };
 use floe_sdp::SessionDescription;
+
+/// Two fresh sessions.
+fn sessions(seeds: (u8, u8), now: Instant) -> (IceSession, IceSession) {
+    (
+        IceSession::new(config(seeds.0), now),
+        IceSession::new(config(seeds.1), now),
+    )
+}
+
+/// Alice creates and sets an offer of `sections`; Bob sets it (through text) as remote. The
+/// offer as Bob read it, and Alice's trickled candidates.
+fn offer(
+    alice: &mut IceSession,
+    bob: &mut IceSession,
+    sections: SessionDescription<'static>,
+    now: Instant,
+) -> (SessionDescription<'static>, Vec<TrickleCandidate>) {
+    let offer = alice.create_offer(now, sections).unwrap();
+    alice
+        .set_local_description(now, SdpType::Offer, &offer)
+        .unwrap();
+    let (from_alice, _) = drain(alice, "198.51.100.1", now);
+    let offer = wire(&offer);
+    bob.set_remote_description(now, SdpType::Offer, &offer)
+        .unwrap();
+    (offer, from_alice)
+}
+
+/// Bob answers `offer` with its template; Alice sets the answer (through text). The answer,
+/// and Bob's trickled candidates.
+fn answer(
+    alice: &mut IceSession,
+    bob: &mut IceSession,
+    offer: &SessionDescription<'_>,
+    now: Instant,
+) -> (SessionDescription<'static>, Vec<TrickleCandidate>) {
+    let answer = bob.create_answer(answer_template(offer).unwrap()).unwrap();
+    bob.set_local_description(now, SdpType::Answer, &answer)
+        .unwrap();
+    let (from_bob, _) = drain(bob, "198.51.100.2", now);
+    let answer = wire(&answer);
+    alice
+        .set_remote_description(now, SdpType::Answer, &answer)
+        .unwrap();
+    (answer, from_bob)
+}
 
 /// Alice offers `sections`, Bob answers with the template; both trickle; returns both.
 fn negotiate(
@@ -25,22 +72,8 @@ fn negotiate(
     SessionDescription<'static>,
     SessionDescription<'static>,
 ) {
-    let offer = alice.create_offer(now, sections).unwrap();
-    alice
-        .set_local_description(now, SdpType::Offer, &offer)
-        .unwrap();
-    let (from_alice, _) = drain(&mut alice, "198.51.100.1", now);
-    let offer = wire(&offer);
-    bob.set_remote_description(now, SdpType::Offer, &offer)
-        .unwrap();
-    let answer = bob.create_answer(answer_template(&offer).unwrap()).unwrap();
-    bob.set_local_description(now, SdpType::Answer, &answer)
-        .unwrap();
-    let (from_bob, _) = drain(&mut bob, "198.51.100.2", now);
-    let answer = wire(&answer);
-    alice
-        .set_remote_description(now, SdpType::Answer, &answer)
-        .unwrap();
+    let (offer, from_alice) = offer(&mut alice, &mut bob, sections, now);
+    let (answer, from_bob) = answer(&mut alice, &mut bob, &offer, now);
     for c in &from_alice {
         bob.add_remote_candidate(now, c).unwrap();
     }
@@ -213,26 +246,9 @@ fn restart_by_either_side_changes_credentials_and_reconnects() {
 #[test]
 fn candidates_trickle_as_sdpfrag_bodies() {
     let now = Instant::now();
-    let (mut alice, mut bob) = (
-        IceSession::new(config(11), now),
-        IceSession::new(config(12), now),
-    );
-    let offer = alice
-        .create_offer(now, media(vec![data_section("0")]))
-        .unwrap();
-    alice
-        .set_local_description(now, SdpType::Offer, &offer)
-        .unwrap();
-    let (from_alice, _) = drain(&mut alice, "198.51.100.1", now);
-    bob.set_remote_description(now, SdpType::Offer, &wire(&offer))
-        .unwrap();
-    let answer = bob.create_answer(answer_template(&offer).unwrap()).unwrap();
-    bob.set_local_description(now, SdpType::Answer, &answer)
-        .unwrap();
-    let (from_bob, _) = drain(&mut bob, "198.51.100.2", now);
-    alice
-        .set_remote_description(now, SdpType::Answer, &wire(&answer))
-        .unwrap();
+    let (mut alice, mut bob) = sessions((11, 12), now);
+    let (offer, from_alice) = offer(&mut alice, &mut bob, media(vec![data_section("0")]), now);
+    let (_, from_bob) = answer(&mut alice, &mut bob, &offer, now);
     // Each side's candidates in one fragment body, through text.
     let body = alice.fragment(&from_alice).to_string();
     assert!(
@@ -316,18 +332,8 @@ fn signaling_errors_leave_the_session_unchanged() {
 #[test]
 fn an_answer_must_match_the_offer() {
     let now = Instant::now();
-    let (mut alice, mut bob) = (
-        IceSession::new(config(15), now),
-        IceSession::new(config(16), now),
-    );
-    let offer = alice
-        .create_offer(now, media(vec![data_section("0")]))
-        .unwrap();
-    alice
-        .set_local_description(now, SdpType::Offer, &offer)
-        .unwrap();
-    bob.set_remote_description(now, SdpType::Offer, &wire(&offer))
-        .unwrap();
+    let (mut alice, mut bob) = sessions((15, 16), now);
+    offer(&mut alice, &mut bob, media(vec![data_section("0")]), now);
     let wrong = media(vec![data_section("x")]);
     assert!(matches!(
         bob.create_answer(wrong.clone()),

@@ -21,12 +21,13 @@ use floe_offer_answer::{
     IceSession, SdpType, SessionConfig, SessionEvent, TrickleCandidate, TrickleFragment,
     answer_template,
 };
-use floe_sdp::{MediaBuilder, Origin, SdpBuilder, SessionDescription};
+use floe_sdp::SessionDescription;
 use floe_turn::StaticCredentials;
 use serde_json::json;
 
 use super::timeline::{Timeline, ms};
 use super::trace;
+use super::webrtc_media::{add_fingerprints, data_channel_offer};
 use crate::input::usage_error;
 use crate::turn::serve::{Embedded, Setup};
 
@@ -332,28 +333,31 @@ fn show(
     Ok(())
 }
 
-/// The offer's media part: one data channel section (RFC 8841). The DTLS fingerprint is a
-/// placeholder: DTLS is not Floe's job.
-fn data_channel_offer() -> Result<SessionDescription<'static>, String> {
-    let origin = Origin {
-        username: "-",
-        session_id: 1,
-        session_version: 1,
-        nettype: "IN",
-        addrtype: "IP4",
-        address: "127.0.0.1",
-    };
-    SdpBuilder::new(&origin)
-        .media(
-            MediaBuilder::new("application", 9, "UDP/DTLS/SCTP")
-                .format("webrtc-datachannel")
-                .mid("0")
-                .fingerprint("sha-256", &[0xA5; 32])
-                .raw_attribute("setup", Some("actpass"))
-                .raw_attribute("sctp-port", Some("5000")),
-        )
-        .build()
-        .map_err(|e| format!("offer: {e}"))
+/// `from` sets `description` as its local one; signaling carries its text to `to`, which sets
+/// what it read as its remote one (returned).
+fn hand_over(
+    args: &DemoArgs,
+    log: &mut Timeline,
+    now: Instant,
+    start: Instant,
+    (from, to): (&mut Side, &mut Side),
+    kind: SdpType,
+    description: &SessionDescription<'static>,
+) -> Result<SessionDescription<'static>, String> {
+    let (f, t) = (from.name, to.name);
+    from.session
+        .set_local_description(now, kind, description)
+        .map_err(|e| format!("{f}: set local {kind}: {e}"))?;
+    let name = format!("{kind}.sdp");
+    let text = description.to_string();
+    show(args, log, now - start, f, &name, &text)?;
+    let read = SessionDescription::parse(&text)
+        .map_err(|e| format!("{name}:{e}"))?
+        .into_owned();
+    to.session
+        .set_remote_description(now, kind, &read)
+        .map_err(|e| format!("{t}: set remote {kind}: {e}"))?;
+    Ok(read)
 }
 
 /// The offer/answer exchange: A offers, B answers, each through text.
@@ -367,35 +371,16 @@ fn negotiate(
     let now = Instant::now();
     let offer = a
         .session
-        .create_offer(now, data_channel_offer()?)
+        .create_offer(now, data_channel_offer(&[0xA5])?)
         .map_err(|e| format!("A: create offer: {e}"))?;
-    a.session
-        .set_local_description(now, SdpType::Offer, &offer)
-        .map_err(|e| format!("A: set local offer: {e}"))?;
-    let text = offer.to_string();
-    show(args, log, now - start, 'A', "offer.sdp", &text)?;
-    let offer = SessionDescription::parse(&text).map_err(|e| format!("offer.sdp:{e}"))?;
-    b.session
-        .set_remote_description(now, SdpType::Offer, &offer)
-        .map_err(|e| format!("B: set remote offer: {e}"))?;
+    let offer = hand_over(args, log, now, start, (a, b), SdpType::Offer, &offer)?;
     let mut template = answer_template(&offer).map_err(|e| format!("B: answer: {e}"))?;
-    for s in template.media_mut() {
-        let digest = vec!["5A"; 32].join(":");
-        s.push_raw_attribute("fingerprint", Some(&format!("sha-256 {digest}")));
-    }
+    add_fingerprints(&mut template, &[0x5A]);
     let answer = b
         .session
         .create_answer(template)
         .map_err(|e| format!("B: create answer: {e}"))?;
-    b.session
-        .set_local_description(now, SdpType::Answer, &answer)
-        .map_err(|e| format!("B: set local answer: {e}"))?;
-    let text = answer.to_string();
-    show(args, log, now - start, 'B', "answer.sdp", &text)?;
-    let answer = SessionDescription::parse(&text).map_err(|e| format!("answer.sdp:{e}"))?;
-    a.session
-        .set_remote_description(now, SdpType::Answer, &answer)
-        .map_err(|e| format!("A: set remote answer: {e}"))?;
+    hand_over(args, log, now, start, (b, a), SdpType::Answer, &answer)?;
     Ok(())
 }
 

@@ -25,10 +25,11 @@ use floe_ice::{ConnectionState, Credentials, IceConfig, IceEvent, Role};
 use floe_offer_answer::{
     IceSession, SdpType, SessionConfig, SessionEvent, TrickleCandidate, answer_template,
 };
-use floe_sdp::{MediaBuilder, Origin, SdpBuilder, SessionDescription};
+use floe_sdp::SessionDescription;
 use serde_json::{Value, json};
 
 use super::{Log, PeerArgs, add_servers, host_ips, round_ms, signal};
+use crate::ice::webrtc_media::{add_fingerprints, data_channel_offer};
 
 /// The offer or answer side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +68,7 @@ pub(super) fn run(
     if side == Side::Offer {
         let offer = run
             .session
-            .create_offer(Instant::now(), data_channel_offer()?)
+            .create_offer(Instant::now(), data_channel_offer(b"floe ice peer")?)
             .map_err(|e| format!("create offer: {e}"))?;
         run.session
             .set_local_description(Instant::now(), SdpType::Offer, &offer)
@@ -192,10 +193,7 @@ impl Run {
         if kind_type == SdpType::Offer {
             let mut template =
                 answer_template(&remote).map_err(|e| format!("answer template: {e}"))?;
-            let fingerprint = placeholder_fingerprint(self.session.agent().local_credentials());
-            for s in template.media_mut() {
-                s.push_raw_attribute("fingerprint", Some(&fingerprint));
-            }
+            add_fingerprints(&mut template, b"floe ice peer");
             let answer = self
                 .session
                 .create_answer(template)
@@ -293,47 +291,6 @@ impl Run {
             },
         }))
     }
-}
-
-/// The offer's media part: one data channel section (RFC 8841), as a browser's
-/// `createDataChannel` offers it.
-fn data_channel_offer() -> Result<SessionDescription<'static>, String> {
-    let origin = Origin {
-        username: "-",
-        session_id: 1,
-        session_version: 1,
-        nettype: "IN",
-        addrtype: "IP4",
-        address: "127.0.0.1",
-    };
-    let digest: Vec<u8> = (0u8..32).collect();
-    SdpBuilder::new(&origin)
-        .media(
-            MediaBuilder::new("application", 9, "UDP/DTLS/SCTP")
-                .format("webrtc-datachannel")
-                .mid("0")
-                .fingerprint("sha-256", &digest)
-                .raw_attribute("setup", Some("actpass"))
-                .raw_attribute("sctp-port", Some("5000"))
-                .raw_attribute("max-message-size", Some("262144")),
-        )
-        .build()
-        .map_err(|e| format!("offer: {e}"))
-}
-
-/// A well-formed `a=fingerprint` value that certifies nothing: Floe does not run DTLS; the
-/// browser needs one to accept the description (RFC 8122 §5).
-fn placeholder_fingerprint(c: &Credentials) -> String {
-    let bytes = c.pwd.as_bytes();
-    let hex: Vec<String> = (0..32)
-        .map(|i| {
-            format!(
-                "{:02X}",
-                bytes.get(i % bytes.len().max(1)).copied().unwrap_or(0)
-            )
-        })
-        .collect();
-    format!("sha-256 {}", hex.join(":"))
 }
 
 /// Prints one signaling line.
