@@ -3,8 +3,8 @@
 //! What the builders write always parses back equal in [`Mode::Strict`](crate::Mode::Strict):
 //! lines are written in the RFC 8866 §5 order whatever the call order, and a call that would
 //! write something strict parsing rejects (an attribute at a level its
-//! [`TypedAttribute::PLACEMENT`] forbids, a known attribute whose raw value fails its grammar,
-//! an RTP payload type above 127) is not written: `build` returns the [`ParseError`] strict
+//! [`registration`](crate::registration) or [`TypedAttribute::PLACEMENT`] forbids, a known
+//! attribute whose raw value fails its grammar, an RTP payload type above 127) is not written: `build` returns the [`ParseError`] strict
 //! parsing would have reported for that line (the first such call wins), rather than silently
 //! moving or dropping it.
 
@@ -14,7 +14,7 @@ use std::vec::Vec;
 
 use crate::attributes::{
     Direction, Fingerprint, Fmtp, Group, IceLite, IcePwd, IceUfrag, Mid, Placement, RtcpFb,
-    RtcpMux, RtpMap, Setup, TypedAttribute, lookup,
+    RtcpMux, RtpMap, Setup, TypedAttribute, lookup, registration,
 };
 use crate::description::{MediaSection, SessionDescription};
 use crate::error::{DiagnosticKind, Level, ParseError, ValueErrorKind};
@@ -137,7 +137,7 @@ impl SdpBuilder {
     /// level makes [`SdpBuilder::build`] fail with [`DiagnosticKind::Placement`].
     #[must_use]
     pub fn attribute<'t, T: TypedAttribute<'t>>(mut self, a: &T) -> Self {
-        let problem = placement_problem(T::NAME, T::PLACEMENT, Level::Session);
+        let problem = placement_problem(T::NAME, typed_placement::<T>(), Level::Session);
         refuse(&mut self.error, self.attributes.len(), problem);
         self.attributes.push(Line::typed(a));
         self
@@ -241,6 +241,12 @@ fn diagnostic(line: usize, column: u32, kind: DiagnosticKind) -> ParseError {
     }
 }
 
+/// Where the parser allows `T`: its [`registration`] when the name is registered (the parser
+/// checks that table), else its own [`TypedAttribute::PLACEMENT`].
+fn typed_placement<'t, T: TypedAttribute<'t>>() -> Placement {
+    registration(T::NAME).map_or(T::PLACEMENT, |r| r.placement)
+}
+
 /// The strict-mode placement error of `a=<name>` at `level` (RFC 8859), at column 3.
 fn placement_problem(
     name: &'static str,
@@ -255,11 +261,13 @@ fn placement_problem(
 /// column through [`attribute_diagnostic`]).
 fn raw_problem(line: &Line<'_>, level: Level) -> Option<(u32, DiagnosticKind)> {
     let attr = line.attribute()?;
-    let known = lookup(attr.name)?;
-    placement_problem(known.name, known.placement, level).or_else(|| {
-        let (d, rejected) = attribute_diagnostic(0, line.text(), attr, known)?;
-        rejected.then_some((d.column, d.kind))
-    })
+    registration(attr.name)
+        .and_then(|r| placement_problem(r.name, r.placement, level))
+        .or_else(|| {
+            let known = lookup(attr.name)?;
+            let (d, rejected) = attribute_diagnostic(0, line.text(), attr, known)?;
+            rejected.then_some((d.column, d.kind))
+        })
 }
 
 /// The strict-mode error of RTP payload type `pt` in `a=<name>:<pt> ...`: RTP payload types
@@ -351,7 +359,7 @@ impl MediaBuilder {
     /// as [`IceLite`], RFC 8839 §5.3) makes `build` fail with [`DiagnosticKind::Placement`].
     #[must_use]
     pub fn attribute<'t, T: TypedAttribute<'t>>(mut self, a: &T) -> Self {
-        let problem = placement_problem(T::NAME, T::PLACEMENT, Level::Media);
+        let problem = placement_problem(T::NAME, typed_placement::<T>(), Level::Media);
         refuse(&mut self.error, self.attributes.len(), problem);
         self.attributes.push(Line::typed(a));
         self
@@ -644,6 +652,38 @@ mod tests {
                     found: Level::Media
                 }
             )
+        );
+        // Every registered name is placed, typed or not (RFC 8859 §5): an untyped media-level
+        // attribute at session level, and a candidate there (RFC 8839 §5.1), are refused.
+        for (builder, name) in [
+            (
+                SdpBuilder::new(&origin()).raw_attribute("imageattr", Some("120 send * recv *")),
+                "imageattr",
+            ),
+            (
+                SdpBuilder::new(&origin()).raw_attribute("ice-mismatch", None),
+                "ice-mismatch",
+            ),
+        ] {
+            assert_eq!(
+                builder.build().unwrap_err().kind,
+                DiagnosticKind::Placement {
+                    name,
+                    found: Level::Session
+                }
+            );
+        }
+        let c = crate::CandidateAttribute::parse_value("1 1 udp 1 192.0.2.1 9 typ host").unwrap();
+        let e = SdpBuilder::new(&origin())
+            .attribute(&c)
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            e.kind,
+            DiagnosticKind::Placement {
+                name: "candidate",
+                found: Level::Session
+            }
         );
         // Raw attributes with a registered name are checked too: level, then value grammar.
         let e = MediaBuilder::new("audio", 9, "RTP/AVP")

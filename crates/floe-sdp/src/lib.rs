@@ -91,9 +91,10 @@ mod values;
 pub use attributes::{
     BundleOnly, CandidateAttribute, Crypto, Direction, EndOfCandidates, ExtMap, ExtmapAllowMixed,
     Fingerprint, Fmtp, FmtpParameter, Framerate, Group, IceLite, IceOptions, IcePacing, IcePwd,
-    IceUfrag, MaxMessageSize, MaxPtime, Mid, Msid, MsidSemantic, Placement, Ptime, Rid,
-    RidDirection, Rtcp, RtcpFb, RtcpMux, RtcpMuxOnly, RtcpRsize, RtpMap, SctpMap, SctpPort, Setup,
-    Simulcast, SimulcastId, SimulcastList, SimulcastStream, Ssrc, SsrcGroup, TypedAttribute,
+    IceUfrag, MaxMessageSize, MaxPtime, Mid, Msid, MsidSemantic, Placement, Ptime, Registration,
+    Rid, RidDirection, Rtcp, RtcpFb, RtcpMux, RtcpMuxOnly, RtcpRsize, RtpMap, SctpMap, SctpPort,
+    Setup, Simulcast, SimulcastId, SimulcastList, SimulcastStream, Ssrc, SsrcGroup, TypedAttribute,
+    registration, registrations,
 };
 pub use builder::{MediaBuilder, SdpBuilder};
 pub use description::{MediaSection, SessionDescription};

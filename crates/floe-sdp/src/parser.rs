@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::vec::Vec;
 
-use crate::attributes::lookup;
+use crate::attributes::{lookup, registration};
 use crate::description::{MediaSection, SessionDescription};
 use crate::error::{Diagnostic, DiagnosticKind, Level};
 use crate::grammar::is_token_byte;
@@ -417,20 +417,24 @@ impl Checker {
         if !name_ok {
             return self.deviation(n, text, 2, DiagnosticKind::InvalidAttributeName);
         }
-        let Some(known) = lookup(attr.name) else {
-            return Ok(());
-        };
-        if !known.placement.allows(self.level) {
+        // Placement comes from the registry of every registered name (RFC 8859 §5); an
+        // unknown name is accepted at either level.
+        if let Some(reg) = registration(attr.name)
+            && !reg.placement.allows(self.level)
+        {
             self.deviation(
                 n,
                 text,
                 2,
                 DiagnosticKind::Placement {
-                    name: known.name,
+                    name: reg.name,
                     found: self.level,
                 },
             )?;
         }
+        let Some(known) = lookup(attr.name) else {
+            return Ok(());
+        };
         if !self.check_values {
             return Ok(());
         }

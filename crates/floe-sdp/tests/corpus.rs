@@ -1,7 +1,9 @@
 //! Conformance over the shared third-party corpus (`../shared/corpus/sdp`, read through
 //! `floe-corpus`, never copied): its `manifest.json` says what each file is.
 //!
-//! - `valid`: parses in both modes and round-trips byte for byte.
+//! - `valid`: parses in both modes and round-trips byte for byte, except the files of
+//!   `MISPLACED` below: valid RFC 8866 grammar, but an attribute at a level its registration
+//!   forbids (RFC 8859 §5), which strict mode refuses and lenient mode accepts with a warning.
 //! - `invalid`: strict mode rejects it at the line the table below names (the first line that
 //!   breaks RFC 8866; the manifest gives the reason, the line is ours).
 //! - `edge`: lenient mode accepts it with a warning naming the deviation (table below), and it
@@ -9,7 +11,9 @@
 
 use std::path::Path;
 
-use floe_sdp::{DiagnosticKind, Mode, ParseOptions, SessionDescription, ValueErrorKind, validate};
+use floe_sdp::{
+    DiagnosticKind, Level, Mode, ParseOptions, SessionDescription, ValueErrorKind, validate,
+};
 
 /// (file, expected strict error line, what the error must be).
 /// A file, a line, and a check of the diagnostic kind reported there.
@@ -40,6 +44,24 @@ const INVALID: &[Expectation] = &[
     ("invalid/libwebrtc-corpus-unittest-7-fragment.sdp", 1, |k| {
         *k == DiagnosticKind::FirstLineNotVersion
     }),
+];
+
+/// `valid` files with an attribute at a level its registration forbids: (file, line, the
+/// placement diagnostic). Strict mode rejects them there; lenient mode warns there and keeps the
+/// line.
+const MISPLACED: &[Expectation] = &[
+    // pion's "every RFC 8866 field" fixture carries `a=candidate` before the first `m=`;
+    // RFC 8839 §5.1 defines it at media level only.
+    (
+        "fixtures/pion-sdp-canonical-rfc8866-all-fields.sdp",
+        16,
+        |k| {
+            *k == DiagnosticKind::Placement {
+                name: "candidate",
+                found: Level::Session,
+            }
+        },
+    ),
 ];
 
 /// (file, line of the warning that names the deviation, the deviation).
@@ -163,7 +185,27 @@ floe_corpus::conformance_test! {
             match e.expect.as_str() {
                 "valid" => {
                     valid += 1;
-                    for mode in [Mode::Strict, Mode::Lenient] {
+                    let misplaced = MISPLACED.iter().find(|(f, ..)| *f == e.file);
+                    if let Some((_, line, check)) = misplaced {
+                        let err = SessionDescription::parse_with(&text, Mode::Strict)
+                            .err()
+                            .unwrap_or_else(|| panic!("{} accepted in strict mode", e.file));
+                        assert_eq!(err.line, *line, "{}: {err}", e.file);
+                        assert!(check(&err.kind), "{}: {err}", e.file);
+                        let p = SessionDescription::parse_with(&text, Mode::Lenient).unwrap();
+                        assert!(
+                            p.warnings().iter().any(|w| w.line == *line && check(&w.kind)),
+                            "{}: {:?}",
+                            e.file,
+                            p.warnings()
+                        );
+                    }
+                    let modes: &[Mode] = if misplaced.is_some() {
+                        &[Mode::Lenient]
+                    } else {
+                        &[Mode::Strict, Mode::Lenient]
+                    };
+                    for &mode in modes {
                         match SessionDescription::parse_with(&text, mode) {
                             Ok(p) => {
                                 assert_eq!(p.description().to_string(), text, "{} round trip", e.file)
@@ -216,5 +258,11 @@ floe_corpus::conformance_test! {
             failures.join("\n")
         );
         assert_eq!((valid, invalid, edge), (56, 6, 7));
+        assert!(
+            MISPLACED
+                .iter()
+                .all(|(f, ..)| entries.iter().any(|e| e.file == *f && e.expect == "valid")),
+            "a MISPLACED file left the corpus or changed expectation"
+        );
     }
 }

@@ -160,8 +160,9 @@ number_attribute!(
 /// `a=candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type>
 /// ...` (RFC 8839 §5.1), parsed by `floe-ice-candidate` (borrowed, byte-identical `Display`).
 ///
-/// RFC 8839 §5.1 defines it at media level; SIP stacks also write it at session level (pion's
-/// RFC 8866 fixture does), so both levels are accepted. An active TCP candidate whose port is not
+/// RFC 8839 §5.1 defines it at media level only: at session level (which some SIP stacks write,
+/// and pion's RFC 8866 fixture has) it is a placement error in strict mode and a warning in
+/// lenient mode, where it is kept like any other line. An active TCP candidate whose port is not
 /// 9 and a candidate on an unspecified address (`0.0.0.0`) are reported as warnings (the
 /// parser's diagnostic points at the port or address; [`TypedAttribute::advisory`], which has no
 /// text at hand, gives offset 0).
@@ -234,7 +235,7 @@ fn offset(column: u32) -> usize {
 
 impl<'a> TypedAttribute<'a> for CandidateAttribute<'a> {
     const NAME: &'static str = "candidate";
-    const PLACEMENT: Placement = Placement::Any;
+    const PLACEMENT: Placement = Placement::Media;
     fn parse_value(value: &'a str) -> Result<Self, ValueError> {
         let parsed =
             Candidate::parse_with(value, ParseOptions::lenient()).map_err(|e| ValueError {

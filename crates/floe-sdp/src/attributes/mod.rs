@@ -35,6 +35,7 @@
 mod bundle;
 mod extmap;
 mod ice;
+mod registry;
 mod rtp;
 mod sctp;
 mod security;
@@ -48,6 +49,7 @@ pub use extmap::{ExtMap, ExtmapAllowMixed};
 pub use ice::{
     CandidateAttribute, EndOfCandidates, IceLite, IceOptions, IcePacing, IcePwd, IceUfrag,
 };
+pub use registry::{Registration, registration, registrations};
 pub use rtp::{
     Direction, Fmtp, FmtpParameter, Framerate, MaxPtime, Ptime, Rtcp, RtcpFb, RtcpMux, RtcpMuxOnly,
     RtcpRsize, RtpMap,
@@ -59,7 +61,8 @@ pub use streams::{Msid, MsidSemantic, Ssrc, SsrcGroup};
 
 use crate::error::{Level, ValueError, ValueErrorKind};
 
-/// Where an attribute may appear (RFC 8859 and each attribute's own RFC).
+/// Where an attribute may appear (RFC 8859 §5 and each attribute's own RFC; see
+/// [`registration`] for every registered name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Placement {
@@ -88,7 +91,8 @@ impl Placement {
 pub trait TypedAttribute<'a>: Sized + fmt::Display {
     /// The registered attribute name (case-sensitive, RFC 8866 §6).
     const NAME: &'static str;
-    /// Where it may appear.
+    /// Where it may appear. For a registered name this must be its [`registration`]'s
+    /// placement: the parser checks placement through the registry, not through this constant.
     const PLACEMENT: Placement;
     /// `false` for a flag attribute, whose grammar has no value (`a=rtcp-mux`).
     const HAS_VALUE: bool = true;
@@ -184,11 +188,11 @@ macro_rules! number_attribute {
 }
 pub(crate) use number_attribute;
 
-/// A known attribute name found in a description: what the parser checks about it.
+/// A typed attribute name found in a description: how the parser checks its value (its
+/// placement is in the [`registration`] table, for typed and untyped names alike).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Known {
     pub(crate) name: &'static str,
-    pub(crate) placement: Placement,
     /// Parses the value and returns the first problem: an error or accepted deviation
     /// (`true`: rejected in strict mode) or an advisory (`false`: a warning in both modes).
     pub(crate) check: fn(Option<&str>) -> Option<(ValueError, bool)>,
@@ -211,7 +215,6 @@ macro_rules! known {
     ($ty:ty) => {
         Known {
             name: <$ty as TypedAttribute<'_>>::NAME,
-            placement: <$ty as TypedAttribute<'_>>::PLACEMENT,
             check: |v| check::<$ty>(v),
         }
     };
@@ -259,7 +262,6 @@ pub(crate) fn lookup(name: &str) -> Option<Known> {
         "crypto" => known!(Crypto<'_>),
         "sendrecv" | "sendonly" | "recvonly" | "inactive" => Known {
             name: Direction::NAMES[Direction::index(name)],
-            placement: Placement::Any,
             check: check_flag,
         },
         _ => return None,
@@ -278,52 +280,56 @@ fn check_flag(value: Option<&str>) -> Option<(ValueError, bool)> {
     })
 }
 
+/// Every name [`lookup`] knows (for the tests).
+#[cfg(test)]
+pub(crate) const TYPED_NAMES: &[&str] = &[
+    "rtpmap",
+    "fmtp",
+    "rtcp-fb",
+    "extmap",
+    "extmap-allow-mixed",
+    "ssrc",
+    "ssrc-group",
+    "msid",
+    "msid-semantic",
+    "group",
+    "mid",
+    "fingerprint",
+    "setup",
+    "ice-ufrag",
+    "ice-pwd",
+    "ice-options",
+    "ice-lite",
+    "ice-pacing",
+    "candidate",
+    "end-of-candidates",
+    "rid",
+    "simulcast",
+    "sctp-port",
+    "max-message-size",
+    "sctpmap",
+    "rtcp",
+    "rtcp-mux",
+    "rtcp-mux-only",
+    "rtcp-rsize",
+    "bundle-only",
+    "ptime",
+    "maxptime",
+    "framerate",
+    "crypto",
+    "sendrecv",
+    "sendonly",
+    "recvonly",
+    "inactive",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn registry_names_match_the_types() {
-        for name in [
-            "rtpmap",
-            "fmtp",
-            "rtcp-fb",
-            "extmap",
-            "extmap-allow-mixed",
-            "ssrc",
-            "ssrc-group",
-            "msid",
-            "msid-semantic",
-            "group",
-            "mid",
-            "fingerprint",
-            "setup",
-            "ice-ufrag",
-            "ice-pwd",
-            "ice-options",
-            "ice-lite",
-            "ice-pacing",
-            "candidate",
-            "end-of-candidates",
-            "rid",
-            "simulcast",
-            "sctp-port",
-            "max-message-size",
-            "sctpmap",
-            "rtcp",
-            "rtcp-mux",
-            "rtcp-mux-only",
-            "rtcp-rsize",
-            "bundle-only",
-            "ptime",
-            "maxptime",
-            "framerate",
-            "crypto",
-            "sendrecv",
-            "sendonly",
-            "recvonly",
-            "inactive",
-        ] {
+        for &name in TYPED_NAMES {
             assert_eq!(lookup(name).map(|k| k.name), Some(name));
         }
         assert!(lookup("x-unknown").is_none());
@@ -352,15 +358,15 @@ mod tests {
         flag(IceLite);
         flag(EndOfCandidates);
         assert_eq!(
-            lookup("ice-lite").map(|k| k.placement),
+            registration("ice-lite").map(|k| k.placement),
             Some(Placement::Session)
         );
         assert_eq!(
-            lookup("bundle-only").map(|k| k.placement),
+            registration("bundle-only").map(|k| k.placement),
             Some(Placement::Media)
         );
         assert_eq!(
-            lookup("end-of-candidates").map(|k| k.placement),
+            registration("end-of-candidates").map(|k| k.placement),
             Some(Placement::Any)
         );
         assert_eq!(

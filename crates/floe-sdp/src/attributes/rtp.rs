@@ -317,7 +317,8 @@ pub struct RtcpFb<'a> {
 
 impl<'a> TypedAttribute<'a> for RtcpFb<'a> {
     const NAME: &'static str = "rtcp-fb";
-    const PLACEMENT: Placement = Placement::Any;
+    /// Media level only (RFC 4585 §4.2; RFC 8859 §5.2).
+    const PLACEMENT: Placement = Placement::Media;
     fn parse_value(value: &'a str) -> Result<Self, ValueError> {
         let mut c = Cursor::new(value);
         let payload_type = c.field_with("rtcp-fb-pt", |w| {
@@ -406,7 +407,7 @@ decimal_attribute!(
     MaxPtime, "maxptime", "maxptime-value"
 );
 decimal_attribute!(
-    /// `a=framerate:<frame rate>` in frames per second, video only (RFC 8866 §6.8).
+    /// `a=framerate:<frame rate>` in frames per second, video only (RFC 8866 §6.13).
     Framerate, "framerate", "framerate-value"
 );
 
