@@ -122,3 +122,12 @@ wait "${pids[0]}" || { echo "FAIL: floe turn serve did not exit cleanly"; fail=1
 tail -n 1 "$PEERS_HOME/floe-serve.log"
 
 [ "$fail" = 0 ] && echo "INTEROP: PASS" || { echo "INTEROP: FAIL (logs in $PEERS_HOME)"; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+echo "--- Chromium in the NAT lab (issue 21; root, chromium + chromium-driver; about 80 s)"
+# Headless Chromium (scripts/chromium_peer.py, W3C WebDriver) against floe ice peer --sdp and
+# against itself; one lab at a time, so after the lab tests above.
+if [ "$(id -u)" = 0 ] && ! { command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; }; then
+  apt-get update -qq && apt-get install -y -qq chromium chromium-driver
+fi
+cargo test -p floe-interop --test browser -- --include-ignored --nocapture

@@ -22,6 +22,7 @@ use std::thread::{self, JoinHandle};
 use floe_cli::sockets::ClientDriver;
 use floe_turn::{ClientConfig, Transport};
 
+pub mod browser;
 mod natlab;
 mod peers;
 
