@@ -3,7 +3,7 @@
 //! SipHash keeps clients that choose their addresses from forcing collisions.
 
 use core::hash::BuildHasher;
-use core::net::{IpAddr, SocketAddr};
+use core::net::IpAddr;
 use std::collections::HashMap;
 
 use rand::Rng;
@@ -48,17 +48,5 @@ pub(crate) fn ip_bits(ip: &IpAddr) -> u128 {
     match ip {
         IpAddr::V4(v4) => u128::from(v4.to_ipv6_mapped()),
         IpAddr::V6(v6) => u128::from(*v6),
-    }
-}
-
-/// A socket address as a map key that hashes in two writes instead of std's five or more.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct AddrKey(pub(crate) SocketAddr);
-
-impl core::hash::Hash for AddrKey {
-    #[inline]
-    fn hash<H: core::hash::Hasher>(&self, h: &mut H) {
-        h.write_u128(ip_bits(&self.0.ip()));
-        h.write_u16(self.0.port());
     }
 }

@@ -9,6 +9,7 @@ use floe_stun::{ErrorCode, TransactionId};
 
 use super::{PendingAllocate, RelayGrant};
 use crate::auth::LongTermKey;
+use crate::types::FiveTuple;
 use crate::wire::Integrity;
 
 /// A permission for one peer IP (RFC 8656 §9): ports are not part of it.
@@ -37,6 +38,8 @@ impl Channel {
 /// Server-side allocation state. Kept small: the benchmark reports its size.
 #[derive(Debug)]
 pub(super) struct Allocation {
+    /// The client's 5-tuple: the key of the allocation and where its data goes.
+    pub(super) five_tuple: FiveTuple,
     pub(super) relayed: SocketAddr,
     pub(super) additional: Option<SocketAddr>,
     pub(super) username: Box<str>,
@@ -73,6 +76,7 @@ pub struct AllocationInfo {
 impl Allocation {
     pub(super) fn new(p: &PendingAllocate, grant: RelayGrant, now: Instant) -> Self {
         Self {
+            five_tuple: p.five_tuple,
             relayed: grant.relayed,
             additional: grant.additional,
             username: p.username.clone(),

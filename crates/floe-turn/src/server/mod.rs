@@ -10,6 +10,7 @@
 mod allocation;
 mod relay;
 mod requests;
+mod table;
 mod tcp;
 mod timers;
 
@@ -23,6 +24,7 @@ use rand::Rng as _;
 use self::allocation::Allocation;
 pub use self::allocation::AllocationInfo;
 pub use self::relay::{ClientTransmit, PeerTransmit};
+use self::table::Allocations;
 use self::tcp::TcpConn;
 pub use self::tcp::{CONNECTION_BIND_TIMEOUT, TcpCloseReason};
 use self::timers::{TimerKey, Timers};
@@ -32,7 +34,7 @@ use floe_stun::channel_data::ChannelRange;
 use floe_stun::{AddressFamily, ErrorCode, PasswordAlgorithm, TransactionId};
 
 use crate::auth::{CredentialLookup, LongTermKey, NonceMinter};
-use crate::hash::{self, AddrKey, Map};
+use crate::hash::{self, Map};
 use crate::policy::{PeerPolicy, Quota, Quotas};
 use crate::types::{FiveTuple, RelayTransport, Transmit};
 use crate::wire::Integrity;
@@ -315,8 +317,8 @@ pub struct Server<C> {
     /// Answers Binding requests (floe-stun's responder, SOFTWARE and FINGERPRINT as
     /// configured).
     binding: BindingResponder,
-    allocations: Map<FiveTuple, Allocation>,
-    by_relay: Map<AddrKey, FiveTuple>,
+    /// Live allocations, by 5-tuple and by relayed address.
+    allocations: Allocations,
     per_user: Map<Box<str>, u32>,
     /// Allocations (and pending Allocates) per client IP address.
     per_ip: Map<IpAddr, u32>,
@@ -359,15 +361,14 @@ impl<C: CredentialLookup> Server<C> {
             epoch: now,
             nonces,
             binding,
-            allocations: hash::map(&mut rng),
-            by_relay: hash::map(&mut rng),
+            allocations: Allocations::new(&mut rng),
             per_user: hash::map(&mut rng),
             per_ip: hash::map(&mut rng),
             pending: hash::map(&mut rng),
             next_request: 0,
             transmits: VecDeque::new(),
             events: VecDeque::new(),
-            timers: Timers::default(),
+            timers: Timers::new(now),
             stats: ServerStats::default(),
             indications: 0,
             tcp_conns: hash::map(&mut rng),
@@ -402,16 +403,7 @@ impl<C: CredentialLookup> Server<C> {
     pub fn memory_usage(&self) -> MemoryUsage {
         use core::mem::size_of;
         let table = |cap: usize, entry: usize| cap * (entry + 1);
-        let mut bytes = table(
-            self.allocations.capacity(),
-            size_of::<(FiveTuple, Allocation)>(),
-        );
-        bytes += self
-            .allocations
-            .values()
-            .map(Allocation::heap_bytes)
-            .sum::<usize>();
-        bytes += table(self.by_relay.capacity(), size_of::<(AddrKey, FiveTuple)>());
+        let mut bytes = self.allocations.heap_bytes();
         bytes += table(self.per_user.capacity(), size_of::<(Box<str>, u32)>());
         bytes += self.per_user.keys().map(|k| k.len()).sum::<usize>();
         bytes += table(self.per_ip.capacity(), size_of::<(IpAddr, u32)>());
@@ -477,10 +469,6 @@ impl<C: CredentialLookup> Server<C> {
         let Some(alloc) = self.allocations.remove(ft) else {
             return;
         };
-        self.by_relay.remove(&AddrKey(alloc.relayed));
-        if let Some(extra) = alloc.additional {
-            self.by_relay.remove(&AddrKey(extra));
-        }
         self.release_slots(&alloc.username, ft.remote.ip());
         if alloc.tcp {
             // Only TCP allocations have peer connections (RFC 6062).
@@ -549,9 +537,9 @@ impl<C: CredentialLookup> Server<C> {
         };
         let grant = match grant {
             Ok(g)
-                if !self.by_relay.contains_key(&AddrKey(g.relayed))
+                if self.allocations.by_relay(&g.relayed).is_none()
                     && g.additional
-                        .is_none_or(|a| !self.by_relay.contains_key(&AddrKey(a))) =>
+                        .is_none_or(|a| self.allocations.by_relay(&a).is_none()) =>
             {
                 g
             }
@@ -571,14 +559,15 @@ impl<C: CredentialLookup> Server<C> {
             self.release_slots(&p.username, p.five_tuple.remote.ip());
             return false;
         };
-        self.by_relay.insert(AddrKey(grant.relayed), p.five_tuple);
-        if let Some(extra) = grant.additional {
-            self.by_relay.insert(AddrKey(extra), p.five_tuple);
-        }
         alloc.cached_allocate = Some((p.tid, response.clone().into_boxed_slice()));
         let deadline = alloc.next_deadline();
-        self.allocations.insert(p.five_tuple, alloc);
-        self.schedule(deadline, TimerKey::Allocation(grant.relayed));
+        let Some(slot) = self.allocations.insert(alloc) else {
+            // The 5-tuple already has an allocation, or the table is full.
+            self.release_slots(&p.username, p.five_tuple.remote.ip());
+            self.send_pending_error(&p, ErrorCode::INSUFFICIENT_CAPACITY);
+            return false;
+        };
+        self.schedule(deadline, TimerKey::Allocation(slot));
         self.push_transmit(p.five_tuple, response);
         self.events.push_back(ServerEvent::AllocationCreated {
             five_tuple: p.five_tuple,

@@ -16,7 +16,6 @@ use super::Server;
 /// configured [`ChannelRange`] decides only which numbers ChannelBind accepts.
 const TURN_DEMUX: Demux = Demux::turn(ChannelRange::Rfc5766);
 use crate::auth::CredentialLookup;
-use crate::hash::AddrKey;
 use crate::types::FiveTuple;
 use crate::wire::{self, get};
 
@@ -150,13 +149,15 @@ impl<C: CredentialLookup> Server<C> {
         out.clear();
         // A dual-stack relay socket reports IPv4 peers as IPv4-mapped IPv6 addresses.
         let peer = SocketAddr::new(peer.ip().to_canonical(), peer.port());
-        let found = self.by_relay.get(&AddrKey(relay)).and_then(|ft| {
+        // One probe of the relay index finds the allocation; its permissions and channels
+        // are a short scan (bounded by the quotas).
+        let indications = &mut self.indications;
+        let found = self.allocations.by_relay(&relay).and_then(|alloc| {
             // TCP allocations carry peer data on the piped connections (RFC 6062 §5.5).
-            let alloc = self.allocations.get(ft).filter(|a| !a.tcp)?;
-            if !alloc.permits(&peer.ip(), now) {
+            if alloc.tcp || !alloc.permits(&peer.ip(), now) {
                 return None;
             }
-            let tid = indication_tid(&mut self.indications);
+            let ft = &alloc.five_tuple;
             match alloc.channel_to(&peer).filter(|c| c.expires > now) {
                 Some(ch) => {
                     let pad = ft.transport.is_stream();
@@ -165,6 +166,7 @@ impl<C: CredentialLookup> Server<C> {
                         .encode(out, pad);
                 }
                 None => {
+                    let tid = indication_tid(indications);
                     let typ = MessageType::new(Method::DATA, Class::Indication);
                     let mut b = MessageBuilder::new(out, typ, tid);
                     b.add(&XorPeerAddress(peer)).add(&Data(data));

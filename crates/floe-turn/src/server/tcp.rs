@@ -18,7 +18,6 @@ use super::requests::Authed;
 use super::timers::TimerKey;
 use super::{Server, ServerEvent};
 use crate::auth::{CredentialLookup, LongTermKey};
-use crate::hash::AddrKey;
 use crate::policy::Quota;
 use crate::types::FiveTuple;
 use crate::wire::{Integrity, get};
@@ -195,8 +194,8 @@ impl<C: CredentialLookup> Server<C> {
         relayed: SocketAddr,
         peer: SocketAddr,
     ) -> Option<ConnectionId> {
-        let ft = *self.by_relay.get(&AddrKey(relayed))?;
-        let alloc = self.allocations.get(&ft)?;
+        let alloc = self.allocations.by_relay(&relayed)?;
+        let ft = alloc.five_tuple;
         if !alloc.tcp || !alloc.permits(&peer.ip(), now) || !self.tcp_room(&ft) {
             return None;
         }

@@ -14,6 +14,9 @@
 //! [`Server::poll_timeout`] an O(1) peek. [`Server::handle_timeout`] pops only due entries:
 //! O(1) when nothing is due, O(k log n) to expire k things.
 //!
+//! An entry is 16 bytes: its instant as nanoseconds since the server's epoch, and its key
+//! packed into 64 bits (an allocation is named by its slot in the allocation table).
+//!
 //! An allocation has one live entry, at the earliest of its own expiry, its permissions'
 //! expiry and its channels' hold-down ends ([`Allocation::next_deadline`]), rather than one
 //! per permission and channel: the quotas allow 64 of each per allocation, an entry per
@@ -23,7 +26,7 @@
 //! the binding stays in the table, unusable, until its hold-down ends.
 
 use core::cmp::Reverse;
-use core::net::SocketAddr;
+use core::time::Duration;
 use std::collections::BinaryHeap;
 use std::time::Instant;
 
@@ -31,7 +34,6 @@ use super::allocation::Allocation;
 use super::tcp::{TcpCloseReason, TcpConnState};
 use super::{RelayRequestId, ReleaseReason, Server};
 use crate::auth::CredentialLookup;
-use crate::hash::AddrKey;
 use crate::types::FiveTuple;
 
 /// Stale entries tolerated beyond twice the live ones before the heap is rebuilt.
@@ -40,22 +42,51 @@ pub(super) const COMPACTION_SLACK: usize = 64;
 /// What a deadline belongs to. Kept small: the heap holds one or two per allocation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum TimerKey {
-    /// The [`Allocation::next_deadline`] of the allocation on this relayed address (unique
-    /// among live allocations, and half the size of a 5-tuple): its expiry (RFC 8656 §3.2),
-    /// a permission's (§9) or the end of a channel's hold-down (§12).
-    Allocation(SocketAddr),
+    /// The [`Allocation::next_deadline`] of the allocation in this slot of the allocation
+    /// table: its expiry (RFC 8656 §3.2), a permission's (§9) or the end of a channel's
+    /// hold-down (§12). A slot reused by a later allocation is harmless: an entry acts only
+    /// when its instant is that allocation's deadline, which is then due anyway.
+    Allocation(u32),
     /// A pending Allocate that gets no relay socket in time.
     RelayRequest(RelayRequestId),
     /// A peer connection waiting for ConnectionBind (RFC 6062 §5.3: 30 s).
     ConnectionBind(u32),
 }
 
+/// Tag of a packed key (top two bits) and the value bits below it.
+const TAG_SHIFT: u32 = 62;
+const VALUE_MASK: u64 = (1 << TAG_SHIFT) - 1;
+
+impl TimerKey {
+    /// The key in 64 bits: a 2-bit tag and the value. Relay request ids are a counter from
+    /// 1, so they never reach 2^62.
+    fn pack(self) -> u64 {
+        match self {
+            Self::Allocation(slot) => u64::from(slot),
+            Self::RelayRequest(RelayRequestId(id)) => 1 << TAG_SHIFT | (id & VALUE_MASK),
+            Self::ConnectionBind(id) => 2 << TAG_SHIFT | u64::from(id),
+        }
+    }
+
+    #[allow(clippy::cast_possible_truncation, reason = "packed from a u32")]
+    fn unpack(bits: u64) -> Self {
+        let value = bits & VALUE_MASK;
+        match bits >> TAG_SHIFT {
+            0 => Self::Allocation(value as u32),
+            1 => Self::RelayRequest(RelayRequestId(value)),
+            _ => Self::ConnectionBind(value as u32),
+        }
+    }
+}
+
 /// One heap entry, ordered by its deadline alone (simultaneous deadlines fire in the heap's
 /// order, which depends only on the sequence of calls).
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    at: Instant,
-    key: TimerKey,
+    /// Nanoseconds since the epoch.
+    at: u64,
+    /// [`TimerKey::pack`].
+    key: u64,
 }
 
 impl PartialEq for Entry {
@@ -80,20 +111,49 @@ impl Ord for Entry {
 
 /// The deadline heap. It knows nothing of the server's state: the server decides which
 /// entries are current.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Timers {
     heap: BinaryHeap<Reverse<Entry>>,
+    /// Instants are kept as nanoseconds since this one (the server's epoch); earlier ones
+    /// count as the epoch itself.
+    epoch: Instant,
 }
 
 impl Timers {
-    /// Adds a deadline.
-    pub(super) fn push(&mut self, at: Instant, key: TimerKey) {
-        self.heap.push(Reverse(Entry { at, key }));
+    /// An empty heap counting from `epoch`.
+    pub(super) fn new(epoch: Instant) -> Self {
+        Self {
+            heap: BinaryHeap::new(),
+            epoch,
+        }
     }
 
-    /// The earliest entry, current or not.
-    pub(super) fn peek(&self) -> Option<(Instant, TimerKey)> {
-        self.heap.peek().map(|Reverse(e)| (e.at, e.key))
+    /// `at` as nanoseconds since the epoch (saturating at both ends).
+    pub(super) fn ticks(&self, at: Instant) -> u64 {
+        let since = at.saturating_duration_since(self.epoch).as_nanos();
+        u64::try_from(since).unwrap_or(u64::MAX)
+    }
+
+    /// The instant of `ticks`.
+    fn instant(&self, ticks: u64) -> Instant {
+        let d = Duration::from_nanos(ticks);
+        self.epoch.checked_add(d).unwrap_or(self.epoch)
+    }
+
+    /// Adds a deadline.
+    pub(super) fn push(&mut self, at: Instant, key: TimerKey) {
+        let at = self.ticks(at);
+        self.heap.push(Reverse(Entry {
+            at,
+            key: key.pack(),
+        }));
+    }
+
+    /// The earliest entry, current or not, its instant in ticks.
+    pub(super) fn peek(&self) -> Option<(u64, TimerKey)> {
+        self.heap
+            .peek()
+            .map(|Reverse(e)| (e.at, TimerKey::unpack(e.key)))
     }
 
     /// Removes the earliest entry.
@@ -113,7 +173,15 @@ impl Timers {
 
     /// Replaces every entry with `live`, in a heap of exactly that size.
     fn rebuild(&mut self, live: impl Iterator<Item = (Instant, TimerKey)>) {
-        let mut entries: Vec<_> = live.map(|(at, key)| Reverse(Entry { at, key })).collect();
+        let mut entries: Vec<_> = live
+            .map(|(at, key)| {
+                let at = self.ticks(at);
+                Reverse(Entry {
+                    at,
+                    key: key.pack(),
+                })
+            })
+            .collect();
         entries.shrink_to_fit();
         self.heap = BinaryHeap::from(entries);
     }
@@ -124,10 +192,7 @@ impl<C: CredentialLookup> Server<C> {
     /// peer connection, still connecting). An entry is current when this equals its instant.
     pub(super) fn deadline_of(&self, key: &TimerKey) -> Option<Instant> {
         match key {
-            TimerKey::Allocation(relayed) => {
-                let (_, alloc) = self.allocation_on(relayed)?;
-                Some(alloc.next_deadline())
-            }
+            TimerKey::Allocation(slot) => self.allocations.at(*slot).map(Allocation::next_deadline),
             TimerKey::RelayRequest(id) => self.pending.get(id).map(|p| p.deadline),
             TimerKey::ConnectionBind(id) => match self.tcp_conns.get(id)?.state {
                 TcpConnState::AwaitingBind { deadline } => Some(deadline),
@@ -152,22 +217,20 @@ impl<C: CredentialLookup> Server<C> {
         self.allocations.get(ft).map(Allocation::next_deadline)
     }
 
-    /// The allocation whose (first) relayed address is `relayed`, with its 5-tuple.
-    fn allocation_on(&self, relayed: &SocketAddr) -> Option<(FiveTuple, &Allocation)> {
-        let ft = self.by_relay.get(&AddrKey(*relayed))?;
-        let alloc = self.allocations.get(ft).filter(|a| a.relayed == *relayed)?;
-        Some((*ft, alloc))
+    /// Whether the entry `(at, key)` is current: its state still has that deadline.
+    fn is_current(&self, at: u64, key: &TimerKey) -> bool {
+        self.deadline_of(key).map(|d| self.timers.ticks(d)) == Some(at)
     }
 
     /// Schedules the allocation on `ft` again after a change, when its earliest deadline is
     /// no longer `before` (what [`Server::next_deadline_of`] gave before the change).
     pub(super) fn reschedule(&mut self, ft: FiveTuple, before: Option<Instant>) {
-        let Some(alloc) = self.allocations.get(&ft) else {
+        let Some((slot, alloc)) = self.allocations.slot_of(&ft) else {
             return;
         };
-        let (at, relayed) = (alloc.next_deadline(), alloc.relayed);
+        let at = alloc.next_deadline();
         if Some(at) != before {
-            self.schedule(at, TimerKey::Allocation(relayed));
+            self.schedule(at, TimerKey::Allocation(slot));
         }
     }
 
@@ -176,7 +239,7 @@ impl<C: CredentialLookup> Server<C> {
     /// a deadline.
     pub(super) fn settle_timers(&mut self) {
         while let Some((at, key)) = self.timers.peek() {
-            if self.deadline_of(&key) == Some(at) {
+            if self.is_current(at, &key) {
                 return;
             }
             self.timers.pop();
@@ -187,25 +250,22 @@ impl<C: CredentialLookup> Server<C> {
     /// current.
     pub(super) fn earliest_deadline(&self) -> Option<Instant> {
         let (at, key) = self.timers.peek()?;
-        debug_assert_eq!(
-            self.deadline_of(&key),
-            Some(at),
-            "stale timer on top: {key:?}"
-        );
-        Some(at)
+        debug_assert!(self.is_current(at, &key), "stale timer on top: {key:?}");
+        Some(self.timers.instant(at))
     }
 
     /// Pops the entries due at `now` and acts on the current ones.
     pub(super) fn fire_timers(&mut self, now: Instant) {
+        let now_ticks = self.timers.ticks(now);
         while let Some((at, key)) = self.timers.peek()
-            && at <= now
+            && at <= now_ticks
         {
             self.timers.pop();
-            if self.deadline_of(&key) != Some(at) {
+            if !self.is_current(at, &key) {
                 continue;
             }
             match key {
-                TimerKey::Allocation(relayed) => self.expire_allocation(&relayed, now),
+                TimerKey::Allocation(slot) => self.expire_allocation(slot, now),
                 TimerKey::RelayRequest(id) => {
                     if let Some(p) = self.pending.remove(&id) {
                         self.release_slots(&p.username, p.five_tuple.remote.ip());
@@ -219,8 +279,8 @@ impl<C: CredentialLookup> Server<C> {
 
     /// Something of the allocation on `ft` is due: the allocation itself, or permissions and
     /// channels past their hold-down, which go while it stays.
-    fn expire_allocation(&mut self, relayed: &SocketAddr, now: Instant) {
-        let Some((ft, _)) = self.allocation_on(relayed) else {
+    fn expire_allocation(&mut self, slot: u32, now: Instant) {
+        let Some(ft) = self.allocations.at(slot).map(|a| a.five_tuple) else {
             return;
         };
         let Some(alloc) = self.allocations.get_mut(&ft) else {
@@ -231,7 +291,7 @@ impl<C: CredentialLookup> Server<C> {
         } else {
             alloc.expire_children(now);
             let at = alloc.next_deadline();
-            self.schedule(at, TimerKey::Allocation(*relayed));
+            self.schedule(at, TimerKey::Allocation(slot));
         }
     }
 
@@ -239,8 +299,8 @@ impl<C: CredentialLookup> Server<C> {
     fn compact_timers(&mut self) {
         let allocations = self
             .allocations
-            .values()
-            .map(|a| (a.next_deadline(), TimerKey::Allocation(a.relayed)));
+            .slots()
+            .map(|(slot, a)| (a.next_deadline(), TimerKey::Allocation(slot)));
         let pending = self
             .pending
             .iter()

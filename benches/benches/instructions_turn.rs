@@ -1,0 +1,106 @@
+//! Instruction counts (callgrind through `gungraun`) of one relayed datagram each way in a
+//! TURN server core holding one allocation with one permission and one channel: 160 B of
+//! ChannelData from the client, and 160 B from the peer framed as ChannelData for the client.
+//! Floe's `Server`, and with `peers` turn-server-proto's `TurnServer`, fed the same bytes
+//! (`benches/src/turn_cores.rs`). The setup (the allocation, the inputs) is not counted.
+//!
+//! ```text
+//! cargo bench -p floe-benches --bench instructions_turn                    # Floe alone
+//! cargo bench -p floe-benches --features peers --bench instructions_turn   # beside the peer
+//! ```
+
+// The gungraun macros expand to paths this lint calls needlessly qualified, and to modules
+// without docs.
+#![allow(unused_qualifications, missing_docs)]
+
+use core::hint::black_box;
+
+use gungraun::{library_benchmark, library_benchmark_group, main};
+
+// The harness shared with `turn_server_peers`.
+#[path = "../src/turn_cores.rs"]
+#[allow(dead_code, reason = "each bench uses part of the shared harness")]
+mod turn_cores;
+
+use turn_cores::{Family, FloeCore, TurnCore, channel_data, peer_addr};
+
+/// A core with one allocation, the 160 B ChannelData a client sends, a buffer for the
+/// client-bound frame. The core is boxed, so that handing it to the benchmark and back copies
+/// a pointer, not the core.
+fn setup<C: TurnCore>() -> (Box<C>, Vec<u8>, Vec<u8>) {
+    let core = Box::new(turn_cores::populated::<C>(Family::V4, 1));
+    (core, channel_data(&[0x5a; 160]), Vec::with_capacity(2048))
+}
+
+fn client_to_peer<C: TurnCore>(
+    (mut core, bytes, out): (Box<C>, Vec<u8>, Vec<u8>),
+) -> (Box<C>, Vec<u8>, Vec<u8>) {
+    let n = core.client_in(0, black_box(&bytes));
+    assert_eq!(n, 160);
+    (core, bytes, out)
+}
+
+fn peer_to_client<C: TurnCore>(
+    (mut core, bytes, mut out): (Box<C>, Vec<u8>, Vec<u8>),
+) -> (Box<C>, Vec<u8>, Vec<u8>) {
+    let n = core.peer_in(0, peer_addr(Family::V4), black_box(&bytes[4..]), &mut out);
+    assert_eq!(n, 164);
+    (core, bytes, out)
+}
+
+#[library_benchmark]
+#[bench::one_allocation(setup::<FloeCore>())]
+fn client_to_peer_floe(
+    input: (Box<FloeCore>, Vec<u8>, Vec<u8>),
+) -> (Box<FloeCore>, Vec<u8>, Vec<u8>) {
+    black_box(client_to_peer(input))
+}
+
+#[library_benchmark]
+#[bench::one_allocation(setup::<FloeCore>())]
+fn peer_to_client_floe(
+    input: (Box<FloeCore>, Vec<u8>, Vec<u8>),
+) -> (Box<FloeCore>, Vec<u8>, Vec<u8>) {
+    black_box(peer_to_client(input))
+}
+
+library_benchmark_group!(
+    name = turn;
+    benchmarks = client_to_peer_floe, peer_to_client_floe
+);
+
+#[cfg(feature = "peers")]
+mod peers {
+    use super::turn_cores::PeerCore;
+    use super::*;
+
+    #[library_benchmark]
+    #[bench::one_allocation(setup::<PeerCore>())]
+    fn client_to_peer_turn_server_proto(
+        input: (Box<PeerCore>, Vec<u8>, Vec<u8>),
+    ) -> (Box<PeerCore>, Vec<u8>, Vec<u8>) {
+        black_box(client_to_peer(input))
+    }
+
+    #[library_benchmark]
+    #[bench::one_allocation(setup::<PeerCore>())]
+    fn peer_to_client_turn_server_proto(
+        input: (Box<PeerCore>, Vec<u8>, Vec<u8>),
+    ) -> (Box<PeerCore>, Vec<u8>, Vec<u8>) {
+        black_box(peer_to_client(input))
+    }
+
+    library_benchmark_group!(
+        name = turn_peers;
+        benchmarks = client_to_peer_turn_server_proto, peer_to_client_turn_server_proto
+    );
+}
+
+#[cfg(feature = "peers")]
+use peers::turn_peers;
+
+#[cfg(feature = "peers")]
+main!(library_benchmark_groups = turn, turn_peers);
+
+#[cfg(not(feature = "peers"))]
+main!(library_benchmark_groups = turn);
