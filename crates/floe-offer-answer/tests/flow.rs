@@ -513,7 +513,7 @@ fn a_description_round_trips_through_text_and_back_to_an_agent() {
 fn trickled_candidates_need_a_remote_description_and_a_known_section() {
     let now = Instant::now();
     let mut s = IceSession::new(config(20), now);
-    let c = floe_offer_answer::TrickleCandidate::from_init(
+    let c = TrickleCandidate::from_init(
         "candidate:1 1 udp 1 198.51.100.1 5000 typ host",
         Some("0"),
         None,
@@ -528,13 +528,13 @@ fn trickled_candidates_need_a_remote_description_and_a_known_section() {
         .unwrap();
     drain(&mut s, "198.51.100.2", now);
     s.add_remote_candidate(now, &c).unwrap();
-    let unknown = floe_offer_answer::TrickleCandidate::from_init("", Some("9"), None).unwrap();
+    let unknown = TrickleCandidate::from_init("", Some("9"), None).unwrap();
     assert!(matches!(
         s.add_remote_candidate(now, &unknown),
         Err(OfferAnswerError::Description(e)) if matches!(e.kind, DescriptionErrorKind::UnknownSection(_))
     ));
     // By index when there is no mid.
-    let by_index = floe_offer_answer::TrickleCandidate::from_init("", None, Some(0)).unwrap();
+    let by_index = TrickleCandidate::from_init("", None, Some(0)).unwrap();
     s.add_remote_candidate(now, &by_index).unwrap();
 }
 
