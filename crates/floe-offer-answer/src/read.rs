@@ -179,7 +179,7 @@ impl<'a> IceDescription<'a> {
         let mut bundle: Option<Vec<&'a str>> = None;
         for (i, line) in description.session_lines().iter().enumerate() {
             let number = line_number(i);
-            let Some(attr) = attribute_of(line) else {
+            let Some(attr) = line.attribute() else {
                 continue;
             };
             match attr.name {
@@ -188,19 +188,12 @@ impl<'a> IceDescription<'a> {
                     return Err(DescriptionError::new(
                         number,
                         0,
-                        misplaced("a=candidate belongs in a media section (RFC 8839 §5.1)"),
+                        DescriptionErrorKind::Misplaced(
+                            "a=candidate belongs in a media section (RFC 8839 §5.1)",
+                        ),
                     ));
                 }
-                "group" => {
-                    if bundle.is_none()
-                        && let Some(mids) = attr
-                            .value
-                            .and_then(|v| v.strip_prefix("BUNDLE"))
-                            .filter(|rest| rest.is_empty() || rest.starts_with(' '))
-                    {
-                        bundle = Some(mids.split(' ').filter(|m| !m.is_empty()).collect());
-                    }
-                }
+                "group" if bundle.is_none() => bundle = bundle_mids(&attr),
                 _ => read_level_attribute(&mut session, &attr, number)?,
             }
         }
@@ -306,7 +299,7 @@ fn read_section<'a>(
     let mut candidates = Vec::new();
     for (j, l) in lines.iter().enumerate().skip(1) {
         let number = line_number(first_line + j);
-        let Some(attr) = attribute_of(l) else {
+        let Some(attr) = l.attribute() else {
             continue;
         };
         match attr.name {
@@ -322,7 +315,9 @@ fn read_section<'a>(
                 return Err(DescriptionError::new(
                     number,
                     0,
-                    misplaced("a=ice-lite is a session-level attribute (RFC 8839 §5.3)"),
+                    DescriptionErrorKind::Misplaced(
+                        "a=ice-lite is a session-level attribute (RFC 8839 §5.3)",
+                    ),
                 ));
             }
             "candidate" => {
@@ -418,9 +413,23 @@ fn value_error<'a, T: TypedAttribute<'a>>(
     )
 }
 
-/// The attribute of an `a=` line.
-pub(crate) fn attribute_of<'l>(line: &'l Line<'_>) -> Option<Attribute<'l>> {
-    line.attribute()
+/// The mids of an `a=group:BUNDLE` line (RFC 9143 §7.1), or `None` for another group.
+fn bundle_mids<'a>(attr: &Attribute<'a>) -> Option<Vec<&'a str>> {
+    let mids = attr
+        .value?
+        .strip_prefix("BUNDLE")
+        .filter(|rest| rest.is_empty() || rest.starts_with(' '))?;
+    Some(mids.split(' ').filter(|m| !m.is_empty()).collect())
+}
+
+/// The mids of the first `a=group:BUNDLE` of a description, without checking the rest.
+pub(crate) fn first_bundle<'d>(d: &'d SessionDescription<'_>) -> Vec<&'d str> {
+    d.session_lines()
+        .iter()
+        .filter_map(Line::attribute)
+        .filter(|a| a.name == "group")
+        .find_map(|a| bundle_mids(&a))
+        .unwrap_or_default()
 }
 
 /// A 1-based line number from a 0-based index.
@@ -430,8 +439,4 @@ pub(crate) fn line_number(index: usize) -> u32 {
 
 fn repeated(number: u32, name: &'static str) -> DescriptionError {
     DescriptionError::new(number, 0, DescriptionErrorKind::Repeated { name })
-}
-
-fn misplaced(why: &'static str) -> DescriptionErrorKind {
-    DescriptionErrorKind::Misplaced(why)
 }

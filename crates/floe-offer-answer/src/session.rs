@@ -620,7 +620,7 @@ impl IceSession {
     /// The binding a local offer asks for: existing sections keep their transports; new
     /// ones join the BUNDLE transport or get their own.
     fn bind_local_offer(&self, d: &SessionDescription<'_>) -> Result<Binding, DescriptionError> {
-        let group = IceDescription::read_bundle(d);
+        let group = crate::read::first_bundle(d);
         let mut binding = Binding {
             bundle: group.iter().map(|m| (*m).to_owned()).collect(),
             ..Binding::default()
@@ -936,18 +936,5 @@ fn media_line_for_fragment(value: Option<&str>) -> String {
     match (fields.next(), fields.next(), fields.next()) {
         (Some(media), Some(_), Some(rest)) => format!("{media} 9 {rest}"),
         _ => "application 9 UDP/DTLS/SCTP webrtc-datachannel".to_owned(),
-    }
-}
-
-impl IceDescription<'_> {
-    /// The mids of the first `a=group:BUNDLE` of a description, without checking the rest.
-    pub(crate) fn read_bundle<'d>(d: &'d SessionDescription<'_>) -> Vec<&'d str> {
-        d.session_lines()
-            .iter()
-            .filter_map(|l| l.attribute())
-            .filter(|a| a.name == "group")
-            .find_map(|a| a.value.and_then(|v| v.strip_prefix("BUNDLE ")))
-            .map(|v| v.split(' ').filter(|m| !m.is_empty()).collect())
-            .unwrap_or_default()
     }
 }

@@ -61,7 +61,6 @@ pub(super) fn run(
     let mut run = Run {
         session,
         log,
-        remote_set: false,
         early: Vec::new(),
         locals: Vec::new(),
     };
@@ -121,7 +120,6 @@ pub(super) fn run(
 struct Run {
     session: IceSession,
     log: Log,
-    remote_set: bool,
     /// Candidates that came before the remote description (W3C `addIceCandidate` would fail;
     /// signaling may well reorder).
     early: Vec<TrickleCandidate>,
@@ -157,7 +155,7 @@ impl Run {
                         .and_then(|i| u16::try_from(i).ok()),
                 )
                 .map_err(|e| format!("signaling: candidate: {e}"))?;
-                if self.remote_set {
+                if self.session.remote_description().is_some() {
                     self.add_candidate(now, &c);
                 } else {
                     self.early.push(c);
@@ -189,7 +187,6 @@ impl Run {
         self.session
             .set_remote_description(now, kind_type, &remote)
             .map_err(|e| format!("set remote {kind}: {e}"))?;
-        self.remote_set = true;
         if kind_type == SdpType::Offer {
             let mut template =
                 answer_template(&remote).map_err(|e| format!("answer template: {e}"))?;
