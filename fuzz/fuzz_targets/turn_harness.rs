@@ -3,7 +3,8 @@
 //!
 //! Input: `[stage, op, op, ...]`; an op is `0 len_hi len_lo bytes..` (a message to the fuzzed
 //! side), `1 n` (wait n × 100 ms), `2 k` (a client command), `3 len_hi len_lo bytes..` (a
-//! datagram from the peer on the relay).
+//! datagram from the peer on the relay). `turn_server_sequences` takes `arbitrary` ops instead
+//! and uses only [`setup`] (stage 0) and [`shuttle`].
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -132,6 +133,7 @@ pub fn setup(stage: u8) -> Setup {
     s
 }
 
+#[allow(dead_code)]
 pub enum Op<'a> {
     Message(&'a [u8]),
     Wait(Duration),
@@ -140,6 +142,7 @@ pub enum Op<'a> {
 }
 
 /// Splits the fuzz input after the stage byte into ops; a truncated op ends the list.
+#[allow(dead_code)]
 pub fn ops(mut data: &[u8]) -> impl Iterator<Item = Op<'_>> {
     std::iter::from_fn(move || {
         let (&tag, rest) = data.split_first()?;

@@ -72,5 +72,24 @@ mod tests {
         assert_eq!(parse_entry(r#""\\\"""#), Some(b"\\\"".to_vec()));
         assert_eq!(parse_entry("nothing"), None);
         assert_eq!(parse_entry(r#"x"\q""#), None);
+        // libFuzzer knows only `\\`, `\"` and `\xHH`: `\n` makes it refuse the whole file.
+        assert_eq!(parse_entry(r#"lf="\n""#), None);
+    }
+
+    /// Every dictionary in `fuzz/dict/` is one libFuzzer accepts (the registry tests check
+    /// the contents of some of them; this checks the syntax of all).
+    #[test]
+    fn every_dictionary_parses() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/dict");
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .expect("fuzz/dict")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter_map(|n| n.strip_suffix(".dict").map(str::to_owned))
+            .collect();
+        names.sort();
+        assert_eq!(names, ["candidate", "sdp", "stun"]);
+        for name in names {
+            assert!(!super::entries(&name).is_empty(), "{name}.dict is empty");
+        }
     }
 }

@@ -461,9 +461,45 @@ impl IntegrityKind {
     }
 }
 
+/// Whether the checks are skipped: only under `cfg(fuzzing)`, and there by default.
+#[cfg(fuzzing)]
+static FUZZING_BYPASS: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(true);
+
+/// Under `cfg(fuzzing)` only: turns the bypass of the MESSAGE-INTEGRITY and FINGERPRINT
+/// comparisons (STYLE §8) on (the default, so byte-soup targets reach the code behind them) or
+/// off (so structure-aware targets that seal their messages properly run the real checks).
+/// floe-turn's nonce check follows the same switch. Production builds have neither the switch
+/// nor the bypass.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub fn set_fuzzing_bypass(on: bool) {
+    FUZZING_BYPASS.store(on, core::sync::atomic::Ordering::Relaxed);
+}
+
+/// Under `cfg(fuzzing)` only: whether the bypass set by [`set_fuzzing_bypass`] is on.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+#[must_use]
+pub fn fuzzing_bypass() -> bool {
+    FUZZING_BYPASS.load(core::sync::atomic::Ordering::Relaxed)
+}
+
+/// Whether a failed comparison is let through: never outside `cfg(fuzzing)`.
+#[inline]
+fn bypass() -> bool {
+    #[cfg(fuzzing)]
+    {
+        fuzzing_bypass()
+    }
+    #[cfg(not(fuzzing))]
+    {
+        false
+    }
+}
+
 /// Maps a MAC comparison to the error, honouring the fuzzing bypass (STYLE §8).
 fn check(ok: bool, typ: AttributeType, offset: usize) -> Result<(), IntegrityError> {
-    if ok || cfg!(fuzzing) {
+    if ok || bypass() {
         Ok(())
     } else {
         Err(IntegrityError::Mismatch { typ, offset })
@@ -491,7 +527,7 @@ impl Message<'_> {
         };
         let found = u32::from_be_bytes(value);
         let computed = fingerprint(&self.as_bytes()[..attr.offset]);
-        if found == computed || cfg!(fuzzing) {
+        if found == computed || bypass() {
             Ok(())
         } else {
             Err(IntegrityError::FingerprintMismatch {

@@ -381,9 +381,10 @@ impl NonceMinter {
         }
         let want = self.mac(stamp, ft, port);
         let matches: bool = want.ct_eq(&raw[6..]).into();
-        // Under `cfg(fuzzing)` the MAC is not checked, like MESSAGE-INTEGRITY in floe-stun, so
-        // the fuzzer reaches the authenticated paths (STYLE §8).
-        if !matches && !cfg!(fuzzing) {
+        // Under `cfg(fuzzing)`, while floe-stun's bypass switch is on (its default), the MAC is
+        // not checked, like MESSAGE-INTEGRITY, so the fuzzer reaches the authenticated paths
+        // (STYLE §8); structure-aware targets turn the switch off.
+        if !matches && !fuzzing_bypass() {
             return NonceCheck::Invalid;
         }
         if stamp > now_stamp || now_stamp - stamp >= self.lifetime_secs {
@@ -420,6 +421,18 @@ const fn hex_val(c: u8) -> Option<u8> {
         b'0'..=b'9' => Some(c - b'0'),
         b'a'..=b'f' => Some(c - b'a' + 10),
         _ => None,
+    }
+}
+
+/// floe-stun's fuzzing bypass switch; always off outside `cfg(fuzzing)`.
+fn fuzzing_bypass() -> bool {
+    #[cfg(fuzzing)]
+    {
+        floe_stun::integrity::fuzzing_bypass()
+    }
+    #[cfg(not(fuzzing))]
+    {
+        false
     }
 }
 
