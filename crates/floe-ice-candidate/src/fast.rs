@@ -22,18 +22,30 @@ use crate::types::{
 /// Highest priority without a warning (RFC 8445 §5.1.2.1: 2^31 - 1).
 const MAX_PRIORITY: u64 = 0x7fff_ffff;
 
-/// A cursor over the line's bytes.
+/// A cursor over the line's bytes: the bytes not read yet, a suffix of the line, so reading
+/// needs no index check against the line.
 struct Cursor<'a> {
     line: &'a str,
-    b: &'a [u8],
-    i: usize,
+    rest: &'a [u8],
 }
 
 impl<'a> Cursor<'a> {
     /// The bytes from the cursor on.
     #[inline(always)]
     fn rest(&self) -> &'a [u8] {
-        self.b.get(self.i..).unwrap_or_default()
+        self.rest
+    }
+
+    /// The cursor's offset in the line.
+    #[inline(always)]
+    fn pos(&self) -> usize {
+        self.line.len() - self.rest.len()
+    }
+
+    /// Moves past `n` bytes (all of them if fewer are left).
+    #[inline(always)]
+    fn skip(&mut self, n: usize) {
+        self.rest = self.rest.get(n..).unwrap_or_default();
     }
 
     #[inline(always)]
@@ -41,25 +53,21 @@ impl<'a> Cursor<'a> {
         self.rest().first().copied()
     }
 
-    /// Exactly one SP followed by a field.
+    /// One SP. A second SP, or the end of the line, after it is refused by whatever reads the
+    /// next field: no field reader here accepts an empty field or one that starts with SP.
     #[inline(always)]
     fn sp(&mut self) -> Option<()> {
-        match self.rest() {
-            [b' ', c, ..] if *c != b' ' => {
-                self.i += 1;
-                Some(())
-            }
-            _ => None,
-        }
+        self.rest = self.rest.strip_prefix(b" ")?;
+        Some(())
     }
 
-    /// The end of a field: SP then another field, or the end of the line. `true` at the end.
+    /// The end of a field: SP (see [`Cursor::sp`]) or the end of the line, `true` at the end.
     #[inline(always)]
     fn sp_or_end(&mut self) -> Option<bool> {
-        match self.rest() {
+        match self.rest {
             [] => Some(true),
-            [b' ', c, ..] if *c != b' ' => {
-                self.i += 1;
+            [b' ', rest @ ..] => {
+                self.rest = rest;
                 Some(false)
             }
             _ => None,
@@ -70,24 +78,50 @@ impl<'a> Cursor<'a> {
     /// compare, so no `memcmp` call.
     #[inline(always)]
     fn literal<const N: usize>(&mut self, lit: &[u8; N]) -> bool {
-        let rest = self.rest();
-        let ok = rest.first_chunk::<N>() == Some(lit) && rest.get(N).is_some_and(|&c| c != b' ');
-        if ok {
-            self.i += N;
+        match self.rest.split_first_chunk::<N>() {
+            Some((head, tail)) if head == lit && tail.first().is_some_and(|&c| c != b' ') => {
+                self.rest = tail;
+                true
+            }
+            _ => false,
         }
-        ok
     }
 
     /// A decimal of 1 to `max_digits` (≤ 10) digits without leading zero, at most `max`.
     #[inline(always)]
     fn number(&mut self, max_digits: usize, max: u64) -> Option<u64> {
         let rest = self.rest();
-        let (v, n) = digits_loop(rest);
+        // Short fields (component, IPv4 octets) are cheaper a byte at a time.
+        let (v, n) = if max_digits >= 5 {
+            digits(rest)
+        } else {
+            digits_loop(rest, 0, 0)
+        };
         if n == 0 || n > max_digits || (n > 1 && rest.first() == Some(&b'0')) || v > max {
             return None;
         }
-        self.i += n;
+        self.skip(n);
         Some(v)
+    }
+
+    /// An IPv4 octet: 1 to 3 digits without leading zero, at most 255 (`number(3, 255)`
+    /// unrolled: the digits are read by position, with no loop).
+    #[inline(always)]
+    fn octet(&mut self) -> Option<u8> {
+        let r = self.rest;
+        let digit = |i: usize| r.get(i).map(|c| c.wrapping_sub(b'0')).filter(|&d| d <= 9);
+        let a = digit(0)?;
+        let (v, n) = match digit(1) {
+            None => (u16::from(a), 1),
+            Some(_) if a == 0 => return None,
+            Some(b) => match digit(2) {
+                None => (u16::from(a) * 10 + u16::from(b), 2),
+                Some(_) if digit(3).is_some() => return None,
+                Some(c) => (u16::from(a) * 100 + u16::from(b) * 10 + u16::from(c), 3),
+            },
+        };
+        self.skip(n);
+        u8::try_from(v).ok()
     }
 
     /// A decimal `u32` extension value (leading zeros allowed: the text is kept as written)
@@ -95,12 +129,12 @@ impl<'a> Cursor<'a> {
     #[inline(always)]
     fn u32_text(&mut self) -> bool {
         let rest = self.rest();
-        let (v, n) = digits_loop(rest);
+        let (v, n) = digits_loop(rest, 0, 0);
         let ok = n > 0
             && n <= 10
             && v <= u64::from(u32::MAX)
             && matches!(rest.get(n), None | Some(b' '));
-        self.i += n;
+        self.skip(n);
         ok
     }
 
@@ -109,8 +143,11 @@ impl<'a> Cursor<'a> {
     fn word(&mut self) -> Option<&'a [u8]> {
         let rest = self.rest();
         let n = find_space(rest);
-        let word = rest.get(..n).filter(|t| !t.is_empty())?;
-        self.i += n;
+        if n == 0 {
+            return None;
+        }
+        let (word, rest) = rest.split_at_checked(n)?;
+        self.rest = rest;
         Some(word)
     }
 
@@ -124,14 +161,15 @@ impl<'a> Cursor<'a> {
     /// full address parser, refusing zones and non-canonical IPv6.
     #[inline(always)]
     fn address(&mut self) -> Option<Address<'a>> {
-        let start = self.i;
+        let start = self.rest;
         if let Some(v4) = self.ipv4() {
             return Some(Address::Ip(IpAddr::V4(v4)));
         }
-        self.i = start;
-        let len = find_space(self.rest());
-        let text = self.line.get(start..start + len)?;
-        self.i = start + len;
+        self.rest = start;
+        let from = self.pos();
+        let len = find_space(start);
+        let text = self.line.get(from..from + len)?;
+        self.skip(len);
         if is_host_name(text) {
             return Some(if is_mdns_name(text) {
                 Address::Mdns(Cow::Borrowed(text))
@@ -151,12 +189,9 @@ impl<'a> Cursor<'a> {
         let mut octets = [0u8; 4];
         for (n, octet) in octets.iter_mut().enumerate() {
             if n > 0 {
-                if self.peek()? != b'.' {
-                    return None;
-                }
-                self.i += 1;
+                self.rest = self.rest.strip_prefix(b".")?;
             }
-            *octet = u8::try_from(self.number(3, 255)?).ok()?;
+            *octet = self.octet()?;
         }
         matches!(self.peek(), None | Some(b' ')).then_some(Ipv4Addr::from(octets))
     }
@@ -189,8 +224,10 @@ pub(crate) fn parse_or<'a>(
             }
         };
     }
-    let b = line.as_bytes();
-    let mut c = Cursor { line, b, i: 0 };
+    let mut c = Cursor {
+        line,
+        rest: line.as_bytes(),
+    };
     let prefix = if c.literal(b"candidate:") {
         Prefix::Candidate
     } else if c.literal(b"a=candidate:") {
@@ -199,12 +236,12 @@ pub(crate) fn parse_or<'a>(
         Prefix::None
     };
 
-    let f_start = c.i;
+    let f_start = c.pos();
     let (f, all) = tri!(c.token());
     if f.len() > MAX_FOUNDATION_LEN || all & ICE == 0 {
         return fallback(line);
     }
-    let f = tri!(line.get(f_start..c.i));
+    let f = tri!(line.get(f_start..c.pos()));
     tri!(c.sp());
     let component = tri!(c.number(3, MAX_COMPONENT.into()));
     let component = tri!(u16::try_from(component).ok().filter(|&v| v > 0));
@@ -216,7 +253,7 @@ pub(crate) fn parse_or<'a>(
         Some(b"TCP ") => (Transport::Tcp, true),
         _ => return fallback(line),
     };
-    c.i += 4;
+    c.skip(4);
     if c.peek() == Some(b' ') {
         return fallback(line);
     }
@@ -278,7 +315,7 @@ pub(crate) fn parse_or<'a>(
 
     let mut extensions = Extensions::new();
     if !end {
-        let start = c.i;
+        let start = c.pos();
         while !end {
             let name = tri!(c.word());
             let kind = extension_kind(name);
@@ -324,10 +361,47 @@ pub(crate) fn parse_or<'a>(
 }
 
 /// The leading decimal digits of `rest` (at most 11 are read) and how many there were.
+///
+/// Eight bytes at a time where the line has them: which bytes are digits and their value come
+/// from a few operations on one `u64` (the SWAR method of simdjson's eight-digit parser), so a
+/// priority or a port costs about what one digit costs in a byte loop.
 #[inline(always)]
-fn digits_loop(rest: &[u8]) -> (u64, usize) {
-    let (mut v, mut n) = (0u64, 0usize);
-    for &c in rest.iter().take(11) {
+fn digits(rest: &[u8]) -> (u64, usize) {
+    const LANES: u64 = 0x0101_0101_0101_0101;
+    let Some(chunk) = rest.first_chunk::<8>() else {
+        return digits_loop(rest, 0, 0);
+    };
+    let w = u64::from_le_bytes(*chunk);
+    // A byte is a digit when its high nibble is 3 and adding 6 keeps it 3. Carries out of a
+    // non-digit byte reach only later bytes, past the first non-digit.
+    let high = 0xf0 * LANES;
+    let t = (w & high) | ((w.wrapping_add(6 * LANES) & high) >> 4);
+    let x = t ^ (0x33 * LANES);
+    // The top bit of each byte of `x` that is not zero, without carries between bytes.
+    let non_digit = (((x & (0x7f * LANES)) + 0x7f * LANES) | x) & (0x80 * LANES);
+    let n = (non_digit.trailing_zeros() / 8) as usize;
+    if n == 0 {
+        return (0, 0);
+    }
+    // Digit values, the n digits moved to the top so the bytes below read as leading zeros
+    // (the first digit is the lowest byte: little-endian).
+    let d = w.wrapping_sub(0x30 * LANES) << (8 * (8 - n));
+    // Pairs, then fours, then the eight: byte 2k of `pairs` is digit 2k * 10 + digit 2k+1.
+    let pairs = d.wrapping_mul(10).wrapping_add(d >> 8);
+    let low = 0x0000_00ff_0000_00ff;
+    let v = ((pairs & low).wrapping_mul(100 + (1_000_000 << 32))
+        + ((pairs >> 16) & low).wrapping_mul(1 + (10_000 << 32)))
+        >> 32;
+    if n < 8 {
+        return (v, n);
+    }
+    digits_loop(rest.get(8..).unwrap_or_default(), v, 8)
+}
+
+/// [`digits`] a byte at a time, continuing from `v` with `n` digits read.
+#[inline(always)]
+fn digits_loop(rest: &[u8], mut v: u64, mut n: usize) -> (u64, usize) {
+    for &c in rest.iter().take(11 - n) {
         let d = c.wrapping_sub(b'0');
         if d > 9 {
             break;
@@ -354,5 +428,55 @@ fn extension_kind(name: &[u8]) -> ExtensionKind {
         10 if name == b"network-id" => ExtensionKind::NetworkId,
         12 if name == b"network-cost" => ExtensionKind::NetworkCost,
         _ => ExtensionKind::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::string::String;
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    use super::*;
+
+    /// The byte loop alone, for reference.
+    fn reference(rest: &[u8]) -> (u64, usize) {
+        digits_loop(rest, 0, 0)
+    }
+
+    #[test]
+    fn digits_agree_with_the_byte_loop() {
+        let alphabet = [
+            b'0', b'1', b'5', b'9', b'/', b':', b' ', b'.', 0x06, 0xfa, 0xff, b'a',
+        ];
+        let mut cases: Vec<Vec<u8>> = vec![
+            b"1677729535 203".to_vec(),
+            b"99999999999999".to_vec(),
+            b"4294967295".to_vec(),
+            b"00000000".to_vec(),
+            b"12345678".to_vec(),
+            b"123456789".to_vec(),
+            b"1".to_vec(),
+            b"".to_vec(),
+        ];
+        // Every 9-byte string over the alphabet at the first two positions and at the end,
+        // digits elsewhere, so each cut-off point meets every kind of neighbour.
+        for len in 0..=12 {
+            for a in alphabet {
+                for b in alphabet {
+                    for cut in 0..len {
+                        let mut s: Vec<u8> = (0..len).map(|i| b'0' + (i * 7 % 10) as u8).collect();
+                        s[cut] = a;
+                        if cut + 1 < len {
+                            s[cut + 1] = b;
+                        }
+                        cases.push(s);
+                    }
+                }
+            }
+        }
+        for s in &cases {
+            assert_eq!(digits(s), reference(s), "{:?}", String::from_utf8_lossy(s));
+        }
     }
 }

@@ -568,6 +568,10 @@ fn fast_path_agrees_with_the_full_parser_on_handwritten_lines() {
                 }
             }
         }
+        // A space inserted anywhere: doubled separators, leading and trailing white space.
+        for i in (0..=line.len()).filter(|&i| line.is_char_boundary(i)) {
+            assert_fast_path_agrees(&format!("{} {}", &line[..i], &line[i..]));
+        }
     }
 }
 
