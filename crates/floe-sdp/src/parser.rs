@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::vec::Vec;
 
-use crate::attributes::{lookup, registration};
+use crate::attributes::{REGISTRY, index_of, typed_at};
 use crate::description::{MediaSection, SessionDescription};
 use crate::error::{Diagnostic, DiagnosticKind, Level};
 use crate::grammar::is_token_byte;
@@ -418,8 +418,11 @@ impl Checker {
             return self.deviation(n, text, 2, DiagnosticKind::InvalidAttributeName);
         }
         // Placement comes from the registry of every registered name (RFC 8859 §5); an
-        // unknown name is accepted at either level.
-        if let Some(reg) = registration(attr.name)
+        // unknown name is accepted at either level. One lookup gives the value check too.
+        let Some(position) = index_of(attr.name) else {
+            return Ok(());
+        };
+        if let Some(reg) = REGISTRY.get(position)
             && !reg.placement.allows(self.level)
         {
             self.deviation(
@@ -432,7 +435,7 @@ impl Checker {
                 },
             )?;
         }
-        let Some(known) = lookup(attr.name) else {
+        let Some(known) = typed_at(position) else {
             return Ok(());
         };
         if !self.check_values {

@@ -49,6 +49,7 @@ pub use extmap::{ExtMap, ExtmapAllowMixed};
 pub use ice::{
     CandidateAttribute, EndOfCandidates, IceLite, IceOptions, IcePacing, IcePwd, IceUfrag,
 };
+pub(crate) use registry::{REGISTRY, index_of};
 pub use registry::{Registration, registration, registrations};
 pub use rtp::{
     Direction, Fmtp, FmtpParameter, Framerate, MaxPtime, Ptime, Rtcp, RtcpFb, RtcpMux, RtcpMuxOnly,
@@ -220,52 +221,79 @@ macro_rules! known {
     };
 }
 
+/// The typed attributes, each with how its value is checked.
+const TYPED: &[Known] = &[
+    known!(RtpMap<'_>),
+    known!(Fmtp<'_>),
+    known!(RtcpFb<'_>),
+    known!(ExtMap<'_>),
+    known!(ExtmapAllowMixed),
+    known!(Ssrc<'_>),
+    known!(SsrcGroup<'_>),
+    known!(Msid<'_>),
+    known!(MsidSemantic<'_>),
+    known!(Group<'_>),
+    known!(Mid<'_>),
+    known!(Fingerprint<'_>),
+    known!(Setup),
+    known!(IceUfrag<'_>),
+    known!(IcePwd<'_>),
+    known!(IceOptions<'_>),
+    known!(IceLite),
+    known!(IcePacing),
+    Known {
+        check: ice::check_candidate,
+        ..known!(CandidateAttribute<'_>)
+    },
+    known!(EndOfCandidates),
+    known!(Rid<'_>),
+    known!(Simulcast<'_>),
+    known!(SctpPort),
+    known!(MaxMessageSize),
+    known!(SctpMap<'_>),
+    known!(Rtcp<'_>),
+    known!(RtcpMux),
+    known!(RtcpMuxOnly),
+    known!(RtcpRsize),
+    known!(BundleOnly),
+    known!(Ptime),
+    known!(MaxPtime),
+    known!(Framerate),
+    known!(Crypto<'_>),
+    flag(Direction::NAMES[0]),
+    flag(Direction::NAMES[1]),
+    flag(Direction::NAMES[2]),
+    flag(Direction::NAMES[3]),
+];
+
+/// A direction attribute (RFC 8866 §6.7): a flag without a value.
+const fn flag(name: &'static str) -> Known {
+    Known {
+        name,
+        check: check_flag,
+    }
+}
+
+/// [`TYPED`] by position in the registry of all names, so one lookup of a name
+/// ([`registry::index_of`]) gives its placement and its value check.
+static TYPED_AT: [Option<Known>; REGISTRY.len()] = {
+    let mut at = [None; REGISTRY.len()];
+    let mut i = 0;
+    while i < TYPED.len() {
+        at[registry::position(TYPED[i].name)] = Some(TYPED[i]);
+        i += 1;
+    }
+    at
+};
+
+/// The typed attribute at `position` in the registry, if that name is typed.
+pub(crate) fn typed_at(position: usize) -> Option<Known> {
+    TYPED_AT.get(position).copied().flatten()
+}
+
 /// Looks an attribute name up in the registry of typed attributes.
 pub(crate) fn lookup(name: &str) -> Option<Known> {
-    Some(match name {
-        "rtpmap" => known!(RtpMap<'_>),
-        "fmtp" => known!(Fmtp<'_>),
-        "rtcp-fb" => known!(RtcpFb<'_>),
-        "extmap" => known!(ExtMap<'_>),
-        "extmap-allow-mixed" => known!(ExtmapAllowMixed),
-        "ssrc" => known!(Ssrc<'_>),
-        "ssrc-group" => known!(SsrcGroup<'_>),
-        "msid" => known!(Msid<'_>),
-        "msid-semantic" => known!(MsidSemantic<'_>),
-        "group" => known!(Group<'_>),
-        "mid" => known!(Mid<'_>),
-        "fingerprint" => known!(Fingerprint<'_>),
-        "setup" => known!(Setup),
-        "ice-ufrag" => known!(IceUfrag<'_>),
-        "ice-pwd" => known!(IcePwd<'_>),
-        "ice-options" => known!(IceOptions<'_>),
-        "ice-lite" => known!(IceLite),
-        "ice-pacing" => known!(IcePacing),
-        "candidate" => Known {
-            check: ice::check_candidate,
-            ..known!(CandidateAttribute<'_>)
-        },
-        "end-of-candidates" => known!(EndOfCandidates),
-        "rid" => known!(Rid<'_>),
-        "simulcast" => known!(Simulcast<'_>),
-        "sctp-port" => known!(SctpPort),
-        "max-message-size" => known!(MaxMessageSize),
-        "sctpmap" => known!(SctpMap<'_>),
-        "rtcp" => known!(Rtcp<'_>),
-        "rtcp-mux" => known!(RtcpMux),
-        "rtcp-mux-only" => known!(RtcpMuxOnly),
-        "rtcp-rsize" => known!(RtcpRsize),
-        "bundle-only" => known!(BundleOnly),
-        "ptime" => known!(Ptime),
-        "maxptime" => known!(MaxPtime),
-        "framerate" => known!(Framerate),
-        "crypto" => known!(Crypto<'_>),
-        "sendrecv" | "sendonly" | "recvonly" | "inactive" => Known {
-            name: Direction::NAMES[Direction::index(name)],
-            check: check_flag,
-        },
-        _ => return None,
-    })
+    typed_at(index_of(name)?)
 }
 
 fn check_flag(value: Option<&str>) -> Option<(ValueError, bool)> {

@@ -40,7 +40,7 @@ pub struct Registration {
 macro_rules! registry {
     ($($name:literal $placement:ident $reference:literal;)*) => {
         /// Every registered attribute, sorted by name (byte order).
-        const REGISTRY: &[Registration] = &[$(Registration {
+        pub(crate) const REGISTRY: &[Registration] = &[$(Registration {
             name: $name,
             placement: Placement::$placement,
             reference: $reference,
@@ -154,12 +154,77 @@ registry! {
 /// ```
 #[must_use]
 pub fn registration(name: &str) -> Option<Registration> {
-    REGISTRY
-        .binary_search_by(|r| r.name.cmp(name))
-        .ok()
-        .and_then(|i| REGISTRY.get(i))
-        .copied()
+    index_of(name).and_then(|i| REGISTRY.get(i)).copied()
 }
+
+/// Where `name` is in [`REGISTRY`]: one hash and, on average, 1.3 name comparisons (at most
+/// 4), instead of a binary search's seven. The parser asks this for every `a=` line.
+pub(crate) fn index_of(name: &str) -> Option<usize> {
+    let mut slot = slot(name.as_bytes())?;
+    loop {
+        let entry = usize::from(*INDEX.get(slot)?);
+        let r = REGISTRY.get(entry.checked_sub(1)?)?;
+        if r.name == name {
+            return Some(entry - 1);
+        }
+        slot = (slot + 1) % SLOTS;
+    }
+}
+
+/// Where `name` is in [`REGISTRY`], at compile time: a name that is not registered does not
+/// compile.
+pub(crate) const fn position(name: &str) -> usize {
+    let mut i = 0;
+    while i < REGISTRY.len() {
+        let (a, b) = (REGISTRY[i].name.as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("not a registered attribute name");
+}
+
+/// Slots in [`INDEX`]: a power of two, well over twice the registry's size.
+const SLOTS: usize = 256;
+
+/// The first slot to look at for a name: its first, second and last bytes and its length,
+/// mixed by one multiplication (Fibonacci hashing); `None` for the empty name.
+const fn slot(name: &[u8]) -> Option<usize> {
+    let [first, ..] = name else {
+        return None;
+    };
+    let second = if name.len() > 1 { name[1] } else { *first };
+    let last = name[name.len() - 1];
+    let key =
+        *first as u32 | (second as u32) << 8 | (last as u32) << 16 | (name.len() as u32) << 24;
+    Some((key.wrapping_mul(0x9e37_79b1) >> 24) as usize)
+}
+
+/// Open addressing over [`REGISTRY`]: each slot holds an entry's position plus one, or 0 when
+/// empty. Built at compile time; a collision moves on to the next slot.
+static INDEX: [u8; SLOTS] = {
+    assert!(REGISTRY.len() < SLOTS / 2 && REGISTRY.len() < u8::MAX as usize);
+    let mut index = [0u8; SLOTS];
+    let mut i = 0;
+    while i < REGISTRY.len() {
+        let Some(mut slot) = slot(REGISTRY[i].name.as_bytes()) else {
+            panic!("an empty name in the registry");
+        };
+        while index[slot] != 0 {
+            slot = (slot + 1) % SLOTS;
+        }
+        index[slot] = i as u8 + 1;
+        i += 1;
+    }
+    index
+};
 
 /// Every registration this crate knows, sorted by name.
 ///
@@ -190,6 +255,15 @@ mod tests {
             );
         }
         assert_eq!(registrations().len(), REGISTRY.len());
+        // The index finds every name within four probes.
+        for r in REGISTRY {
+            let (mut slot, mut probes) = (slot(r.name.as_bytes()).unwrap(), 1);
+            while usize::from(INDEX[slot]) != index_of(r.name).unwrap() + 1 {
+                slot = (slot + 1) % SLOTS;
+                probes += 1;
+            }
+            assert!(probes <= 4, "{}: {probes} probes", r.name);
+        }
         for unknown in ["", "x-google-flag", "Candidate", "candidate ", "zzz"] {
             assert!(registration(unknown).is_none(), "{unknown:?}");
         }

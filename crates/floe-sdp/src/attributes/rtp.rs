@@ -492,11 +492,6 @@ impl Direction {
         })
     }
 
-    /// Index of `name` in [`Direction::NAMES`] (0 for anything else).
-    pub(crate) fn index(name: &str) -> usize {
-        Self::from_name(name).map_or(0, |d| d as usize)
-    }
-
     /// The attribute name.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
