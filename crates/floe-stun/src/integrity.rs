@@ -61,7 +61,24 @@ pub const MESSAGE_INTEGRITY_SHA256_LEN: usize = 32;
 pub struct IntegrityKey<'k> {
     repr: KeyRepr<'k>,
     /// HMAC states with the key already absorbed ([`IntegrityKey::prepare`]).
-    prepared: Option<Box<Prepared>>,
+    prepared: Option<PreparedState<'k>>,
+}
+
+/// The prepared states: this key's own, or those of the key it was borrowed from
+/// ([`IntegrityKey::by_ref`]).
+#[derive(Clone)]
+enum PreparedState<'k> {
+    Owned(Box<Prepared>),
+    Borrowed(&'k Prepared),
+}
+
+impl PreparedState<'_> {
+    fn get(&self) -> &Prepared {
+        match self {
+            Self::Owned(p) => p,
+            Self::Borrowed(p) => p,
+        }
+    }
 }
 
 /// HMAC-SHA1 and (unless only SHA-1 was asked for) HMAC-SHA256 states after the key
@@ -177,7 +194,7 @@ impl<'k> IntegrityKey<'k> {
             sha1: new_mac(bytes),
             sha256: Some(Box::new(new_mac(bytes))),
         };
-        self.prepared = Some(Box::new(prepared));
+        self.prepared = Some(PreparedState::Owned(Box::new(prepared)));
         self
     }
 
@@ -196,8 +213,30 @@ impl<'k> IntegrityKey<'k> {
             sha1: new_mac(self.as_bytes()),
             sha256: None,
         };
-        self.prepared = Some(Box::new(prepared));
+        self.prepared = Some(PreparedState::Owned(Box::new(prepared)));
         self
+    }
+
+    /// This key borrowed, prepared states included: no copy and no allocation, where
+    /// [`Clone`] copies a prepared key's states into a new box. For signing a response with
+    /// the key that verified the request.
+    ///
+    /// ```
+    /// use floe_stun::IntegrityKey;
+    /// let key = IntegrityKey::short_term("VOkJxbRl1RmTxUk/WvJxBt").prepare_sha1();
+    /// let borrowed = key.by_ref();
+    /// assert!(borrowed.is_prepared());
+    /// assert_eq!(borrowed, key);
+    /// ```
+    #[must_use]
+    pub fn by_ref(&self) -> IntegrityKey<'_> {
+        IntegrityKey {
+            repr: KeyRepr::Borrowed(self.as_bytes()),
+            prepared: self
+                .prepared
+                .as_ref()
+                .map(|p| PreparedState::Borrowed(p.get())),
+        }
     }
 
     /// Whether [`prepare`](Self::prepare) was called.
@@ -209,14 +248,18 @@ impl<'k> IntegrityKey<'k> {
     /// A keyed HMAC-SHA1.
     pub(crate) fn hmac_sha1(&self) -> Hmac<Sha1> {
         match &self.prepared {
-            Some(p) => p.sha1.clone(),
+            Some(p) => p.get().sha1.clone(),
             None => new_mac(self.as_bytes()),
         }
     }
 
     /// A keyed HMAC-SHA256.
     pub(crate) fn hmac_sha256(&self) -> Hmac<Sha256> {
-        match self.prepared.as_ref().and_then(|p| p.sha256.as_deref()) {
+        match self
+            .prepared
+            .as_ref()
+            .and_then(|p| p.get().sha256.as_deref())
+        {
             Some(mac) => mac.clone(),
             None => new_mac(self.as_bytes()),
         }
@@ -245,7 +288,10 @@ impl<'k> IntegrityKey<'k> {
     #[must_use]
     pub fn into_owned(self) -> IntegrityKey<'static> {
         let mut owned = IntegrityKey::owned(self.as_bytes());
-        owned.prepared.clone_from(&self.prepared);
+        owned.prepared = self.prepared.map(|p| match p {
+            PreparedState::Owned(p) => PreparedState::Owned(p),
+            PreparedState::Borrowed(p) => PreparedState::Owned(Box::new(p.clone())),
+        });
         owned
     }
 }

@@ -8,9 +8,7 @@ use std::time::Instant;
 use floe_stun::{ErrorCode, TransactionId};
 
 use super::{PendingAllocate, RelayGrant};
-use crate::auth::LongTermKey;
 use crate::types::FiveTuple;
-use crate::wire::Integrity;
 
 /// A permission for one peer IP (RFC 8656 §9): ports are not part of it.
 #[derive(Debug, Clone, Copy)]
@@ -43,8 +41,6 @@ pub(super) struct Allocation {
     pub(super) relayed: SocketAddr,
     pub(super) additional: Option<SocketAddr>,
     pub(super) username: Box<str>,
-    pub(super) key: LongTermKey,
-    pub(super) integrity: Integrity,
     /// A TCP allocation (RFC 6062).
     pub(super) tcp: bool,
     pub(super) expires: Instant,
@@ -80,8 +76,6 @@ impl Allocation {
             relayed: grant.relayed,
             additional: grant.additional,
             username: p.username.clone(),
-            key: p.key.clone(),
-            integrity: p.integrity,
             tcp: p.tcp,
             expires: now + p.lifetime,
             permissions: Vec::new(),

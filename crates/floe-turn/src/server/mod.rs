@@ -31,9 +31,9 @@ use self::timers::{TimerKey, Timers};
 use floe_stun::attributes::ConnectionId;
 use floe_stun::binding::BindingResponder;
 use floe_stun::channel_data::ChannelRange;
-use floe_stun::{AddressFamily, ErrorCode, PasswordAlgorithm, TransactionId};
+use floe_stun::{AddressFamily, ErrorCode, IntegrityKey, PasswordAlgorithm, TransactionId};
 
-use crate::auth::{CredentialLookup, LongTermKey, NonceMinter};
+use crate::auth::{CredentialLookup, NonceMinter};
 use crate::hash::{self, Map};
 use crate::policy::{PeerPolicy, Quota, Quotas};
 use crate::types::{FiveTuple, RelayTransport, Transmit};
@@ -288,8 +288,9 @@ struct PendingAllocate {
     five_tuple: FiveTuple,
     tid: TransactionId,
     username: Box<str>,
-    key: LongTermKey,
     integrity: Integrity,
+    /// The key that verified the Allocate, ready to sign its response.
+    signing: IntegrityKey<'static>,
     lifetime: Duration,
     additional_family: Option<AddressFamily>,
     tcp: bool,
@@ -555,7 +556,7 @@ impl<C: CredentialLookup> Server<C> {
             }
         };
         let mut alloc = Allocation::new(&p, grant, now);
-        let Some(response) = self.allocate_success(&p, grant, &alloc) else {
+        let Some(response) = self.allocate_success(&p, grant) else {
             self.release_slots(&p.username, p.five_tuple.remote.ip());
             return false;
         };

@@ -13,7 +13,7 @@ use floe_stun::attributes::{
 };
 use floe_stun::binding::BindingAnswer;
 use floe_stun::{
-    AddressFamily, AttributeType, Class, ErrorCode, Message, MessageBuilder, Method,
+    AddressFamily, AttributeType, Class, ErrorCode, IntegrityKey, Message, MessageBuilder, Method,
     PasswordAlgorithm, TransactionId,
 };
 
@@ -24,7 +24,6 @@ use super::{
 };
 use crate::auth::{CredentialLookup, LongTermKey, NonceCheck, PortBinding};
 use crate::policy::Quota;
-use crate::server::allocation::Allocation;
 use crate::types::{FiveTuple, RelayTransport, family_of};
 use crate::wire::{self, Integrity, Signer, get};
 
@@ -34,11 +33,24 @@ pub(super) struct Authed<'m> {
     pub(super) username: &'m str,
     pub(super) key: LongTermKey,
     pub(super) integrity: Integrity,
+    /// The key that verified the request, its HMAC state kept for signing the response.
+    pub(super) signing: IntegrityKey<'static>,
 }
 
 impl Authed<'_> {
     pub(super) fn signer(&self) -> Signer<'_> {
-        Some((self.key.integrity_key(), self.integrity))
+        Some((self.signing.by_ref(), self.integrity))
+    }
+}
+
+/// `key` ready to verify a request's MESSAGE-INTEGRITY of `kind` and sign the response: for
+/// HMAC-SHA1 the key is absorbed once (two SHA-1 compressions) instead of once per message.
+fn signing_key(key: &LongTermKey, kind: Integrity) -> IntegrityKey<'static> {
+    let key = key.integrity_key().into_owned();
+    if kind == Integrity::Sha1 {
+        key.prepare_sha1()
+    } else {
+        key
     }
 }
 
@@ -179,11 +191,13 @@ impl<C: CredentialLookup> Server<C> {
             .then(|| self.credentials.lookup(username, realm, self.unix_now(now)))
             .flatten();
         let key = secret.and_then(|s| s.key(algorithm, username, realm));
-        match key {
-            Some(key) if wire::verify(msg, &key.integrity_key()) => Some(Authed {
+        let signing = key.as_ref().map(|k| signing_key(k, integrity));
+        match (key, signing) {
+            (Some(key), Some(signing)) if wire::verify(msg, &signing) => Some(Authed {
                 username,
                 key,
                 integrity,
+                signing,
             }),
             _ => {
                 self.challenge(now, ft, msg, ErrorCode::UNAUTHENTICATED);
@@ -402,8 +416,8 @@ impl<C: CredentialLookup> Server<C> {
                 five_tuple: ft,
                 tid: *msg.transaction_id(),
                 username: auth.username.into(),
-                key: auth.key,
                 integrity: auth.integrity,
+                signing: auth.signing,
                 lifetime,
                 additional_family,
                 tcp,
@@ -432,10 +446,9 @@ impl<C: CredentialLookup> Server<C> {
         &self,
         p: &PendingAllocate,
         grant: RelayGrant,
-        alloc: &Allocation,
     ) -> Option<Vec<u8>> {
         let lifetime = u32::try_from(p.lifetime.as_secs()).unwrap_or(u32::MAX);
-        let signer = Some((alloc.key.integrity_key(), alloc.integrity));
+        let signer = Some((p.signing.by_ref(), p.integrity));
         self.build(Method::ALLOCATE, Class::Success, p.tid, signer, |b| {
             b.add(&XorRelayedAddress(grant.relayed));
             match (grant.additional, p.additional_family) {
@@ -460,7 +473,7 @@ impl<C: CredentialLookup> Server<C> {
     /// Queues an error for a pending Allocate that could not get a relay socket.
     pub(super) fn send_pending_error(&mut self, p: &PendingAllocate, code: ErrorCode) {
         self.stats.rejected += 1;
-        let signer = Some((p.key.integrity_key(), p.integrity));
+        let signer = Some((p.signing.by_ref(), p.integrity));
         let built = self.build(Method::ALLOCATE, Class::Error, p.tid, signer, |b| {
             b.add(&ErrorCodeAttribute::new(code));
         });

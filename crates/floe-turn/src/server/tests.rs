@@ -16,7 +16,7 @@ use floe_stun::{
 };
 
 use super::*;
-use crate::auth::StaticCredentials;
+use crate::auth::{LongTermKey, StaticCredentials};
 use crate::policy::IpPrefix;
 use crate::types::Transport;
 use crate::wire::{self, Integrity, get};
