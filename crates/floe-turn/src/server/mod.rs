@@ -8,6 +8,7 @@
 //! [`Server::provide_relay`].
 
 mod allocation;
+mod entries;
 mod relay;
 mod requests;
 mod table;
