@@ -1,13 +1,17 @@
 //! Arbitrary responses, datagrams, waits and socket answers fed to the NAT discovery machine
 //! (floe-nat). Replies carry the transaction id of a request it really sent, so the fuzzer
 //! reaches every verdict rule; the run must never panic, never leave a timer due after
-//! `handle_timeout`, keep its evidence bounded, and always finish once time runs on.
+//! `handle_timeout`, keep its evidence bounded, and always finish once time runs on. The
+//! report is then written out in full (every verdict, name and piece of evidence), which must
+//! not panic either.
 #![no_main]
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use floe_nat::{Discovery, DiscoveryConfig, Event, LifetimeConfig, MAX_LIFETIME_TRIALS};
+use std::fmt::Write as _;
+
+use floe_nat::{Discovery, DiscoveryConfig, Event, LifetimeConfig, MAX_LIFETIME_TRIALS, Report};
 use libfuzzer_sys::fuzz_target;
 
 const FROM: [&str; 6] = [
@@ -109,4 +113,29 @@ fuzz_target!(|data: &[u8]| {
     }
     sockets(&mut d, now, flags & 16 != 0, &mut port);
     assert!(d.is_finished(), "{:?}", d.report());
+    render(&d.report());
 });
+
+/// Every verdict, name and piece of evidence as text.
+fn render(r: &Report) {
+    let mut text = format!("{r:?}\n");
+    for verdict in [
+        r.mapping.as_ref().map(ToString::to_string),
+        r.filtering.as_ref().map(ToString::to_string),
+        r.hairpinning.as_ref().map(|h| format!("{h:?}")),
+        r.lifetime.as_ref().map(|l| format!("{l:?}")),
+    ] {
+        match verdict {
+            Ok(v) => text.push_str(&v),
+            Err(unknown) => write!(text, "{unknown}").unwrap(),
+        }
+    }
+    if let Some(c) = r.classic() {
+        write!(text, "{c}: {}", c.ice_meaning()).unwrap();
+    }
+    write!(text, "{} {}", r.server_lacks_rfc5780(), r.no_response()).unwrap();
+    for e in &r.evidence {
+        write!(text, "{e}").unwrap();
+    }
+    std::hint::black_box(text);
+}
