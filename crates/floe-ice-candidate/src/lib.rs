@@ -111,3 +111,19 @@ pub use types::{
     CandidateType, Foundation, MAX_COMPONENT, MAX_FOUNDATION_LEN, Prefix, TcpType, Transport,
 };
 pub use warning::{Warning, WarningKind, Warnings};
+
+/// The full parser alone, without the fast path in front of it: for the differential fuzz
+/// target (`candidate_parse`), which checks that both give the same answer for every input.
+/// Only in fuzzing builds.
+///
+/// # Errors
+///
+/// As [`Candidate::parse_with`].
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub fn parse_without_fast_path(
+    line: &str,
+    options: ParseOptions,
+) -> Result<Parsed<'_>, ParseError> {
+    parse::parse_full(line, options)
+}
