@@ -558,8 +558,17 @@ impl Client {
         if self.state != ClientState::Allocated {
             return Err(ClientError::NotAllocated);
         }
-        if let Some(c) = self.channels.get(&peer) {
-            return Ok(c.number);
+        if let Some(c) = self.channels.get_mut(&peer) {
+            let number = c.number;
+            // A binding whose refresh is overdue (`handle_timeout` was not called in time) may
+            // have lapsed at the server (RFC 8656 §12: ten minutes): refresh it now, with the
+            // same number, rather than report a channel that may be gone.
+            if !c.in_flight && c.refresh_at.is_some_and(|t| t <= now) {
+                c.in_flight = true;
+                c.refresh_at = None;
+                self.start(now, transaction::Purpose::ChannelBind { number, peer }, 0);
+            }
+            return Ok(number);
         }
         let number = self.free_channel().ok_or(ClientError::NoFreeChannel)?;
         self.channels.insert(

@@ -325,6 +325,35 @@ fn permission_and_channel_are_refreshed_before_300_seconds() {
     assert_eq!(methods, [Method::CREATE_PERMISSION, Method::CHANNEL_BIND]);
 }
 
+/// Found by the turn_server_sequences fuzz target: the embedder stops driving the client for
+/// longer than a channel's lifetime, then binds the same peer again. The client must not
+/// answer "bound" without telling the server, whose binding has lapsed.
+#[test]
+fn binding_a_channel_whose_refresh_is_overdue_refreshes_it() {
+    let (mut c, now) = allocated(3600);
+    events(&mut c);
+    let ch = c.bind_channel(now, peer()).unwrap();
+    let bind = next(&mut c);
+    feed(&mut c, now, &ok(&bind));
+    // Before the refresh is due, binding again sends nothing.
+    assert_eq!(
+        c.bind_channel(now + Duration::from_secs(60), peer()),
+        Ok(ch)
+    );
+    assert!(c.poll_transmit().is_none());
+    // Long after (no handle_timeout in between): the same number is bound again.
+    let later = now + Duration::from_secs(700);
+    assert_eq!(c.bind_channel(later, peer()), Ok(ch));
+    let sent = next(&mut c);
+    let again = parse(&sent);
+    assert_eq!(again.method(), Method::CHANNEL_BIND);
+    assert_eq!(get(&again), Some(ChannelNumber(ch)));
+    assert_eq!(get(&again), Some(XorPeerAddress(peer())));
+    // While that request is in flight, a third call sends nothing more.
+    assert_eq!(c.bind_channel(later, peer()), Ok(ch));
+    assert!(c.poll_transmit().is_none());
+}
+
 #[test]
 fn unanswered_refresh_loses_the_allocation_at_expiry() {
     let (mut c, now) = allocated(30);
