@@ -7,7 +7,6 @@ use std::time::Instant;
 
 use floe_stun::{ErrorCode, TransactionId};
 
-use super::entries::Entries;
 use super::{PendingAllocate, RelayGrant};
 use crate::types::FiveTuple;
 
@@ -45,8 +44,8 @@ pub(super) struct Allocation {
     /// A TCP allocation (RFC 6062).
     pub(super) tcp: bool,
     pub(super) expires: Instant,
-    pub(super) permissions: Entries<Permission>,
-    pub(super) channels: Entries<Channel>,
+    pub(super) permissions: Vec<Permission>,
+    pub(super) channels: Vec<Channel>,
     /// The transaction id and response of the Allocate that created it, for retransmits
     /// (RFC 8656 §7.2).
     pub(super) cached_allocate: Option<(TransactionId, Box<[u8]>)>,
@@ -79,8 +78,8 @@ impl Allocation {
             username: p.username.clone(),
             tcp: p.tcp,
             expires: now + p.lifetime,
-            permissions: Entries::default(),
-            channels: Entries::default(),
+            permissions: Vec::new(),
+            channels: Vec::new(),
             cached_allocate: None,
         }
     }
@@ -98,9 +97,10 @@ impl Allocation {
 
     /// Heap bytes owned by this allocation.
     pub(super) fn heap_bytes(&self) -> usize {
+        use core::mem::size_of;
         self.username.len()
-            + self.permissions.heap_bytes()
-            + self.channels.heap_bytes()
+            + self.permissions.capacity() * size_of::<Permission>()
+            + self.channels.capacity() * size_of::<Channel>()
             + self.cached_allocate.as_ref().map_or(0, |(_, r)| r.len())
     }
 
@@ -116,7 +116,9 @@ impl Allocation {
     #[inline]
     pub(super) fn permits(&self, ip: &IpAddr, now: Instant) -> bool {
         let ip = ip.to_canonical();
-        self.permissions.any(|p| p.ip == ip && p.expires > now)
+        self.permissions
+            .iter()
+            .any(|p| p.ip == ip && p.expires > now)
     }
 
     /// Installs or refreshes a permission; `false` when the quota is full. Permissions are
@@ -130,6 +132,9 @@ impl Allocation {
         if self.permissions.len() >= usize::from(max) {
             return false;
         }
+        // Grow one entry at a time: most allocations hold one or two permissions, and the
+        // quota bounds the copying.
+        self.permissions.reserve_exact(1);
         self.permissions.push(Permission { ip, expires: until });
         true
     }
@@ -137,7 +142,7 @@ impl Allocation {
     /// Whether `ip` has a permission (live or not) or one more fits in `max`.
     pub(super) fn permits_or_fits(&self, ip: &IpAddr, max: u16) -> bool {
         let ip = ip.to_canonical();
-        self.permissions.len() < usize::from(max) || self.permissions.any(|p| p.ip == ip)
+        self.permissions.len() < usize::from(max) || self.permissions.iter().any(|p| p.ip == ip)
     }
 
     /// Installs or refreshes permissions for all of `ips`, or, when they would not fit in
@@ -145,7 +150,7 @@ impl Allocation {
     pub(super) fn permit_all(&mut self, ips: &[IpAddr], until: Instant, max: u16) -> bool {
         let mut new: Vec<IpAddr> = Vec::new();
         for ip in ips.iter().map(IpAddr::to_canonical) {
-            if !self.permissions.any(|p| p.ip == ip) && !new.contains(&ip) {
+            if !self.permissions.iter().any(|p| p.ip == ip) && !new.contains(&ip) {
                 new.push(ip);
             }
         }
@@ -161,13 +166,13 @@ impl Allocation {
     /// The channel bound to `number`, if live.
     #[inline]
     pub(super) fn channel(&self, number: u16) -> Option<&Channel> {
-        self.channels.find(|c| c.number == number)
+        self.channels.iter().find(|c| c.number == number)
     }
 
     /// The channel bound to `peer`.
     #[inline]
     pub(super) fn channel_to(&self, peer: &SocketAddr) -> Option<&Channel> {
-        self.channels.find(|c| c.peer == *peer)
+        self.channels.iter().find(|c| c.peer == *peer)
     }
 
     /// Binds or refreshes a channel. RFC 8656 §12.2: a number bound (or held down after
@@ -187,12 +192,13 @@ impl Allocation {
             c.expires = until;
             return Ok(());
         }
-        if self.channels.any(|c| c.peer == peer) {
+        if self.channels.iter().any(|c| c.peer == peer) {
             return Err(ErrorCode::BAD_REQUEST);
         }
         if self.channels.len() >= usize::from(max) {
             return Err(ErrorCode::INSUFFICIENT_CAPACITY);
         }
+        self.channels.reserve_exact(1);
         self.channels.push(Channel {
             number,
             peer,

@@ -8,7 +8,6 @@
 //! [`Server::provide_relay`].
 
 mod allocation;
-mod entries;
 mod relay;
 mod requests;
 mod table;
