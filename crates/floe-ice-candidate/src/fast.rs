@@ -30,12 +30,6 @@ struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
-    /// The bytes from the cursor on.
-    #[inline(always)]
-    fn rest(&self) -> &'a [u8] {
-        self.rest
-    }
-
     /// The cursor's offset in the line.
     #[inline(always)]
     fn pos(&self) -> usize {
@@ -50,7 +44,7 @@ impl<'a> Cursor<'a> {
 
     #[inline(always)]
     fn peek(&self) -> Option<u8> {
-        self.rest().first().copied()
+        self.rest.first().copied()
     }
 
     /// One SP. A second SP, or the end of the line, after it is refused by whatever reads the
@@ -90,7 +84,7 @@ impl<'a> Cursor<'a> {
     /// A decimal of 1 to `max_digits` (≤ 10) digits without leading zero, at most `max`.
     #[inline(always)]
     fn number(&mut self, max_digits: usize, max: u64) -> Option<u64> {
-        let rest = self.rest();
+        let rest = self.rest;
         // Short fields (component, IPv4 octets) are cheaper a byte at a time.
         let (v, n) = if max_digits >= 5 {
             digits(rest)
@@ -128,7 +122,7 @@ impl<'a> Cursor<'a> {
     /// ending at SP or the end of the line.
     #[inline(always)]
     fn u32_text(&mut self) -> bool {
-        let rest = self.rest();
+        let rest = self.rest;
         let (v, n) = digits_loop(rest, 0, 0);
         let ok = n > 0
             && n <= 10
@@ -141,7 +135,7 @@ impl<'a> Cursor<'a> {
     /// The bytes up to the next SP (or the end), at least one.
     #[inline(always)]
     fn word(&mut self) -> Option<&'a [u8]> {
-        let rest = self.rest();
+        let rest = self.rest;
         let n = find_space(rest);
         if n == 0 {
             return None;
@@ -246,7 +240,7 @@ pub(crate) fn parse_or<'a>(
     let component = tri!(c.number(3, MAX_COMPONENT.into()));
     let component = tri!(u16::try_from(component).ok().filter(|&v| v > 0));
     tri!(c.sp());
-    let (transport, transport_upper) = match c.rest().first_chunk::<4>() {
+    let (transport, transport_upper) = match c.rest.first_chunk::<4>() {
         Some(b"udp ") => (Transport::Udp, false),
         Some(b"UDP ") => (Transport::Udp, true),
         Some(b"tcp ") => (Transport::Tcp, false),
@@ -459,8 +453,9 @@ mod tests {
             b"1".to_vec(),
             b"".to_vec(),
         ];
-        // Every 9-byte string over the alphabet at the first two positions and at the end,
-        // digits elsewhere, so each cut-off point meets every kind of neighbour.
+        // Digit strings of 0 to 12 bytes with every pair of alphabet bytes written at every
+        // position, so each cut-off point (inside and past the first eight bytes) meets every
+        // kind of neighbour.
         for len in 0..=12 {
             for a in alphabet {
                 for b in alphabet {

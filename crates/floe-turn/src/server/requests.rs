@@ -191,9 +191,8 @@ impl<C: CredentialLookup> Server<C> {
             .then(|| self.credentials.lookup(username, realm, self.unix_now(now)))
             .flatten();
         let key = secret.and_then(|s| s.key(algorithm, username, realm));
-        let signing = key.as_ref().map(|k| signing_key(k, integrity));
-        match (key, signing) {
-            (Some(key), Some(signing)) if wire::verify(msg, &signing) => Some(Authed {
+        match key.map(|key| (signing_key(&key, integrity), key)) {
+            Some((signing, key)) if wire::verify(msg, &signing) => Some(Authed {
                 username,
                 key,
                 integrity,
