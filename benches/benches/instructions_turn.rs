@@ -1,6 +1,7 @@
 //! Instruction counts (callgrind through `gungraun`) of one relayed datagram each way in a
 //! TURN server core holding one allocation with one permission and one channel: 160 B of
-//! ChannelData from the client, and 160 B from the peer framed as ChannelData for the client;
+//! ChannelData from the client, and 160 B from the peer framed as ChannelData for the client,
+//! each over IPv4 and over IPv6;
 //! and a client's setup in its two parts: the 401 round of an unauthenticated Allocate, then the
 //! signed Allocate, CreatePermission and ChannelBind. Floe's `Server`, and with `peers`
 //! turn-server-proto's `TurnServer`, fed the same bytes (`benches/src/turn_cores.rs`). What
@@ -32,8 +33,8 @@ use turn_cores::{
 /// A core with one allocation, the 160 B ChannelData a client sends, a buffer for the
 /// client-bound frame. The core is boxed, so that handing it to the benchmark and back copies
 /// a pointer, not the core.
-fn setup<C: TurnCore>() -> (Box<C>, Vec<u8>, Vec<u8>) {
-    let core = Box::new(turn_cores::populated::<C>(Family::V4, 1));
+fn setup<C: TurnCore>(family: Family) -> (Box<C>, Vec<u8>, Vec<u8>) {
+    let core = Box::new(turn_cores::populated::<C>(family, 1));
     (core, channel_data(&[0x5a; 160]), Vec::with_capacity(2048))
 }
 
@@ -46,9 +47,10 @@ fn client_to_peer<C: TurnCore>(
 }
 
 fn peer_to_client<C: TurnCore>(
+    family: Family,
     (mut core, bytes, mut out): (Box<C>, Vec<u8>, Vec<u8>),
 ) -> (Box<C>, Vec<u8>, Vec<u8>) {
-    let n = core.peer_in(0, peer_addr(Family::V4), black_box(&bytes[4..]), &mut out);
+    let n = core.peer_in(0, peer_addr(family), black_box(&bytes[4..]), &mut out);
     assert_eq!(n, 164);
     (core, bytes, out)
 }
@@ -107,7 +109,8 @@ fn setup_signed_floe(
 }
 
 #[library_benchmark]
-#[bench::one_allocation(setup::<FloeCore>())]
+#[bench::one_allocation(setup::<FloeCore>(Family::V4))]
+#[bench::one_allocation_ipv6(setup::<FloeCore>(Family::V6))]
 fn client_to_peer_floe(
     input: (Box<FloeCore>, Vec<u8>, Vec<u8>),
 ) -> (Box<FloeCore>, Vec<u8>, Vec<u8>) {
@@ -115,11 +118,13 @@ fn client_to_peer_floe(
 }
 
 #[library_benchmark]
-#[bench::one_allocation(setup::<FloeCore>())]
+#[bench::one_allocation(Family::V4, setup::<FloeCore>(Family::V4))]
+#[bench::one_allocation_ipv6(Family::V6, setup::<FloeCore>(Family::V6))]
 fn peer_to_client_floe(
+    family: Family,
     input: (Box<FloeCore>, Vec<u8>, Vec<u8>),
 ) -> (Box<FloeCore>, Vec<u8>, Vec<u8>) {
-    black_box(peer_to_client(input))
+    black_box(peer_to_client(family, input))
 }
 
 library_benchmark_group!(
@@ -133,7 +138,8 @@ mod peers {
     use super::*;
 
     #[library_benchmark]
-    #[bench::one_allocation(setup::<PeerCore>())]
+    #[bench::one_allocation(setup::<PeerCore>(Family::V4))]
+    #[bench::one_allocation_ipv6(setup::<PeerCore>(Family::V6))]
     fn client_to_peer_turn_server_proto(
         input: (Box<PeerCore>, Vec<u8>, Vec<u8>),
     ) -> (Box<PeerCore>, Vec<u8>, Vec<u8>) {
@@ -141,11 +147,13 @@ mod peers {
     }
 
     #[library_benchmark]
-    #[bench::one_allocation(setup::<PeerCore>())]
+    #[bench::one_allocation(Family::V4, setup::<PeerCore>(Family::V4))]
+    #[bench::one_allocation_ipv6(Family::V6, setup::<PeerCore>(Family::V6))]
     fn peer_to_client_turn_server_proto(
+        family: Family,
         input: (Box<PeerCore>, Vec<u8>, Vec<u8>),
     ) -> (Box<PeerCore>, Vec<u8>, Vec<u8>) {
-        black_box(peer_to_client(input))
+        black_box(peer_to_client(family, input))
     }
 
     #[library_benchmark]
