@@ -230,6 +230,13 @@ fn main() {
         if quick { "quick" } else { "full" }
     );
     let names = [FloeIce::NAME, StrIs::NAME, RtcIce::NAME, Rice::NAME];
+    let agent_sizes = [
+        FloeIce::AGENT_SIZE,
+        StrIs::AGENT_SIZE,
+        RtcIce::AGENT_SIZE,
+        Rice::AGENT_SIZE,
+    ]
+    .map(|s| i64::try_from(s).expect("an agent is smaller than 2^63 bytes"));
     let t = [
         timed::<FloeIce>(sizes),
         timed::<StrIs>(sizes),
@@ -326,6 +333,17 @@ fn main() {
         "live heap per connected host-only agent, idle 30 s (controlling / controlled)",
         c.iter()
             .map(|c| format!("{} / {}", bytes(c.live_a), bytes(c.live_b)))
+            .collect(),
+    );
+    row(
+        "the agent value itself (size_of; inline where the embedder keeps it, not in the heap above), B",
+        agent_sizes.iter().map(|s| bytes(*s)).collect(),
+    );
+    row(
+        "heap + value per connected agent (controlling / controlled)",
+        c.iter()
+            .zip(&agent_sizes)
+            .map(|(c, s)| format!("{} / {}", bytes(c.live_a + s), bytes(c.live_b + s)))
             .collect(),
     );
     if let Some(path) = std::env::var_os("FLOE_PEERS_SVG") {

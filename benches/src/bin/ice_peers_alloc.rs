@@ -24,6 +24,7 @@ struct Null;
 
 impl IceUnderTest for Null {
     const NAME: &'static str = "null";
+    const AGENT_SIZE: usize = 0;
     type Packet = Vec<u8>;
     type Offer = ();
 

@@ -20,6 +20,7 @@ pub struct FloeIce {
 
 impl IceUnderTest for FloeIce {
     const NAME: &'static str = "floe";
+    const AGENT_SIZE: usize = size_of::<floe_ice::IceAgent>();
     type Packet = Bytes;
     type Offer = (Credentials, Vec<Candidate<'static>>);
 

@@ -21,6 +21,7 @@ pub struct StrIs {
 
 impl IceUnderTest for StrIs {
     const NAME: &'static str = "is";
+    const AGENT_SIZE: usize = size_of::<IceAgent>();
     type Packet = Vec<u8>;
     type Offer = (IceCreds, Vec<Candidate>);
 

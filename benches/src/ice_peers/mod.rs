@@ -60,6 +60,9 @@ pub struct Outbound<P> {
 pub trait IceUnderTest: Sized {
     /// The crate's name in tables.
     const NAME: &'static str;
+    /// `size_of` the crate's agent value: what an embedder holds inline (in a vector of
+    /// agents, a struct, a box of its own), beside the heap the agent owns.
+    const AGENT_SIZE: usize;
     /// The buffer type of a transmit.
     type Packet: AsRef<[u8]>;
     /// What signalling carries to the peer: credentials and candidates.

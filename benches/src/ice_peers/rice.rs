@@ -52,6 +52,7 @@ impl Rice {
 
 impl IceUnderTest for Rice {
     const NAME: &'static str = "rice-proto";
+    const AGENT_SIZE: usize = size_of::<Agent>();
     type Packet = Box<[u8]>;
     type Offer = (Credentials, Vec<Candidate>);
 

@@ -37,6 +37,7 @@ impl fmt::Debug for RtcIce {
 
 impl IceUnderTest for RtcIce {
     const NAME: &'static str = "rtc-ice";
+    const AGENT_SIZE: usize = size_of::<Agent>();
     type Packet = BytesMut;
     type Offer = (String, String, Vec<Candidate>);
 

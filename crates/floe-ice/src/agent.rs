@@ -126,8 +126,9 @@ pub struct IceAgent {
     /// Responses and indications to send (checks go through `transactions`).
     pub(crate) transmits: VecDeque<Transmit>,
     pub(crate) events: VecDeque<IceEvent>,
-    /// Triggered checks, first in first out (RFC 8445 §7.3.1.4).
-    pub(crate) triggered: VecDeque<PairId>,
+    /// Triggered checks, first in first out (RFC 8445 §7.3.1.4): a short list (a check leaves
+    /// it from anywhere when its pair succeeds), the first few kept inline.
+    pub(crate) triggered: smallvec::SmallVec<[PairId; 4]>,
     /// No check goes out before this instant (Ta pacing, RFC 8445 §6.1.4.2).
     pub(crate) next_check: Instant,
     pub(crate) state: ConnectionState,
@@ -202,7 +203,7 @@ impl IceAgent {
             responder,
             transmits: VecDeque::new(),
             events: VecDeque::new(),
-            triggered: VecDeque::new(),
+            triggered: smallvec::SmallVec::new(),
             next_check: now,
             state: ConnectionState::New,
             scratch: Vec::with_capacity(SCRATCH_CAPACITY),

@@ -257,7 +257,8 @@ impl IceAgent {
                 b.related(related.ip(), related.port())
             };
         }
-        b.build().ok().map(Candidate::into_owned)
+        // Every part is 'static already (the foundation a static name): no copy.
+        b.build().ok()
     }
 
     /// Adds a remote candidate and pairs it with the local host and relayed candidates.

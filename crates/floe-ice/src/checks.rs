@@ -32,7 +32,7 @@ impl IceAgent {
     /// Queues a triggered check on `pair` (RFC 8445 §7.3.1.4), once.
     pub(crate) fn queue_triggered(&mut self, pair: PairId) {
         if !self.triggered.contains(&pair) {
-            self.triggered.push_back(pair);
+            self.triggered.push(pair);
         }
     }
 
@@ -369,7 +369,7 @@ impl IceAgent {
             if let Some(p) = self.pairs.get_mut(&id) {
                 p.state = PairState::Waiting;
             }
-            self.triggered.push_back(id);
+            self.triggered.push(id);
             self.next_check = self.next_check.min(now);
             return;
         }

@@ -1,30 +1,35 @@
 //! [`IdMap`]: the agent's tables (streams, candidates, pairs, selected pairs), a vector of
-//! entries sorted by key.
+//! entries sorted by key, its first entry kept inline.
 //!
 //! Ids come from counters, so new entries go at the end and lookups are a binary search over
-//! one contiguous allocation sized to what it holds. A `BTreeMap` allocates a node for eleven
+//! one contiguous run sized to what it holds. A `BTreeMap` allocates a node for eleven
 //! entries from the first one: with one stream, two candidates and one pair (a connected
-//! host-only agent) its nodes were most of the agent's heap.
+//! host-only agent) its nodes were most of the agent's heap. Most tables of most agents hold
+//! one entry for the agent's whole life (one stream, one local and one remote candidate per
+//! component, one pair, one selected pair), so that entry lives in the agent itself and a
+//! table allocates only from its second entry.
+
+use smallvec::SmallVec;
 
 /// A map from ordered, copyable keys to values, stored sorted in one vector. Iteration is in
 /// key order, as with `BTreeMap`.
 #[derive(Debug, Clone)]
 pub(crate) struct IdMap<K, V> {
-    entries: Vec<(K, V)>,
+    entries: SmallVec<[(K, V); 1]>,
 }
 
 impl<K, V> Default for IdMap<K, V> {
     fn default() -> Self {
         Self {
-            entries: Vec::new(),
+            entries: SmallVec::new(),
         }
     }
 }
 
 impl<K: Ord + Copy, V> IdMap<K, V> {
-    pub(crate) const fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
-            entries: Vec::new(),
+            entries: SmallVec::new(),
         }
     }
 
@@ -65,7 +70,7 @@ impl<K: Ord + Copy, V> IdMap<K, V> {
     }
 
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
-        self.entries.retain_mut(|(k, v)| keep(k, v));
+        self.entries.retain(|(k, v)| keep(k, v));
     }
 
     /// The key at position `i` in key order.

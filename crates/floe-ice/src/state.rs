@@ -199,15 +199,18 @@ pub struct CandidateInfo {
 /// foundation strings, and for local candidates the facts that make a foundation
 /// ([`LocalFoundation`]), so that no string is formatted to compare them. A stream has a
 /// handful of foundations, so a vector searched in order is smaller and as fast as a map; the
-/// number is the position.
+/// number is the position. The first foundation is kept inline: a host-only agent has one of
+/// each kind and allocates none.
 #[derive(Debug)]
 pub(crate) struct Foundations<K> {
-    keys: Vec<K>,
+    keys: smallvec::SmallVec<[K; 1]>,
 }
 
 impl<K> Default for Foundations<K> {
     fn default() -> Self {
-        Self { keys: Vec::new() }
+        Self {
+            keys: smallvec::SmallVec::new(),
+        }
     }
 }
 

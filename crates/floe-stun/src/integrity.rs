@@ -64,11 +64,12 @@ pub struct IntegrityKey<'k> {
     prepared: Option<PreparedState<'k>>,
 }
 
-/// The prepared states: this key's own, or those of the key it was borrowed from
+/// The prepared states: this key's own, held inline (a key prepared once per session or
+/// allocation costs no allocation of its own), or those of the key it was borrowed from
 /// ([`IntegrityKey::by_ref`]).
 #[derive(Clone)]
 enum PreparedState<'k> {
-    Owned(Box<Prepared>),
+    Owned(Prepared),
     Borrowed(&'k Prepared),
 }
 
@@ -194,7 +195,7 @@ impl<'k> IntegrityKey<'k> {
             sha1: new_mac(bytes),
             sha256: Some(Box::new(new_mac(bytes))),
         };
-        self.prepared = Some(PreparedState::Owned(Box::new(prepared)));
+        self.prepared = Some(PreparedState::Owned(prepared));
         self
     }
 
@@ -213,13 +214,12 @@ impl<'k> IntegrityKey<'k> {
             sha1: new_mac(self.as_bytes()),
             sha256: None,
         };
-        self.prepared = Some(PreparedState::Owned(Box::new(prepared)));
+        self.prepared = Some(PreparedState::Owned(prepared));
         self
     }
 
-    /// This key borrowed, prepared states included: no copy and no allocation, where
-    /// [`Clone`] copies a prepared key's states into a new box. For signing a response with
-    /// the key that verified the request.
+    /// This key borrowed, prepared states included: no copy, where [`Clone`] copies a
+    /// prepared key's states. For signing a response with the key that verified the request.
     ///
     /// ```
     /// use floe_stun::IntegrityKey;
@@ -290,7 +290,7 @@ impl<'k> IntegrityKey<'k> {
         let mut owned = IntegrityKey::owned(self.as_bytes());
         owned.prepared = self.prepared.map(|p| match p {
             PreparedState::Owned(p) => PreparedState::Owned(p),
-            PreparedState::Borrowed(p) => PreparedState::Owned(Box::new(p.clone())),
+            PreparedState::Borrowed(p) => PreparedState::Owned(p.clone()),
         });
         owned
     }

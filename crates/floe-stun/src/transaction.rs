@@ -51,6 +51,7 @@ use core::time::Duration;
 use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
+use smallvec::SmallVec;
 
 use crate::message::Message;
 use crate::net::{Transmit, Transport};
@@ -282,10 +283,12 @@ struct Transaction<T> {
 pub struct ClientTransactions<T = ()> {
     config: TransactionConfig,
     /// Transaction ids, index for index with `live`.
-    tids: Vec<TransactionId>,
+    tids: SmallVec<[TransactionId; 1]>,
     /// Positions in `tids` by id.
     index: TidIndex,
-    live: Vec<Transaction<T>>,
+    /// The first transaction is kept inline: a client with one request at a time (an ICE
+    /// agent's paced checks, a TURN client) allocates no table for them.
+    live: SmallVec<[Transaction<T>; 1]>,
     /// Deadlines: one current entry per live transaction, plus stale ones.
     deadlines: BinaryHeap<Reverse<Entry>>,
     /// How many of `live` have `transmit_pending`.
@@ -308,9 +311,9 @@ impl<T> ClientTransactions<T> {
         config.rto = config.rto.max(Duration::from_millis(1));
         Self {
             config,
-            tids: Vec::new(),
+            tids: SmallVec::new(),
             index: TidIndex::default(),
-            live: Vec::new(),
+            live: SmallVec::new(),
             deadlines: BinaryHeap::new(),
             pending: 0,
             pending_from: 0,

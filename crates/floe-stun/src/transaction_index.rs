@@ -1,7 +1,10 @@
 //! An index from transaction id to position, for [`crate::transaction::ClientTransactions`]:
 //! open addressing with linear probing and backward-shift deletion over a table kept at most
 //! half full, so lookups, inserts and removals take O(1) expected time and, once the table has
-//! grown to the largest number in flight, allocate nothing.
+//! grown to the largest number in flight, allocate nothing. Until more than
+//! [`LINEAR_MAX`] transactions are in flight at once there is no table: a scan of that few
+//! ids is as fast as a probe, and most clients (an ICE agent's checks, a TURN client) never
+//! have more, so they never allocate one.
 
 use alloc::vec;
 use alloc::vec::Vec;
@@ -13,7 +16,11 @@ const EMPTY: u32 = u32::MAX;
 /// Most positions the index can hold (positions are `u32`, [`EMPTY`] excluded).
 pub(crate) const MAX_INDEXED: usize = (u32::MAX - 1) as usize;
 
-/// Slots holding positions into the caller's id array (which stays the source of truth).
+/// Most ids found by a linear scan before the index builds its table.
+pub(crate) const LINEAR_MAX: usize = 8;
+
+/// Slots holding positions into the caller's id array (which stays the source of truth);
+/// none while the ids are few ([`LINEAR_MAX`]).
 #[derive(Debug, Default)]
 pub(crate) struct TidIndex {
     slots: Vec<u32>,
@@ -32,6 +39,9 @@ fn home(tid: &TransactionId, mask: usize) -> usize {
 impl TidIndex {
     /// Position of `tid` in `tids`.
     pub(crate) fn find(&self, tids: &[TransactionId], tid: &TransactionId) -> Option<usize> {
+        if self.slots.is_empty() {
+            return tids.iter().position(|t| t == tid);
+        }
         self.slot_of(tids, tid).map(|s| self.slots[s] as usize)
     }
 
@@ -56,6 +66,9 @@ impl TidIndex {
 
     /// Indexes `tids[i]`, just pushed (`i == tids.len() - 1`).
     pub(crate) fn insert(&mut self, tids: &[TransactionId], i: usize) {
+        if self.slots.is_empty() && tids.len() <= LINEAR_MAX {
+            return;
+        }
         if tids.len() * 2 > self.slots.len() {
             let len = (tids.len() * 2).next_power_of_two().max(16);
             self.slots = vec![EMPTY; len];
@@ -160,5 +173,30 @@ mod tests {
         for (i, tid) in tids.iter().enumerate() {
             assert_eq!(index.find(&tids, tid), Some(i));
         }
+    }
+
+    #[test]
+    fn few_ids_need_no_table_and_more_build_it_with_every_id() {
+        let tid = |n: u8| TransactionId::from_bytes([n; 12]);
+        let mut tids = Vec::new();
+        let mut index = TidIndex::default();
+        for n in 0..LINEAR_MAX as u8 {
+            tids.push(tid(n));
+            index.insert(&tids, tids.len() - 1);
+        }
+        assert!(index.slots.is_empty(), "{LINEAR_MAX} ids are scanned");
+        index.remove(&tids, 2);
+        tids.swap_remove(2);
+        assert_eq!(index.find(&tids, &tid(2)), None);
+        assert_eq!(index.find(&tids, &tid(7)), Some(2));
+        for n in 10..20 {
+            tids.push(tid(n));
+            index.insert(&tids, tids.len() - 1);
+        }
+        assert!(!index.slots.is_empty());
+        for (i, t) in tids.iter().enumerate() {
+            assert_eq!(index.find(&tids, t), Some(i));
+        }
+        assert_eq!(index.find(&tids, &tid(2)), None);
     }
 }
