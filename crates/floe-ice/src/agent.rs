@@ -93,8 +93,8 @@ pub struct IceAgent {
     pub(crate) remote_credentials: Option<Credentials>,
     pub(crate) remote_key: Option<IntegrityKey<'static>>,
     pub(crate) remote_lite: bool,
-    /// The old generation's credentials during a restart.
-    pub(crate) previous: Option<Previous>,
+    /// The old generation's credentials during a restart (boxed: rare, and two keys large).
+    pub(crate) previous: Option<Box<Previous>>,
     /// The remote credentials came with the peer's restart; a local restart now is the
     /// answer to it and keeps them.
     pub(crate) remote_is_new: bool,

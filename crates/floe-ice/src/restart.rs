@@ -121,7 +121,7 @@ impl IceAgent {
                         p.remote = previous.remote;
                     }
                 }
-                None => self.previous = Some(previous),
+                None => self.previous = Some(Box::new(previous)),
             }
         }
     }
