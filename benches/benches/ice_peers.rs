@@ -347,7 +347,7 @@ fn main() {
             .collect(),
     );
     if let Some(path) = std::env::var_os("FLOE_PEERS_SVG") {
-        let panels = chart_panels(&t, &c);
+        let panels = chart_panels(&t, &c, &agent_sizes);
         let caption = "ICE agents side by side (benches/benches/ice_peers.rs; dashed: Floe's goal)";
         std::fs::write(&path, chart::svg(caption, &names, &panels)).expect("the chart is written");
         println!("\nchart written to {}", path.to_string_lossy());
@@ -355,7 +355,7 @@ fn main() {
 }
 
 /// The figures a reader would rather see than read, with issue 19's goals for Floe.
-fn chart_panels(t: &[Timed], c: &[Counted]) -> Vec<Panel> {
+fn chart_panels(t: &[Timed], c: &[Counted], agent_sizes: &[i64]) -> Vec<Panel> {
     let panel = |title: &str, values: Vec<f64>, goal: f64, decimals: usize| Panel {
         title: title.to_owned(),
         values,
@@ -402,5 +402,15 @@ fn chart_panels(t: &[Timed], c: &[Counted]) -> Vec<Panel> {
             3.0,
             1,
         ),
+        Panel {
+            title: "heap + the agent value itself, KB (lower is better; no goal)".to_owned(),
+            values: c
+                .iter()
+                .zip(agent_sizes)
+                .map(|(c, s)| (c.live_a.max(c.live_b) + s) as f64 / 1e3)
+                .collect(),
+            goal: None,
+            decimals: 1,
+        },
     ]
 }
