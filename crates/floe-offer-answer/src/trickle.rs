@@ -194,7 +194,16 @@ impl TrickleFragment {
                     },
                 ));
             }
-            let raw = raw.trim_end_matches('\r');
+            let raw = raw.strip_suffix('\r').unwrap_or(raw);
+            // RFC 8866 §9: no value holds CR, LF or NUL. A stray CR would be read back as
+            // part of the line end once the fragment is written, and the value would change.
+            if let Some(at) = raw.find(['\r', '\0']) {
+                return Err(DescriptionError::new(
+                    number,
+                    u32::try_from(at + 1).unwrap_or(u32::MAX),
+                    DescriptionErrorKind::ControlByte,
+                ));
+            }
             if raw.is_empty() {
                 continue;
             }
@@ -347,6 +356,26 @@ fn finish_section(fragment: &mut TrickleFragment, creds: &mut (Option<&str>, Opt
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_stray_cr_or_nul_in_a_line_is_refused_so_writing_back_cannot_change_a_value() {
+        // Found by the offer_answer fuzz target: "a=mid:\r " read as mid "\r", written back
+        // as "a=mid:\r\r\n" and read again as mid "".
+        for body in [
+            "m=audio 9 RTP/AVP 0\r\na=mid:\r \n",
+            "m=audio 9 RTP/AVP 0\na=mid:a\0b\n",
+        ] {
+            let e = TrickleFragment::parse(body).unwrap_err();
+            assert!(
+                matches!(e.kind, DescriptionErrorKind::ControlByte),
+                "{body:?}: {e:?}"
+            );
+            assert_eq!(e.line, 2);
+        }
+        // CRLF and LF line ends still read.
+        assert!(TrickleFragment::parse("m=audio 9 RTP/AVP 0\r\na=mid:0\r\n").is_ok());
+        assert!(TrickleFragment::parse("m=audio 9 RTP/AVP 0\na=mid:0\n").is_ok());
+    }
+
     use super::*;
 
     #[test]
