@@ -114,10 +114,6 @@ pub enum DescriptionErrorKind {
     /// A fragment line that is neither `a=` nor `m=` (RFC 8840 §9.1).
     #[error("a trickle fragment carries only a= and m= lines")]
     FragmentLine,
-    /// A trickle fragment line holding a CR (other than its line end) or a NUL: SDP text
-    /// excludes both (RFC 8866 §9).
-    #[error("a line holds a CR or NUL byte (RFC 8866 §9)")]
-    ControlByte,
     /// The description text does not parse as SDP.
     #[error("{0}")]
     Sdp(floe_sdp::DiagnosticKind),

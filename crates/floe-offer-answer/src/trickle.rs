@@ -6,7 +6,7 @@ use core::fmt::{self, Write as _};
 
 use floe_ice::Credentials;
 use floe_ice_candidate::{Candidate, Prefix};
-use floe_sdp::{Attribute, CandidateAttribute, IceOptions, IcePwd, IceUfrag};
+use floe_sdp::{Attribute, CandidateAttribute, DiagnosticKind, IceOptions, IcePwd, IceUfrag};
 
 use crate::error::{DescriptionError, DescriptionErrorKind};
 use crate::read::{IceOptionSet, line_number, typed};
@@ -194,6 +194,8 @@ impl TrickleFragment {
                     },
                 ));
             }
+            // `lines()` has taken a CRLF's CR; one more CR ending the line goes too (the line
+            // is written back with CRLF either way).
             let raw = raw.strip_suffix('\r').unwrap_or(raw);
             // RFC 8866 §9: no value holds CR, LF or NUL. A stray CR would be read back as
             // part of the line end once the fragment is written, and the value would change.
@@ -201,7 +203,7 @@ impl TrickleFragment {
                 return Err(DescriptionError::new(
                     number,
                     u32::try_from(at + 1).unwrap_or(u32::MAX),
-                    DescriptionErrorKind::ControlByte,
+                    DescriptionErrorKind::Sdp(DiagnosticKind::ControlCharacter),
                 ));
             }
             if raw.is_empty() {
@@ -366,7 +368,10 @@ mod tests {
         ] {
             let e = TrickleFragment::parse(body).unwrap_err();
             assert!(
-                matches!(e.kind, DescriptionErrorKind::ControlByte),
+                matches!(
+                    e.kind,
+                    DescriptionErrorKind::Sdp(DiagnosticKind::ControlCharacter)
+                ),
                 "{body:?}: {e:?}"
             );
             assert_eq!(e.line, 2);
