@@ -47,10 +47,10 @@ fn client_to_peer<C: TurnCore>(
 }
 
 fn peer_to_client<C: TurnCore>(
-    family: Family,
     (mut core, bytes, mut out): (Box<C>, Vec<u8>, Vec<u8>),
 ) -> (Box<C>, Vec<u8>, Vec<u8>) {
-    let n = core.peer_in(0, peer_addr(family), black_box(&bytes[4..]), &mut out);
+    let peer = peer_addr(core.family());
+    let n = core.peer_in(0, peer, black_box(&bytes[4..]), &mut out);
     assert_eq!(n, 164);
     (core, bytes, out)
 }
@@ -118,13 +118,12 @@ fn client_to_peer_floe(
 }
 
 #[library_benchmark]
-#[bench::one_allocation(Family::V4, setup::<FloeCore>(Family::V4))]
-#[bench::one_allocation_ipv6(Family::V6, setup::<FloeCore>(Family::V6))]
+#[bench::one_allocation(setup::<FloeCore>(Family::V4))]
+#[bench::one_allocation_ipv6(setup::<FloeCore>(Family::V6))]
 fn peer_to_client_floe(
-    family: Family,
     input: (Box<FloeCore>, Vec<u8>, Vec<u8>),
 ) -> (Box<FloeCore>, Vec<u8>, Vec<u8>) {
-    black_box(peer_to_client(family, input))
+    black_box(peer_to_client(input))
 }
 
 library_benchmark_group!(
@@ -147,13 +146,12 @@ mod peers {
     }
 
     #[library_benchmark]
-    #[bench::one_allocation(Family::V4, setup::<PeerCore>(Family::V4))]
-    #[bench::one_allocation_ipv6(Family::V6, setup::<PeerCore>(Family::V6))]
+    #[bench::one_allocation(setup::<PeerCore>(Family::V4))]
+    #[bench::one_allocation_ipv6(setup::<PeerCore>(Family::V6))]
     fn peer_to_client_turn_server_proto(
-        family: Family,
         input: (Box<PeerCore>, Vec<u8>, Vec<u8>),
     ) -> (Box<PeerCore>, Vec<u8>, Vec<u8>) {
-        black_box(peer_to_client(family, input))
+        black_box(peer_to_client(input))
     }
 
     #[library_benchmark]
